@@ -1,6 +1,6 @@
 """Run a discord.py bot script against the stand-in, without touching the bot's code.
 
-    python -m tests.standin.launch --base http://127.0.0.1:PORT [--gateway ws://...] SCRIPT [ARGS...]
+    python -m tests.standin.launch --base http://127.0.0.1:PORT [--gateway WS_URL] SCRIPT [ARGS]
 
 or set DISCORD_STANDIN_BASE (and optionally DISCORD_STANDIN_GATEWAY) and omit the flags.
 It points ``discord.http.Route.BASE`` at ``BASE/api/v10`` and
@@ -32,10 +32,16 @@ def point_at(base: str, gateway: str | None = None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Parse the launcher's arguments and run the script."""
     parser = argparse.ArgumentParser(prog="python -m tests.standin.launch")
-    parser.add_argument("--base", default=os.environ.get("DISCORD_STANDIN_BASE"),
-                        help="stand-in root URL, e.g. http://127.0.0.1:8123")
-    parser.add_argument("--gateway", default=os.environ.get("DISCORD_STANDIN_GATEWAY"),
-                        help="websocket URL (default: BASE/gateway)")
+    parser.add_argument(
+        "--base",
+        default=os.environ.get("DISCORD_STANDIN_BASE"),
+        help="stand-in root URL, e.g. http://127.0.0.1:8123",
+    )
+    parser.add_argument(
+        "--gateway",
+        default=os.environ.get("DISCORD_STANDIN_GATEWAY"),
+        help="websocket URL (default: BASE/gateway)",
+    )
     parser.add_argument("script")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)

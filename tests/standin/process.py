@@ -70,17 +70,23 @@ class BotProcess:
 
     def environment(self) -> dict[str, str]:
         """The environment the bot runs with (no stray DISCORD_* from the caller)."""
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("DISCORD_", "DATABASE_", "OWNER_", "DEV_GUILD"))}
-        env.update({
-            "DISCORD_TOKEN": self.server.token,
-            "DATABASE_PATH": str(self.database),
-            "OWNER_IDS": ",".join(str(i) for i in self.owner_ids),
-            "DISCORD_STANDIN_BASE": self.server.base_url,
-            "PYTHONPATH": os.pathsep.join(
-                [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
-            "PYTHONUNBUFFERED": "1",
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DISCORD_", "DATABASE_", "OWNER_", "DEV_GUILD"))
+        }
+        env.update(
+            {
+                "DISCORD_TOKEN": self.server.token,
+                "DATABASE_PATH": str(self.database),
+                "OWNER_IDS": ",".join(str(i) for i in self.owner_ids),
+                "DISCORD_STANDIN_BASE": self.server.base_url,
+                "PYTHONPATH": os.pathsep.join(
+                    [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+                ),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         if self.dev_guild_id is not None:
             env["DEV_GUILD_ID"] = str(self.dev_guild_id)
         env.update(self.extra_env)
@@ -94,13 +100,23 @@ class BotProcess:
             self._log_offset = out.tell()
             out.write(f"----- start {self.starts + 1} -----\n".encode())
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.standin.launch", str(self.script.resolve()),
-                 *self.args],
-                cwd=self.workdir, env=self.environment(), stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.standin.launch",
+                    str(self.script.resolve()),
+                    *self.args,
+                ],
+                cwd=self.workdir,
+                env=self.environment(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         _live.add(self.proc)
         self.starts += 1
+        self.server.log_sources[str(self.log_path.name)] = lambda: self.log_tail(40)
         if wait:
             self.wait_ready(timeout, sessions_before)
         return self
@@ -112,17 +128,21 @@ class BotProcess:
 
         def ready() -> bool:
             if self.proc is None or self.proc.poll() is not None:
-                raise AssertionError(f"bot exited with {self.proc and self.proc.returncode} "
-                                     f"before ready:\n{self.log_tail()}")
-            fresh = {s.shard_id for s in self.server.sessions.values()
-                     if s.session_id not in before}
+                raise AssertionError(
+                    f"bot exited with {self.proc and self.proc.returncode} "
+                    f"before ready:\n{self.log_tail()}"
+                )
+            fresh = {
+                s.shard_id for s in self.server.sessions.values() if s.session_id not in before
+            }
             if fresh != set(range(self.server.shard_count)):
                 return False
             return self.ready_marker is None or self.ready_marker in self.log_since_start()
 
         try:
-            self.server.wait_for_sync(ready, max(0.1, deadline - time.monotonic()),
-                                      "the bot to be ready")
+            self.server.wait_for_sync(
+                ready, max(0.1, deadline - time.monotonic()), "the bot to be ready"
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n--- bot log ---\n{self.log_tail()}") from None
 
@@ -159,8 +179,9 @@ class BotProcess:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-                raise AssertionError(f"bot ignored SIGTERM for {timeout}s:\n"
-                                     f"{self.log_tail()}") from None
+                raise AssertionError(
+                    f"bot ignored SIGTERM for {timeout}s:\n{self.log_tail()}"
+                ) from None
         self._reap_group()
         _live.discard(self.proc)
         return self.proc.returncode

@@ -120,19 +120,27 @@ class InteractionHandle:
         data = self.record.payload.get("data") or {}
         return f"interaction {self.record.id} ({data.get('name') or data.get('custom_id')})"
 
-    async def callback(self, timeout: float = 5.0) -> Callback:
-        """The bot's interaction callback (fails if none arrives within timeout)."""
+    async def callback(self, within: float = 5.0) -> Callback:
+        """The bot's interaction callback (fails if none arrives `within` seconds)."""
         rec = self.record
         await self.server.wait_for(
             lambda: rec.callback_type is not None or rec.late_callbacks,
-            timeout, f"the callback of {self._describe()}; bot log may say why")
+            within,
+            f"the callback of {self._describe()}; bot log may say why",
+        )
         with self.server.lock:
             if rec.callback_type is None:
-                raise AssertionError(f"{self._describe()}: callback arrived after the "
-                                     f"{self.server.interaction_deadline}s deadline")
+                raise AssertionError(
+                    f"{self._describe()}: callback arrived after the "
+                    f"{self.server.interaction_deadline}s deadline"
+                )
             assert rec.callback_at is not None
-            return Callback(rec.callback_type, rec.callback_data or {},
-                            rec.callback_at - rec.sent_at, rec.callback_files)
+            return Callback(
+                rec.callback_type,
+                rec.callback_data or {},
+                rec.callback_at - rec.sent_at,
+                rec.callback_files,
+            )
 
     @property
     def elapsed(self) -> float | None:
@@ -140,21 +148,22 @@ class InteractionHandle:
         rec = self.record
         return None if rec.callback_at is None else rec.callback_at - rec.sent_at
 
-    async def choices(self, timeout: float = 5.0) -> list[dict[str, Any]]:
+    async def choices(self, within: float = 5.0) -> list[dict[str, Any]]:
         """The autocomplete choices the bot offered."""
-        cb = await self.callback(timeout)
+        cb = await self.callback(within)
         assert cb.type == AUTOCOMPLETE_RESULT, f"expected autocomplete result, got type {cb.type}"
         return list(cb.data.get("choices") or [])
 
-    async def reply(self, timeout: float = 5.0) -> Reply:
+    async def reply(self, within: float = 5.0) -> Reply:
         """What the user sees: the response message once it is no longer 'thinking'."""
-        cb = await self.callback(timeout)
+        cb = await self.callback(within)
         rec = self.record
         if cb.type in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
             with self.server.lock:
                 assert rec.original is not None
                 return Reply(dict(rec.original), cb.data, cb.elapsed)
         if cb.type in (DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE):
+
             def done() -> bool:
                 if rec.original_deleted:
                     return True
@@ -162,26 +171,30 @@ class InteractionHandle:
                     return rec.original is not None and not rec.original["flags"] & LOADING
                 return bool(rec.original_edits)
 
-            await self.server.wait_for(done, timeout,
-                                       f"the deferred response of {self._describe()}")
+            await self.server.wait_for(done, within, f"the deferred response of {self._describe()}")
             with self.server.lock:
                 assert rec.original is not None
                 payload = rec.payloads.get(int(rec.original["id"]), {})
                 return Reply(dict(rec.original), payload, cb.elapsed)
         raise AssertionError(f"{self._describe()}: callback type {cb.type} has no message")
 
-    async def followups(self, count: int = 1, timeout: float = 5.0) -> list[Reply]:
+    async def followups(self, count: int = 1, within: float = 5.0) -> list[Reply]:
         """The first `count` follow-up messages (a follow-up that filled a defer included)."""
         rec = self.record
-        await self.server.wait_for(lambda: len(rec.followups) >= count, timeout,
-                                   f"{count} follow-up(s) to {self._describe()}")
+        await self.server.wait_for(
+            lambda: len(rec.followups) >= count,
+            within,
+            f"{count} follow-up(s) to {self._describe()}",
+        )
         with self.server.lock:
-            return [Reply(dict(m), rec.payloads.get(int(m["id"]), {}), self.elapsed)
-                    for m in rec.followups[:count]]
+            return [
+                Reply(dict(m), rec.payloads.get(int(m["id"]), {}), self.elapsed)
+                for m in rec.followups[:count]
+            ]
 
-    async def modal(self, timeout: float = 5.0) -> dict[str, Any]:
+    async def modal(self, within: float = 5.0) -> dict[str, Any]:
         """The modal the bot opened."""
-        cb = await self.callback(timeout)
+        cb = await self.callback(within)
         assert cb.type == MODAL, f"expected a modal, got callback type {cb.type}"
         return cb.data
 
@@ -200,7 +213,8 @@ class DiscordStandIn(StandIn):
             if name in self.global_commands:
                 return self.global_commands[name]
             known = sorted(self.global_commands) + sorted(
-                self.guild_commands.get(guild.id, {}) if guild else [])
+                self.guild_commands.get(guild.id, {}) if guild else []
+            )
         raise AssertionError(f"command /{name} was not synced (synced: {known})")
 
     def _leaf(self, path: str, guild: Guild | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -208,22 +222,29 @@ class DiscordStandIn(StandIn):
         node = cmd
         chain: list[dict[str, Any]] = []
         for part in path.split()[1:]:
-            subs = [o for o in node.get("options") or []
-                    if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
+            subs = [
+                o
+                for o in node.get("options") or []
+                if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)
+            ]
             found = next((o for o in subs if o["name"] == part), None)
             if found is None:
-                raise AssertionError(f"/{path}: no subcommand {part!r} "
-                                     f"(has {[o['name'] for o in subs]})")
+                raise AssertionError(
+                    f"/{path}: no subcommand {part!r} (has {[o['name'] for o in subs]})"
+                )
             node = found
             chain.append(found)
-        if any(o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in node.get("options") or []):
+        if any(
+            o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in node.get("options") or []
+        ):
             raise AssertionError(f"/{path} is a group: name a subcommand")
         return cmd, chain
 
     # --------------------------------------------------------------- payload building
 
-    def _base(self, itype: int, data: dict[str, Any], member: Member | User,
-              channel: Channel, locale: str) -> dict[str, Any]:
+    def _base(
+        self, itype: int, data: dict[str, Any], member: Member | User, channel: Channel, locale: str
+    ) -> dict[str, Any]:
         with self.lock:
             iid = self.ids.next()
             payload: dict[str, Any] = {
@@ -243,28 +264,37 @@ class DiscordStandIn(StandIn):
                 perms = guild.permissions_in(member, channel)
                 bot = guild.members.get(self.bot_user.id)
                 app_perms = guild.permissions_in(bot, channel) if bot else 0
-                payload.update({
-                    "guild_id": str(guild.id),
-                    "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
-                    "guild_locale": guild.locale,
-                    "channel": {**channel.to_dict(), "permissions": str(perms)},
-                    "member": {**member.to_dict(), "permissions": str(perms)},
-                    "app_permissions": str(app_perms),
-                    "authorizing_integration_owners": {"0": str(guild.id)},
-                    "context": 0,
-                })
+                payload.update(
+                    {
+                        "guild_id": str(guild.id),
+                        "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
+                        "guild_locale": guild.locale,
+                        "channel": {**channel.to_dict(), "permissions": str(perms)},
+                        "member": {**member.to_dict(), "permissions": str(perms)},
+                        "app_permissions": str(app_perms),
+                        "authorizing_integration_owners": {"0": str(guild.id)},
+                        "context": 0,
+                    }
+                )
             else:
-                payload.update({
-                    "channel": {**channel.to_dict(), "recipients": [member.to_dict()]},
-                    "user": member.to_dict(),
-                    "app_permissions": "0",
-                    "authorizing_integration_owners": {"1": str(member.id)},
-                    "context": 1,
-                })
+                payload.update(
+                    {
+                        "channel": {**channel.to_dict(), "recipients": [member.to_dict()]},
+                        "user": member.to_dict(),
+                        "app_permissions": "0",
+                        "authorizing_integration_owners": {"1": str(member.id)},
+                        "context": 1,
+                    }
+                )
             return payload
 
-    def _option_value(self, opt: dict[str, Any], value: Any,
-                      resolved: dict[str, dict[str, Any]], guild: Guild | None) -> Any:
+    def _option_value(
+        self,
+        opt: dict[str, Any],
+        value: Any,
+        resolved: dict[str, dict[str, Any]],
+        guild: Guild | None,
+    ) -> Any:
         otype = opt["type"]
         if otype == STRING:
             out: Any = str(value)
@@ -281,7 +311,9 @@ class DiscordStandIn(StandIn):
                 g = self.guilds[value.guild_id]
                 perms = g.base_permissions(value)
                 resolved.setdefault("members", {})[str(user.id)] = {
-                    **value.to_dict(with_user=False), "permissions": str(perms)}
+                    **value.to_dict(with_user=False),
+                    "permissions": str(perms),
+                }
             out = str(user.id)
         elif otype in (ROLE, MENTIONABLE) and isinstance(value, Role):
             resolved.setdefault("roles", {})[str(value.id)] = value.to_dict()
@@ -291,10 +323,17 @@ class DiscordStandIn(StandIn):
             if guild is not None and self.bot_user.id in guild.members:
                 perms = guild.permissions_in(guild.members[self.bot_user.id], value)
             resolved.setdefault("channels", {})[str(value.id)] = {
-                "id": str(value.id), "name": value.name, "type": value.type,
-                "permissions": str(perms), "guild_id": str(value.guild_id),
-                "parent_id": None, "nsfw": False, "flags": 0,
-                "last_message_id": None, "rate_limit_per_user": 0, "topic": value.topic,
+                "id": str(value.id),
+                "name": value.name,
+                "type": value.type,
+                "permissions": str(perms),
+                "guild_id": str(value.guild_id),
+                "parent_id": None,
+                "nsfw": False,
+                "flags": 0,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "topic": value.topic,
                 "position": value.position,
                 "permission_overwrites": [o.to_dict() for o in value.overwrites],
             }
@@ -308,20 +347,24 @@ class DiscordStandIn(StandIn):
             raise AssertionError(f"option {opt['name']}: cannot send {value!r} as type {otype}")
         choices = opt.get("choices")
         if choices and out not in [c["value"] for c in choices]:
-            raise AssertionError(f"option {opt['name']}: {out!r} is not one of its choices "
-                                 f"{[c['value'] for c in choices]}")
+            raise AssertionError(
+                f"option {opt['name']}: {out!r} is not one of its choices "
+                f"{[c['value'] for c in choices]}"
+            )
         return out
 
-    def _command_data(self, path: str, member: Member | User, options: dict[str, Any],
-                      focused: str | None) -> dict[str, Any]:
+    def _command_data(
+        self, path: str, member: Member | User, options: dict[str, Any], focused: str | None
+    ) -> dict[str, Any]:
         guild = self.guilds.get(member.guild_id) if isinstance(member, Member) else None
         cmd, chain = self._leaf(path, guild)
         leaf = chain[-1] if chain else cmd
         defined = {o["name"]: o for o in leaf.get("options") or []}
         unknown = set(options) - set(defined)
         if unknown:
-            raise AssertionError(f"/{path} has no option(s) {sorted(unknown)} "
-                                 f"(has {list(defined)})")
+            raise AssertionError(
+                f"/{path} has no option(s) {sorted(unknown)} (has {list(defined)})"
+            )
         if focused is not None and focused not in defined:
             raise AssertionError(f"/{path} has no option {focused!r} to focus")
         resolved: dict[str, dict[str, Any]] = {}
@@ -333,12 +376,22 @@ class DiscordStandIn(StandIn):
                 continue
             if name == focused:
                 # While typing, Discord sends the focused option's raw text.
-                leaf_options.append({"name": name, "type": opt["type"],
-                                     "value": str(options[name]), "focused": True})
+                leaf_options.append(
+                    {
+                        "name": name,
+                        "type": opt["type"],
+                        "value": str(options[name]),
+                        "focused": True,
+                    }
+                )
             else:
-                leaf_options.append({"name": name, "type": opt["type"],
-                                     "value": self._option_value(opt, options[name],
-                                                                 resolved, guild)})
+                leaf_options.append(
+                    {
+                        "name": name,
+                        "type": opt["type"],
+                        "value": self._option_value(opt, options[name], resolved, guild),
+                    }
+                )
         nested = leaf_options
         for node in reversed(chain):
             nested = [{"name": node["name"], "type": node["type"], "options": nested}]
@@ -353,28 +406,47 @@ class DiscordStandIn(StandIn):
 
     # --------------------------------------------------------------- acting
 
-    def slash(self, path: str, *, by: Member | User, at: Channel,
-              locale: str = "en-US", **options: Any) -> InteractionHandle:
+    def slash(
+        self, path: str, *, by: Member | User, at: Channel, locale: str = "en-US", **options: Any
+    ) -> InteractionHandle:
         """Run `/path` (e.g. "admin season status") by a member, in channel `at`, with options."""
         data = self._command_data(path, by, options, None)
         payload = self._base(2, data, by, at, locale)
         return InteractionHandle(self, self.send_interaction(payload))
 
-    def autocomplete(self, path: str, *, by: Member | User, at: Channel,
-                     focused: str, locale: str = "en-US", **options: Any) -> InteractionHandle:
+    def autocomplete(
+        self,
+        path: str,
+        *,
+        by: Member | User,
+        at: Channel,
+        focused: str,
+        locale: str = "en-US",
+        **options: Any,
+    ) -> InteractionHandle:
         """Type into option `focused` of `/path` (its value in options, as text)."""
         options.setdefault(focused, "")
         data = self._command_data(path, by, options, focused)
         payload = self._base(4, data, by, at, locale)
         return InteractionHandle(self, self.send_interaction(payload))
 
-    def click(self, message: Reply | dict[str, Any], custom_id: str, *, by: Member | User,
-              at: Channel, values: list[str] | None = None,
-              locale: str = "en-US") -> InteractionHandle:
+    def click(
+        self,
+        message: Reply | dict[str, Any],
+        custom_id: str,
+        *,
+        by: Member | User,
+        at: Channel,
+        values: list[str] | None = None,
+        locale: str = "en-US",
+    ) -> InteractionHandle:
         """Press a button (or choose `values` in a select) with custom_id on message."""
         msg = message.message if isinstance(message, Reply) else message
-        found = [c for c in _walk_components(msg.get("components") or [])
-                 if c.get("custom_id") == custom_id]
+        found = [
+            c
+            for c in _walk_components(msg.get("components") or [])
+            if c.get("custom_id") == custom_id
+        ]
         if not found:
             ids = [c.get("custom_id") for c in _walk_components(msg.get("components") or [])]
             raise AssertionError(f"no component {custom_id!r} on the message (has {ids})")
@@ -388,33 +460,59 @@ class DiscordStandIn(StandIn):
         payload["message"] = msg
         return InteractionHandle(self, self.send_interaction(payload))
 
-    def submit_modal(self, modal: dict[str, Any], values: dict[str, str], *,
-                     by: Member | User, at: Channel,
-                     locale: str = "en-US") -> InteractionHandle:
+    def submit_modal(
+        self,
+        modal: dict[str, Any],
+        values: dict[str, str],
+        *,
+        by: Member | User,
+        at: Channel,
+        locale: str = "en-US",
+    ) -> InteractionHandle:
         """Submit a modal the bot opened, with text input values by custom_id."""
         rows: list[dict[str, Any]] = []
         for comp in modal.get("components") or []:
             if comp.get("type") == 1:
-                inner = [{"type": c["type"], "custom_id": c["custom_id"],
-                          "value": values.get(c["custom_id"], c.get("value") or "")}
-                         for c in comp.get("components") or []]
+                inner = [
+                    {
+                        "type": c["type"],
+                        "custom_id": c["custom_id"],
+                        "value": values.get(c["custom_id"], c.get("value") or ""),
+                    }
+                    for c in comp.get("components") or []
+                ]
                 rows.append({"type": 1, "components": inner})
             elif comp.get("type") == 18 and isinstance(comp.get("component"), dict):
                 c = comp["component"]
-                rows.append({"type": 18, "id": comp.get("id"), "component": {
-                    "type": c["type"], "custom_id": c["custom_id"], "id": c.get("id"),
-                    "value": values.get(c["custom_id"], c.get("value") or "")}})
+                rows.append(
+                    {
+                        "type": 18,
+                        "id": comp.get("id"),
+                        "component": {
+                            "type": c["type"],
+                            "custom_id": c["custom_id"],
+                            "id": c.get("id"),
+                            "value": values.get(c["custom_id"], c.get("value") or ""),
+                        },
+                    }
+                )
         data = {"custom_id": modal["custom_id"], "components": rows}
         payload = self._base(5, data, by, at, locale)
         return InteractionHandle(self, self.send_interaction(payload))
 
     # --------------------------------------------------------------- channel messages
 
-    async def wait_channel_messages(self, channel: Channel, count: int = 1,
-                                    timeout: float = 5.0) -> list[Reply]:
+    async def wait_channel_messages(
+        self, channel: Channel, count: int = 1, within: float = 5.0
+    ) -> list[Reply]:
         """Wait until the bot has posted `count` messages in channel; return them all."""
-        await self.wait_for(lambda: len(self.channel_messages(channel)) >= count, timeout,
-                            f"{count} message(s) in #{channel.name}")
+        await self.wait_for(
+            lambda: len(self.channel_messages(channel)) >= count,
+            within,
+            f"{count} message(s) in #{channel.name}",
+        )
         with self.lock:
-            return [Reply(dict(m), (self.message_payloads.get(int(m["id"])) or [{}])[0])
-                    for m in self.channel_messages(channel)]
+            return [
+                Reply(dict(m), (self.message_payloads.get(int(m["id"])) or [{}])[0])
+                for m in self.channel_messages(channel)
+            ]

@@ -254,6 +254,8 @@ class StandIn:
         self.connections: list[GatewayConnection] = []
         self.gateway_log: list[tuple[float, str, dict[str, Any]]] = []  # (time, direction, frame)
         self.invalidate_next_resume = False
+        # Bot processes register their log tail here so a timeout shows what the bot said.
+        self.log_sources: dict[str, Callable[[], str]] = {}
 
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -350,16 +352,16 @@ class StandIn:
 
     # ----------------------------------------------------------------- waiting
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float, what: str) -> T:
-        """Poll predicate (under the lock) until truthy; fail with `what` after timeout seconds."""
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, predicate: Callable[[], T], within: float, what: str) -> T:
+        """Poll predicate (under the lock) until truthy; fail with `what` after `within` s."""
+        deadline = time.monotonic() + within
         while True:
             with self.lock:
                 result = predicate()
             if result:
                 return result
             if time.monotonic() > deadline:
-                raise AssertionError(f"stand-in: timed out after {timeout:.1f}s waiting for {what}")
+                raise AssertionError(self._timeout_message(within, what))
             await asyncio.sleep(0.01)
 
     def wait_for_sync(self, predicate: Callable[[], T], timeout: float, what: str) -> T:
@@ -371,8 +373,14 @@ class StandIn:
             if result:
                 return result
             if time.monotonic() > deadline:
-                raise AssertionError(f"stand-in: timed out after {timeout:.1f}s waiting for {what}")
+                raise AssertionError(self._timeout_message(timeout, what))
             time.sleep(0.02)
+
+    def _timeout_message(self, timeout: float, what: str) -> str:
+        text = f"stand-in: timed out after {timeout:.1f}s waiting for {what}"
+        for name, tail in list(self.log_sources.items()):
+            text += f"\n--- last lines of {name} ---\n{tail()}"
+        return text
 
     # ----------------------------------------------------------------- world building
 
@@ -398,8 +406,11 @@ class StandIn:
         If the bot is connected, it receives GUILD_CREATE as when it is invited.
         """
         with self.lock:
-            gid = self.ids.next(shard=shard, shard_count=self.shard_count) if shard is not None \
+            gid = (
+                self.ids.next(shard=shard, shard_count=self.shard_count)
+                if shard is not None
                 else self.ids.next()
+            )
             owner = owner or self.make_user(f"{name} owner")
             guild = Guild(gid, name, owner.id)
             guild.roles[gid] = Role(gid, gid, "@everyone", DEFAULT_EVERYONE, position=0)
@@ -408,8 +419,14 @@ class StandIn:
             for ch in channels:
                 self.make_channel(guild, ch, _dispatch=False)
             if with_bot:
-                role = Role(self.ids.next(), gid, self.bot_user.username, bot_permissions,
-                            position=1, managed=True)
+                role = Role(
+                    self.ids.next(),
+                    gid,
+                    self.bot_user.username,
+                    bot_permissions,
+                    position=1,
+                    managed=True,
+                )
                 guild.roles[role.id] = role
                 self.bot_roles[gid] = role
                 guild.members[self.bot_user.id] = Member(self.bot_user, gid, roles=[role.id])
@@ -427,13 +444,19 @@ class StandIn:
     ) -> Channel:
         """A text channel in guild (CHANNEL_CREATE is sent to a connected bot)."""
         with self.lock:
-            channel = Channel(self.ids.next(), guild.id, name, position=len(guild.channels),
-                              overwrites=list(overwrites or []))
+            channel = Channel(
+                self.ids.next(),
+                guild.id,
+                name,
+                position=len(guild.channels),
+                overwrites=list(overwrites or []),
+            )
             guild.channels[channel.id] = channel
             self.channels[channel.id] = channel
         if _dispatch:
-            self.dispatch("CHANNEL_CREATE", channel.to_dict(), guild_id=guild.id,
-                          only_if_connected=True)
+            self.dispatch(
+                "CHANNEL_CREATE", channel.to_dict(), guild_id=guild.id, only_if_connected=True
+            )
         return channel
 
     def make_role(self, guild: Guild, name: str, permissions: int) -> Role:
@@ -441,19 +464,28 @@ class StandIn:
         with self.lock:
             role = Role(self.ids.next(), guild.id, name, permissions, position=len(guild.roles))
             guild.roles[role.id] = role
-        self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_dict()},
-                      guild_id=guild.id, only_if_connected=True)
+        self.dispatch(
+            "GUILD_ROLE_CREATE",
+            {"guild_id": str(guild.id), "role": role.to_dict()},
+            guild_id=guild.id,
+            only_if_connected=True,
+        )
         return role
 
-    def make_member(self, guild: Guild, name: str, *, roles: list[Role] | None = None,
-                    user: User | None = None) -> Member:
+    def make_member(
+        self, guild: Guild, name: str, *, roles: list[Role] | None = None, user: User | None = None
+    ) -> Member:
         """A member of guild (an existing user, or a new one named name)."""
         with self.lock:
             user = user or self.make_user(name)
             member = Member(user, guild.id, roles=[r.id for r in roles or []])
             guild.members[user.id] = member
-        self.dispatch("GUILD_MEMBER_ADD", {**member.to_dict(), "guild_id": str(guild.id)},
-                      guild_id=guild.id, only_if_connected=True)
+        self.dispatch(
+            "GUILD_MEMBER_ADD",
+            {**member.to_dict(), "guild_id": str(guild.id)},
+            guild_id=guild.id,
+            only_if_connected=True,
+        )
         return member
 
     def plain_member(self, guild: Guild, name: str = "fan") -> Member:
@@ -491,8 +523,13 @@ class StandIn:
                 "icon": None,
                 "owner_user_id": str(members[0].id),
                 "members": [
-                    {"user": u.to_dict(), "team_id": str(team_id), "membership_state": 2,
-                     "permissions": ["*"], "role": "admin"}
+                    {
+                        "user": u.to_dict(),
+                        "team_id": str(team_id),
+                        "membership_state": 2,
+                        "permissions": ["*"],
+                        "role": "admin",
+                    }
                     for u in members
                 ],
             }
@@ -501,15 +538,20 @@ class StandIn:
         """Change a role's permissions (GUILD_ROLE_UPDATE is sent)."""
         with self.lock:
             role.permissions = permissions
-        self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(role.guild_id), "role": role.to_dict()},
-                      guild_id=role.guild_id, only_if_connected=True)
+        self.dispatch(
+            "GUILD_ROLE_UPDATE",
+            {"guild_id": str(role.guild_id), "role": role.to_dict()},
+            guild_id=role.guild_id,
+            only_if_connected=True,
+        )
 
     def set_overwrites(self, channel: Channel, overwrites: list[Overwrite]) -> None:
         """Replace a channel's permission overwrites (CHANNEL_UPDATE is sent)."""
         with self.lock:
             channel.overwrites = list(overwrites)
-        self.dispatch("CHANNEL_UPDATE", channel.to_dict(), guild_id=channel.guild_id,
-                      only_if_connected=True)
+        self.dispatch(
+            "CHANNEL_UPDATE", channel.to_dict(), guild_id=channel.guild_id, only_if_connected=True
+        )
 
     def deny_bot(self, channel: Channel, permissions: int = SEND_MESSAGES) -> None:
         """Deny the bot's role these permissions in one channel (CHANNEL_UPDATE is sent)."""
@@ -517,31 +559,48 @@ class StandIn:
         role = self.bot_roles[channel.guild_id]
         self.set_overwrites(channel, [*channel.overwrites, Overwrite(role.id, 0, deny=permissions)])
 
-    def delete_channel(self, channel: Channel) -> None:
-        """Delete a channel: later sends answer 404 10003; CHANNEL_DELETE is sent."""
+    def delete_channel(self, channel: Channel, *, notify: bool = True) -> None:
+        """Delete a channel: later sends answer 404 10003; CHANNEL_DELETE is sent if notify.
+
+        notify=False is a channel deleted while the bot was offline (it missed the event).
+        """
         with self.lock:
             self.channels.pop(channel.id, None)
             if channel.guild_id in self.guilds:
                 self.guilds[channel.guild_id].channels.pop(channel.id, None)
-        self.dispatch("CHANNEL_DELETE", channel.to_dict(), guild_id=channel.guild_id,
-                      only_if_connected=True)
+        if notify:
+            self.dispatch(
+                "CHANNEL_DELETE",
+                channel.to_dict(),
+                guild_id=channel.guild_id,
+                only_if_connected=True,
+            )
 
     def remove_bot(self, guild: Guild) -> None:
         """The guild removes the bot: GUILD_DELETE without `unavailable`; its channels 403."""
         with self.lock:
             guild.members.pop(self.bot_user.id, None)
-        self.dispatch("GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id,
-                      only_if_connected=True)
+        self.dispatch(
+            "GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id, only_if_connected=True
+        )
 
-    def add_attachment(self, filename: str, content: bytes,
-                       content_type: str = "application/json") -> dict[str, Any]:
+    def add_attachment(
+        self, filename: str, content: bytes, content_type: str = "application/json"
+    ) -> dict[str, Any]:
         """Store a file the bot can download; returns the resolved attachment object."""
         with self.lock:
             att_id = self.ids.next()
             self.attachments[att_id] = (filename, content, content_type)
         url = f"{self.base_url}/attachments/{att_id}/{filename}"
-        return {"id": str(att_id), "filename": filename, "size": len(content), "url": url,
-                "proxy_url": url, "content_type": content_type, "ephemeral": True}
+        return {
+            "id": str(att_id),
+            "filename": filename,
+            "size": len(content),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+            "ephemeral": True,
+        }
 
     # ----------------------------------------------------------------- faults
 
@@ -570,8 +629,9 @@ class StandIn:
             kind = "delay"
         default_messages = {
             403: {50001: "Missing Access", 50013: "Missing Permissions"}.get(code, "Forbidden"),
-            404: {10003: "Unknown Channel", 10004: "Unknown Guild",
-                  10008: "Unknown Message"}.get(code, "404: Not Found"),
+            404: {10003: "Unknown Channel", 10004: "Unknown Guild", 10008: "Unknown Message"}.get(
+                code, "404: Not Found"
+            ),
             500: "500: Internal Server Error",
             502: "502: Bad Gateway",
             503: "503: Service Unavailable",
@@ -611,8 +671,7 @@ class StandIn:
     def requests_to(self, route: str) -> list[RequestRecord]:
         """Logged requests whose route template (or concrete "METHOD path") equals route."""
         with self.lock:
-            return [r for r in self.requests
-                    if r.route == route or f"{r.method} {r.path}" == route]
+            return [r for r in self.requests if r.route == route or f"{r.method} {r.path}" == route]
 
     def channel_messages(self, channel: Channel | int) -> list[dict[str, Any]]:
         """Messages the bot created in a channel with POST /channels/{id}/messages, in order."""
@@ -622,7 +681,7 @@ class StandIn:
 
     # ----------------------------------------------------------------- REST plumbing
 
-    def _build_routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., Any], bool]]:
+    def _build_routes(self) -> list[tuple[str, str, re.Pattern[str], Callable[..., Any], bool]]:
         table: list[tuple[str, str, Callable[..., Any], bool]] = [
             # (method, template, handler, needs bot auth)
             ("GET", "/users/@me", self._get_me, True),
@@ -633,24 +692,56 @@ class StandIn:
             ("GET", "/gateway", self._get_gateway, False),
             ("GET", "/applications/{application_id}/commands", self._get_commands, True),
             ("PUT", "/applications/{application_id}/commands", self._put_commands, True),
-            ("GET", "/applications/{application_id}/guilds/{guild_id}/commands",
-             self._get_commands, True),
-            ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands",
-             self._put_commands, True),
+            (
+                "GET",
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                self._get_commands,
+                True,
+            ),
+            (
+                "PUT",
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                self._put_commands,
+                True,
+            ),
             ("POST", "/interactions/{interaction_id}/{token}/callback", self._callback, False),
-            ("GET", "/webhooks/{application_id}/{token}/messages/@original",
-             self._get_original, False),
-            ("PATCH", "/webhooks/{application_id}/{token}/messages/@original",
-             self._edit_original, False),
-            ("DELETE", "/webhooks/{application_id}/{token}/messages/@original",
-             self._delete_original, False),
+            (
+                "GET",
+                "/webhooks/{application_id}/{token}/messages/@original",
+                self._get_original,
+                False,
+            ),
+            (
+                "PATCH",
+                "/webhooks/{application_id}/{token}/messages/@original",
+                self._edit_original,
+                False,
+            ),
+            (
+                "DELETE",
+                "/webhooks/{application_id}/{token}/messages/@original",
+                self._delete_original,
+                False,
+            ),
             ("POST", "/webhooks/{application_id}/{token}", self._followup, False),
-            ("GET", "/webhooks/{application_id}/{token}/messages/{message_id}",
-             self._get_followup, False),
-            ("PATCH", "/webhooks/{application_id}/{token}/messages/{message_id}",
-             self._edit_followup, False),
-            ("DELETE", "/webhooks/{application_id}/{token}/messages/{message_id}",
-             self._delete_followup, False),
+            (
+                "GET",
+                "/webhooks/{application_id}/{token}/messages/{message_id}",
+                self._get_followup,
+                False,
+            ),
+            (
+                "PATCH",
+                "/webhooks/{application_id}/{token}/messages/{message_id}",
+                self._edit_followup,
+                False,
+            ),
+            (
+                "DELETE",
+                "/webhooks/{application_id}/{token}/messages/{message_id}",
+                self._delete_followup,
+                False,
+            ),
             ("POST", "/channels/{channel_id}/messages", self._post_message, True),
             ("GET", "/channels/{channel_id}/messages", self._list_messages, True),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message, True),
@@ -662,11 +753,7 @@ class StandIn:
             ("GET", "/guilds/{guild_id}/roles", self._get_guild_roles, True),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member, True),
         ]
-        return [(m, _route_regex(t), h, auth) for m, t, h, auth in table] + []
-
-    @staticmethod
-    def _template(regex: re.Pattern[str]) -> str:
-        return re.sub(r"\(\?P<([a-z_]+)>\[\^/\]\+\)", r"{\1}", regex.pattern[1:-1]).replace("\\", "")
+        return [(m, t, _route_regex(t), h, auth) for m, t, h, auth in table]
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         ctype = request.headers.get("Content-Type", "")
@@ -682,8 +769,13 @@ class StandIn:
                     body = json.loads(await part.text())  # type: ignore[union-attr]
                 else:
                     content = await part.read()  # type: ignore[union-attr]
-                    files.append({"field": part.name, "filename": part.filename,  # type: ignore
-                                  "content": bytes(content)})
+                    files.append(
+                        {
+                            "field": part.name,
+                            "filename": part.filename,  # type: ignore
+                            "content": bytes(content),
+                        }
+                    )
             return body, files
         raw = await request.read()
         if not raw:
@@ -702,9 +794,16 @@ class StandIn:
         self._window.append(now)
         return None
 
-    def _rate_limit_response(self, retry_after: float, is_global: bool, route: str) -> web.Response:
-        body = {"message": "You are being rate limited.", "retry_after": retry_after,
-                "global": is_global}
+    def _rate_limit(
+        self, record: RequestRecord, retry_after: float, is_global: bool
+    ) -> web.Response:
+        """Answer a 429 as Discord does (Via header, JSON body) and log it."""
+        route = record.route
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": is_global,
+        }
         headers = {
             "Via": "1.1 google",
             "Retry-After": str(max(1, int(retry_after + 0.999))),
@@ -717,7 +816,7 @@ class StandIn:
         }
         if is_global:
             headers["X-RateLimit-Global"] = "true"
-        return json_response(429, body, headers)
+        return self._answer_response(record, json_response(429, body, headers), body)
 
     async def _handle_rest(self, request: web.Request) -> web.StreamResponse:
         arrival = time.monotonic()
@@ -726,17 +825,22 @@ class StandIn:
         body, files = await self._read_body(request)
         interesting = ("Authorization", "X-Audit-Log-Reason", "User-Agent", "Content-Type")
         record = RequestRecord(
-            method=method, route="", path=path, params={}, query=dict(request.query),
-            json=body, files=[{k: v for k, v in f.items() if k != "content"} for f in files],
+            method=method,
+            route="",
+            path=path,
+            params={},
+            query=dict(request.query),
+            json=body,
+            files=[{k: v for k, v in f.items() if k != "content"} for f in files],
             headers={k: request.headers[k] for k in interesting if k in request.headers},
             time=arrival,
         )
-        match: tuple[re.Match[str], Callable[..., Any], bool, re.Pattern[str]] | None = None
-        for m, regex, handler, auth in self._routes:
+        match: tuple[re.Match[str], Callable[..., Any], bool, str] | None = None
+        for m, template, regex, handler, auth in self._routes:
             if m == method:
                 found = regex.match(path)
                 if found:
-                    match = (found, handler, auth, regex)
+                    match = (found, handler, auth, template)
                     break
         with self.lock:
             self.requests.append(record)
@@ -745,8 +849,8 @@ class StandIn:
                 self.unexpected.append(record)
                 log.warning("stand-in: unexpected request %s %s", method, path)
                 return self._answer(record, 404, {"message": "404: Not Found", "code": 0})
-            found, handler, needs_auth, regex = match
-            record.route = f"{method} {self._template(regex)}"
+            found, handler, needs_auth, template = match
+            record.route = f"{method} {template}"
             record.params = found.groupdict()
             if needs_auth and request.headers.get("Authorization") != f"Bot {self.token}":
                 return self._answer(record, 401, {"message": "401: Unauthorized", "code": 0})
@@ -755,8 +859,7 @@ class StandIn:
                 if retry_after is not None:
                     self.global_limit_violations += 1
                     record.fault = "global-limit"
-                    return self._answer_response(
-                        record, self._rate_limit_response(retry_after, True, record.route))
+                    return self._rate_limit(record, retry_after, True)
             fault = self._take_fault(method, path)
         if fault is not None:
             record.fault = fault.text
@@ -764,13 +867,12 @@ class StandIn:
                 await asyncio.sleep(fault.delay)
             if fault.kind == "ratelimit":
                 with self.lock:
-                    return self._answer_response(
-                        record,
-                        self._rate_limit_response(fault.retry_after, fault.is_global, record.route))
+                    return self._rate_limit(record, fault.retry_after, fault.is_global)
             if fault.kind == "status":
                 with self.lock:
-                    return self._answer(record, fault.status,
-                                        {"message": fault.message, "code": fault.code})
+                    return self._answer(
+                        record, fault.status, {"message": fault.message, "code": fault.code}
+                    )
         with self.lock:
             try:
                 status, data = handler(record, files, request)
@@ -781,8 +883,9 @@ class StandIn:
     def _answer(self, record: RequestRecord, status: int, data: Any) -> web.Response:
         return self._answer_response(record, json_response(status, data), data)
 
-    def _answer_response(self, record: RequestRecord, response: web.Response,
-                         data: Any = None) -> web.Response:
+    def _answer_response(
+        self, record: RequestRecord, response: web.Response, data: Any = None
+    ) -> web.Response:
         record.status = response.status
         record.response = data
         if response.status in (401, 403, 429):
@@ -797,8 +900,18 @@ class StandIn:
         return web.Response(body=item[1], headers={"Content-Type": item[2]})
 
     async def _handle_stray(self, request: web.Request) -> web.StreamResponse:
-        record = RequestRecord(request.method, f"{request.method} {request.path}", request.path,
-                               {}, dict(request.query), None, [], {}, time.monotonic(), 404)
+        record = RequestRecord(
+            request.method,
+            f"{request.method} {request.path}",
+            request.path,
+            {},
+            dict(request.query),
+            None,
+            [],
+            {},
+            time.monotonic(),
+            404,
+        )
         with self.lock:
             self.requests.append(record)
             self.unexpected.append(record)
@@ -844,8 +957,12 @@ class StandIn:
         return 200, {
             "url": self.gateway_url,
             "shards": self.shard_count,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14400000,
-                                    "max_concurrency": 1},
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 999,
+                "reset_after": 14400000,
+                "max_concurrency": 1,
+            },
         }
 
     def _get_gateway(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
@@ -947,13 +1064,15 @@ class StandIn:
             message["webhook_id"] = str(self.app_id)
             message["application_id"] = str(self.app_id)
             user = interaction.payload.get("member", {}).get("user") or interaction.payload.get(
-                "user")
+                "user"
+            )
             message["interaction_metadata"] = {
                 "id": str(interaction.id),
                 "type": interaction.type,
                 "user": user,
                 "authorizing_integration_owners": interaction.payload.get(
-                    "authorizing_integration_owners", {}),
+                    "authorizing_integration_owners", {}
+                ),
             }
             if interaction.type == 2:
                 message["type"] = 20
@@ -967,12 +1086,20 @@ class StandIn:
             att_id = self.ids.next()
             self.attachments[att_id] = (f["filename"], f["content"], "application/octet-stream")
             url = f"{self.base_url}/attachments/{att_id}/{f['filename']}"
-            out.append({"id": str(att_id), "filename": f["filename"], "size": len(f["content"]),
-                        "url": url, "proxy_url": url})
+            out.append(
+                {
+                    "id": str(att_id),
+                    "filename": f["filename"],
+                    "size": len(f["content"]),
+                    "url": url,
+                    "proxy_url": url,
+                }
+            )
         return out
 
-    def _edit(self, message: dict[str, Any], payload: dict[str, Any],
-              files: list[dict[str, Any]]) -> dict[str, Any]:
+    def _edit(
+        self, message: dict[str, Any], payload: dict[str, Any], files: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         merged = {k: message.get(k) for k in ("content", "embeds", "components")}
         for key in ("content", "embeds", "components"):
             if key in payload:
@@ -984,11 +1111,15 @@ class StandIn:
             _validate_message(check, files or [{"filename": "kept"}])
         for key in ("content", "embeds", "components"):
             if key in payload:
-                message[key] = payload[key] if payload[key] is not None else (
-                    "" if key == "content" else [])
+                message[key] = (
+                    payload[key] if payload[key] is not None else ("" if key == "content" else [])
+                )
         if files or "attachments" in payload:
-            kept = [a for a in message.get("attachments", [])
-                    if any(str(p.get("id")) == a["id"] for p in payload.get("attachments") or [])]
+            kept = [
+                a
+                for a in message.get("attachments", [])
+                if any(str(p.get("id")) == a["id"] for p in payload.get("attachments") or [])
+            ]
             message["attachments"] = kept + self._store_files(files, payload)
         if "flags" in payload and payload["flags"] is not None:
             message["flags"] = (message["flags"] & (EPHEMERAL | LOADING)) | int(payload["flags"])
@@ -1016,8 +1147,9 @@ class StandIn:
         if perms & needed != needed:
             raise ApiError(403, 50013, "Missing Permissions")
 
-    def _post_message(self, record: RequestRecord, files: list[dict[str, Any]],
-                      request: Any) -> tuple[int, Any]:
+    def _post_message(
+        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
+    ) -> tuple[int, Any]:
         channel = self._text_channel(record)
         payload = record.json or {}
         self._check_bot_can(channel, SEND_MESSAGES | (ATTACH_FILES if files else 0))
@@ -1036,8 +1168,9 @@ class StandIn:
         channel = self._text_channel(record)
         self._check_bot_can(channel, 1 << 16)
         limit = int(record.query.get("limit", "50"))
-        msgs = [self.messages[m] for m in self.channel_posts.get(channel.id, [])
-                if m in self.messages]
+        msgs = [
+            self.messages[m] for m in self.channel_posts.get(channel.id, []) if m in self.messages
+        ]
         return 200, list(reversed(msgs))[:limit]
 
     def _channel_message(self, record: RequestRecord) -> dict[str, Any]:
@@ -1050,8 +1183,9 @@ class StandIn:
     def _get_message(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         return 200, self._channel_message(record)
 
-    def _edit_message(self, record: RequestRecord, files: list[dict[str, Any]],
-                      request: Any) -> tuple[int, Any]:
+    def _edit_message(
+        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
+    ) -> tuple[int, Any]:
         msg = self._channel_message(record)
         return 200, self._edit(msg, record.json or {}, files)
 
@@ -1064,8 +1198,10 @@ class StandIn:
 
     def _get_channel(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         channel = self._text_channel(record)
-        if channel.guild_id is not None and self.bot_user.id not in self.guilds[
-                channel.guild_id].members:
+        if (
+            channel.guild_id is not None
+            and self.bot_user.id not in self.guilds[channel.guild_id].members
+        ):
             raise ApiError(403, 50001, "Missing Access")
         return 200, channel.to_dict()
 
@@ -1080,8 +1216,9 @@ class StandIn:
     def _get_guild(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         return 200, self._guild(record).rest_dict()
 
-    def _get_guild_channels(self, record: RequestRecord, files: Any,
-                            request: Any) -> tuple[int, Any]:
+    def _get_guild_channels(
+        self, record: RequestRecord, files: Any, request: Any
+    ) -> tuple[int, Any]:
         return 200, [c.to_dict() for c in self._guild(record).channels.values()]
 
     def _get_guild_roles(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
@@ -1103,8 +1240,9 @@ class StandIn:
             raise ApiError(401, 50027, "Invalid Webhook Token")
         return inter
 
-    def _callback(self, record: RequestRecord, files: list[dict[str, Any]],
-                  request: Any) -> tuple[int, Any]:
+    def _callback(
+        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
+    ) -> tuple[int, Any]:
         inter = self.interactions.get(int(record.params["interaction_id"]))
         if inter is None or inter.token != record.params["token"]:
             raise not_found(10062, "Unknown interaction")
@@ -1118,15 +1256,24 @@ class StandIn:
         data = body.get("data") or {}
         allowed = {
             2: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL},
-            3: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE,
-                UPDATE_MESSAGE, MODAL},
+            3: {
+                CHANNEL_MESSAGE,
+                DEFERRED_CHANNEL_MESSAGE,
+                DEFERRED_UPDATE_MESSAGE,
+                UPDATE_MESSAGE,
+                MODAL,
+            },
             4: {AUTOCOMPLETE_RESULT},
-            5: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE,
-                UPDATE_MESSAGE},
+            5: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE},
         }
         if ctype not in allowed.get(inter.type, set()):
-            raise ApiError(400, 40043 if ctype else 50035, "Interaction callback type invalid "
-                           "for this interaction" if ctype else "Invalid Form Body")
+            raise ApiError(
+                400,
+                40043 if ctype else 50035,
+                "Interaction callback type invalid for this interaction"
+                if ctype
+                else "Invalid Form Body",
+            )
         if ctype == AUTOCOMPLETE_RESULT:
             _validate_choices(data)
         resource: dict[str, Any] | None = None
@@ -1177,12 +1324,24 @@ class StandIn:
     def _loading_message(self, inter: InteractionRecord, flags: int) -> dict[str, Any]:
         msg_id = self.ids.next()
         msg = {
-            "id": str(msg_id), "channel_id": str(inter.channel_id),
-            "author": self.bot_user.to_dict(), "content": "", "timestamp": iso_now(),
-            "edited_timestamp": None, "tts": False, "mention_everyone": False, "mentions": [],
-            "mention_roles": [], "attachments": [], "embeds": [], "components": [],
-            "pinned": False, "type": 20 if inter.type == 2 else 0, "flags": flags,
-            "webhook_id": str(self.app_id), "application_id": str(self.app_id),
+            "id": str(msg_id),
+            "channel_id": str(inter.channel_id),
+            "author": self.bot_user.to_dict(),
+            "content": "",
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "type": 20 if inter.type == 2 else 0,
+            "flags": flags,
+            "webhook_id": str(self.app_id),
+            "application_id": str(self.app_id),
         }
         if inter.guild_id is not None:
             msg["guild_id"] = str(inter.guild_id)
@@ -1197,8 +1356,9 @@ class StandIn:
     def _get_original(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         return 200, self._require_original(self._interaction_by_token(record))
 
-    def _edit_original(self, record: RequestRecord, files: list[dict[str, Any]],
-                       request: Any) -> tuple[int, Any]:
+    def _edit_original(
+        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
+    ) -> tuple[int, Any]:
         inter = self._interaction_by_token(record)
         msg = self._require_original(inter)
         payload = record.json or {}
@@ -1213,15 +1373,19 @@ class StandIn:
         inter.original_deleted = True
         return 204, None
 
-    def _followup(self, record: RequestRecord, files: list[dict[str, Any]],
-                  request: Any) -> tuple[int, Any]:
+    def _followup(
+        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
+    ) -> tuple[int, Any]:
         inter = self._interaction_by_token(record)
         if inter.callback_type is None:
             raise not_found(10015, "Unknown Webhook")
         payload = record.json or {}
         original = inter.original
-        if (original is not None and original["flags"] & LOADING
-                and inter.callback_type == DEFERRED_CHANNEL_MESSAGE):
+        if (
+            original is not None
+            and original["flags"] & LOADING
+            and inter.callback_type == DEFERRED_CHANNEL_MESSAGE
+        ):
             # Discord turns the first follow-up after a thinking defer into the original
             # response, keeping the defer's ephemeral state.
             self._edit(original, payload, files)
@@ -1249,8 +1413,9 @@ class StandIn:
     def _get_followup(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         return 200, self._find_followup(record)[1]
 
-    def _edit_followup(self, record: RequestRecord, files: list[dict[str, Any]],
-                       request: Any) -> tuple[int, Any]:
+    def _edit_followup(
+        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
+    ) -> tuple[int, Any]:
         inter, msg = self._find_followup(record)
         payload = record.json or {}
         self._edit(msg, payload, files)
@@ -1275,8 +1440,15 @@ class StandIn:
         conn = GatewayConnection(ws, request, request.path, dict(request.query), time.monotonic())
         with self.lock:
             self.connections.append(conn)
-        await self._send(conn, {"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms},
-                                "s": None, "t": None})
+        await self._send(
+            conn,
+            {
+                "op": 10,
+                "d": {"heartbeat_interval": self.heartbeat_interval_ms},
+                "s": None,
+                "t": None,
+            },
+        )
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -1318,12 +1490,19 @@ class StandIn:
             self.sessions[session.session_id] = session
             session.conn = conn
             conn.session = session
-            guilds = [g for g in self.guilds.values()
-                      if (g.id >> 22) % shard_count == shard_id and self.bot_user.id in g.members]
+            guilds = [
+                g
+                for g in self.guilds.values()
+                if (g.id >> 22) % shard_count == shard_id and self.bot_user.id in g.members
+            ]
             ready = {
                 "v": 10,
-                "user": {**self.bot_user.to_dict(), "verified": True, "mfa_enabled": False,
-                         "flags": 0},
+                "user": {
+                    **self.bot_user.to_dict(),
+                    "verified": True,
+                    "mfa_enabled": False,
+                    "flags": 0,
+                },
                 "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
                 "session_id": session.session_id,
                 "session_type": "normal",
@@ -1347,8 +1526,11 @@ class StandIn:
     async def _resume(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
         with self.lock:
             session = self.sessions.get(data.get("session_id", ""))
-            valid = (session is not None and data.get("token") == self.token
-                     and not self.invalidate_next_resume)
+            valid = (
+                session is not None
+                and data.get("token") == self.token
+                and not self.invalidate_next_resume
+            )
             self.invalidate_next_resume = False
             if not valid or session is None:
                 replay: list[dict[str, Any]] = []
@@ -1392,16 +1574,30 @@ class StandIn:
         return frame
 
     def live_sessions(self) -> list[GatewaySession]:
-        """The newest session per shard (the ones the bot is using)."""
+        """Per shard, the newest connected session (else the newest one, to buffer for RESUME)."""
+        # A connected session beats a newer dead one: a second bot process that has exited
+        # must not swallow the events meant for the one still running.
         with self.lock:
             newest: dict[int, GatewaySession] = {}
             for s in self.sessions.values():
-                if s.shard_id not in newest or s.ready_at >= newest[s.shard_id].ready_at:
+                best = newest.get(s.shard_id)
+                rank = (s.conn is not None and not s.conn.closed, s.ready_at)
+                if best is None or rank >= (
+                    best.conn is not None and not best.conn.closed,
+                    best.ready_at,
+                ):
                     newest[s.shard_id] = s
             return list(newest.values())
 
-    def dispatch(self, event: str, data: dict[str, Any], *, guild_id: int | None = None,
-                 shard: int | None = None, only_if_connected: bool = False) -> int:
+    def dispatch(
+        self,
+        event: str,
+        data: dict[str, Any],
+        *,
+        guild_id: int | None = None,
+        shard: int | None = None,
+        only_if_connected: bool = False,
+    ) -> int:
         """Send a dispatch to the session of the guild's shard (or `shard`); returns its seq.
 
         A session whose socket is down keeps the event for RESUME replay. Returns 0 when no
@@ -1413,8 +1609,14 @@ class StandIn:
             raise AssertionError("stand-in not started")
         return self.call(self._dispatch(event, data, guild_id, shard, only_if_connected))
 
-    async def _dispatch(self, event: str, data: dict[str, Any], guild_id: int | None,
-                        shard: int | None, only_if_connected: bool) -> int:
+    async def _dispatch(
+        self,
+        event: str,
+        data: dict[str, Any],
+        guild_id: int | None,
+        shard: int | None,
+        only_if_connected: bool,
+    ) -> int:
         if shard is None:
             shard = (guild_id >> 22) % self.shard_count if guild_id is not None else 0
         sessions = [s for s in self.live_sessions() if s.shard_id == shard]
@@ -1450,17 +1652,20 @@ class StandIn:
 
     def send_reconnect(self, *, shard: int = 0) -> None:
         """Send op 7 RECONNECT: the bot should close and RESUME."""
+
         async def go() -> None:
             sessions = [s for s in self.live_sessions() if s.shard_id == shard]
             if sessions and sessions[0].conn is not None:
                 await self._send(sessions[0].conn, {"op": 7, "d": None, "s": None, "t": None})
+
         self.call(go())
 
     def connected_shards(self) -> set[int]:
         """Shards whose newest session has an open socket that has got READY or RESUMED."""
         with self.lock:
-            return {s.shard_id for s in self.live_sessions()
-                    if s.conn is not None and not s.conn.closed}
+            return {
+                s.shard_id for s in self.live_sessions() if s.conn is not None and not s.conn.closed
+            }
 
     # ----------------------------------------------------------------- interactions
 
@@ -1468,7 +1673,9 @@ class StandIn:
         """Record an interaction payload so its callback and webhooks are accepted."""
         with self.lock:
             inter = InteractionRecord(
-                id=int(payload["id"]), token=payload["token"], type=payload["type"],
+                id=int(payload["id"]),
+                token=payload["token"],
+                type=payload["type"],
                 payload=payload,
                 guild_id=int(payload["guild_id"]) if payload.get("guild_id") else None,
                 channel_id=int(payload["channel_id"]),
@@ -1515,8 +1722,9 @@ def _validate_commands(commands: list[dict[str, Any]]) -> dict[str, Any]:
     return errors
 
 
-def _validate_command_node(node: dict[str, Any], path: str, err: Callable[[str, str], None],
-                           depth: int) -> None:
+def _validate_command_node(
+    node: dict[str, Any], path: str, err: Callable[[str, str], None], depth: int
+) -> None:
     name = node.get("name", "")
     if not _NAME_RE.match(name) or name != name.lower():
         err(f"{path}.name", f"Invalid name {name!r}")
@@ -1561,8 +1769,14 @@ def _validate_message(payload: dict[str, Any], files: list[dict[str, Any]]) -> N
     content = payload.get("content") or ""
     embeds = payload.get("embeds") or []
     components = payload.get("components") or []
-    if not content and not embeds and not components and not files \
-            and not payload.get("sticker_ids") and not payload.get("poll"):
+    if (
+        not content
+        and not embeds
+        and not components
+        and not files
+        and not payload.get("sticker_ids")
+        and not payload.get("poll")
+    ):
         raise ApiError(400, 50006, "Cannot send an empty message")
     if len(content) > 2000:
         err("content", "Must be 2000 or fewer in length.")
@@ -1608,17 +1822,31 @@ def _validate_choices(data: dict[str, Any]) -> None:
         errors["choices"] = {"_errors": [{"code": "BASE_TYPE_REQUIRED", "message": "Required"}]}
     else:
         if len(choices) > 25:
-            errors["choices"] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
-                                              "message": "Must be 25 or fewer in length."}]}
+            errors["choices"] = {
+                "_errors": [
+                    {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}
+                ]
+            }
         for i, choice in enumerate(choices):
             name = choice.get("name") or ""
             if not 1 <= len(name) <= 100:
-                errors[f"choices.{i}.name"] = {"_errors": [{
-                    "code": "BASE_TYPE_BAD_LENGTH",
-                    "message": "Must be between 1 and 100 in length."}]}
+                errors[f"choices.{i}.name"] = {
+                    "_errors": [
+                        {
+                            "code": "BASE_TYPE_BAD_LENGTH",
+                            "message": "Must be between 1 and 100 in length.",
+                        }
+                    ]
+                }
             value = choice.get("value")
             if isinstance(value, str) and len(value) > 100:
-                errors[f"choices.{i}.value"] = {"_errors": [{
-                    "code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 100 or fewer in length."}]}
+                errors[f"choices.{i}.value"] = {
+                    "_errors": [
+                        {
+                            "code": "BASE_TYPE_MAX_LENGTH",
+                            "message": "Must be 100 or fewer in length.",
+                        }
+                    ]
+                }
     if errors:
         raise invalid_form(errors)

@@ -326,9 +326,20 @@ class Guild:
     def rest_dict(self) -> dict[str, Any]:
         """The guild object as `GET /guilds/{id}` returns it (no channels or members)."""
         data = self.to_dict()
-        for key in ("channels", "members", "threads", "voice_states", "presences", "joined_at",
-                    "large", "unavailable", "member_count", "stage_instances",
-                    "guild_scheduled_events", "soundboard_sounds"):
+        for key in (
+            "channels",
+            "members",
+            "threads",
+            "voice_states",
+            "presences",
+            "joined_at",
+            "large",
+            "unavailable",
+            "member_count",
+            "stage_instances",
+            "guild_scheduled_events",
+            "soundboard_sounds",
+        ):
             data.pop(key, None)
         data["approximate_member_count"] = len(self.members)
         return data
