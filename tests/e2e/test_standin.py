@@ -14,18 +14,36 @@ import pytest
 
 from tests.standin.process import BotProcess
 from tests.standin.scenario import DiscordStandIn, Reply
-from tests.standin.server import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, UPDATE_MESSAGE
+from tests.standin.server import (
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    UPDATE_MESSAGE,
+    GatewaySession,
+)
 from tests.standin.world import SEND_MESSAGES, Channel, Guild, Member
 
 pytestmark = pytest.mark.asyncio
 
-BARE_COMMANDS = {"ping", "slow", "pick", "button", "post"}
+BARE_COMMANDS = {"ping", "slow", "pick", "button", "post", "edit", "file", "note", "inspect"}
+
+
+@pytest.fixture(scope="module")
+def standin_server() -> Iterator[DiscordStandIn]:
+    """Two shards here, so every test also exercises guild-to-shard routing."""
+    with DiscordStandIn(shard_count=2) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def guild(standin_server: DiscordStandIn) -> Guild:
-    """A server with #general and #news, made before the bot connects."""
-    return standin_server.make_guild("Drama club", channels=("general", "news"))
+    """A server on shard 1 with #general and #news, made before the bot connects."""
+    return standin_server.make_guild("Drama club", shard=1, channels=("general", "news"))
+
+
+@pytest.fixture(scope="module")
+def guild0(standin_server: DiscordStandIn) -> Guild:
+    """A server on shard 0."""
+    return standin_server.make_guild("Shard zero club", shard=0)
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +59,19 @@ def fan(standin_server: DiscordStandIn, guild: Guild) -> Member:
 
 
 @pytest.fixture(scope="module")
-def bot(guild: Guild, bot_factory: Callable[..., BotProcess]) -> Iterator[BotProcess]:
-    """The bare bot, running for the whole module."""
+def bot(
+    guild: Guild, guild0: Guild, bot_factory: Callable[..., BotProcess]
+) -> Iterator[BotProcess]:
+    """The bare bot, running for the whole module (discord.py identifies shard 1 after 5 s)."""
     proc = bot_factory(ready_marker="bare-bot ready", name="bare")
     proc.start()
     yield proc
+
+
+def shard_session(standin: DiscordStandIn, guild: Guild) -> GatewaySession:
+    """The gateway session serving guild."""
+    shard = (guild.id >> 22) % standin.shard_count
+    return next(s for s in standin.live_sessions() if s.shard_id == shard)
 
 
 def fresh_channel(standin: DiscordStandIn, guild: Guild, name: str) -> Channel:
@@ -67,7 +93,9 @@ async def post(
     return await handle.reply(within)
 
 
-async def test_login_gateway_and_command_sync(standin: DiscordStandIn, bot: BotProcess) -> None:
+async def test_login_gateway_and_command_sync(
+    standin: DiscordStandIn, bot: BotProcess, guild: Guild, guild0: Guild
+) -> None:
     routes = [r.route for r in standin.requests]
     for route in (
         "GET /users/@me",
@@ -82,13 +110,20 @@ async def test_login_gateway_and_command_sync(standin: DiscordStandIn, bot: BotP
     assert {c["name"] for c in synced.json} == BARE_COMMANDS
     assert set(standin.global_commands) == BARE_COMMANDS
     assert all(c["id"] for c in synced.response)
-    session = standin.live_sessions()[0]
-    assert session.identify["shard"] == [0, 1]
-    assert session.identify["token"] == "test-token"
-    assert [f["t"] for f in session.frames[:2]] == ["READY", "GUILD_CREATE"]
-    assert [f["s"] for f in session.frames] == list(range(1, len(session.frames) + 1))
-    conn = session.conn
-    assert conn is not None and conn.query["v"] == "10" and conn.query["encoding"] == "json"
+    sessions = {s.shard_id: s for s in standin.live_sessions()}
+    assert {k: s.identify["shard"] for k, s in sessions.items()} == {0: [0, 2], 1: [1, 2]}
+    for session in sessions.values():
+        assert session.identify["token"] == "test-token"
+        assert session.frames[0]["t"] == "READY"
+        assert [f["s"] for f in session.frames] == list(range(1, len(session.frames) + 1))
+        conn = session.conn
+        assert conn is not None and conn.query["v"] == "10" and conn.query["encoding"] == "json"
+    # Each guild's GUILD_CREATE goes to its shard: (guild_id >> 22) % shard_count.
+    created = {
+        k: [f["d"]["id"] for f in s.frames if f["t"] == "GUILD_CREATE"][:1]
+        for k, s in sessions.items()
+    }
+    assert created == {0: [str(guild0.id)], 1: [str(guild.id)]}
     assert not standin.unexpected
 
 
@@ -116,6 +151,10 @@ async def test_rest_answers_are_exact_json_and_unknown_routes_are_recorded(
     assert standin.unexpected[-1].route == "GET /no/such/route"
     standin.unexpected.pop()  # deliberate; the fixture checks the bot made none
 
+    attachment = standin.add_attachment("catalog.json", b'{"shows": []}')
+    with urllib.request.urlopen(attachment["url"], timeout=5) as resp:  # noqa: ASYNC210
+        assert resp.read() == b'{"shows": []}'
+
 
 async def test_ping_round_trip(
     standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
@@ -133,6 +172,20 @@ async def test_ping_round_trip(
         f"/ping dispatch->callback median {statistics.median(timings) * 1000:.1f} ms, "
         f"max {max(timings) * 1000:.1f} ms"
     )
+
+
+async def test_mentions_are_parsed_as_discord_would(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
+) -> None:
+    reply = await standin.slash("ping", by=fan, at=general).reply()
+    assert reply.pings() == set()
+    raw = Reply({"content": f"hi {fan.mention} @everyone"}, {})
+    assert raw.pings() == {"everyone", f"user:{fan.id}"}
+    chosen = Reply(
+        {"content": f"<@&1> <@&2> {fan.mention}"},
+        {"allowed_mentions": {"parse": [], "roles": ["2"]}},
+    )
+    assert chosen.pings() == {"role:2"}
 
 
 async def test_late_callback_is_refused_like_discord(
@@ -188,6 +241,62 @@ async def test_button_click_updates_the_message(
     updated = await click.reply()
     assert updated.content == "pressed by fan"
     assert updated.components == []
+
+
+async def test_edit_original_response(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
+) -> None:
+    handle = standin.slash("edit", by=fan, at=general)
+    await standin.wait_for(lambda: handle.record.original_edits, 5, "the edit")
+    reply = await handle.reply()
+    assert reply.content == "second"
+    assert reply.message["edited_timestamp"]
+    assert handle.record.original_edits[0]["content"] == "second"
+
+
+async def test_file_in_the_callback_is_multipart_and_downloadable(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
+) -> None:
+    handle = standin.slash("file", by=fan, at=general)
+    callback = await handle.callback()
+    assert [f["filename"] for f in callback.files] == ["hello.txt"]
+    reply = await handle.reply()
+    assert reply.content == "here"
+    [attachment] = reply.message["attachments"]
+    with urllib.request.urlopen(attachment["url"], timeout=5) as resp:  # noqa: ASYNC210
+        assert resp.read() == b"hello file"
+
+
+async def test_modal_round_trip(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
+) -> None:
+    modal = await standin.slash("note", by=fan, at=general).modal()
+    assert modal["title"] == "Note"
+    submit = standin.submit_modal(modal, {"note": "watch S2"}, by=fan, at=general)
+    reply = await submit.reply()
+    assert (reply.content, reply.ephemeral) == ("noted: watch S2", True)
+
+
+async def test_rest_reads_and_guild_events(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, guild: Guild, general: Channel
+) -> None:
+    async def inspect(channel: Channel) -> str:
+        handle = standin.slash("inspect", by=fan, at=general, channel_id=str(channel.id))
+        return (await handle.reply()).content
+
+    assert await inspect(general) == (
+        f"cached; #general in Drama club ({len(guild.channels)} channels); "
+        "me: Drama Bot with 2 roles"
+    )
+    doomed = fresh_channel(standin, guild, "doomed")
+    assert (await inspect(doomed)).startswith("cached; #doomed")
+    standin.delete_channel(doomed)  # CHANNEL_DELETE reaches the bot's cache
+    assert await inspect(doomed) == "not cached; error 404 10003"
+    other = standin.make_guild("Other club")  # GUILD_CREATE as when the bot is invited
+    elsewhere = next(iter(other.channels.values()))
+    assert (await inspect(elsewhere)).startswith("cached; #general in Other club")
+    standin.remove_bot(other)  # GUILD_DELETE
+    assert await inspect(elsewhere) == "not cached; error 403 50001"
 
 
 async def test_nonce_dedupes_channel_posts(
@@ -307,61 +416,68 @@ async def test_global_429_body(
 
 @pytest.mark.parametrize("code", [4000, None], ids=["close-4000", "abrupt"])
 async def test_websocket_drop_resumes_and_replays(
-    standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel, code: int | None
+    standin: DiscordStandIn,
+    bot: BotProcess,
+    fan: Member,
+    guild: Guild,
+    general: Channel,
+    code: int | None,
 ) -> None:
-    session = standin.live_sessions()[0]
+    session = shard_session(standin, guild)
     resumes = session.resumes
-    standin.drop_gateway(code=code)
+    standin.drop_gateway(shard=session.shard_id, code=code)
     # Sent while the socket is down: kept for the RESUME replay.
     handle = standin.slash("ping", by=fan, at=general)
     assert (await handle.reply(within=10)).content == "pong"
     assert session.resumes == resumes + 1
-    assert standin.live_sessions()[0] is session
+    assert shard_session(standin, guild) is session
     assert session.conn is not None and session.conn.path == "/gateway/resume"
     assert session.frames[-1]["t"] == "RESUMED" or any(f["t"] == "RESUMED" for f in session.frames)
 
 
 async def test_invalid_session_makes_the_bot_identify_again(
-    standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, guild: Guild, general: Channel
 ) -> None:
-    old = standin.live_sessions()[0]
+    old = shard_session(standin, guild)
     standin.invalidate_next_resume = True
-    standin.drop_gateway(code=4000)
+    standin.drop_gateway(shard=old.shard_id, code=4000)
     # discord.py waits 5 s before a non-initial IDENTIFY.
     new = await standin.wait_for(
-        lambda: next((s for s in standin.live_sessions() if s is not old and s.conn), None),
+        lambda: next(
+            (s for s in standin.live_sessions() if s.shard_id == 1 and s is not old and s.conn),
+            None,
+        ),
         12,
         "a new IDENTIFY after INVALID_SESSION",
     )
-    assert new.identify["shard"] == [0, 1]
+    assert new.identify["shard"] == [1, 2]
     assert (await standin.slash("ping", by=fan, at=general).reply()).content == "pong"
 
 
-async def test_sigterm_exit_code_and_nothing_left_behind(
+async def test_dev_guild_sync_sigterm_sigkill_and_nothing_left_behind(
     bot_factory: Callable[..., BotProcess],
 ) -> None:
-    server = DiscordStandIn(shard_count=2).start()
-    try:
-        g0 = server.make_guild("on shard 0", shard=0)
-        g1 = server.make_guild("on shard 1", shard=1)
-        proc = bot_factory(server, ready_marker="bare-bot ready", name="sharded")
-        proc.start(timeout=30)
-        sessions = {s.shard_id: s for s in server.live_sessions()}
-        assert {k: s.identify["shard"] for k, s in sessions.items()} == {0: [0, 2], 1: [1, 2]}
-        created = {
-            k: [f["d"]["id"] for f in s.frames if f["t"] == "GUILD_CREATE"]
-            for k, s in sessions.items()
-        }
-        assert created == {0: [str(g0.id)], 1: [str(g1.id)]}
-        ch1 = next(iter(g1.channels.values()))
-        member = server.plain_member(g1, "fan on shard 1")
-        assert (await server.slash("ping", by=member, at=ch1).reply()).content == "pong"
+    with DiscordStandIn() as server:
+        dev = server.make_guild("Dev server")
+        proc = bot_factory(
+            server,
+            ready_marker="bare-bot ready",
+            name="lifecycle",
+            dev_guild_id=dev.id,
+            require_sync=True,
+        )
+        proc.start()
+        # DEV_GUILD_ID: commands go to that server only, never also globally.
+        assert set(server.guild_commands[dev.id]) == BARE_COMMANDS
+        assert server.global_commands == {}
+        channel = next(iter(dev.channels.values()))
+        handle = server.slash("ping", by=server.plain_member(dev), at=channel)
+        assert handle.record.payload["data"]["guild_id"] == str(dev.id)
+        assert (await handle.reply()).content == "pong"
         pid = proc.pid
         assert proc.stop() == 0
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-        # A SIGKILLed bot can be started again on the same database.
-        proc.start(timeout=30)
+        proc.start()  # again, on the same database and work dir
         assert proc.kill() == -9
+        assert not proc.running()
         assert not server.unexpected
-    finally:
-        server.stop()

@@ -8,6 +8,7 @@ how Discord answered.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import signal
@@ -34,11 +35,27 @@ class PressView(discord.ui.View):
         )
 
 
+class NoteModal(discord.ui.Modal, title="Note"):
+    """A modal with one text input."""
+
+    text: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(label="Text", custom_id="note")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"noted: {self.text.value}", ephemeral=True)
+
+
 class BareBot(commands.AutoShardedBot):
-    """Syncs its commands globally at every start (the stand-in keeps no state across runs)."""
+    """Syncs its commands at every start: to DEV_GUILD_ID if set, else globally."""
 
     async def setup_hook(self) -> None:
-        await self.tree.sync()
+        dev_guild = os.environ.get("DEV_GUILD_ID")
+        if dev_guild:
+            guild = discord.Object(int(dev_guild))
+            self.tree.copy_global_to(guild=guild)
+            self.tree.clear_commands(guild=None)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
 
 
 def build() -> commands.AutoShardedBot:
@@ -92,6 +109,38 @@ def build() -> commands.AutoShardedBot:
 
         results = await asyncio.gather(*(one(i) for i in range(count)))
         await interaction.followup.send(results[0] if count == 1 else summarize(results))
+
+    @bot.tree.command(description="Answers, then edits its answer")
+    async def edit(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("first")
+        await interaction.edit_original_response(content="second")
+
+    @bot.tree.command(description="Answers with a file")
+    async def file(interaction: discord.Interaction) -> None:
+        data = discord.File(io.BytesIO(b"hello file"), filename="hello.txt")
+        await interaction.response.send_message("here", file=data)
+
+    @bot.tree.command(description="Opens a modal")
+    async def note(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(NoteModal())
+
+    @bot.tree.command(description="Reads a channel, its guild and a member over REST")
+    async def inspect(interaction: discord.Interaction, channel_id: str) -> None:
+        await interaction.response.defer(thinking=True)
+        cached = "cached" if bot.get_channel(int(channel_id)) else "not cached"
+        try:
+            channel = await bot.fetch_channel(int(channel_id))
+            assert isinstance(channel, discord.TextChannel)
+            guild = await bot.fetch_guild(channel.guild.id)
+            channels = await guild.fetch_channels()
+            me = await guild.fetch_member(bot.user.id if bot.user else 0)
+            text = (
+                f"{cached}; #{channel.name} in {guild.name} "
+                f"({len(channels)} channels); me: {me.name} with {len(me.roles)} roles"
+            )
+        except discord.HTTPException as exc:
+            text = f"{cached}; error {exc.status} {exc.code}"
+        await interaction.followup.send(text)
 
     @bot.event
     async def on_ready() -> None:

@@ -51,6 +51,7 @@ class BotProcess:
         owner_ids: Iterable[int] | None = None,
         dev_guild_id: int | None = None,
         ready_marker: str | None = None,
+        require_sync: bool = False,
         name: str = "bot",
     ) -> None:
         self.server = server
@@ -63,6 +64,8 @@ class BotProcess:
         self.dev_guild_id = dev_guild_id
         self.extra_env = dict(env or {})
         self.ready_marker = ready_marker
+        self.require_sync = require_sync
+        self.started_at = 0.0
         self.log_path = workdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -96,6 +99,7 @@ class BotProcess:
         """Start the process (cwd is the work dir, so no stray .env is read); wait until ready."""
         assert self.proc is None or self.proc.poll() is not None, "already running"
         sessions_before = set(self.server.sessions)
+        self.started_at = time.monotonic()
         with self.log_path.open("ab") as out:
             self._log_offset = out.tell()
             out.write(f"----- start {self.starts + 1} -----\n".encode())
@@ -122,7 +126,8 @@ class BotProcess:
         return self
 
     def wait_ready(self, timeout: float = 30.0, sessions_before: set[str] | None = None) -> None:
-        """Wait until every shard has a new session and the ready marker (if any) is logged."""
+        """Wait until every shard has a new session, commands were synced (if require_sync)
+        and the ready marker (if any) is in the log."""
         before = sessions_before or set()
         deadline = time.monotonic() + timeout
 
@@ -136,6 +141,10 @@ class BotProcess:
                 s.shard_id for s in self.server.sessions.values() if s.session_id not in before
             }
             if fresh != set(range(self.server.shard_count)):
+                return False
+            if self.require_sync and not any(
+                r.time >= self.started_at for r in self.server.command_syncs
+            ):
                 return False
             return self.ready_marker is None or self.ready_marker in self.log_since_start()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,26 @@ class Reply:
     def allowed_mentions(self) -> dict[str, Any] | None:
         """The allowed_mentions the bot sent (None if it sent none)."""
         return self.payload.get("allowed_mentions")
+
+    def pings(self) -> set[str]:
+        """Who Discord would notify: "everyone", "user:ID", "role:ID" (content only; embeds
+        never ping), given the allowed_mentions the bot sent (none sent = parse everything).
+        """
+        content = self.content
+        users = set(re.findall(r"<@!?(\d+)>", content))
+        roles = set(re.findall(r"<@&(\d+)>", content))
+        everyone = "@everyone" in content or "@here" in content
+        am = self.allowed_mentions
+        if am is None:
+            parse, allowed_users, allowed_roles = {"users", "roles", "everyone"}, set(), set()
+        else:
+            parse = set(am.get("parse") or [])
+            allowed_users = {str(u) for u in am.get("users") or []}
+            allowed_roles = {str(r) for r in am.get("roles") or []}
+        out = {"everyone"} if everyone and "everyone" in parse else set()
+        out |= {f"user:{u}" for u in users if "users" in parse or u in allowed_users}
+        out |= {f"role:{r}" for r in roles if "roles" in parse or r in allowed_roles}
+        return out
 
     def buttons(self) -> list[dict[str, Any]]:
         """Every button on the message, in order."""
