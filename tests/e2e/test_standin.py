@@ -6,6 +6,7 @@ import asyncio
 import json
 import statistics
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 
@@ -334,17 +335,20 @@ async def test_per_route_429_is_retried_thanks_to_via(
     assert len(standin.channel_messages(target)) == 1
 
 
-async def test_500_is_retried_and_503_raised(
+async def test_500_and_502_are_retried_and_503_raised(
     standin: DiscordStandIn, bot: BotProcess, fan: Member, guild: Guild, general: Channel
 ) -> None:
     target = fresh_channel(standin, guild, "flaky")
     invalid_before = standin.invalid_requests
     standin.inject(f"POST /channels/{target.id}/messages", status=500)
     assert (await post(standin, fan, general, target, "5xx-1")).content.startswith("sent ")
+    standin.inject(f"POST /channels/{target.id}/messages", status=502)
+    assert (await post(standin, fan, general, target, "5xx-2")).content.startswith("sent ")
     standin.inject(f"POST /channels/{target.id}/messages", status=503)
-    assert (await post(standin, fan, general, target, "5xx-2")).content == "error 503 0"
+    assert (await post(standin, fan, general, target, "5xx-3")).content == "error 503 0"
     posts = standin.requests_to(f"POST /channels/{target.id}/messages")
-    assert [p.status for p in posts] == [500, 200, 503]
+    assert [p.status for p in posts] == [500, 200, 502, 200, 503]
+    assert posts[0].response == {"message": "500: Internal Server Error", "code": 0}
     assert posts[1].time - posts[0].time >= 1.0  # discord.py sleeps 1 + 2 * tries
     assert standin.invalid_requests == invalid_before  # 5xx do not count
 
@@ -450,7 +454,7 @@ async def test_invalid_session_makes_the_bot_identify_again(
         12,
         "a new IDENTIFY after INVALID_SESSION",
     )
-    assert new.identify["shard"] == [1, 2]
+    assert new is not None and new.identify["shard"] == [1, 2]
     assert (await standin.slash("ping", by=fan, at=general).reply()).content == "pong"
 
 

@@ -18,9 +18,9 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from .world import (
     ADMINISTRATOR,
@@ -280,7 +280,7 @@ class StandIn:
         """The websocket URL the bot connects to."""
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    def start(self) -> StandIn:
+    def start(self) -> Self:
         """Start serving on an ephemeral port in a background thread."""
         started = threading.Event()
         errors: list[BaseException] = []
@@ -338,7 +338,7 @@ class StandIn:
         self._thread.join(10)
         self._loop = None
 
-    def __enter__(self) -> StandIn:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -765,16 +765,14 @@ class StandIn:
                 part = await reader.next()
                 if part is None:
                     break
-                if part.name == "payload_json":  # type: ignore[union-attr]
-                    body = json.loads(await part.text())  # type: ignore[union-attr]
+                if not isinstance(part, BodyPartReader):
+                    continue  # discord.py never nests multiparts
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())
                 else:
-                    content = await part.read()  # type: ignore[union-attr]
+                    content = await part.read()
                     files.append(
-                        {
-                            "field": part.name,
-                            "filename": part.filename,  # type: ignore
-                            "content": bytes(content),
-                        }
+                        {"field": part.name, "filename": part.filename, "content": bytes(content)}
                     )
             return body, files
         raw = await request.read()
@@ -1467,7 +1465,7 @@ class StandIn:
 
     async def _on_frame(self, conn: GatewayConnection, frame: dict[str, Any]) -> None:
         op = frame.get("op")
-        data = frame.get("d")
+        data: Any = frame.get("d")
         if op == 1:
             await self._send(conn, {"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
