@@ -29,9 +29,7 @@ STATUSES = {
     "cancelled",
 }
 TRAILER_KINDS = {"teaser", "trailer"}
-ARTICLE = (
-    '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
-)
+ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
 
 
 def _load() -> dict[str, Any]:
