@@ -1,0 +1,271 @@
+"""Drama bot: run it, or ask it one question offline.
+
+python bot.py                      run the bot (needs DISCORD_TOKEN)
+python bot.py ask "/release title:All of Us Are Dead season:2"
+python bot.py import FILE          merge a catalog file into the database
+python bot.py export FILE          write the catalog to a file
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from kdrama import answers, render
+from kdrama import catalog as catalog_file
+from kdrama.lookup import Catalog
+from kdrama.models import Actor
+from kdrama.settings import Settings, SettingsError
+from kdrama.store import Store
+
+log = logging.getLogger("dramabot")
+
+
+def discover_cogs() -> tuple[str, ...]:
+    """Every module in cogs/ with a `setup` function (helpers such as cogs/ui.py have none)."""
+    import importlib
+    import pkgutil
+
+    import cogs
+
+    names = []
+    for info in pkgutil.iter_modules(cogs.__path__, "cogs."):
+        if hasattr(importlib.import_module(info.name), "setup"):
+            names.append(info.name)
+    return tuple(sorted(names))
+
+
+COGS = discover_cogs()
+NO_TOKEN = """\
+No DISCORD_TOKEN is set, so the bot can't log in.
+  1. Create an application at https://discord.com/developers/applications, add a Bot, and
+     copy its token (Bot > Reset Token).
+  2. Put it in a file named .env next to bot.py:  DISCORD_TOKEN=your-token
+     (see .env.example for the other settings).
+  3. Run python bot.py again. To try the bot without Discord:
+     python bot.py ask "/release title:All of Us Are Dead season:2"
+"""
+
+
+class DramaTree(app_commands.CommandTree["DramaBot"]):
+    """The one place app-command errors are logged and turned into a private sentence."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[DramaBot], error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.MissingPermissions):
+            perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+            message = f"You need the {perms} permission to use this command."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            message = "This command works in a server, not in direct messages."
+        elif isinstance(error, app_commands.CheckFailure):
+            message = str(error) or "You can't use this command."
+        elif isinstance(error, app_commands.TransformerError):
+            message = f"I couldn't read {error.value!r} as a {error.type.name.lower()}."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=error)
+            message = "Something went wrong on my side; it has been logged. Please try again."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(
+                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
+            else:
+                await interaction.response.send_message(
+                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
+        except discord.HTTPException:
+            log.warning(
+                "could not tell the user about an error in /%s", getattr(interaction.command, "name", "?")
+            )
+
+
+class DramaBot(commands.AutoShardedBot):
+    """The Discord client: owns nothing but references to the store and catalog it was given."""
+
+    def __init__(self, settings: Settings, store: Store, catalog: Catalog) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels, roles and permissions for /watch; CHANNEL_DELETE, GUILD_DELETE
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=DramaTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            owner_ids=set(settings.owner_ids) or None,
+            help_command=None,
+        )
+        self.settings = settings
+        self.store = store
+        self.catalog = catalog
+
+    async def setup_hook(self) -> None:
+        from cogs.ui import PageButton
+
+        self.add_dynamic_items(PageButton)
+        for name in COGS:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def sync_commands(self, *, force: bool = False) -> None:
+        """Sync to DEV_GUILD_ID only when set; globally only when the tree changed (or forced)."""
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
+            return
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        if not force and await self.store.get_meta("command_tree_hash") == digest:
+            log.info("command tree unchanged since the last sync; not syncing")
+            return
+        synced = await self.tree.sync()
+        await self.store.set_meta("command_tree_hash", digest)
+        log.info("synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info(
+            "Drama bot ready: logged in as %s (%s), %d guilds, %d shards",
+            self.user,
+            self.user.id,
+            len(self.guilds),
+            self.shard_count or 1,
+        )
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def setup_logging(level: str) -> None:
+    discord.utils.setup_logging(level=getattr(logging, level), root=True)
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+
+
+async def open_store(settings: Settings) -> Store:
+    store = await Store.open(settings.database_path)
+    report = await catalog_file.load_starter_if_empty(store)
+    if report is not None:
+        log.info("new database: %s", report.summary())
+    return store
+
+
+async def run(settings: Settings) -> int:
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    async with await open_store(settings) as store:
+        catalog = await Catalog.load(store)
+        bot = DramaBot(settings, store, catalog)
+        loop = asyncio.get_running_loop()
+        stopping: list[asyncio.Task[None]] = []
+
+        def stop(signame: str) -> None:
+            log.info("%s received: shutting down", signame)
+            if not stopping:
+                stopping.append(loop.create_task(bot.close()))
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop, sig.name)
+        try:
+            async with bot:
+                await bot.start(settings.token.value)
+        except discord.LoginFailure:
+            print(
+                "Discord refused the token in DISCORD_TOKEN: reset it in the developer portal "
+                "and put the new one in .env.",
+                file=sys.stderr,
+            )
+            return 2
+        finally:
+            if stopping:
+                await stopping[0]
+        log.info("stopped cleanly")
+    return 0
+
+
+async def ask(settings: Settings, question: str) -> int:
+    async with await open_store(settings) as store:
+        catalog = await Catalog.load(store)
+        reply = await answers.ask(catalog, question)
+    print(render.to_text(reply))
+    return 1 if reply.ephemeral else 0
+
+
+async def import_file(settings: Settings, path: Path) -> int:
+    try:
+        shows = catalog_file.load_file(path, trailer_hosts=settings.trailer_hosts)
+    except catalog_file.CatalogError as e:
+        print(f"Nothing imported: {e}", file=sys.stderr)
+        return 1
+    async with await Store.open(settings.database_path) as store:
+        try:
+            report = await catalog_file.import_catalog(
+                store, shows, actor=Actor(None, f"import of {path.name}")
+            )
+        except catalog_file.CatalogError as e:
+            print(f"Nothing imported: {e}", file=sys.stderr)
+            return 1
+    print(report.summary())
+    return 0
+
+
+async def export_file(settings: Settings, path: Path) -> int:
+    async with await open_store(settings) as store:
+        data = await catalog_file.export_catalog(store)
+    await asyncio.to_thread(path.write_text, catalog_file.dumps(data), encoding="utf-8")
+    print(f"Exported {len(data['shows'])} shows to {path}.")
+    return 0
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bot.py", description="Drama bot: K-drama release dates, cast and trailers."
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    p = sub.add_parser("ask", help="answer one lookup command offline, as text")
+    p.add_argument("question", help='e.g. "/release title:All of Us Are Dead season:2"')
+    p = sub.add_parser("import", help="merge a catalog JSON file into the database")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("export", help="write the catalog to a JSON file")
+    p.add_argument("file", type=Path)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        print(f"Settings: {e}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level if args.command in (None, "run") else "WARNING")
+    command: Any
+    match args.command:
+        case "ask":
+            command = ask(settings, args.question)
+        case "import":
+            command = import_file(settings, args.file)
+        case "export":
+            command = export_file(settings, args.file)
+        case _:
+            command = run(settings)
+    return asyncio.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""What fans ask: /show, /release, /cast, /trailer, /upcoming, /search."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui import answer, to_choices
+from kdrama import answers
+
+if TYPE_CHECKING:
+    from bot import DramaBot
+
+TITLE_HELP = "The show: English, Korean or romanized title"
+SEASON_HELP = "Season number (default: the newest)"
+Season = app_commands.Range[int, 1, 999]
+Title = app_commands.Range[str, 1, 200]
+
+
+class Lookup(commands.Cog):
+    """Answers from the catalog, honest about what is official and what is only expected."""
+
+    def __init__(self, bot: DramaBot) -> None:
+        self.bot = bot
+
+    @property
+    def catalog(self):
+        return self.bot.catalog
+
+    @app_commands.command(
+        name="show", description="Overview of a show: titles, platform, seasons, similar shows"
+    )
+    @app_commands.describe(title=TITLE_HELP)
+    async def show(self, interaction: discord.Interaction[Any], title: Title) -> None:
+        await answer(interaction, answers.show(self.catalog, title))
+
+    @app_commands.command(name="release", description="When a show or its next season comes out")
+    @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
+    async def release(
+        self, interaction: discord.Interaction[Any], title: Title, season: Season | None = None
+    ) -> None:
+        await answer(interaction, answers.release(self.catalog, title, season))
+
+    @app_commands.command(name="cast", description="Who is in a season, official and expected")
+    @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
+    async def cast(
+        self, interaction: discord.Interaction[Any], title: Title, season: Season | None = None
+    ) -> None:
+        await answer(interaction, answers.cast(self.catalog, title, season))
+
+    @app_commands.command(name="trailer", description="The newest trailer of a season")
+    @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
+    async def trailer(
+        self, interaction: discord.Interaction[Any], title: Title, season: Season | None = None
+    ) -> None:
+        await answer(interaction, answers.trailer(self.catalog, title, season))
+
+    @app_commands.command(
+        name="upcoming", description="Seasons coming out soon, and those still without a date"
+    )
+    @app_commands.describe(days="How many days ahead (default 90)")
+    async def upcoming(
+        self, interaction: discord.Interaction[Any], days: app_commands.Range[int, 1, 3660] = 90
+    ) -> None:
+        await answer(interaction, answers.upcoming(self.catalog, days))
+
+    @app_commands.command(name="search", description="Find shows by title or alias, and actors by name")
+    @app_commands.describe(query="A title, alias or actor, in English or Korean")
+    async def search(
+        self, interaction: discord.Interaction[Any], query: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await answer(interaction, answers.search(self.catalog, query))
+
+    # --- autocomplete --------------------------------------------------------------------
+    @show.autocomplete("title")
+    @release.autocomplete("title")
+    @cast.autocomplete("title")
+    @trailer.autocomplete("title")
+    async def title_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return to_choices(await self.catalog.title_choices(current))
+
+    @release.autocomplete("season")
+    @cast.autocomplete("season")
+    @trailer.autocomplete("season")
+    async def season_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[int]]:
+        title = getattr(interaction.namespace, "title", None) or ""
+        choices = await self.catalog.season_choices(str(title), str(current))
+        return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
+
+
+async def setup(bot: DramaBot) -> None:
+    await bot.add_cog(Lookup(bot))

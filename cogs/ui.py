@@ -1,0 +1,116 @@
+"""Shared Discord plumbing for the cogs: sending a Reply, link buttons and page buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+
+from kdrama.lookup import Choice
+from kdrama.render import Reply
+
+if TYPE_CHECKING:
+    from bot import DramaBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+# Discord voids an interaction not answered within 3 s; past this we defer and follow up.
+DEFER_AFTER = 2.0
+
+
+def drama_bot(interaction: discord.Interaction[Any]) -> DramaBot:
+    return cast("DramaBot", interaction.client)
+
+
+def build_view(reply: Reply) -> discord.ui.View | None:
+    """Link buttons and, for a paged reply, previous/next buttons that survive restarts."""
+    if not reply.links and reply.pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    if reply.pages > 1 and reply.page_key:
+        view.add_item(PageButton(reply.page_key, reply.page - 1, "◀ Previous", disabled=reply.page == 0))
+        view.add_item(
+            PageButton(reply.page_key, reply.page + 1, "Next ▶", disabled=reply.page >= reply.pages - 1)
+        )
+    for link in reply.links[:5]:
+        view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=link.label[:80], url=link.url))
+    return view
+
+
+async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """Answer the interaction with `reply`, mentions off, whether or not it was deferred."""
+    kwargs: dict[str, Any] = {
+        "content": reply.content,
+        "embeds": reply.embeds,
+        "allowed_mentions": NO_MENTIONS,
+    }
+    view = build_view(reply)
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+
+
+async def answer(
+    interaction: discord.Interaction[Any], work: Awaitable[Reply], *, ephemeral: bool = False
+) -> None:
+    """Send what `work` produces; defer first if it is not ready well inside the 3 s deadline."""
+    task = asyncio.ensure_future(work)
+    try:
+        reply = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+    except TimeoutError:
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        reply = await task
+    await send_reply(interaction, reply)
+
+
+def to_choices(choices: list[Choice]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=c.name, value=c.value) for c in choices[:25]]
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"page:(?P<key>\d+:\d+):(?P<page>-?\d+)"
+):
+    """A cast page button; its custom_id carries the page, so it works after a restart."""
+
+    def __init__(self, key: str, page: int, label: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"page:{key}:{page}",
+                disabled=disabled,
+            )
+        )
+        self.key = key
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PageButton:
+        return cls(match["key"], int(match["page"]), "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        from kdrama import render
+
+        show_id, season = (int(x) for x in self.key.split(":"))
+        bot = drama_bot(interaction)
+        answer_ = await bot.catalog.cast_for(show_id, season or None)
+        if answer_ is None:
+            await interaction.response.send_message(
+                "That show is no longer in the catalog.", ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        reply = render.cast_reply(answer_, self.page)
+        await interaction.response.edit_message(
+            content=reply.content, embeds=reply.embeds, view=build_view(reply), allowed_mentions=NO_MENTIONS
+        )

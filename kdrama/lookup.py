@@ -1,0 +1,273 @@
+"""What fans ask: the read side of the catalog, answering in domain terms (no Discord)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kdrama.models import Credit, Person, Season, Show, ShowRef, Trailer
+from kdrama.search import Match, Name, SearchIndex, normalize
+from kdrama.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+SHOW_KINDS = frozenset({"title", "korean", "romanized", "alias"})
+ACTOR_KINDS = frozenset({"actor"})
+EVERY_SHOW = "*"
+CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
+CHOICES_MAX = 25
+
+
+class UserError(Exception):
+    """A question we can't answer as asked; str() is one friendly sentence, shown privately."""
+
+
+class UnknownShow(UserError):
+    def __init__(self, title: str, suggestions: list[str]) -> None:
+        self.title = title
+        self.suggestions = suggestions
+        shown = title if len(title) <= 80 else title[:79] + "…"
+        text = f"No show called “{shown}”."
+        if suggestions:
+            quoted = [f"“{s}”" for s in suggestions]
+            joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+            text = f"No show called “{shown}”; did you mean {joined}?"
+        super().__init__(text)
+
+
+class UnknownSeason(UserError):
+    def __init__(self, show: Show, number: int, existing: list[int]) -> None:
+        if existing:
+            listed = ", ".join(str(n) for n in existing[:-1])
+            listed = f"{listed} and {existing[-1]}" if listed else str(existing[-1])
+            word = "seasons are" if len(existing) > 1 else "only season is"
+            text = f"{show.title} has no season {number}; its {word} {listed}."
+        else:
+            text = f"{show.title} has no seasons in the catalog yet."
+        super().__init__(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    show: Show
+    seasons: list[Season]
+    trailer: Trailer | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseAnswer:
+    show: Show
+    season: Season
+    seasons: list[Season]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CastAnswer:
+    show: Show
+    season_number: int | None
+    credits: list[Credit]
+
+
+@dataclass(frozen=True, slots=True)
+class TrailerAnswer:
+    show: Show
+    asked: int | None  # the season asked for (None: the newest)
+    season_number: int | None  # the season whose trailer this is
+    trailer: Trailer | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingAnswer:
+    days: int
+    now: datetime
+    dated: list[tuple[ShowRef, Season]]
+    undated: list[tuple[ShowRef, Season]]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    query: str
+    shows: list[tuple[ShowRef, str]] = field(default_factory=list)  # (show, the name that matched)
+    people: list[Person] = field(default_factory=list)
+
+
+class Catalog:
+    """The store plus an in-memory search index, kept fresh after every edit."""
+
+    def __init__(self, store: Store, index: SearchIndex) -> None:
+        self.store = store
+        self.index = index
+
+    @classmethod
+    async def load(cls, store: Store) -> Catalog:
+        names = await store.search_names()
+        catalog = cls(store, SearchIndex(names))
+        log.info("search index holds %d names", len(names))
+        return catalog
+
+    async def refresh_show(self, show_id: int) -> None:
+        """Re-read one show's names into the index (after it was added, edited or removed)."""
+        self.index.set_names(set(SHOW_KINDS), show_id, await self.store.show_names(show_id))
+
+    async def refresh_people(self) -> None:
+        names = [n for n in await self.store.search_names() if n.kind == "actor"]
+        by_ref: dict[int, list[Name]] = {}
+        for n in names:
+            by_ref.setdefault(n.ref, []).append(n)
+        for ref, group in by_ref.items():
+            self.index.set_names({"actor"}, ref, group)
+
+    # --- resolving titles ------------------------------------------------------------------
+    async def resolve(self, title: str) -> Show:
+        """The show a fan meant: an autocomplete value (slug) or any of its names, exactly."""
+        text = (title or "").strip()
+        if not text:
+            raise UserError("Tell me which show: start typing its title and pick it from the list.")
+        show = await self.store.show_by_slug(text)
+        if show is not None:
+            return show
+        wanted = normalize(text)
+        matches = self.index.search(text, kinds=SHOW_KINDS, limit=5)
+        for m in matches:
+            if normalize(m.text) == wanted:
+                found = await self.store.show(m.ref)
+                if found is not None:
+                    return found
+        refs = await self.store.show_refs([m.ref for m in matches[:3]])
+        raise UnknownShow(text, [refs[m.ref].title for m in matches[:3] if m.ref in refs])
+
+    async def season_of(self, show: Show, number: int | None) -> tuple[Season, list[Season]]:
+        seasons = await self.store.seasons(show.id)
+        if number is None:
+            if not seasons:
+                raise UserError(f"{show.title} has no seasons in the catalog yet.")
+            return seasons[-1], seasons
+        for s in seasons:
+            if s.number == number:
+                return s, seasons
+        raise UnknownSeason(show, number, [s.number for s in seasons])
+
+    # --- autocomplete ----------------------------------------------------------------------
+    async def title_choices(self, query: str, *, every_show: bool = False) -> list[Choice]:
+        """Up to 25 title choices for what the fan has typed so far (value: the show's slug)."""
+        q = query.strip()
+        choices: list[Choice] = []
+        if every_show and (not q or normalize(q).startswith(("every", "all")) or q == EVERY_SHOW):
+            choices.append(Choice("Every show", EVERY_SHOW))
+        if not q:
+            refs = await self.store.popular_shows(CHOICES_MAX - len(choices))
+            choices.extend(Choice(_cut(r.title), r.slug) for r in refs)
+            return choices
+        matches = self.index.search(q, kinds=SHOW_KINDS, limit=CHOICES_MAX - len(choices))
+        refs = await self.store.show_refs([m.ref for m in matches])
+        for m in matches:
+            ref = refs.get(m.ref)
+            if ref is None:
+                continue
+            label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
+            choices.append(Choice(_cut(label), ref.slug))
+        return choices[:CHOICES_MAX]
+
+    async def season_choices(self, title: str, query: str) -> list[Choice]:
+        """The seasons of the show chosen so far, as choices (value: the number)."""
+        try:
+            show = await self.resolve(title)
+        except UserError:
+            return []
+        seasons = await self.store.seasons(show.id)
+        typed = query.strip()
+        from kdrama.render import season_label  # the renderer owns wording
+
+        return [
+            Choice(_cut(season_label(s)), str(s.number))
+            for s in reversed(seasons)
+            if not typed or str(s.number).startswith(typed)
+        ][:CHOICES_MAX]
+
+    # --- answers ---------------------------------------------------------------------------
+    async def overview(self, title: str) -> Overview:
+        show = await self.resolve(title)
+        seasons = await self.store.seasons(show.id)
+        trailers = await self.store.trailers(show.id)
+        return Overview(show, seasons, _newest(trailers))
+
+    async def release(self, title: str, season: int | None, *, now: datetime | None = None) -> ReleaseAnswer:
+        show = await self.resolve(title)
+        chosen, seasons = await self.season_of(show, season)
+        return ReleaseAnswer(show, chosen, seasons, now or utcnow())
+
+    async def cast(self, title: str, season: int | None) -> CastAnswer:
+        show = await self.resolve(title)
+        chosen, _ = await self.season_of(show, season)
+        return CastAnswer(show, chosen.number, await self.store.credits(show.id, chosen.number))
+
+    async def cast_for(self, show_id: int, season: int | None) -> CastAnswer | None:
+        """The cast of a show by id (for page buttons); None when the show is gone."""
+        show = await self.store.show(show_id)
+        if show is None:
+            return None
+        return CastAnswer(show, season, await self.store.credits(show_id, season))
+
+    async def trailer(self, title: str, season: int | None) -> TrailerAnswer:
+        show = await self.resolve(title)
+        seasons = await self.store.seasons(show.id)
+        if season is not None and season not in {s.number for s in seasons}:
+            raise UnknownSeason(show, season, [s.number for s in seasons])
+        target = season if season is not None else (seasons[-1].number if seasons else None)
+        trailers = await self.store.trailers(show.id)
+        if target is None:
+            return TrailerAnswer(show, season, None, None)
+        # The asked season's newest trailer, else the nearest earlier season's.
+        for number in range(target, 0, -1):
+            found = _newest([t for t in trailers if t.season_number == number])
+            if found:
+                return TrailerAnswer(show, target, number, found)
+        return TrailerAnswer(show, target, None, None)
+
+    async def upcoming(self, days: int, *, now: datetime | None = None) -> UpcomingAnswer:
+        if not 1 <= days <= 3660:
+            raise UserError("Choose between 1 and 3660 days.")
+        now = now or utcnow()
+        # From a day back, so a bare day that is today in Korea still counts as upcoming.
+        window = await self.store.seasons_with_dates_between(
+            now - timedelta(days=1), now + timedelta(days=days)
+        )
+        dated = [(ref, s) for ref, s in window if s.release.date.firm and not s.release.date.has_passed(now)]
+        undated = [
+            (ref, s)
+            for ref, s in await self.store.seasons_in_production()
+            if not s.release.date.firm or s.release.date.has_passed(now)
+        ]
+        return UpcomingAnswer(days, now, dated, undated)
+
+    async def search(self, query: str) -> SearchAnswer:
+        q = query.strip()
+        if not q:
+            raise UserError("Type something to search for: a title, an alias or an actor.")
+        show_matches = self.index.search(q, kinds=SHOW_KINDS, limit=10)
+        actor_matches = self.index.search(q, kinds=ACTOR_KINDS, limit=5)
+        refs = await self.store.show_refs([m.ref for m in show_matches])
+        shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
+        people = [p for p in [await self.store.person(m.ref) for m in actor_matches] if p]
+        return SearchAnswer(q, shows, people)
+
+
+def _newest(trailers: list[Trailer]) -> Trailer | None:
+    if not trailers:
+        return None
+    return max(trailers, key=lambda t: (t.season_number, t.published.toordinal() if t.published else 0, t.id))
+
+
+def _cut(text: str, limit: int = CHOICE_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["EVERY_SHOW", "Catalog", "Choice", "Match", "UnknownSeason", "UnknownShow", "UserError"]

@@ -1,0 +1,184 @@
+"""Typed models of the catalog, as the store returns them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from kdrama.dates import PartialDate
+
+
+class Status(StrEnum):
+    """The official state of a season. A rumour never moves it: it stays `unconfirmed`."""
+
+    UNCONFIRMED = "unconfirmed"
+    RENEWED = "renewed"
+    FILMING = "filming"
+    POST_PRODUCTION = "post_production"
+    SCHEDULED = "scheduled"
+    AIRING = "airing"
+    RELEASED = "released"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def out(self) -> bool:
+        """Fans can watch it (at least partly)."""
+        return self in (Status.AIRING, Status.RELEASED)
+
+    @property
+    def in_production(self) -> bool:
+        return self in (Status.RENEWED, Status.FILMING, Status.POST_PRODUCTION, Status.SCHEDULED)
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.UNCONFIRMED: "No official word",
+    Status.RENEWED: "Renewed",
+    Status.FILMING: "Filming",
+    Status.POST_PRODUCTION: "In post-production",
+    Status.SCHEDULED: "Date announced",
+    Status.AIRING: "Airing",
+    Status.RELEASED: "Released",
+    Status.CANCELLED: "Cancelled",
+}
+
+
+class Event(StrEnum):
+    """What a subscription can ask to hear about."""
+
+    STATUS = "status"
+    DATE = "date"
+    TRAILER = "trailer"
+    CAST = "cast"
+    RELEASE = "release"
+
+
+ALL_EVENTS: frozenset[Event] = frozenset(Event)
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonStatus:
+    value: Status = Status.UNCONFIRMED
+    source: str | None = None
+    as_of: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseDate:
+    date: PartialDate = field(default_factory=PartialDate)
+    official: bool = False
+    source: str | None = None
+    as_of: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRef:
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    id: int
+    slug: str
+    title: str
+    korean_title: str | None = None
+    romanized_title: str | None = None
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    platform: str | None = None
+    platform_url: str | None = None
+    genres: tuple[str, ...] = ()
+    synopsis: str | None = None
+    poster_url: str | None = None
+    similar: tuple[ShowRef, ...] = ()
+
+    @property
+    def ref(self) -> ShowRef:
+        return ShowRef(self.id, self.slug, self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    id: int
+    show_id: int
+    number: int
+    episodes: int | None = None
+    notes: str | None = None
+    status: SeasonStatus = field(default_factory=SeasonStatus)
+    release: ReleaseDate = field(default_factory=ReleaseDate)
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    id: int
+    show_id: int
+    season_number: int | None  # None: the whole show
+    person_id: int
+    actor: str
+    korean_name: str | None
+    character: str | None
+    billing: int | None
+    official: bool
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    id: int
+    show_id: int
+    season_number: int
+    title: str | None
+    url: str
+    kind: str  # "teaser" | "trailer"
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    korean_name: str | None
+    shows: tuple[ShowRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeItem:
+    entity: str  # show, alias, similar, season, credit, trailer
+    key: str  # which one, e.g. "all-of-us-are-dead#2"
+    field: str
+    old: object = None
+    new: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One recorded edit: who, when, which show, and every field it changed."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    show_id: int | None
+    show_title: str | None
+    season_number: int | None
+    action: str
+    source: str | None
+    events: frozenset[Event]
+    items: tuple[ChangeItem, ...] = ()
+    undo_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who made an edit: a Discord user, or the bot itself (the clock, an import)."""
+
+    id: int | None
+    name: str

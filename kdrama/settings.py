@@ -1,0 +1,84 @@
+"""Settings read once from the environment (and `.env`), validated at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_PATH = "data/kdrama.db"
+# Video hosts a trailer URL may point at; TRAILER_HOSTS in the environment extends the list.
+DEFAULT_TRAILER_HOSTS = (
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtu.be",
+    "vimeo.com",
+    "tv.naver.com",
+)
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self.value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: Secret
+    database_path: Path
+    owner_ids: frozenset[int]
+    dev_guild_id: int | None
+    trailer_hosts: tuple[str, ...]
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        """Read and validate settings from `env` (default: os.environ after loading `.env`)."""
+        if env is None:
+            if dotenv:
+                load_dotenv(override=False)
+            env = dict(os.environ)
+        owner_ids = frozenset(_ids(env.get("OWNER_IDS", ""), "OWNER_IDS"))
+        dev_guild = env.get("DEV_GUILD_ID", "").strip()
+        extra_hosts = tuple(h.strip().lower() for h in env.get("TRAILER_HOSTS", "").split(",") if h.strip())
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+        return cls(
+            token=Secret(env.get("DISCORD_TOKEN", "").strip()),
+            database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
+            owner_ids=owner_ids,
+            dev_guild_id=_ids(dev_guild, "DEV_GUILD_ID")[0] if dev_guild else None,
+            trailer_hosts=DEFAULT_TRAILER_HOSTS + extra_hosts,
+            log_level=level,
+        )
+
+
+def _ids(raw: str, name: str) -> list[int]:
+    ids: list[int] = []
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit():
+            raise SettingsError(f"{name} must be Discord ids (numbers) separated by commas, not {part!r}.")
+        ids.append(int(part))
+    return ids

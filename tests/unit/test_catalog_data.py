@@ -1,0 +1,362 @@
+"""Checks on the bundled starter catalog `data/catalog.json`, as plain JSON.
+
+The bot answers fans straight from this file on first start, so a malformed date, a
+dangling `similar` slug or a drifted seed fact would reach users as a wrong answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CATALOG_PATH = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STATUSES = {
+    "unconfirmed",
+    "renewed",
+    "filming",
+    "post_production",
+    "scheduled",
+    "airing",
+    "released",
+    "cancelled",
+}
+TRAILER_KINDS = {"teaser", "trailer"}
+ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
+
+
+def _load() -> dict[str, Any]:
+    with CATALOG_PATH.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> dict[str, Any]:
+    """The parsed catalog file."""
+    return _load()
+
+
+@pytest.fixture(scope="module")
+def shows(catalog: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalog's shows."""
+    return catalog["shows"]
+
+
+@pytest.fixture(scope="module")
+def seed(shows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The seed show of the design."""
+    (found,) = [s for s in shows if s["slug"] == "all-of-us-are-dead"]
+    return found
+
+
+def _season(show: dict[str, Any], number: int) -> dict[str, Any]:
+    (found,) = [s for s in show["seasons"] if s["number"] == number]
+    return found
+
+
+def _is_iso_day(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def release_date_ok(text: str) -> bool:
+    """True when `text` follows the release-date grammar of docs/catalog-format.md."""
+    if text == "unknown":
+        return True
+    if re.fullmatch(r"\d{4}", text):
+        return 1900 <= int(text) <= 2100
+    if m := re.fullmatch(r"Q([1-4]) (\d{4})", text):
+        return 1900 <= int(m.group(2)) <= 2100
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        return 1 <= int(m.group(2)) <= 12
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return _is_iso_day(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text):
+        try:
+            datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _strings(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in the document with a readable path to it."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{where}[{i}]")
+
+
+def _facts(shows: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every status and release entry, labelled by show and season."""
+    for show in shows:
+        for season in show["seasons"]:
+            label = f"{show['slug']} s{season['number']}"
+            yield f"{label} status", season["status"]
+            yield f"{label} release", season["release"]
+
+
+def _credits(show: dict[str, Any]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    yield show["slug"], show["cast"]
+    for season in show["seasons"]:
+        yield f"{show['slug']} s{season['number']}", season["cast"]
+
+
+# --- the grammar helper itself, so a lax checker cannot pass bad data ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["unknown", "2023", "Q4 2023", "2023-10", "2023-10-06", "2023-10-06T08:00:00Z", "2024-02-29"],
+)
+def test_release_date_grammar_accepts_documented_forms(text: str) -> None:
+    assert release_date_ok(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "later in 2023",
+        "2023-13",
+        "2023-02-30",
+        "2023-02-29",
+        "Q5 2023",
+        "2023-10-06 08:00",
+        "2023-10-06T25:00:00Z",
+        "23",
+        "",
+    ],
+)
+def test_release_date_grammar_rejects_other_text(text: str) -> None:
+    assert not release_date_ok(text)
+
+
+# --- whole-file structure -------------------------------------------------------------
+
+
+def test_file_parses_as_format_1_with_shows(catalog: dict[str, Any]) -> None:
+    assert catalog["format"] == 1
+    assert isinstance(catalog["shows"], list)
+    assert len(catalog["shows"]) >= 20
+
+
+def test_slugs_are_well_formed_and_unique(shows: list[dict[str, Any]]) -> None:
+    slugs = [s["slug"] for s in shows]
+    assert [s for s in slugs if not SLUG_RE.fullmatch(s)] == []
+    assert len(slugs) == len(set(slugs))
+
+
+def test_every_show_has_a_title_and_country_code(shows: list[dict[str, Any]]) -> None:
+    for show in shows:
+        assert isinstance(show["title"], str) and show["title"].strip(), show["slug"]
+        assert show["country"] is None or re.fullmatch(r"[A-Z]{2}", show["country"])
+
+
+def test_titles_and_aliases_do_not_collide_between_shows(shows: list[dict[str, Any]]) -> None:
+    # A name shared by two shows would make a fan's lookup ambiguous.
+    owner: dict[str, str] = {}
+    for show in shows:
+        names = [show["title"], show["korean_title"], *show["aliases"]]
+        for name in filter(None, names):
+            key = name.casefold()
+            assert owner.setdefault(key, show["slug"]) == show["slug"], name
+
+
+def test_similar_slugs_exist_and_are_not_self(shows: list[dict[str, Any]]) -> None:
+    slugs = {s["slug"] for s in shows}
+    for show in shows:
+        similar = show["similar"]
+        assert set(similar) <= slugs, (show["slug"], set(similar) - slugs)
+        assert show["slug"] not in similar
+        assert len(similar) == len(set(similar)), show["slug"]
+
+
+def test_seasons_are_numbered_one_to_n(shows: list[dict[str, Any]]) -> None:
+    for show in shows:
+        numbers = [s["number"] for s in show["seasons"]]
+        assert numbers == list(range(1, len(numbers) + 1)), show["slug"]
+        for season in show["seasons"]:
+            episodes = season["episodes"]
+            assert episodes is None or (isinstance(episodes, int) and episodes > 0)
+
+
+def test_statuses_are_from_the_allowed_list(shows: list[dict[str, Any]]) -> None:
+    bad = [
+        (show["slug"], season["number"], season["status"]["value"])
+        for show in shows
+        for season in show["seasons"]
+        if season["status"]["value"] not in STATUSES
+    ]
+    assert bad == []
+
+
+def test_every_release_date_follows_the_grammar(shows: list[dict[str, Any]]) -> None:
+    bad = [
+        (show["slug"], season["number"], season["release"]["date"])
+        for show in shows
+        for season in show["seasons"]
+        if not release_date_ok(season["release"]["date"])
+    ]
+    assert bad == []
+
+
+def test_every_status_and_release_has_source_and_as_of(shows: list[dict[str, Any]]) -> None:
+    for label, fact in _facts(shows):
+        assert isinstance(fact["source"], str) and fact["source"].strip(), label
+        assert isinstance(fact["as_of"], str) and _is_iso_day(fact["as_of"]), label
+
+
+def test_released_and_airing_seasons_have_an_official_date(
+    shows: list[dict[str, Any]],
+) -> None:
+    for show in shows:
+        for season in show["seasons"]:
+            if season["status"]["value"] not in {"released", "airing"}:
+                continue
+            release = season["release"]
+            label = (show["slug"], season["number"])
+            assert release["official"] is True, label
+            assert release["date"] != "unknown", label
+            # Out already, so it cannot premiere after the day that was checked.
+            assert release["date"][:10] <= season["status"]["as_of"], label
+
+
+def test_credits_are_well_formed(shows: list[dict[str, Any]]) -> None:
+    for show in shows:
+        for label, credits in _credits(show):
+            billings = [c["billing"] for c in credits if c["billing"] is not None]
+            assert len(billings) == len(set(billings)), label
+            for credit in credits:
+                assert isinstance(credit["actor"], str) and credit["actor"].strip(), label
+                assert isinstance(credit["official"], bool), label
+                assert credit["billing"] is None or credit["billing"] >= 1, label
+                # An expected credit must say who expects it.
+                assert credit["official"] or credit["source"], (label, credit["actor"])
+
+
+def test_trailers_are_well_formed(shows: list[dict[str, Any]]) -> None:
+    for show in shows:
+        for season in show["seasons"]:
+            for trailer in season["trailers"]:
+                assert trailer["title"] and trailer["kind"] in TRAILER_KINDS
+                assert trailer["url"].startswith("https://")
+                published = trailer["published"]
+                assert published is None or _is_iso_day(published)
+
+
+def test_urls_are_https_everywhere(catalog: dict[str, Any]) -> None:
+    insecure = [(where, text) for where, text in _strings(catalog) if "http://" in text]
+    assert insecure == []
+    for show in catalog["shows"]:
+        for field in ("platform_url", "poster_url"):
+            value = show[field]
+            assert value is None or value.startswith("https://"), (show["slug"], field)
+
+
+# --- the seed show, exactly as the design has it --------------------------------------
+
+
+def test_seed_titles_platform_and_episode_count(seed: dict[str, Any]) -> None:
+    assert seed["title"] == "All of Us Are Dead"
+    assert seed["korean_title"] == "지금 우리 학교는"
+    assert seed["romanized_title"] == "Jigeum Uri Hakgyoneun"
+    assert "Now at Our School" in seed["aliases"]
+    assert seed["platform"] == "Netflix"
+    assert _season(seed, 1)["episodes"] == 12
+    assert "Joo Dong-geun" in (seed["synopsis"] or "") + (_season(seed, 1)["notes"] or "")
+
+
+def test_seed_season_1_released_officially_on_28_january_2022(seed: dict[str, Any]) -> None:
+    season = _season(seed, 1)
+    assert season["status"]["value"] == "released"
+    assert season["release"]["date"] == "2022-01-28"
+    assert season["release"]["official"] is True
+    assert "50 countries" in season["notes"]
+    assert "100% on Rotten Tomatoes" in season["notes"]
+
+
+def test_seed_season_1_cast_in_billing_order(seed: dict[str, Any]) -> None:
+    cast = sorted(_season(seed, 1)["cast"], key=lambda c: c["billing"])
+    assert [(c["actor"], c["character"]) for c in cast] == [
+        ("Park Ji-hu", "Nam On-jo"),
+        ("Yoon Chan-young", "Lee Cheong-san"),
+        ("Cho Yi-hyun", "Choi Nam-ra"),
+        ("Park Solomon", "Lee Su-hyeok"),
+        ("Yoo In-soo", "Yoon Gwi-nam"),
+        ("Lee Yoo-mi", "Lee Na-yeon"),
+        ("Im Jae-hyuk", "Yang Dae-su"),
+    ]
+    assert [c["korean_name"] for c in cast] == [
+        "박지후",
+        "윤찬영",
+        "조이현",
+        "박솔로몬",
+        "유인수",
+        "이유미",
+        "임재혁",
+    ]
+    assert all(c["official"] is True for c in cast)
+
+
+def test_seed_trailer_is_on_season_1(seed: dict[str, Any]) -> None:
+    trailers = _season(seed, 1)["trailers"]
+    assert [(t["title"], t["url"], t["kind"]) for t in trailers] == [
+        (
+            "All of Us Are Dead | Official Trailer | Netflix",
+            "https://www.youtube.com/watch?v=IN5TD4VRcSM",
+            "trailer",
+        )
+    ]
+    assert _season(seed, 2)["trailers"] == []
+
+
+def test_seed_season_2_is_unconfirmed_with_2023_only_expected(seed: dict[str, Any]) -> None:
+    season = _season(seed, 2)
+    assert season["status"]["value"] == "unconfirmed"
+    release = season["release"]
+    assert release["date"] == "2023"
+    assert release["official"] is False
+    assert release["source"] == ARTICLE
+    assert release["note"] == "Reports expected it later in 2023."
+    assert season["episodes"] is None
+
+
+def test_seed_season_2_cast_is_only_cho_yi_hyun_expected(seed: dict[str, Any]) -> None:
+    cast = _season(seed, 2)["cast"]
+    assert [(c["actor"], c["character"], c["official"], c["source"]) for c in cast] == [
+        ("Cho Yi-hyun", "Choi Nam-ra", False, ARTICLE)
+    ]
+
+
+def test_seed_points_fans_to_the_four_shows_in_order(seed: dict[str, Any]) -> None:
+    assert seed["similar"] == [
+        "squid-game",
+        "crash-landing-on-you",
+        "our-beloved-summer",
+        "its-okay-to-not-be-okay",
+    ]
+
+
+def test_recommended_shows_carry_their_titles(shows: list[dict[str, Any]]) -> None:
+    by_slug = {s["slug"]: s for s in shows}
+    assert by_slug["squid-game"]["title"] == "Squid Game"
+    assert by_slug["crash-landing-on-you"]["title"] == "Crash Landing on You"
+    assert by_slug["our-beloved-summer"]["title"] == "Our Beloved Summer"
+    assert by_slug["its-okay-to-not-be-okay"]["title"] == "It's Okay to Not Be Okay"
