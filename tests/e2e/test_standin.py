@@ -60,9 +60,7 @@ def fan(standin_server: DiscordStandIn, guild: Guild) -> Member:
 
 
 @pytest.fixture(scope="module")
-def bot(
-    guild: Guild, guild0: Guild, bot_factory: Callable[..., BotProcess]
-) -> Iterator[BotProcess]:
+def bot(guild: Guild, guild0: Guild, bot_factory: Callable[..., BotProcess]) -> Iterator[BotProcess]:
     """The bare bot, running for the whole module (discord.py identifies shard 1 after 5 s)."""
     proc = bot_factory(ready_marker="bare-bot ready", name="bare")
     proc.start()
@@ -121,8 +119,7 @@ async def test_login_gateway_and_command_sync(
         assert conn is not None and conn.query["v"] == "10" and conn.query["encoding"] == "json"
     # Each guild's GUILD_CREATE goes to its shard: (guild_id >> 22) % shard_count.
     created = {
-        k: [f["d"]["id"] for f in s.frames if f["t"] == "GUILD_CREATE"][:1]
-        for k, s in sessions.items()
+        k: [f["d"]["id"] for f in s.frames if f["t"] == "GUILD_CREATE"][:1] for k, s in sessions.items()
     }
     assert created == {0: [str(guild0.id)], 1: [str(guild.id)]}
     assert not standin.unexpected
@@ -132,9 +129,7 @@ async def test_rest_answers_are_exact_json_and_unknown_routes_are_recorded(
     standin: DiscordStandIn,
 ) -> None:
     def get(path: str) -> tuple[int, str, dict[str, object]]:
-        req = urllib.request.Request(
-            standin.api_base + path, headers={"Authorization": "Bot test-token"}
-        )
+        req = urllib.request.Request(standin.api_base + path, headers={"Authorization": "Bot test-token"})
         try:
             with urllib.request.urlopen(req, timeout=5) as resp:
                 return resp.status, resp.headers["Content-Type"], json.loads(resp.read())
@@ -286,8 +281,7 @@ async def test_rest_reads_and_guild_events(
         return (await handle.reply()).content
 
     assert await inspect(general) == (
-        f"cached; #general in Drama club ({len(guild.channels)} channels); "
-        "me: Drama Bot with 2 roles"
+        f"cached; #general in Drama club ({len(guild.channels)} channels); me: Drama Bot with 2 roles"
     )
     doomed = fresh_channel(standin, guild, "doomed")
     assert (await inspect(doomed)).startswith("cached; #doomed")

@@ -27,12 +27,8 @@ class PressView(discord.ui.View):
     """One button that rewrites its message."""
 
     @discord.ui.button(label="Press", custom_id="bare:press", style=discord.ButtonStyle.primary)
-    async def press(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PressView]
-    ) -> None:
-        await interaction.response.edit_message(
-            content=f"pressed by {interaction.user.name}", view=None
-        )
+    async def press(self, interaction: discord.Interaction, button: discord.ui.Button[PressView]) -> None:
+        await interaction.response.edit_message(content=f"pressed by {interaction.user.name}", view=None)
 
 
 class NoteModal(discord.ui.Modal, title="Note"):
@@ -82,12 +78,8 @@ def build() -> commands.AutoShardedBot:
         await interaction.response.send_message(f"you picked {show}")
 
     @pick.autocomplete("show")
-    async def pick_show(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=s, value=s) for s in SHOWS if current.lower() in s.lower()
-        ][:25]
+    async def pick_show(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=s, value=s) for s in SHOWS if current.lower() in s.lower()][:25]
 
     @bot.tree.command(description="A message with a button")
     async def button(interaction: discord.Interaction) -> None:

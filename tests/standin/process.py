@@ -134,24 +134,17 @@ class BotProcess:
         def ready() -> bool:
             if self.proc is None or self.proc.poll() is not None:
                 raise AssertionError(
-                    f"bot exited with {self.proc and self.proc.returncode} "
-                    f"before ready:\n{self.log_tail()}"
+                    f"bot exited with {self.proc and self.proc.returncode} before ready:\n{self.log_tail()}"
                 )
-            fresh = {
-                s.shard_id for s in self.server.sessions.values() if s.session_id not in before
-            }
+            fresh = {s.shard_id for s in self.server.sessions.values() if s.session_id not in before}
             if fresh != set(range(self.server.shard_count)):
                 return False
-            if self.require_sync and not any(
-                r.time >= self.started_at for r in self.server.command_syncs
-            ):
+            if self.require_sync and not any(r.time >= self.started_at for r in self.server.command_syncs):
                 return False
             return self.ready_marker is None or self.ready_marker in self.log_since_start()
 
         try:
-            self.server.wait_for_sync(
-                ready, max(0.1, deadline - time.monotonic()), "the bot to be ready"
-            )
+            self.server.wait_for_sync(ready, max(0.1, deadline - time.monotonic()), "the bot to be ready")
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n--- bot log ---\n{self.log_tail()}") from None
 
@@ -188,9 +181,7 @@ class BotProcess:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-                raise AssertionError(
-                    f"bot ignored SIGTERM for {timeout}s:\n{self.log_tail()}"
-                ) from None
+                raise AssertionError(f"bot ignored SIGTERM for {timeout}s:\n{self.log_tail()}") from None
         self._reap_group()
         _live.discard(self.proc)
         return self.proc.returncode

@@ -243,21 +243,13 @@ class DiscordStandIn(StandIn):
         node = cmd
         chain: list[dict[str, Any]] = []
         for part in path.split()[1:]:
-            subs = [
-                o
-                for o in node.get("options") or []
-                if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)
-            ]
+            subs = [o for o in node.get("options") or [] if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
             found = next((o for o in subs if o["name"] == part), None)
             if found is None:
-                raise AssertionError(
-                    f"/{path}: no subcommand {part!r} (has {[o['name'] for o in subs]})"
-                )
+                raise AssertionError(f"/{path}: no subcommand {part!r} (has {[o['name'] for o in subs]})")
             node = found
             chain.append(found)
-        if any(
-            o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in node.get("options") or []
-        ):
+        if any(o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in node.get("options") or []):
             raise AssertionError(f"/{path} is a group: name a subcommand")
         return cmd, chain
 
@@ -369,8 +361,7 @@ class DiscordStandIn(StandIn):
         choices = opt.get("choices")
         if choices and out not in [c["value"] for c in choices]:
             raise AssertionError(
-                f"option {opt['name']}: {out!r} is not one of its choices "
-                f"{[c['value'] for c in choices]}"
+                f"option {opt['name']}: {out!r} is not one of its choices {[c['value'] for c in choices]}"
             )
         return out
 
@@ -383,9 +374,7 @@ class DiscordStandIn(StandIn):
         defined = {o["name"]: o for o in leaf.get("options") or []}
         unknown = set(options) - set(defined)
         if unknown:
-            raise AssertionError(
-                f"/{path} has no option(s) {sorted(unknown)} (has {list(defined)})"
-            )
+            raise AssertionError(f"/{path} has no option(s) {sorted(unknown)} (has {list(defined)})")
         if focused is not None and focused not in defined:
             raise AssertionError(f"/{path} has no option {focused!r} to focus")
         resolved: dict[str, dict[str, Any]] = {}
@@ -463,11 +452,7 @@ class DiscordStandIn(StandIn):
     ) -> InteractionHandle:
         """Press a button (or choose `values` in a select) with custom_id on message."""
         msg = message.message if isinstance(message, Reply) else message
-        found = [
-            c
-            for c in _walk_components(msg.get("components") or [])
-            if c.get("custom_id") == custom_id
-        ]
+        found = [c for c in _walk_components(msg.get("components") or []) if c.get("custom_id") == custom_id]
         if not found:
             ids = [c.get("custom_id") for c in _walk_components(msg.get("components") or [])]
             raise AssertionError(f"no component {custom_id!r} on the message (has {ids})")

@@ -454,9 +454,7 @@ class StandIn:
             guild.channels[channel.id] = channel
             self.channels[channel.id] = channel
         if _dispatch:
-            self.dispatch(
-                "CHANNEL_CREATE", channel.to_dict(), guild_id=guild.id, only_if_connected=True
-            )
+            self.dispatch("CHANNEL_CREATE", channel.to_dict(), guild_id=guild.id, only_if_connected=True)
         return channel
 
     def make_role(self, guild: Guild, name: str, permissions: int) -> Role:
@@ -549,9 +547,7 @@ class StandIn:
         """Replace a channel's permission overwrites (CHANNEL_UPDATE is sent)."""
         with self.lock:
             channel.overwrites = list(overwrites)
-        self.dispatch(
-            "CHANNEL_UPDATE", channel.to_dict(), guild_id=channel.guild_id, only_if_connected=True
-        )
+        self.dispatch("CHANNEL_UPDATE", channel.to_dict(), guild_id=channel.guild_id, only_if_connected=True)
 
     def deny_bot(self, channel: Channel, permissions: int = SEND_MESSAGES) -> None:
         """Deny the bot's role these permissions in one channel (CHANNEL_UPDATE is sent)."""
@@ -580,9 +576,7 @@ class StandIn:
         """The guild removes the bot: GUILD_DELETE without `unavailable`; its channels 403."""
         with self.lock:
             guild.members.pop(self.bot_user.id, None)
-        self.dispatch(
-            "GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id, only_if_connected=True
-        )
+        self.dispatch("GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id, only_if_connected=True)
 
     def add_attachment(
         self, filename: str, content: bytes, content_type: str = "application/json"
@@ -771,9 +765,7 @@ class StandIn:
                     body = json.loads(await part.text())
                 else:
                     content = await part.read()
-                    files.append(
-                        {"field": part.name, "filename": part.filename, "content": bytes(content)}
-                    )
+                    files.append({"field": part.name, "filename": part.filename, "content": bytes(content)})
             return body, files
         raw = await request.read()
         if not raw:
@@ -792,9 +784,7 @@ class StandIn:
         self._window.append(now)
         return None
 
-    def _rate_limit(
-        self, record: RequestRecord, retry_after: float, is_global: bool
-    ) -> web.Response:
+    def _rate_limit(self, record: RequestRecord, retry_after: float, is_global: bool) -> web.Response:
         """Answer a 429 as Discord does (Via header, JSON body) and log it."""
         route = record.route
         body = {
@@ -868,9 +858,7 @@ class StandIn:
                     return self._rate_limit(record, fault.retry_after, fault.is_global)
             if fault.kind == "status":
                 with self.lock:
-                    return self._answer(
-                        record, fault.status, {"message": fault.message, "code": fault.code}
-                    )
+                    return self._answer(record, fault.status, {"message": fault.message, "code": fault.code})
         with self.lock:
             try:
                 status, data = handler(record, files, request)
@@ -1061,9 +1049,7 @@ class StandIn:
         if interaction is not None:
             message["webhook_id"] = str(self.app_id)
             message["application_id"] = str(self.app_id)
-            user = interaction.payload.get("member", {}).get("user") or interaction.payload.get(
-                "user"
-            )
+            user = interaction.payload.get("member", {}).get("user") or interaction.payload.get("user")
             message["interaction_metadata"] = {
                 "id": str(interaction.id),
                 "type": interaction.type,
@@ -1109,9 +1095,7 @@ class StandIn:
             _validate_message(check, files or [{"filename": "kept"}])
         for key in ("content", "embeds", "components"):
             if key in payload:
-                message[key] = (
-                    payload[key] if payload[key] is not None else ("" if key == "content" else [])
-                )
+                message[key] = payload[key] if payload[key] is not None else ("" if key == "content" else [])
         if files or "attachments" in payload:
             kept = [
                 a
@@ -1166,9 +1150,7 @@ class StandIn:
         channel = self._text_channel(record)
         self._check_bot_can(channel, 1 << 16)
         limit = int(record.query.get("limit", "50"))
-        msgs = [
-            self.messages[m] for m in self.channel_posts.get(channel.id, []) if m in self.messages
-        ]
+        msgs = [self.messages[m] for m in self.channel_posts.get(channel.id, []) if m in self.messages]
         return 200, list(reversed(msgs))[:limit]
 
     def _channel_message(self, record: RequestRecord) -> dict[str, Any]:
@@ -1196,10 +1178,7 @@ class StandIn:
 
     def _get_channel(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         channel = self._text_channel(record)
-        if (
-            channel.guild_id is not None
-            and self.bot_user.id not in self.guilds[channel.guild_id].members
-        ):
+        if channel.guild_id is not None and self.bot_user.id not in self.guilds[channel.guild_id].members:
             raise ApiError(403, 50001, "Missing Access")
         return 200, channel.to_dict()
 
@@ -1214,9 +1193,7 @@ class StandIn:
     def _get_guild(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         return 200, self._guild(record).rest_dict()
 
-    def _get_guild_channels(
-        self, record: RequestRecord, files: Any, request: Any
-    ) -> tuple[int, Any]:
+    def _get_guild_channels(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         return 200, [c.to_dict() for c in self._guild(record).channels.values()]
 
     def _get_guild_roles(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
@@ -1238,9 +1215,7 @@ class StandIn:
             raise ApiError(401, 50027, "Invalid Webhook Token")
         return inter
 
-    def _callback(
-        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
-    ) -> tuple[int, Any]:
+    def _callback(self, record: RequestRecord, files: list[dict[str, Any]], request: Any) -> tuple[int, Any]:
         inter = self.interactions.get(int(record.params["interaction_id"]))
         if inter is None or inter.token != record.params["token"]:
             raise not_found(10062, "Unknown interaction")
@@ -1268,9 +1243,7 @@ class StandIn:
             raise ApiError(
                 400,
                 40043 if ctype else 50035,
-                "Interaction callback type invalid for this interaction"
-                if ctype
-                else "Invalid Form Body",
+                "Interaction callback type invalid for this interaction" if ctype else "Invalid Form Body",
             )
         if ctype == AUTOCOMPLETE_RESULT:
             _validate_choices(data)
@@ -1371,9 +1344,7 @@ class StandIn:
         inter.original_deleted = True
         return 204, None
 
-    def _followup(
-        self, record: RequestRecord, files: list[dict[str, Any]], request: Any
-    ) -> tuple[int, Any]:
+    def _followup(self, record: RequestRecord, files: list[dict[str, Any]], request: Any) -> tuple[int, Any]:
         inter = self._interaction_by_token(record)
         if inter.callback_type is None:
             raise not_found(10015, "Unknown Webhook")
@@ -1525,9 +1496,7 @@ class StandIn:
         with self.lock:
             session = self.sessions.get(data.get("session_id", ""))
             valid = (
-                session is not None
-                and data.get("token") == self.token
-                and not self.invalidate_next_resume
+                session is not None and data.get("token") == self.token and not self.invalidate_next_resume
             )
             self.invalidate_next_resume = False
             if not valid or session is None:
@@ -1661,9 +1630,7 @@ class StandIn:
     def connected_shards(self) -> set[int]:
         """Shards whose newest session has an open socket that has got READY or RESUMED."""
         with self.lock:
-            return {
-                s.shard_id for s in self.live_sessions() if s.conn is not None and not s.conn.closed
-            }
+            return {s.shard_id for s in self.live_sessions() if s.conn is not None and not s.conn.closed}
 
     # ----------------------------------------------------------------- interactions
 
@@ -1821,9 +1788,7 @@ def _validate_choices(data: dict[str, Any]) -> None:
     else:
         if len(choices) > 25:
             errors["choices"] = {
-                "_errors": [
-                    {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}
-                ]
+                "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]
             }
         for i, choice in enumerate(choices):
             name = choice.get("name") or ""
