@@ -9,23 +9,31 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import psutil
 import pytest
 
 from tests.standin.process import BotProcess
-from tests.standin.scenario import DiscordStandIn, Reply
+from tests.standin.scenario import DiscordStandIn, InteractionHandle, Reply
 from tests.standin.server import (
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,
     UPDATE_MESSAGE,
     GatewaySession,
 )
-from tests.standin.world import SEND_MESSAGES, Channel, Guild, Member
+from tests.standin.world import (
+    ALL_PERMISSIONS,
+    MANAGE_CHANNELS,
+    SEND_MESSAGES,
+    Channel,
+    Guild,
+    Member,
+)
 
 pytestmark = pytest.mark.asyncio
 
-BARE_COMMANDS = {"ping", "slow", "pick", "button", "post", "edit", "file", "note", "inspect"}
+BARE_COMMANDS = {"resolve", "ping", "slow", "pick", "button", "post", "edit", "file", "note", "inspect"}
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +190,47 @@ async def test_mentions_are_parsed_as_discord_would(
         {"allowed_mentions": {"parse": [], "roles": ["2"]}},
     )
     assert chosen.pings() == {"role:2"}
+
+
+async def test_resolved_options_are_read_by_discord_py(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, guild: Guild, general: Channel
+) -> None:
+    mod = standin.manager_member(guild, "mod")
+    role = standin.make_role(guild, "Curators", 0)
+    upload = standin.add_attachment("catalog.json", b'{"shows": []}')
+    handle = standin.slash("resolve", by=fan, at=general, member=mod, role=role, file=upload)
+    resolved = handle.record.payload["data"]["resolved"]
+    assert set(resolved) == {"users", "members", "roles", "attachments"}
+    reply = await handle.reply(within=10)
+    assert reply.content == ('mod manages channels: True; Curators; catalog.json: {"shows": []}')
+
+
+async def test_member_and_app_permissions_in_interactions(
+    standin: DiscordStandIn, bot: BotProcess, fan: Member, guild: Guild, general: Channel
+) -> None:
+    handles: list[InteractionHandle] = []
+
+    def sent(member: Member, channel: Channel) -> dict[str, Any]:
+        handles.append(standin.slash("ping", by=member, at=channel))
+        return handles[-1].record.payload
+
+    plain = int(sent(fan, general)["member"]["permissions"])
+    assert plain & SEND_MESSAGES and not plain & MANAGE_CHANNELS
+    assert int(sent(standin.manager_member(guild, "mod2"), general)["member"]["permissions"]) & (
+        MANAGE_CHANNELS
+    )
+    assert int(sent(standin.admin_member(guild), general)["member"]["permissions"]) == (ALL_PERMISSIONS)
+    owner = sent(standin.owner_member(guild), general)["member"]
+    assert owner["user"]["id"] == str(standin.owner.id)
+    quiet = fresh_channel(standin, guild, "quiet")
+    standin.deny_bot(quiet, SEND_MESSAGES)
+    payload = sent(fan, quiet)
+    assert not int(payload["app_permissions"]) & SEND_MESSAGES
+    assert int(sent(fan, general)["app_permissions"]) & SEND_MESSAGES
+    assert payload["entitlements"] == [] and payload["context"] == 0
+    assert payload["authorizing_integration_owners"] == {"0": str(guild.id)}
+    for handle in handles:
+        assert (await handle.reply()).content == "pong"
 
 
 async def test_late_callback_is_refused_like_discord(

@@ -112,6 +112,19 @@ def build() -> commands.AutoShardedBot:
         data = discord.File(io.BytesIO(b"hello file"), filename="hello.txt")
         await interaction.response.send_message("here", file=data)
 
+    @bot.tree.command(description="Reads a member, a role and a file from its options")
+    async def resolve(
+        interaction: discord.Interaction,
+        member: discord.Member,
+        role: discord.Role,
+        file: discord.Attachment,
+    ) -> None:
+        content = (await file.read()).decode()
+        manages = member.guild_permissions.manage_channels
+        await interaction.response.send_message(
+            f"{member.name} manages channels: {manages}; {role.name}; {file.filename}: {content}"
+        )
+
     @bot.tree.command(description="Opens a modal")
     async def note(interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(NoteModal())
