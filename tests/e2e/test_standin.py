@@ -233,6 +233,13 @@ async def test_member_and_app_permissions_in_interactions(
         assert (await handle.reply()).content == "pong"
 
 
+async def test_slash_command_from_a_dm(standin: DiscordStandIn, bot: BotProcess) -> None:
+    user = standin.make_user("dm fan")
+    handle = standin.slash("ping", by=user, at=standin.make_dm(user))
+    assert handle.record.payload["context"] == 1 and "member" not in handle.record.payload
+    assert (await handle.reply()).content == "pong"
+
+
 async def test_late_callback_is_refused_like_discord(
     standin: DiscordStandIn, bot: BotProcess, fan: Member, general: Channel
 ) -> None:

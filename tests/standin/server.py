@@ -440,14 +440,19 @@ class StandIn:
         name: str,
         *,
         overwrites: list[Overwrite] | None = None,
+        kind: int = 0,
         _dispatch: bool = True,
     ) -> Channel:
-        """A text channel in guild (CHANNEL_CREATE is sent to a connected bot)."""
+        """A channel in guild, text unless `kind` says otherwise (2 voice, 4 category, 5 news).
+
+        CHANNEL_CREATE is sent to a connected bot.
+        """
         with self.lock:
             channel = Channel(
                 self.ids.next(),
                 guild.id,
                 name,
+                type=kind,
                 position=len(guild.channels),
                 overwrites=list(overwrites or []),
             )
@@ -456,6 +461,13 @@ class StandIn:
         if _dispatch:
             self.dispatch("CHANNEL_CREATE", channel.to_dict(), guild_id=guild.id, only_if_connected=True)
         return channel
+
+    def make_dm(self, user: User) -> Channel:
+        """The DM channel between the bot and user (for interactions sent from DMs)."""
+        with self.lock:
+            channel = Channel(self.ids.next(), None, "", type=1)
+            self.channels[channel.id] = channel
+            return channel
 
     def make_role(self, guild: Guild, name: str, permissions: int) -> Role:
         """A role in guild with the given permission bits."""
