@@ -22,6 +22,14 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from .validation import (
+    ApiError,
+    invalid_form,
+    not_found,
+    validate_choices,
+    validate_commands,
+    validate_message,
+)
 from .world import (
     ADMINISTRATOR,
     ATTACH_FILES,
@@ -58,27 +66,6 @@ AUTOCOMPLETE_RESULT = 8
 MODAL = 9
 
 GLOBAL_LIMIT = 50  # requests per second per bot
-
-
-class ApiError(Exception):
-    """An error answer: HTTP status plus Discord's JSON error body."""
-
-    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None):
-        super().__init__(f"{status} {code} {message}")
-        self.status = status
-        self.body: dict[str, Any] = {"message": message, "code": code}
-        if errors:
-            self.body["errors"] = errors
-
-
-def not_found(code: int, what: str) -> ApiError:
-    """A 404 with Discord's code and message, e.g. (10003, 'Unknown Channel')."""
-    return ApiError(404, code, what)
-
-
-def invalid_form(errors: dict[str, Any]) -> ApiError:
-    """A 400 Invalid Form Body (50035)."""
-    return ApiError(400, 50035, "Invalid Form Body", errors)
 
 
 @dataclass
@@ -986,7 +973,7 @@ class StandIn:
         body = record.json
         if not isinstance(body, list):
             raise invalid_form({"_errors": [{"code": "BASE_TYPE_ARRAY", "message": "Not a list"}]})
-        errors = _validate_commands(body)
+        errors = validate_commands(body)
         if errors:
             raise invalid_form(errors)
         gid = record.params.get("guild_id")
@@ -1030,7 +1017,7 @@ class StandIn:
         interaction: InteractionRecord | None = None,
         message_id: int | None = None,
     ) -> dict[str, Any]:
-        _validate_message(payload, files)
+        validate_message(payload, files)
         msg_id = message_id or self.ids.next()
         message: dict[str, Any] = {
             "id": str(msg_id),
@@ -1102,9 +1089,9 @@ class StandIn:
                 merged[key] = payload[key]
         check = dict(merged)
         if not files and not message.get("attachments"):
-            _validate_message(check, [])
+            validate_message(check, [])
         else:
-            _validate_message(check, files or [{"filename": "kept"}])
+            validate_message(check, files or [{"filename": "kept"}])
         for key in ("content", "embeds", "components"):
             if key in payload:
                 message[key] = payload[key] if payload[key] is not None else ("" if key == "content" else [])
@@ -1258,7 +1245,7 @@ class StandIn:
                 "Interaction callback type invalid for this interaction" if ctype else "Invalid Form Body",
             )
         if ctype == AUTOCOMPLETE_RESULT:
-            _validate_choices(data)
+            validate_choices(data)
         resource: dict[str, Any] | None = None
         ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
         if ctype == CHANNEL_MESSAGE:
@@ -1673,155 +1660,3 @@ class StandIn:
 
         self.call(go())
         return inter
-
-
-# --------------------------------------------------------------------- validation
-
-_NAME_RE = re.compile(r"^[-_\w]{1,32}$")
-
-
-def _validate_commands(commands: list[dict[str, Any]]) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-
-    def err(path: str, message: str) -> None:
-        errors[path] = {"_errors": [{"code": "INVALID", "message": message}]}
-
-    if len(commands) > 100:
-        err("_", "Maximum of 100 commands")
-    seen: set[tuple[str, int]] = set()
-    for i, cmd in enumerate(commands):
-        name = cmd.get("name", "")
-        key = (name, cmd.get("type", 1))
-        if key in seen:
-            err(f"{i}.name", "Application command names must be unique")
-        seen.add(key)
-        _validate_command_node(cmd, str(i), err, depth=0)
-    return errors
-
-
-def _validate_command_node(
-    node: dict[str, Any], path: str, err: Callable[[str, str], None], depth: int
-) -> None:
-    name = node.get("name", "")
-    if not _NAME_RE.match(name) or name != name.lower():
-        err(f"{path}.name", f"Invalid name {name!r}")
-    ctype = node.get("type", 1)
-    if depth == 0 and ctype != 1:
-        return
-    description = node.get("description", "")
-    if not 1 <= len(description) <= 100:
-        err(f"{path}.description", "Must be between 1 and 100 in length.")
-    options = node.get("options") or []
-    if len(options) > 25:
-        err(f"{path}.options", "Must be 25 or fewer in length.")
-    names = [o.get("name") for o in options]
-    if len(names) != len(set(names)):
-        err(f"{path}.options", "Option names must be unique")
-    required_done = False
-    for j, opt in enumerate(options):
-        sub = f"{path}.options.{j}"
-        if opt.get("type") in (1, 2):
-            if depth >= 2 or (opt["type"] == 2 and depth >= 1):
-                err(sub, "Subcommands nest only one level")
-            _validate_command_node(opt, sub, err, depth + 1)
-            continue
-        _validate_command_node({**opt, "options": []}, sub, err, depth + 1)
-        if opt.get("required"):
-            if required_done:
-                err(sub, "Required options must be placed before non-required options")
-        else:
-            required_done = True
-        if len(opt.get("choices") or []) > 25:
-            err(f"{sub}.choices", "Must be 25 or fewer in length.")
-        if opt.get("choices") and opt.get("autocomplete"):
-            err(sub, "Autocomplete and choices are exclusive")
-
-
-def _validate_message(payload: dict[str, Any], files: list[dict[str, Any]]) -> None:
-    errors: dict[str, Any] = {}
-
-    def err(path: str, message: str) -> None:
-        errors[path] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": message}]}
-
-    content = payload.get("content") or ""
-    embeds = payload.get("embeds") or []
-    components = payload.get("components") or []
-    if (
-        not content
-        and not embeds
-        and not components
-        and not files
-        and not payload.get("sticker_ids")
-        and not payload.get("poll")
-    ):
-        raise ApiError(400, 50006, "Cannot send an empty message")
-    if len(content) > 2000:
-        err("content", "Must be 2000 or fewer in length.")
-    if len(embeds) > 10:
-        err("embeds", "Must be 10 or fewer in length.")
-    total = 0
-    limits = {"title": 256, "description": 4096}
-    for i, embed in enumerate(embeds):
-        for key, limit in limits.items():
-            value = embed.get(key) or ""
-            total += len(value)
-            if len(value) > limit:
-                err(f"embeds.{i}.{key}", f"Must be {limit} or fewer in length.")
-        fields = embed.get("fields") or []
-        if len(fields) > 25:
-            err(f"embeds.{i}.fields", "Must be 25 or fewer in length.")
-        for j, fld in enumerate(fields):
-            fname, fvalue = fld.get("name") or "", fld.get("value") or ""
-            total += len(fname) + len(fvalue)
-            if not fname or len(fname) > 256:
-                err(f"embeds.{i}.fields.{j}.name", "Must be between 1 and 256 in length.")
-            if not fvalue or len(fvalue) > 1024:
-                err(f"embeds.{i}.fields.{j}.value", "Must be between 1 and 1024 in length.")
-        footer = (embed.get("footer") or {}).get("text") or ""
-        author = (embed.get("author") or {}).get("name") or ""
-        total += len(footer) + len(author)
-        if len(footer) > 2048:
-            err(f"embeds.{i}.footer.text", "Must be 2048 or fewer in length.")
-        if len(author) > 256:
-            err(f"embeds.{i}.author.name", "Must be 256 or fewer in length.")
-    if total > 6000:
-        err("embeds", "Embed size exceeds maximum size of 6000")
-    if len(components) > 5:
-        err("components", "Must be 5 or fewer in length.")
-    if errors:
-        raise invalid_form(errors)
-
-
-def _validate_choices(data: dict[str, Any]) -> None:
-    choices = data.get("choices")
-    errors: dict[str, Any] = {}
-    if not isinstance(choices, list):
-        errors["choices"] = {"_errors": [{"code": "BASE_TYPE_REQUIRED", "message": "Required"}]}
-    else:
-        if len(choices) > 25:
-            errors["choices"] = {
-                "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]
-            }
-        for i, choice in enumerate(choices):
-            name = choice.get("name") or ""
-            if not 1 <= len(name) <= 100:
-                errors[f"choices.{i}.name"] = {
-                    "_errors": [
-                        {
-                            "code": "BASE_TYPE_BAD_LENGTH",
-                            "message": "Must be between 1 and 100 in length.",
-                        }
-                    ]
-                }
-            value = choice.get("value")
-            if isinstance(value, str) and len(value) > 100:
-                errors[f"choices.{i}.value"] = {
-                    "_errors": [
-                        {
-                            "code": "BASE_TYPE_MAX_LENGTH",
-                            "message": "Must be 100 or fewer in length.",
-                        }
-                    ]
-                }
-    if errors:
-        raise invalid_form(errors)
