@@ -14,13 +14,13 @@ from typing import Any
 import psutil
 import pytest
 
+from tests.standin.gateway import GatewaySession
 from tests.standin.process import BotProcess
 from tests.standin.scenario import DiscordStandIn, InteractionHandle, Reply
 from tests.standin.server import (
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,
     UPDATE_MESSAGE,
-    GatewaySession,
 )
 from tests.standin.world import (
     ALL_PERMISSIONS,
