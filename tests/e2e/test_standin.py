@@ -362,7 +362,12 @@ async def test_nonce_dedupes_channel_posts(
     bodies = [r.json for r in standin.requests_to(f"POST /channels/{target.id}/messages")]
     assert [(b["nonce"], b["enforce_nonce"]) for b in bodies] == [("delivery-1", True)] * 2
     await post(standin, fan, general, target, "delivery-2")
-    assert len(standin.channel_messages(target)) == 2
+    posted = await standin.wait_channel_messages(target, 2)
+    assert [(m.content, m.payload["nonce"]) for m in posted] == [
+        ("posted", "delivery-1"),
+        ("posted", "delivery-2"),
+    ]
+    assert all(m.allowed_mentions == {"parse": []} and m.pings() == set() for m in posted)
 
 
 async def test_per_route_429_is_retried_thanks_to_via(
