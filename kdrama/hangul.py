@@ -88,6 +88,14 @@ def has_hangul(text: str) -> bool:
     return _HANGUL_RE.search(text) is not None
 
 
+_SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
+
+
+def has_syllables(text: str) -> bool:
+    """Whether the text contains a composed Hangul syllable (가 to 힣)."""
+    return _SYLLABLE_RE.search(text) is not None
+
+
 def decompose(text: str) -> str:
     """Spell every Hangul syllable as compatibility jamo, compounds split (학교 -> ㅎㅏㄱㄱㅛ)."""
     return text.translate(_JAMO_TABLE)
@@ -155,3 +163,49 @@ _TRANSLITER = Transliter(_rr_rule)
 def romanize(text: str) -> str:
     """Revised Romanization of the Hangul in text (지금 우리 학교는 -> jigeum uri hakgyoneun)."""
     return _TRANSLITER.translit(text)
+
+
+# The same rules as tables, for romanizing a whole catalog at once: a Python call per
+# syllable (as the walker above makes) costs a fifth of a second on 10,000 shows, while
+# str.translate and two regular expressions run over all titles in C. Each syllable becomes
+# its initial and vowel in letters plus a marker for its final; markers are resolved by
+# what follows them. Tests check both give the same text.
+_FINAL_MARK = 0xE000  # + final index 1..27 (private use area)
+_SILENT_INITIAL = "\ue100"  # ㅇ as an initial: the final before it is carried over
+_RIEUL_INITIAL = "\ue101"  # ㄹ as an initial: after an l sound it is written l
+
+
+def _rr_tables() -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
+    syllables: dict[int, str] = {}
+    for index in range(_LAST_SYLLABLE - _FIRST_SYLLABLE + 1):
+        initial, vowel, final = index // 588, (index // 28) % 21, index % 28
+        if initial == _VOWEL_INITIAL:
+            lead = _SILENT_INITIAL
+        elif initial == _RIEUL:
+            lead = _RIEUL_INITIAL
+        else:
+            lead = _RR_INITIALS[initial]
+        tail = chr(_FINAL_MARK + final) if final else ""
+        syllables[_FIRST_SYLLABLE + index] = lead + _RR_VOWELS[vowel] + tail
+    finals = {_FINAL_MARK + f: _RR_FINALS[f] for f in range(1, 28)}
+    finals[ord(_SILENT_INITIAL)] = ""
+    finals[ord(_RIEUL_INITIAL)] = "r"
+    carried = {chr(_FINAL_MARK + f): _RR_FINALS_BEFORE_VOWEL[f] for f in range(1, 28)}
+    return syllables, finals, carried
+
+
+_RR_SYLLABLES, _RR_REST, _RR_CARRIED = _rr_tables()
+_CARRIED_FINAL = re.compile(f"([{chr(_FINAL_MARK + 1)}-{chr(_FINAL_MARK + 27)}])(?={_SILENT_INITIAL})")
+_DOUBLE_L = re.compile(
+    "(?<=[" + "".join(chr(_FINAL_MARK + f) for f in sorted(_RIEUL_FINALS)) + f"]){_RIEUL_INITIAL}"
+)
+
+
+def romanize_many(texts: list[str]) -> list[str]:
+    """romanize() for many texts at once, in C-speed passes over all of them."""
+    if not texts:
+        return []
+    block = "\n".join(texts).translate(_RR_SYLLABLES)
+    block = _DOUBLE_L.sub("l", block)
+    block = _CARRIED_FINAL.sub(lambda m: _RR_CARRIED[m[1]], block)
+    return block.translate(_RR_REST).split("\n")

@@ -5,20 +5,22 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from bisect import bisect_left
-from collections import Counter
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate
 
+from rapidfuzz import process
 from rapidfuzz.fuzz import ratio
 
 from kdrama.hangul import (
     decompose,
     has_hangul,
+    has_syllables,
     initials,
     is_initials,
-    romanize,
+    romanize_many,
     to_compatibility,
 )
 
@@ -60,39 +62,52 @@ def kind_group(kind: str) -> str:
 _PREFIX, _WORD, _INFIX, _TIER_SPAN = 90.0, 80.0, 70.0, 9.0
 _FUZZY_SCALE = 0.69
 # rapidfuzz ratio (0..100) a fuzzy candidate needs: "sqiud game" vs "squid game" is 89,
-# "crash landng" vs the start of "crash landing on you" 91, unrelated names stay below.
+# "crash landng" vs the start of "crash landing on you" 91; unrelated names stay below.
 _FUZZY_CUTOFF = 72.0
-_PREFIX_FUZZY_PENALTY = 0.95  # a typo in a prefix is a little less sure than in the whole
+_HEAD_PENALTY = 0.95  # a typo in what is typed so far is a little less sure than in the whole
 _SCAN_LIMIT = 256  # prefix ranges larger than this are walked shortest name first
-_FUZZY_MAX_CANDIDATES = 1500
-_SHORT_PREFIX_CANDIDATES = 600
-_TOP = "\U0010ffff"
+_INFIX_LIMIT = 600  # occurrences looked at inside names; more means the query is too common
+_FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query
+_CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
+_TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
+
+# Entry flavours: the folded text of the name, its derived romanization, its initials.
+_TEXT, _ROMAN, _INITIALS = 0, 1, 2
 
 _APOSTROPHES = str.maketrans("", "", "'’‘`´ʼ")
-_NON_WORD = re.compile(r"[\W_]+")
+# Combining marks left by NFD: removing them takes accents off Latin letters (Hangul
+# syllables decompose into letters, not marks, and NFC puts them back together).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NON_WORD = re.compile(r"(?:[^\w\n]|_)+")
+_EDGE_SPACES = re.compile(r" *\n *")
+_NOT_CONSONANT = re.compile("[^\u3131-\u314e \n]+")
+_SPACES = re.compile(" {2,}")
+
+
+def _fold_block(block: str) -> str:
+    """Fold newline-separated texts in one go (C-speed string ops over the whole block)."""
+    if block.isascii():
+        block = block.lower()
+    else:
+        block = unicodedata.normalize("NFKC", block).casefold()
+        block = _MARKS.sub("", unicodedata.normalize("NFD", block))
+        block = to_compatibility(unicodedata.normalize("NFC", block))
+    block = _NON_WORD.sub(" ", block.translate(_APOSTROPHES))  # "It's" -> "its", not "it s"
+    return _EDGE_SPACES.sub("\n", block).strip(" ")
+
+
+def _fold_many(texts: Sequence[str]) -> list[str]:
+    if not texts:
+        return []
+    folded = _fold_block("\n".join(texts)).split("\n")
+    if len(folded) != len(texts):  # a text held a line break of its own
+        folded = [_fold_block(" ".join(text.splitlines())) for text in texts]
+    return folded
 
 
 def fold_words(text: str) -> str:
     """Fold text for matching: lower case, no accents or punctuation, single spaces."""
-    if text.isascii():
-        folded = text.lower()
-    else:
-        # NFKC folds full-width letters; NFD then dropping combining marks removes accents,
-        # and NFC puts Hangul syllables (decomposed by NFD) back together.
-        folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
-        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-        folded = to_compatibility(unicodedata.normalize("NFC", folded))
-    folded = folded.translate(_APOSTROPHES)  # "It's" -> "its", not "it s"
-    return " ".join(_NON_WORD.sub(" ", folded).split())
-
-
-def _key(words: list[str]) -> tuple[str, tuple[int, ...]]:
-    starts: list[int] = []
-    at = 0
-    for word in words:
-        starts.append(at)
-        at += len(word)
-    return "".join(words), tuple(starts)
+    return _fold_block(" ".join(text.splitlines()))
 
 
 def normalize(text: str) -> str:
@@ -106,101 +121,175 @@ def search_key(text: str) -> str:
     return decompose(folded) if has_hangul(folded) else folded
 
 
-class _Entry:
-    """One key under which a name can be found (a name may have several)."""
+def _initials_many(folded: list[str]) -> list[str]:
+    """Initial consonants of each word of folded Hangul texts, words without any dropped."""
+    block = _NOT_CONSONANT.sub("", initials("\n".join(folded)))
+    return _EDGE_SPACES.sub("\n", _SPACES.sub(" ", block)).strip(" ").split("\n")
 
-    __slots__ = ("derived", "group", "key", "name", "space", "starts")
 
-    def __init__(
-        self, name: Name, key: str, starts: tuple[int, ...], space: _Space, derived: bool
-    ) -> None:
-        self.derived = derived  # a key made from the name (romanization), not typed by anyone
-        self.name = name
-        self.key = key
-        self.starts = starts  # where each word starts in key
-        self.group = kind_group(name.kind)
-        self.space = space
+def _compact(key: str) -> str:
+    return key.replace(" ", "")
 
 
 class _Space:
-    """Keys of one alphabet (ordinary text, or Hangul initial consonants) and their indexes."""
+    """Keys in one alphabet (text and romanization, or initial consonants).
 
-    def __init__(self, grams: bool) -> None:
-        self.keys: list[str] = []  # sorted, for prefix ranges with bisect
-        self.ids: list[int] = []  # entry id of each key, parallel to keys
-        self.word_starts: dict[str, list[int]] = {}  # first 1-3 chars of a later word
-        self.grams: dict[str, list[int]] | None = {} if grams else None  # trigram postings
-        self.by_length: dict[str, list[int]] = {}  # large prefix ranges, shortest first
+    A key is the folded name with its word breaks ("crash landing on you"); keys are kept
+    sorted as if they had no spaces, so bisect finds "crashlan" and "crash lan" alike.
+    """
 
-    def postings(self, entry_id: int, entry: _Entry) -> Iterable[tuple[dict[str, list[int]], str]]:
-        key = entry.key
-        starts = set()
-        for at in entry.starts[1:]:
-            for n in (1, 2, 3):
-                if at + n <= len(key):
-                    starts.add(key[at : at + n])
-        for gram in starts:
-            yield self.word_starts, gram
-        if self.grams is not None:
-            for gram in {key[i : i + 3] for i in range(len(key) - 2)}:
-                yield self.grams, gram
+    def __init__(self, keys: list[str], ids: list[int]) -> None:
+        order = sorted(range(len(keys)), key="\n".join(keys).replace(" ", "").split("\n").__getitem__)
+        self.keys = [keys[i] for i in order]
+        self.ids = array("i", [ids[i] for i in order])  # entry id of each key
+        self.by_length: dict[str, list[int]] = {}  # large prefix ranges, shortest key first
+        self._blob = ""  # every key, newline-separated, for substring search
+        self._starts = array("i")  # where each key starts in the blob
+        self._stale = True
 
-    def add(self, entry_id: int, entry: _Entry, *, bulk: bool) -> None:
-        if bulk:
-            self.keys.append(entry.key)
-            self.ids.append(entry_id)
-        else:
-            at = bisect_left(self.keys, entry.key)
-            self.keys.insert(at, entry.key)
-            self.ids.insert(at, entry_id)
-            self.by_length.clear()
-        for table, gram in self.postings(entry_id, entry):
-            posting = table.get(gram)
-            if posting is None:
-                table[gram] = [entry_id]
-            else:
-                posting.append(entry_id)
+    def insert(self, key: str, entry_id: int) -> None:
+        at = bisect_right(self.keys, _compact(key), key=_compact)
+        self.keys.insert(at, key)
+        self.ids.insert(at, entry_id)
+        self.changed()
 
-    def discard(self, entry_id: int, entry: _Entry) -> None:
-        at = bisect_left(self.keys, entry.key)
+    def delete(self, key: str, entry_id: int) -> None:
+        at = bisect_left(self.keys, _compact(key), key=_compact)
         while self.ids[at] != entry_id:
             at += 1
         del self.keys[at]
         del self.ids[at]
-        self.by_length.clear()
-        for table, gram in self.postings(entry_id, entry):
-            posting = table[gram]
-            posting.remove(entry_id)
-            if not posting:
-                del table[gram]
+        self.changed()
 
-    def finish_bulk(self) -> None:
-        order = sorted(range(len(self.keys)), key=self.keys.__getitem__)
-        self.keys = [self.keys[i] for i in order]
-        self.ids = [self.ids[i] for i in order]
+    def changed(self) -> None:
         self.by_length.clear()
+        self._stale = True
+
+    def range(self, prefix: str) -> tuple[int, int]:
+        """Positions lo:hi of the keys that start with prefix (spaces ignored)."""
+        keys = self.keys
+        lo = bisect_left(keys, prefix, key=_compact)
+        return lo, bisect_left(keys, prefix + _TOP, lo, key=_compact)
+
+    def shortest_first(self, prefix: str, lo: int, hi: int) -> list[int]:
+        """Entry ids of keys lo:hi, shortest key first (cached: the same letters recur)."""
+        ordered = self.by_length.get(prefix)
+        if ordered is None:
+            ids = self.ids[lo:hi].tolist()
+            lengths = [len(key) - key.count(" ") for key in self.keys[lo:hi]]
+            ordered = [ids[i] for i in sorted(range(len(ids)), key=lengths.__getitem__)]
+            if len(self.by_length) >= _CACHE_SIZE:
+                self.by_length.clear()
+            self.by_length[prefix] = ordered
+        return ordered
+
+    def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
+        """(position in keys, at a word start) of q inside keys, not at their very start."""
+        if self._stale:
+            # Rebuilt lazily: after a curator edit the next search inside names pays ~5 ms.
+            self._blob = "\n".join(self.keys)
+            self._starts = array("i", accumulate((len(k) + 1 for k in self.keys), initial=0))
+            self._stale = False
+        blob, starts = self._blob, self._starts
+        found = 0
+        at = blob.find(q, 1)
+        while at >= 0 and found < limit:
+            before = blob[at - 1]
+            if before != "\n":
+                found += 1
+                yield bisect_right(starts, at) - 1, before == " "
+            at = blob.find(q, at + 1)
 
 
 class SearchIndex:
     """Finds shows and actors by any of their names, typo and Hangul aware."""
 
     def __init__(self, names: Iterable[Name] = ()) -> None:
-        self._entries: list[_Entry | None] = []
-        self._free: list[int] = []
-        self._by_ref: dict[tuple[int, str], list[int]] = {}  # (ref, group) -> entry ids
-        self._text = _Space(grams=True)
-        self._initials = _Space(grams=False)
-        for name in names:
-            self._add(name, bulk=True)
-        self._text.finish_bulk()
-        self._initials.finish_bulk()
+        self._load(list(names))
 
-    # -- updates -----------------------------------------------------------------------
+    # -- building and updating -----------------------------------------------------------
+
+    def _load(self, names: list[Name]) -> None:
+        unknown = {name.kind for name in names} - ALL_KINDS
+        if unknown:
+            raise ValueError(f"unknown name kinds {sorted(unknown)}")
+        entry_names, flavours, keys = self._keyed(names)
+        self._names: list[Name | None] = entry_names  # entry id -> the name it finds
+        self._keys: list[str | None] = list(keys)  # entry id -> its key, shared with a space
+        self._flavours = flavours  # entry id -> _TEXT, _ROMAN or _INITIALS
+        self._free: list[int] = []
+        self._slots: dict[int, list[int]] | None = None  # ref * 2 + is_actor -> entry ids
+        initial_ids = [i for i, flavour in enumerate(flavours) if flavour == _INITIALS]
+        text_ids = [i for i, flavour in enumerate(flavours) if flavour != _INITIALS]
+        self._text = _Space([keys[i] for i in text_ids], text_ids)
+        self._initials = _Space([keys[i] for i in initial_ids], initial_ids)
+
+    @staticmethod
+    def _keyed(names: Sequence[Name]) -> tuple[list[Name | None], bytearray, list[str]]:
+        """Every (name, flavour, key) under which names can be found, as three lists."""
+        ascii_names = [name for name in names if name.text.isascii()]
+        other_names = [name for name in names if not name.text.isascii()]
+        keys = _fold_many([name.text for name in ascii_names])
+        entry_names: list[Name | None] = list(ascii_names)
+        if "" in keys:  # a name made only of punctuation cannot be typed
+            kept = [(n, k) for n, k in zip(entry_names, keys, strict=True) if k]
+            entry_names, keys = [n for n, _ in kept], [k for _, k in kept]
+        flavours = bytearray(len(keys))  # all _TEXT
+        if not other_names:
+            return entry_names, flavours, keys
+        folded = _fold_many([name.text for name in other_names])
+        jamo = decompose("\n".join(folded)).split("\n")
+        for name, spaced in zip(other_names, jamo, strict=True):
+            if spaced:
+                entry_names.append(name)
+                flavours.append(_TEXT)
+                keys.append(spaced)
+        hangul = [(n, f) for n, f in zip(other_names, folded, strict=True) if has_syllables(f)]
+        for name, cho in zip(hangul, _initials_many([f for _, f in hangul]), strict=True):
+            if cho:
+                entry_names.append(name[0])
+                flavours.append(_INITIALS)
+                keys.append(cho)
+        # Many shows have no romanized title, and fans type "jigeum uri" anyway.
+        titles = [(n, f) for n, f in hangul if n.kind != "actor"]
+        for (name, _), roman in zip(titles, romanize_many([f for _, f in titles]), strict=True):
+            if roman and roman.isascii():
+                entry_names.append(name)
+                flavours.append(_ROMAN)
+                keys.append(roman)
+        return entry_names, flavours, keys
+
+    def _by_slot(self) -> dict[int, list[int]]:
+        # Built on the first edit only: start-up and searches never need it.
+        if self._slots is None:
+            slots: dict[int, list[int]] = {}
+            for entry_id, name in enumerate(self._names):
+                if name is not None:
+                    slots.setdefault(_slot(name), []).append(entry_id)
+            self._slots = slots
+        return self._slots
 
     def add(self, names: Iterable[Name]) -> None:
         """Add names to the index (use set_names to replace a ref's names)."""
-        for name in names:
-            self._add(name, bulk=False)
+        names = list(names)
+        unknown = {name.kind for name in names} - ALL_KINDS
+        if unknown:
+            raise ValueError(f"unknown name kinds {sorted(unknown)}")
+        slots = self._by_slot()
+        for name, flavour, key in zip(*self._keyed(names), strict=True):
+            assert name is not None
+            if self._free:
+                entry_id = self._free.pop()
+                self._names[entry_id], self._keys[entry_id] = name, key
+                self._flavours[entry_id] = flavour
+            else:
+                entry_id = len(self._names)
+                self._names.append(name)
+                self._keys.append(key)
+                self._flavours.append(flavour)
+            slots.setdefault(_slot(name), []).append(entry_id)
+            space = self._initials if flavour == _INITIALS else self._text
+            space.insert(key, entry_id)
 
     def set_names(self, kinds: Iterable[str], ref: int, names: Iterable[Name]) -> None:
         """Replace every name of ref within kinds by names (after a curator edit)."""
@@ -215,102 +304,82 @@ class SearchIndex:
     def remove(self, ref: int, kinds: Iterable[str]) -> None:
         """Forget every name of ref within kinds."""
         kinds = frozenset(kinds)
-        for group in {kind_group(kind) for kind in kinds}:
-            ids = self._by_ref.get((ref, group))
-            if not ids:
+        slots = self._by_slot()
+        for is_actor in {kind == "actor" for kind in kinds}:
+            slot = ref * 2 + is_actor
+            entry_ids = slots.get(slot)
+            if not entry_ids:
                 continue
             keep: list[int] = []
-            for entry_id in ids:
-                entry = self._entries[entry_id]
-                assert entry is not None
-                if entry.name.kind not in kinds:
+            for entry_id in entry_ids:
+                name, key = self._names[entry_id], self._keys[entry_id]
+                assert name is not None and key is not None
+                if name.kind not in kinds:
                     keep.append(entry_id)
                     continue
-                entry.space.discard(entry_id, entry)
-                self._entries[entry_id] = None
+                space = self._initials if self._flavours[entry_id] == _INITIALS else self._text
+                space.delete(key, entry_id)
+                self._names[entry_id] = self._keys[entry_id] = None
                 self._free.append(entry_id)
             if keep:
-                self._by_ref[(ref, group)] = keep
+                slots[slot] = keep
             else:
-                del self._by_ref[(ref, group)]
+                del slots[slot]
 
-    def _add(self, name: Name, *, bulk: bool) -> None:
-        if name.kind not in ALL_KINDS:
-            raise ValueError(f"unknown name kind {name.kind!r}")
-        words = fold_words(name.text).split()
-        if not words:
-            return
-        keys: list[tuple[_Space, str, tuple[int, ...], bool]] = []
-        if any(has_hangul(word) for word in words):
-            key, starts = _key([decompose(word) for word in words])
-            keys.append((self._text, key, starts, False))
-            cho_words = [_consonants(initials(word)) for word in words]
-            cho_words = [word for word in cho_words if word]
-            if cho_words:
-                key, starts = _key(cho_words)
-                keys.append((self._initials, key, starts, False))
-            if kind_group(name.kind) == "show":
-                # Many shows have no romanized title, and fans type "jigeum uri" anyway.
-                roman = fold_words(romanize(" ".join(words))).split()
-                if roman and not has_hangul("".join(roman)):
-                    key, starts = _key(roman)
-                    keys.append((self._text, key, starts, True))
-        else:
-            key, starts = _key(words)
-            keys.append((self._text, key, starts, False))
-        ids = self._by_ref.setdefault((name.ref, kind_group(name.kind)), [])
-        for space, key, starts, derived in keys:
-            entry = _Entry(name, key, starts, space, derived)
-            if self._free:
-                entry_id = self._free.pop()
-                self._entries[entry_id] = entry
-            else:
-                entry_id = len(self._entries)
-                self._entries.append(entry)
-            ids.append(entry_id)
-            space.add(entry_id, entry, bulk=bulk)
+    def replace_kinds(self, kinds: Iterable[str], names: Iterable[Name]) -> None:
+        """Replace every name of the given kinds at once (e.g. all actors after an import)."""
+        kinds = frozenset(kinds)
+        new = list(names)
+        for name in new:
+            if name.kind not in kinds:
+                raise ValueError(f"{name!r} is not one of {sorted(kinds)}")
+        kept = [
+            name
+            for name, flavour in zip(self._names, self._flavours, strict=True)
+            if name is not None and flavour == _TEXT and name.kind not in kinds
+        ]
+        self._load(kept + new)
 
-    # -- search ------------------------------------------------------------------------
+    # -- searching -----------------------------------------------------------------------
 
-    def search(
-        self, query: str, *, kinds: frozenset[str] | None = None, limit: int = 25
-    ) -> list[Match]:
+    def search(self, query: str, *, kinds: frozenset[str] | None = None, limit: int = 25) -> list[Match]:
         """Best matches for query, best first, one per show or actor; [] for an empty query."""
         if limit <= 0:
             return []
-        q = search_key(query)
+        folded = fold_words(query)
+        spaced = decompose(folded) if has_hangul(folded) else folded
+        q = spaced.replace(" ", "")
         if not q:
             return []
-        found: dict[tuple[int, str], tuple[float, _Entry]] = {}
+        found: dict[int, tuple[float, int]] = {}  # slot -> (score, entry id)
         space = self._initials if is_initials(q) else self._text
         self._prefixes(space, q, kinds, limit, found)
-        if len(found) < limit:
-            self._word_prefixes(space, q, kinds, found)
-        if len(found) < limit and space.grams is not None and len(q) >= 3:
+        if len(found) < limit and len(q) >= 2:
+            self._inside(space, q, spaced, kinds, found)
+        if len(found) < limit and len(q) >= 3 and space is self._text:
             self._fuzzy(space, q, kinds, found)
+        names = self._names
         ranked = sorted(
-            found.values(),
-            key=lambda hit: (-hit[0], len(hit[1].name.text), hit[1].name.text, hit[1].name.ref),
+            (-score, len(name.text), name.text, name.ref, name.kind)
+            for score, entry_id in found.values()
+            if (name := names[entry_id]) is not None
         )
-        return [
-            Match(entry.name.ref, entry.name.kind, entry.name.text, round(score, 2))
-            for score, entry in ranked[:limit]
-        ]
+        return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
 
-    def _offer(
-        self,
-        found: dict[tuple[int, str], tuple[float, _Entry]],
-        score: float,
-        entry: _Entry,
-    ) -> None:
-        slot = (entry.name.ref, entry.group)
+    def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int, name: Name) -> None:
+        slot = name.ref * 2 + (name.kind == "actor")
         best = found.get(slot)
         if best is None or score > best[0]:
-            found[slot] = (score, entry)
-        elif score == best[0] and _preference(entry) < _preference(best[1]):
+            found[slot] = (score, entry_id)
+        elif score == best[0] and self._preference(entry_id) < self._preference(best[1]):
             # Same score through two names: show the one fans typed over the derived one,
             # then the shorter, whatever order the index happens to hold them in.
-            found[slot] = (score, entry)
+            found[slot] = (score, entry_id)
+
+    def _preference(self, entry_id: int) -> tuple[bool, int, str, str]:
+        name = self._names[entry_id]
+        assert name is not None
+        return (self._flavours[entry_id] == _ROMAN, len(name.text), name.text, name.kind)
 
     def _prefixes(
         self,
@@ -318,113 +387,105 @@ class SearchIndex:
         q: str,
         kinds: frozenset[str] | None,
         limit: int,
-        found: dict[tuple[int, str], tuple[float, _Entry]],
+        found: dict[int, tuple[float, int]],
     ) -> None:
-        lo = bisect_left(space.keys, q)
-        hi = bisect_left(space.keys, q + _TOP, lo)
+        lo, hi = space.range(q)
         if lo == hi:
             return
-        entries = self._entries
+        names, keys, offer = self._names, self._keys, self._offer
         n = len(q)
         if hi - lo <= _SCAN_LIMIT:
-            ordered: Iterable[int] = space.ids[lo:hi]
-            bounded = False
-        else:
-            # Typing the first letter matches a good part of the catalog; the best prefix
-            # matches are the shortest names, so walk the range shortest first and stop.
-            cached = space.by_length.get(q)
-            if cached is None:
-                cached = sorted(space.ids[lo:hi], key=lambda i: len(entries[i].key))  # type: ignore[union-attr]
-                space.by_length[q] = cached
-            ordered = cached
-            bounded = True
+            for entry_id in space.ids[lo:hi]:
+                name, key = names[entry_id], keys[entry_id]
+                assert name is not None and key is not None
+                if kinds is None or name.kind in kinds:
+                    size = len(key) - key.count(" ")
+                    offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id, name)
+            return
+        # The first letters typed match a good part of the catalog; the best prefix
+        # matches are the shortest keys, so walk the range shortest first and stop early.
         stop_at = -1
-        for entry_id in ordered:
-            entry = entries[entry_id]
-            assert entry is not None
-            size = len(entry.key)
-            if bounded and size > stop_at >= 0:
+        for entry_id in space.shortest_first(q, lo, hi):
+            name, key = names[entry_id], keys[entry_id]
+            assert name is not None and key is not None
+            size = len(key) - key.count(" ")
+            if size > stop_at >= 0:
                 break
-            if kinds is not None and entry.name.kind not in kinds:
+            if kinds is not None and name.kind not in kinds:
                 continue
-            score = 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size
-            self._offer(found, score, entry)
-            if bounded and stop_at < 0 and len(found) >= limit:
-                stop_at = size  # keep names of this length too, so ties break by text
+            offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id, name)
+            if stop_at < 0 and len(found) >= limit:
+                stop_at = size  # keep keys of this length too, so ties break by text
 
-    def _word_prefixes(
+    def _inside(
         self,
         space: _Space,
         q: str,
+        spaced: str,
         kinds: frozenset[str] | None,
-        found: dict[tuple[int, str], tuple[float, _Entry]],
+        found: dict[int, tuple[float, int]],
     ) -> None:
-        posting = space.word_starts.get(q[:3])
-        if not posting:
-            return
-        entries = self._entries
+        # Searched with the query's own word breaks: "landing on" is the start of a word
+        # of "crash landing on you"; "anding" is inside one.
+        names, ids, keys = self._names, space.ids, space.keys
         n = len(q)
-        for entry_id in posting:
-            entry = entries[entry_id]
-            assert entry is not None
-            if kinds is not None and entry.name.kind not in kinds:
+        # Two letters inside a word match almost anything: look for them at a word start.
+        needle = spaced if n >= 3 else " " + spaced
+        for position, at_word in space.occurrences(needle, _INFIX_LIMIT):
+            entry_id = ids[position]
+            name = names[entry_id]
+            assert name is not None
+            if kinds is not None and name.kind not in kinds:
                 continue
-            key = entry.key
-            for at in entry.starts[1:]:
-                if key.startswith(q, at):
-                    self._offer(found, _WORD + _TIER_SPAN * n / len(key), entry)
-                    break
+            key = keys[position]
+            size = len(key) - key.count(" ")
+            base = _WORD if at_word or needle[0] == " " else _INFIX
+            self._offer(found, base + _TIER_SPAN * n / size, entry_id, name)
 
     def _fuzzy(
         self,
         space: _Space,
         q: str,
         kinds: frozenset[str] | None,
-        found: dict[tuple[int, str], tuple[float, _Entry]],
+        found: dict[int, tuple[float, int]],
     ) -> None:
-        assert space.grams is not None
-        entries = self._entries
-        candidates: set[int] = set()
-        grams = {q[i : i + 3] for i in range(len(q) - 2)}
-        postings = [p for g in grams if (p := space.grams.get(g))]
-        if postings:
-            counts = Counter(chain.from_iterable(postings))
-            # A typo spoils at most three trigrams; ask for a third of them in common.
-            need = max(1, -(-len(grams) // 3))
-            hits = [e for e, c in counts.items() if c >= need]
-            if len(hits) > _FUZZY_MAX_CANDIDATES:
-                hits = [e for e, _ in counts.most_common(_FUZZY_MAX_CANDIDATES)]
-            candidates.update(hits)
-        # Short words with a typo share no trigram ("sqiud"/"squid"); the first two
-        # letters are rarely the wrong ones, so also try names starting like the query.
-        head = q[:2]
-        lo = bisect_left(space.keys, head)
-        hi = bisect_left(space.keys, head + _TOP, lo)
-        if 0 < hi - lo <= _SHORT_PREFIX_CANDIDATES:
-            candidates.update(space.ids[lo:hi])
+        # Fans rarely get the first letters wrong: score the names that start like the
+        # query, taking the longest start that still leaves a manageable number of names.
+        lo = hi = 0
+        for size in range(1, min(len(q), 4)):
+            lo, hi = space.range(q[:size])
+            if hi - lo <= _FUZZY_CANDIDATES:
+                break
+        else:
+            return
+        if lo == hi:
+            return
         n = len(q)
-        for entry_id in candidates:
-            entry = entries[entry_id]
-            assert entry is not None
-            if kinds is not None and entry.name.kind not in kinds:
-                continue
-            key = entry.key
-            if q in key:
-                self._offer(found, _INFIX + _TIER_SPAN * n / len(key), entry)
-                continue
-            score = ratio(q, key, score_cutoff=_FUZZY_CUTOFF)
-            if len(key) > n + 1:
-                # The user may still be typing: compare with the start of the name too,
-                # one letter longer or not (a letter left out, or one typed wrong).
-                head_score = max(ratio(q, key[:n]), ratio(q, key[: n + 1]))
-                score = max(score, _PREFIX_FUZZY_PENALTY * head_score)
-            if score >= _FUZZY_CUTOFF:
-                self._offer(found, _FUZZY_SCALE * score, entry)
+        keys = [key.replace(" ", "") for key in space.keys[lo:hi]]
+        scores: dict[int, float] = {}
+        for _, score, i in process.extract(
+            q, keys, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
+        ):
+            scores[i] = score
+        # The fan may still be typing: compare with the start of each name too, as long
+        # as what was typed or one letter longer (a letter left out).
+        for head in (n, n + 1):
+            heads = [key[:head] for key in keys]
+            for _, score, i in process.extract(
+                q, heads, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
+            ):
+                score *= _HEAD_PENALTY
+                if score >= _FUZZY_CUTOFF and score > scores.get(i, 0.0):
+                    scores[i] = score
+        names, ids = self._names, space.ids
+        for i, score in scores.items():
+            entry_id = ids[lo + i]
+            name = names[entry_id]
+            assert name is not None
+            if kinds is None or name.kind in kinds:
+                self._offer(found, _FUZZY_SCALE * score, entry_id, name)
 
 
-def _preference(entry: _Entry) -> tuple[bool, int, str, str]:
-    return (entry.derived, len(entry.name.text), entry.name.text, entry.name.kind)
-
-
-def _consonants(text: str) -> str:
-    return "".join(ch for ch in text if is_initials(ch))
+def _slot(name: Name) -> int:
+    # One int per (ref, group): cheaper than a tuple in a dict of 70,000 people and shows.
+    return name.ref * 2 + (name.kind == "actor")
