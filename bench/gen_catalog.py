@@ -258,12 +258,12 @@ class Generator:
         if status == "airing":
             start = TODAY - timedelta(days=rng.randint(0, 60))
             if rng.random() < 0.5:
-                return f"{start.isoformat()}T{rng.choice((8, 11, 12, 13))}:00:00Z", True
+                return f"{start.isoformat()}T{rng.choice((8, 11, 12, 13)):02d}:00:00Z", True
             return start.isoformat(), True
         if status == "scheduled":
             when = TODAY + timedelta(days=rng.randint(3, 200))
             if rng.random() < 0.4:
-                return f"{when.isoformat()}T{rng.choice((8, 11, 12))}:00:00Z", True
+                return f"{when.isoformat()}T{rng.choice((8, 11, 12)):02d}:00:00Z", True
             return when.isoformat(), True
         if status == "unconfirmed":
             return ("unknown", False) if rng.random() < 0.6 else (str(TODAY.year + 1), False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kdrama.hangul import decompose, initials, romanize
+from kdrama.hangul import decompose, initials, romanize, romanize_many
 from kdrama.search import (
     ACTOR_KINDS,
     SHOW_KINDS,
@@ -261,3 +261,37 @@ def test_hangul_helpers() -> None:
     assert romanize("별로") == "byeollo"
     assert initials("지금 우리") == "ㅈㄱ ㅇㄹ"
     assert decompose("과") == "ㄱㅗㅏ"  # typed ㄱ ㅗ ㅏ, so 고 is a prefix of it
+
+
+def test_bulk_romanization_agrees_with_the_syllable_walker() -> None:
+    import random
+
+    rng = random.Random(5)
+    texts = [
+        "".join(
+            chr(0xAC00 + rng.randrange(11172)) if rng.random() < 0.85 else rng.choice(" 1a,")
+            for _ in range(rng.randint(1, 8))
+        )
+        for _ in range(3000)
+    ]
+    texts += ["지금 우리 학교는", "별로", "사랑의 불시착", "괜찮아 사랑이야", "닭이"]
+    assert romanize_many(texts) == [romanize(text) for text in texts]
+
+
+def test_replace_kinds_swaps_every_actor_at_once(index: SearchIndex) -> None:
+    index.replace_kinds(ACTOR_KINDS, [Name(7, "actor", "Kim Tae-ri"), Name(7, "actor", "김태리")])
+    assert index.search("park ji", kinds=ACTOR_KINDS) == []
+    assert first(index, "김태", kinds=ACTOR_KINDS).ref == 7
+    assert first(index, "kim tae", kinds=ACTOR_KINDS).text == "Kim Tae-ri"
+    assert first(index, "지금 우리").ref == AOUAD  # shows untouched, Hangul keys rebuilt
+    assert first(index, "jigeum uri").ref == AOUAD
+
+
+def test_names_added_after_the_build_are_found_everywhere(index: SearchIndex) -> None:
+    index.search("anding")  # builds the substring index, which the edit must refresh
+    index.add([Name(50, "title", "Lovely Runner"), Name(50, "korean", "선재 업고 튀어")])
+    assert first(index, "lovely r").ref == 50
+    assert first(index, "runner").ref == 50
+    assert first(index, "ㅅㅈ ㅇㄱ").ref == 50
+    assert first(index, "seonjae").ref == 50
+    assert first(index, "lovley runner").ref == 50
