@@ -73,14 +73,14 @@ def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
 _JAMO_TABLE, _INITIAL_TABLE = _build_tables()
 # NFKC turns the letters a keyboard types (ㅈ, U+3148) into conjoining jamo (U+110C); this
 # turns them back, so text folded with NFKC still compares with typed jamo.
-_TO_COMPATIBILITY = {
+COMPATIBILITY_TABLE = {
     ord(ch): j2hcj(ch) for ch in (*JAMO_LEADS_MODERN, *JAMO_VOWELS_MODERN, *JAMO_TAILS_MODERN)
 }
 
 
 def to_compatibility(text: str) -> str:
     """Replace conjoining jamo (U+1100 block) by the compatibility jamo a keyboard types."""
-    return text.translate(_TO_COMPATIBILITY)
+    return text.translate(COMPATIBILITY_TABLE)
 
 
 def has_hangul(text: str) -> bool:
@@ -88,12 +88,12 @@ def has_hangul(text: str) -> bool:
     return _HANGUL_RE.search(text) is not None
 
 
-_SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
+SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
 
 
 def has_syllables(text: str) -> bool:
     """Whether the text contains a composed Hangul syllable (가 to 힣)."""
-    return _SYLLABLE_RE.search(text) is not None
+    return SYLLABLE_RE.search(text) is not None
 
 
 def decompose(text: str) -> str:

@@ -9,19 +9,20 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, compress
+from operator import attrgetter, not_
 
 from rapidfuzz import process
 from rapidfuzz.fuzz import ratio
 
 from kdrama.hangul import (
+    COMPATIBILITY_TABLE,
+    SYLLABLE_RE,
     decompose,
     has_hangul,
-    has_syllables,
     initials,
     is_initials,
     romanize_many,
-    to_compatibility,
 )
 
 log = logging.getLogger(__name__)
@@ -74,26 +75,57 @@ _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting 
 # Entry flavours: the folded text of the name, its derived romanization, its initials.
 _TEXT, _ROMAN, _INITIALS = 0, 1, 2
 
-_APOSTROPHES = str.maketrans("", "", "'’‘`´ʼ")
-# Combining marks left by NFD: removing them takes accents off Latin letters (Hangul
-# syllables decompose into letters, not marks, and NFC puts them back together).
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_APOSTROPHES = "'’‘`´ʼ"  # deleted: "It's" -> "its", not "it s"
 _NON_WORD = re.compile(r"(?:[^\w\n]|_)+")
 _EDGE_SPACES = re.compile(r" *\n *")
 _NOT_CONSONANT = re.compile("[^\u3131-\u314e \n]+")
 _SPACES = re.compile(" {2,}")
 
 
+def _fold_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
+    # str.translate with a table is a C loop, dozens of times faster over a whole catalog
+    # than a regular expression, so folding is done by tables where it can be.
+    ascii_table: dict[int, str | None] = {}
+    for code in range(128):
+        char = chr(code).lower()
+        if char.isalnum() or char == "\n":
+            ascii_table[code] = char
+        else:
+            ascii_table[code] = None if char in _APOSTROPHES else " "
+    # After NFKC and casefold: accented Latin letters lose their accents (é -> e; NFD of
+    # the whole text would also take Hangul apart), stray combining marks go, and the
+    # conjoining jamo NFKC makes of typed jamo become typed jamo again.
+    wide_table: dict[int, str | None] = {code: ascii_table[code] for code in range(128)}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))
+        if len(base) > 1 and base[0].isascii() and base[0].isalpha():
+            wide_table[code] = base[0].lower()
+    for code in range(0x300, 0x370):
+        wide_table[code] = None
+    for char in _APOSTROPHES:
+        wide_table[ord(char)] = None
+    wide_table.update(COMPATIBILITY_TABLE)
+    return ascii_table, wide_table
+
+
+_ASCII_FOLD, _WIDE_FOLD = _fold_tables()
+
+
 def _fold_block(block: str) -> str:
     """Fold newline-separated texts in one go (C-speed string ops over the whole block)."""
     if block.isascii():
-        block = block.lower()
+        block = block.translate(_ASCII_FOLD)
     else:
-        block = unicodedata.normalize("NFKC", block).casefold()
-        block = _MARKS.sub("", unicodedata.normalize("NFD", block))
-        block = to_compatibility(unicodedata.normalize("NFC", block))
-    block = _NON_WORD.sub(" ", block.translate(_APOSTROPHES))  # "It's" -> "its", not "it s"
-    return _EDGE_SPACES.sub("\n", block).strip(" ")
+        block = unicodedata.normalize("NFKC", block).casefold().translate(_WIDE_FOLD)
+        if not block.replace(" ", "").replace("\n", "").isalnum():
+            # Some punctuation beyond ASCII is left (…, ·, 「」): only those lines need
+            # the slower Unicode-aware expression.
+            block = "\n".join(
+                line if line.replace(" ", "").isalnum() else _NON_WORD.sub(" ", line)
+                for line in block.split("\n")
+            )
+    block = _SPACES.sub(" ", block)
+    return block.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def _fold_many(texts: Sequence[str]) -> list[str]:
@@ -123,6 +155,8 @@ def search_key(text: str) -> str:
 
 def _initials_many(folded: list[str]) -> list[str]:
     """Initial consonants of each word of folded Hangul texts, words without any dropped."""
+    if not folded:
+        return []
     block = _NOT_CONSONANT.sub("", initials("\n".join(folded)))
     return _EDGE_SPACES.sub("\n", _SPACES.sub(" ", block)).strip(" ").split("\n")
 
@@ -140,8 +174,8 @@ class _Space:
 
     def __init__(self, keys: list[str], ids: list[int]) -> None:
         order = sorted(range(len(keys)), key="\n".join(keys).replace(" ", "").split("\n").__getitem__)
-        self.keys = [keys[i] for i in order]
-        self.ids = array("i", [ids[i] for i in order])  # entry id of each key
+        self.keys = list(map(keys.__getitem__, order))
+        self.ids = array("i", map(ids.__getitem__, order))  # entry id of each key
         self.by_length: dict[str, list[int]] = {}  # large prefix ranges, shortest key first
         self._blob = ""  # every key, newline-separated, for substring search
         self._starts = array("i")  # where each key starts in the blob
@@ -213,51 +247,48 @@ class SearchIndex:
         unknown = {name.kind for name in names} - ALL_KINDS
         if unknown:
             raise ValueError(f"unknown name kinds {sorted(unknown)}")
-        entry_names, flavours, keys = self._keyed(names)
-        self._names: list[Name | None] = entry_names  # entry id -> the name it finds
+        text, initial, roman = self._keyed(names)
+        # Entry ids: text keys first, then initials, then romanizations.
+        entry_names: list[Name | None] = [*text[0], *initial[0], *roman[0]]
+        keys = [*text[1], *initial[1], *roman[1]]
+        n_text, n_initial = len(text[0]), len(initial[0])
+        self._names = entry_names  # entry id -> the name it finds
         self._keys: list[str | None] = list(keys)  # entry id -> its key, shared with a space
+        flavours = bytearray(n_text)
+        flavours += bytes([_INITIALS]) * n_initial + bytes([_ROMAN]) * len(roman[0])
         self._flavours = flavours  # entry id -> _TEXT, _ROMAN or _INITIALS
         self._free: list[int] = []
         self._slots: dict[int, list[int]] | None = None  # ref * 2 + is_actor -> entry ids
-        initial_ids = [i for i, flavour in enumerate(flavours) if flavour == _INITIALS]
-        text_ids = [i for i, flavour in enumerate(flavours) if flavour != _INITIALS]
-        self._text = _Space([keys[i] for i in text_ids], text_ids)
-        self._initials = _Space([keys[i] for i in initial_ids], initial_ids)
+        text_ids = [*range(n_text), *range(n_text + n_initial, len(keys))]
+        self._text = _Space([*text[1], *roman[1]], text_ids)
+        self._initials = _Space(initial[1], list(range(n_text, n_text + n_initial)))
 
     @staticmethod
-    def _keyed(names: Sequence[Name]) -> tuple[list[Name | None], bytearray, list[str]]:
-        """Every (name, flavour, key) under which names can be found, as three lists."""
-        ascii_names = [name for name in names if name.text.isascii()]
-        other_names = [name for name in names if not name.text.isascii()]
-        keys = _fold_many([name.text for name in ascii_names])
-        entry_names: list[Name | None] = list(ascii_names)
-        if "" in keys:  # a name made only of punctuation cannot be typed
-            kept = [(n, k) for n, k in zip(entry_names, keys, strict=True) if k]
-            entry_names, keys = [n for n, _ in kept], [k for _, k in kept]
-        flavours = bytearray(len(keys))  # all _TEXT
-        if not other_names:
-            return entry_names, flavours, keys
-        folded = _fold_many([name.text for name in other_names])
-        jamo = decompose("\n".join(folded)).split("\n")
-        for name, spaced in zip(other_names, jamo, strict=True):
-            if spaced:
-                entry_names.append(name)
-                flavours.append(_TEXT)
-                keys.append(spaced)
-        hangul = [(n, f) for n, f in zip(other_names, folded, strict=True) if has_syllables(f)]
-        for name, cho in zip(hangul, _initials_many([f for _, f in hangul]), strict=True):
-            if cho:
-                entry_names.append(name[0])
-                flavours.append(_INITIALS)
-                keys.append(cho)
-        # Many shows have no romanized title, and fans type "jigeum uri" anyway.
-        titles = [(n, f) for n, f in hangul if n.kind != "actor"]
-        for (name, _), roman in zip(titles, romanize_many([f for _, f in titles]), strict=True):
-            if roman and roman.isascii():
-                entry_names.append(name)
-                flavours.append(_ROMAN)
-                keys.append(roman)
-        return entry_names, flavours, keys
+    def _keyed(names: Sequence[Name]) -> tuple[_Keyed, _Keyed, _Keyed]:
+        """The names and their keys: folded text, initial consonants, romanization."""
+        texts = list(map(_TEXT_OF, names))
+        is_ascii = list(map(str.isascii, texts))
+        is_other = list(map(not_, is_ascii))
+        text_names = list(compress(names, is_ascii)) + list(compress(names, is_other))
+        other_names = text_names[sum(is_ascii) :]
+        folded = _fold_many(list(compress(texts, is_other)))
+        text_keys = _fold_many(list(compress(texts, is_ascii)))
+        text_keys += decompose("\n".join(folded)).split("\n") if folded else []
+        # Which non-ASCII names hold Hangul syllables: they get initials and, for shows,
+        # a romanization (many shows have no romanized title, and fans type "jigeum").
+        has = list(map(SYLLABLE_RE.search, folded))
+        hangul_names = list(compress(other_names, has))
+        hangul_folded = list(compress(folded, has))
+        initial_keys = _initials_many(hangul_folded)
+        is_title = [kind != "actor" for kind in map(_KIND_OF, hangul_names)]
+        title_names = list(compress(hangul_names, is_title))
+        roman_keys = romanize_many(list(compress(hangul_folded, is_title)))
+        roman_ok = list(map(str.isascii, roman_keys))
+        return (
+            _typable(text_names, text_keys),
+            _typable(hangul_names, initial_keys),
+            _typable(list(compress(title_names, roman_ok)), list(compress(roman_keys, roman_ok))),
+        )
 
     def _by_slot(self) -> dict[int, list[int]]:
         # Built on the first edit only: start-up and searches never need it.
@@ -276,8 +307,12 @@ class SearchIndex:
         if unknown:
             raise ValueError(f"unknown name kinds {sorted(unknown)}")
         slots = self._by_slot()
-        for name, flavour, key in zip(*self._keyed(names), strict=True):
-            assert name is not None
+        text, initial, roman = self._keyed(names)
+        for name, flavour, key in chain(
+            ((name, _TEXT, key) for name, key in zip(*text, strict=True)),
+            ((name, _INITIALS, key) for name, key in zip(*initial, strict=True)),
+            ((name, _ROMAN, key) for name, key in zip(*roman, strict=True)),
+        ):
             if self._free:
                 entry_id = self._free.pop()
                 self._names[entry_id], self._keys[entry_id] = name, key
@@ -484,6 +519,19 @@ class SearchIndex:
             assert name is not None
             if kinds is None or name.kind in kinds:
                 self._offer(found, _FUZZY_SCALE * score, entry_id, name)
+
+
+_Keyed = tuple[list[Name], list[str]]
+_TEXT_OF = attrgetter("text")
+_KIND_OF = attrgetter("kind")
+
+
+def _typable(names: list[Name], keys: list[str]) -> _Keyed:
+    """Drop names whose key is empty (made only of punctuation: nobody can type them)."""
+    if "" not in keys:
+        return names, keys
+    kept = [(name, key) for name, key in zip(names, keys, strict=True) if key]
+    return [name for name, _ in kept], [key for _, key in kept]
 
 
 def _slot(name: Name) -> int:
