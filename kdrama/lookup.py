@@ -102,20 +102,39 @@ class SearchAnswer:
 class Catalog:
     """The store plus an in-memory search index, kept fresh after every edit."""
 
-    def __init__(self, store: Store, index: SearchIndex) -> None:
+    def __init__(self, store: Store, index: SearchIndex, refs: dict[int, ShowRef] | None = None) -> None:
         self.store = store
         self.index = index
+        # Slug and title of every show by id, kept with the index: autocomplete labels its
+        # matches without a database round trip (one per keystroke otherwise).
+        self._refs: dict[int, ShowRef] = dict(refs or {})
 
     @classmethod
     async def load(cls, store: Store) -> Catalog:
         names = await store.search_names()
-        catalog = cls(store, SearchIndex(names))
+        catalog = cls(store, SearchIndex(names), await store.show_refs())
         log.info("search index holds %d names", len(names))
         return catalog
 
     async def refresh_show(self, show_id: int) -> None:
         """Re-read one show's names into the index (after it was added, edited or removed)."""
         self.index.set_names(set(SHOW_KINDS), show_id, await self.store.show_names(show_id))
+        ref = (await self.store.show_refs([show_id])).get(show_id)
+        if ref is None:
+            self._refs.pop(show_id, None)
+        else:
+            self._refs[show_id] = ref
+
+    async def show_refs(self, ids: list[int]) -> dict[int, ShowRef]:
+        """Slug and title of the given shows, from memory (the store for any not yet seen)."""
+        refs = self._refs
+        found = {i: refs[i] for i in ids if i in refs}
+        missing = [i for i in ids if i not in refs]
+        if missing:
+            fetched = await self.store.show_refs(missing)
+            refs.update(fetched)
+            found.update(fetched)
+        return found
 
     async def refresh_people(self) -> None:
         names = [n for n in await self.store.search_names() if n.kind == "actor"]
@@ -141,7 +160,7 @@ class Catalog:
                 found = await self.store.show(m.ref)
                 if found is not None:
                     return found
-        refs = await self.store.show_refs([m.ref for m in matches[:3]])
+        refs = await self.show_refs([m.ref for m in matches[:3]])
         raise UnknownShow(text, [refs[m.ref].title for m in matches[:3] if m.ref in refs])
 
     async def season_of(self, show: Show, number: int | None) -> tuple[Season, list[Season]]:
@@ -167,7 +186,7 @@ class Catalog:
             choices.extend(Choice(_cut(r.title), r.slug) for r in refs)
             return choices
         matches = self.index.search(q, kinds=SHOW_KINDS, limit=CHOICES_MAX - len(choices))
-        refs = await self.store.show_refs([m.ref for m in matches])
+        refs = await self.show_refs([m.ref for m in matches])
         for m in matches:
             ref = refs.get(m.ref)
             if ref is None:
@@ -254,7 +273,7 @@ class Catalog:
             raise UserError("Type something to search for: a title, an alias or an actor.")
         show_matches = self.index.search(q, kinds=SHOW_KINDS, limit=10)
         actor_matches = self.index.search(q, kinds=ACTOR_KINDS, limit=5)
-        refs = await self.store.show_refs([m.ref for m in show_matches])
+        refs = await self.show_refs([m.ref for m in show_matches])
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
         people = [p for p in [await self.store.person(m.ref) for m in actor_matches] if p]
         return SearchAnswer(q, shows, people)

@@ -173,10 +173,22 @@ class Store:
             else:
                 await self.db.execute("COMMIT")
 
+    # --- reads ---------------------------------------------------------------------------
+    # aiosqlite runs every call on its own thread: `async with db.execute() as cur` plus a
+    # fetch costs four round trips to it, execute_fetchall one. A profile of the latency
+    # benchmark showed those hops as most of a lookup's time, so reads take one hop each.
+    async def _all(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Every row of a query, in one round trip to the database thread."""
+        return list(await self.db.execute_fetchall(sql, args))
+
+    async def _one(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row of a query (or None), in one round trip."""
+        rows = await self.db.execute_fetchall(sql, args)
+        return next(iter(rows), None)
+
     # --- meta ----------------------------------------------------------------------------
     async def get_meta(self, key: str) -> str | None:
-        async with self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return row[0] if row else None
 
     async def set_meta(self, key: str, value: str) -> None:
@@ -189,13 +201,11 @@ class Store:
 
     # --- catalog reads -------------------------------------------------------------------
     async def is_empty(self) -> bool:
-        async with self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM show)") as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT NOT EXISTS (SELECT 1 FROM show)")
         return bool(row and row[0])
 
     async def count_shows(self) -> int:
-        async with self.db.execute("SELECT count(*) FROM show") as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT count(*) FROM show")
         return int(row[0]) if row else 0
 
     async def show(self, show_id: int) -> Show | None:
@@ -205,39 +215,34 @@ class Store:
         return await self._show_where("slug = ?", (slug,))
 
     async def _show_where(self, where: str, args: tuple[Any, ...]) -> Show | None:
+        # One query: aliases and similar shows come along as JSON arrays.
         sql = (
             "SELECT id, slug, title, korean_title, romanized_title, country, platform, "
-            f"platform_url, genres, synopsis, poster_url FROM show WHERE {where}"
+            "platform_url, genres, synopsis, poster_url, "
+            "(SELECT json_group_array(alias) FROM (SELECT alias FROM show_alias "
+            " WHERE show_id = show.id ORDER BY position, alias)), "
+            "(SELECT json_group_array(json_array(id, slug, title)) FROM (SELECT s.id, s.slug, "
+            " s.title FROM show_similar x JOIN show s ON s.id = x.similar_id "
+            " WHERE x.show_id = show.id ORDER BY x.position, s.title)) "
+            f"FROM show WHERE {where}"
         )
-        async with self.db.execute(sql, args) as cur:
-            row = await cur.fetchone()
+        row = await self._one(sql, args)
         if row is None:
             return None
-        show_id = row[0]
-        async with self.db.execute(
-            "SELECT alias FROM show_alias WHERE show_id = ? ORDER BY position, alias", (show_id,)
-        ) as cur:
-            aliases = tuple(r[0] for r in await cur.fetchall())
-        async with self.db.execute(
-            "SELECT s.id, s.slug, s.title FROM show_similar x JOIN show s ON s.id = x.similar_id "
-            "WHERE x.show_id = ? ORDER BY x.position, s.title",
-            (show_id,),
-        ) as cur:
-            similar = tuple(ShowRef(r[0], r[1], r[2]) for r in await cur.fetchall())
         return Show(
-            id=show_id,
+            id=row[0],
             slug=row[1],
             title=row[2],
             korean_title=row[3],
             romanized_title=row[4],
-            aliases=aliases,
+            aliases=tuple(json.loads(row[11])),
             country=row[5],
             platform=row[6],
             platform_url=row[7],
             genres=tuple(json.loads(row[8] or "[]")),
             synopsis=row[9],
             poster_url=row[10],
-            similar=similar,
+            similar=tuple(ShowRef(i, slug, title) for i, slug, title in json.loads(row[12])),
         )
 
     async def show_refs(self, ids: Iterable[int] | None = None) -> dict[int, ShowRef]:
@@ -250,112 +255,105 @@ class Store:
                 return {}
             sql = f"SELECT id, slug, title FROM show WHERE id IN ({','.join('?' * len(wanted))})"
             args = tuple(wanted)
-        async with self.db.execute(sql, args) as cur:
-            return {r[0]: ShowRef(r[0], r[1], r[2]) for r in await cur.fetchall()}
+        return {r[0]: ShowRef(r[0], r[1], r[2]) for r in await self._all(sql, args)}
 
     async def popular_shows(self, limit: int) -> list[ShowRef]:
         """Shows to offer before anything is typed: those with news coming first."""
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT s.id, s.slug, s.title FROM show s ORDER BY EXISTS (SELECT 1 FROM season x "
             "WHERE x.show_id = s.id AND x.status IN ('renewed', 'filming', 'post_production', "
             "'scheduled', 'airing')) DESC, s.title LIMIT ?",
             (limit,),
-        ) as cur:
-            return [ShowRef(r[0], r[1], r[2]) for r in await cur.fetchall()]
+        )
+        return [ShowRef(r[0], r[1], r[2]) for r in rows]
 
     async def seasons(self, show_id: int) -> list[Season]:
-        async with self.db.execute(
+        rows = await self._all(
             f"SELECT {_SEASON_COLUMNS} FROM season WHERE show_id = ? ORDER BY number", (show_id,)
-        ) as cur:
-            return [_season(r) for r in await cur.fetchall()]
+        )
+        return [_season(r) for r in rows]
 
     async def season(self, show_id: int, number: int) -> Season | None:
-        async with self.db.execute(
+        row = await self._one(
             f"SELECT {_SEASON_COLUMNS} FROM season WHERE show_id = ? AND number = ?",
             (show_id, number),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _season(row) if row else None
 
     async def credits(self, show_id: int, season_number: int | None) -> list[Credit]:
         """Credits of one season plus the whole-show credits, in billing order."""
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT c.id, c.show_id, c.season_number, c.person_id, p.name, p.korean_name, "
             "c.character, c.billing, c.official, c.source FROM credit c "
             "JOIN person p ON p.id = c.person_id "
             "WHERE c.show_id = ? AND (c.season_number IS ? OR c.season_number IS NULL) "
             "ORDER BY c.official DESC, c.billing IS NULL, c.billing, p.name",
             (show_id, season_number),
-        ) as cur:
-            return [
-                Credit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), r[9])
-                for r in await cur.fetchall()
-            ]
+        )
+        return [Credit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), r[9]) for r in rows]
 
     async def trailers(self, show_id: int) -> list[Trailer]:
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT id, show_id, season_number, title, url, kind, published FROM trailer "
             "WHERE show_id = ? ORDER BY season_number, published IS NULL, published, id",
             (show_id,),
-        ) as cur:
-            return [Trailer(r[0], r[1], r[2], r[3], r[4], r[5], _iso_day(r[6])) for r in await cur.fetchall()]
+        )
+        return [Trailer(r[0], r[1], r[2], r[3], r[4], r[5], _iso_day(r[6])) for r in rows]
 
     async def seasons_with_dates_between(
         self, start: datetime, end: datetime
     ) -> list[tuple[ShowRef, Season]]:
         """Seasons whose release date starts in [start, end), soonest first."""
-        async with self.db.execute(
+        rows = await self._all(
             f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
             "FROM season x JOIN show s ON s.id = x.show_id "
             "WHERE x.release_at >= ? AND x.release_at < ? ORDER BY x.release_at, s.title",
             (start.timestamp(), end.timestamp()),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
 
     async def seasons_in_production(self) -> list[tuple[ShowRef, Season]]:
         """Seasons renewed, filming, in post-production or scheduled, or expected with no word."""
-        async with self.db.execute(
+        rows = await self._all(
             f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
             "FROM season x JOIN show s ON s.id = x.show_id "
             "WHERE x.status IN ('renewed', 'filming', 'post_production', 'scheduled') "
             "OR (x.status = 'unconfirmed' AND x.release_precision != 'unknown') "
             "ORDER BY x.release_at IS NULL, x.release_at, s.title, x.number"
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
 
     async def due_exact_releases(self, now: datetime) -> list[tuple[ShowRef, Season]]:
         """Scheduled seasons whose exact release time has passed."""
-        async with self.db.execute(
+        rows = await self._all(
             f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
             "FROM season x JOIN show s ON s.id = x.show_id "
             "WHERE x.status = 'scheduled' AND x.release_precision = 'exact' AND x.release_at <= ? "
             "ORDER BY x.release_at",
             (now.timestamp(),),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
 
     async def search_names(self) -> list[Name]:
         """Every searchable name: titles, Korean, romanized, aliases, and actors."""
         names: list[Name] = []
-        async with self.db.execute("SELECT id, title, korean_title, romanized_title FROM show") as cur:
-            for show_id, title, korean, romanized in await cur.fetchall():
-                names.append(Name(show_id, "title", title))
-                if korean:
-                    names.append(Name(show_id, "korean", korean))
-                if romanized:
-                    names.append(Name(show_id, "romanized", romanized))
-        async with self.db.execute("SELECT show_id, alias FROM show_alias") as cur:
-            names.extend(Name(r[0], "alias", r[1]) for r in await cur.fetchall())
-        async with self.db.execute(
+        for show_id, title, korean, romanized in await self._all(
+            "SELECT id, title, korean_title, romanized_title FROM show"
+        ):
+            names.append(Name(show_id, "title", title))
+            if korean:
+                names.append(Name(show_id, "korean", korean))
+            if romanized:
+                names.append(Name(show_id, "romanized", romanized))
+        names.extend(
+            Name(r[0], "alias", r[1]) for r in await self._all("SELECT show_id, alias FROM show_alias")
+        )
+        for person_id, name, korean in await self._all(
             "SELECT id, name, korean_name FROM person WHERE id IN (SELECT person_id FROM credit)"
-        ) as cur:
-            for person_id, name, korean in await cur.fetchall():
-                names.append(Name(person_id, "actor", name))
-                if korean:
-                    names.append(Name(person_id, "actor", korean))
+        ):
+            names.append(Name(person_id, "actor", name))
+            if korean:
+                names.append(Name(person_id, "actor", korean))
         return names
 
     async def show_names(self, show_id: int) -> list[Name]:
@@ -372,19 +370,15 @@ class Store:
         return names
 
     async def person(self, person_id: int) -> Person | None:
-        async with self.db.execute(
-            "SELECT id, name, korean_name FROM person WHERE id = ?", (person_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT id, name, korean_name FROM person WHERE id = ?", (person_id,))
         if row is None:
             return None
-        async with self.db.execute(
+        rows = await self._all(
             "SELECT DISTINCT s.id, s.slug, s.title FROM credit c JOIN show s ON s.id = c.show_id "
             "WHERE c.person_id = ? ORDER BY s.title",
             (person_id,),
-        ) as cur:
-            shows = tuple(ShowRef(r[0], r[1], r[2]) for r in await cur.fetchall())
-        return Person(row[0], row[1], row[2], shows)
+        )
+        return Person(row[0], row[1], row[2], tuple(ShowRef(r[0], r[1], r[2]) for r in rows))
 
     # --- change log ----------------------------------------------------------------------
     async def record_change(

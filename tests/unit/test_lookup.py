@@ -146,3 +146,23 @@ async def test_upcoming_separates_firm_dates_from_the_rest(empty_store: Store) -
     assert "• Renewed season 1: Renewed; expected Q2 2027 (not official)" in text
     with pytest.raises(UserError):
         await catalog.upcoming(0)
+
+
+async def test_autocomplete_follows_a_renamed_and_a_new_show_once_refreshed(catalog: Catalog) -> None:
+    store = catalog.store
+    squid = await store.show_by_slug("squid-game")
+    assert squid is not None
+    async with store.transaction() as db:
+        await db.execute("UPDATE show SET title = 'Squid Game Redux' WHERE id = ?", (squid.id,))
+    await catalog.refresh_show(squid.id)
+    offered = await catalog.title_choices("squid")
+    assert offered[0].name == "Squid Game Redux" and offered[0].value == "squid-game"
+
+    new = parse_catalog({"shows": [{"slug": "squidward", "title": "Squidward Returns"}]})
+    await import_catalog(store, new, actor=Actor(None, "test"))
+    added = await store.show_by_slug("squidward")
+    assert added is not None
+    await catalog.refresh_show(added.id)
+    assert ("Squidward Returns", "squidward") in [
+        (c.name, c.value) for c in await catalog.title_choices("squidw")
+    ]

@@ -98,6 +98,30 @@ async def test_the_bundled_file_round_trips_without_loss(store: Store) -> None:
     assert exported == expected
 
 
+async def test_aliases_and_similar_shows_read_back_in_the_curators_order(empty_store: Store) -> None:
+    data = {
+        "shows": [
+            {"slug": "b", "title": "Bravo"},
+            {"slug": "a", "title": "Alpha"},
+            {
+                "slug": "z",
+                "title": "Zulu",
+                "aliases": ["Zeta", "Alpha Z", "지금"],
+                "similar": ["b", "a"],
+            },
+            {"slug": "lonely", "title": "Lonely"},
+        ]
+    }
+    await import_catalog(empty_store, parse_catalog(data), actor=ACTOR)
+    show = await empty_store.show_by_slug("z")
+    assert show is not None
+    assert show.aliases == ("Zeta", "Alpha Z", "지금")
+    assert [(s.slug, s.title) for s in show.similar] == [("b", "Bravo"), ("a", "Alpha")]
+    lonely = await empty_store.show_by_slug("lonely")
+    assert lonely is not None and lonely.aliases == () and lonely.similar == ()
+    assert await empty_store.show_by_slug("nothing") is None
+
+
 async def test_a_bad_import_changes_nothing_and_names_the_entry(store: Store) -> None:
     before = await export_catalog(store)
     bad = json.loads(dumps(before))
