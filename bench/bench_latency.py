@@ -1,0 +1,210 @@
+"""Answer latency of the bot holding the 10,000-show catalog, against the bare bot.
+
+    python bench/bench_latency.py [--count 1000] [--shows 10000] [--seed 7] [--fresh] [--keep]
+
+The real bot (`bot.py`, on a copy of a database filled by `bot.py import`) and the bare
+bot (`tests/standin/bare_bot.py`, /ping answered with a constant) each run against their
+own Discord stand-in. The stand-ins dispatch `count` interactions to each, one at a time,
+alternating between the two bots so that whatever else the machine does hits both: to the
+real bot a realistic mix of /release and /cast (autocomplete slugs, typed titles, typos,
+seasons that exist and some that don't) and title autocomplete (titles typed keystroke by
+keystroke, Hangul as a Korean keyboard composes it, initial consonants, romanized Korean,
+typos, the empty list), drawn from the catalog itself; to the bare bot /ping. Latency is
+the stand-in's clock from dispatching INTERACTION_CREATE to the interaction callback
+arriving. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_search import catalog_names, ime_states, keystrokes, typo  # noqa: E402
+from bench.harness import (  # noqa: E402
+    World,
+    bare_process,
+    catalog_file,
+    drama_process,
+    make_world,
+    percentile,
+    prepared_database,
+    workspace,
+)
+from kdrama.hangul import initials, romanize  # noqa: E402
+from tests.standin.scenario import InteractionHandle  # noqa: E402
+
+TARGET_P50_RATIO = 1.3
+TARGET_P99_MS = 50.0
+WARMUP = 50  # interactions per bot before measuring, as a bot that has been up a while
+# The mix: autocomplete fires on every keystroke, so it is most of what a bot receives.
+MIX = (("autocomplete", 0.6), ("release", 0.25), ("cast", 0.15))
+
+Action = tuple[str, dict[str, Any]]  # (kind, options) with kind "release", "cast" or "autocomplete"
+
+
+def make_actions(catalog: dict[str, Any], n: int, seed: int) -> list[Action]:
+    """n interactions a crowd of fans would send, drawn from the catalog."""
+    rng = random.Random(seed)
+    shows = catalog["shows"]
+    korean = [s["korean_title"] for s in shows if s["korean_title"]]
+    names = [x.text for x in catalog_names({"shows": shows[:2000]}) if x.kind != "actor"]
+    pending: list[str] = []  # keystrokes of the title being typed
+    actions: list[Action] = []
+    while len(actions) < n:
+        kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
+        if kind == "autocomplete":
+            if not pending:
+                pick = rng.random()
+                if pick < 0.5:
+                    pending = keystrokes(rng.choice(names), rng)
+                elif pick < 0.7:
+                    pending = ime_states(rng.choice(korean))[: rng.randint(2, 14)]
+                elif pick < 0.8:
+                    cho = initials(rng.choice(korean)).replace(" ", "")
+                    pending = [cho[:k] for k in range(2, len(cho) + 1)]
+                elif pick < 0.9:
+                    pending = keystrokes(romanize(rng.choice(korean)), rng)
+                elif pick < 0.97:
+                    pending = [typo(rng.choice(names), rng)]
+                else:
+                    pending = [""]  # the list Discord shows before anything is typed
+            command = rng.choice(("release", "cast"))
+            actions.append(("autocomplete", {"command": command, "title": pending.pop(0)}))
+            continue
+        show = rng.choice(shows)
+        pick = rng.random()
+        if pick < 0.7:
+            title = show["slug"]  # picked from the autocomplete list
+        elif pick < 0.9:
+            title = rng.choice([t for t in (show["title"], show["korean_title"]) if t])
+        else:
+            title = typo(show["title"], rng)  # typed and sent without picking: may be unknown
+        options: dict[str, Any] = {"title": title}
+        numbers = [s["number"] for s in show["seasons"]]
+        roll = rng.random()
+        if roll < 0.4 and numbers:
+            options["season"] = rng.choice(numbers)
+        elif roll < 0.5:
+            options["season"] = max(numbers, default=0) + 1  # a season that does not exist
+        actions.append((kind, options))
+    return actions
+
+
+def send(world: World, action: Action) -> InteractionHandle:
+    """Dispatch one interaction as a fan in #general."""
+    kind, options = action
+    s, fan, at = world.standin, world.fan, world.general
+    if kind == "ping":
+        return s.slash("ping", by=fan, at=at)
+    if kind == "autocomplete":
+        return s.autocomplete(options["command"], by=fan, at=at, focused="title", title=options["title"])
+    return s.slash(kind, by=fan, at=at, **options)
+
+
+async def one(world: World, action: Action) -> tuple[float, str]:
+    """(milliseconds from dispatch to callback, what the callback was)."""
+    handle = send(world, action)
+    callback = await handle.callback(within=10)
+    content = str(callback.data.get("content") or "")
+    outcome = "error" if content.startswith("Something went wrong") else f"type {callback.type}"
+    return callback.elapsed * 1000, outcome
+
+
+async def measure(drama: World, bare: World, actions: list[Action]) -> dict[str, Any]:
+    """Alternate: one /ping to the bare bot, one action to the real bot, one at a time."""
+    ping: Action = ("ping", {})
+    for action in actions[:WARMUP]:
+        await one(bare, ping)
+        await one(drama, action)
+    drama_ms: list[float] = []
+    bare_ms: list[float] = []
+    by_kind: dict[str, list[float]] = {}
+    outcomes: Counter[str] = Counter()
+    for action in actions[WARMUP:]:
+        bare_ms.append((await one(bare, ping))[0])
+        ms, outcome = await one(drama, action)
+        drama_ms.append(ms)
+        by_kind.setdefault(action[0], []).append(ms)
+        outcomes[outcome] += 1
+    return {"drama": drama_ms, "bare": bare_ms, "by_kind": by_kind, "outcomes": outcomes}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its figures as one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--shows", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--fresh", action="store_true", help="import the catalog again")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir (bot logs)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the bot (bench/out/latency.pstats)")
+    args = parser.parse_args(argv)
+
+    database = prepared_database(args.shows, args.seed, fresh=args.fresh)
+    catalog = json.loads(catalog_file(args.shows, args.seed).read_text(encoding="utf-8"))
+    actions = make_actions(catalog, WARMUP + args.count, args.seed)
+    del catalog
+    with workspace(args.keep) as work:
+        drama_world, bare_world = make_world(), make_world()
+        drama = drama_process(drama_world, work / "drama", database)
+        if args.profile:
+            drama.args = [str(ROOT / "bench" / "out" / "latency.pstats"), str(drama.script)]
+            drama.script = ROOT / "bench" / "profiled.py"
+        bare = bare_process(bare_world, work / "bare")
+        try:
+            bare.start(timeout=60)
+            drama.start(timeout=60)
+            result = asyncio.run(measure(drama_world, bare_world, actions))
+            drama.stop()
+            bare.stop()
+        finally:
+            drama.close()
+            bare.close()
+            drama_world.standin.stop()
+            bare_world.standin.stop()
+
+    ms, base = result["drama"], result["bare"]
+    p50, base_p50 = statistics.median(ms), statistics.median(base)
+    p99 = percentile(ms, 0.99)
+    print(
+        json.dumps(
+            {
+                "figure": "latency",
+                "shows": args.shows,
+                "count": len(ms),
+                "mix": {kind: len(v) for kind, v in result["by_kind"].items()},
+                "p50_ms": round(p50, 2),
+                "p90_ms": round(percentile(ms, 0.9), 2),
+                "p99_ms": round(p99, 2),
+                "max_ms": round(max(ms), 2),
+                "p50_ms_by_kind": {k: round(statistics.median(v), 2) for k, v in result["by_kind"].items()},
+                "p99_ms_by_kind": {k: round(percentile(v, 0.99), 2) for k, v in result["by_kind"].items()},
+                "callbacks": dict(result["outcomes"]),
+                "baseline": "tests/standin/bare_bot.py answering /ping with a constant, "
+                "interleaved one to one in the same run",
+                "baseline_p50_ms": round(base_p50, 2),
+                "baseline_p99_ms": round(percentile(base, 0.99), 2),
+                "ratio_p50": round(p50 / base_p50, 3),
+                "measured": "stand-in clock, INTERACTION_CREATE dispatch to callback arrival",
+                "target_ratio_p50": TARGET_P50_RATIO,
+                "target_p99_ms": TARGET_P99_MS,
+                "met": p50 / base_p50 <= TARGET_P50_RATIO and p99 < TARGET_P99_MS,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Peak memory of the bot holding the 10,000-show catalog, against the bare bot.
+
+    python bench/bench_memory.py [--runs 3] [--shows 10000] [--seed 7] [--fresh] [--keep]
+
+Starts each process until ready (every shard connected, commands synced, ready line
+logged), lets it settle for a second, then reads its peak resident set size (VmHWM in
+/proc/PID/status: the high-water mark, so the transient cost of building the search index
+counts) and its current RSS. Runs alternate between the real bot (on a fresh copy of a
+database filled by `bot.py import`) and the bare bot; figures are medians. Prints one JSON
+object. Linux only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import (  # noqa: E402
+    bare_process,
+    drama_process,
+    make_world,
+    median,
+    peak_rss_mb,
+    prepared_database,
+    rss_mb,
+    workspace,
+)
+
+TARGET_EXTRA_MB = 60.0
+SETTLE_S = 1.0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its figures as one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--shows", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--fresh", action="store_true", help="import the catalog again")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir (bot logs)")
+    args = parser.parse_args(argv)
+
+    database = prepared_database(args.shows, args.seed, fresh=args.fresh)
+    peak: dict[str, list[float]] = {"drama": [], "bare": []}
+    now: dict[str, list[float]] = {"drama": [], "bare": []}
+    with workspace(args.keep) as work:
+        drama_world, bare_world = make_world(), make_world()
+        try:
+            for run in range(args.runs):
+                for which in ("bare", "drama"):
+                    if which == "drama":
+                        proc = drama_process(drama_world, work / f"drama{run}", database)
+                    else:
+                        proc = bare_process(bare_world, work / f"bare{run}")
+                    try:
+                        proc.start(timeout=60)
+                        time.sleep(SETTLE_S)
+                        peak[which].append(peak_rss_mb(proc.pid))
+                        now[which].append(rss_mb(proc.pid))
+                    finally:
+                        proc.close()
+        finally:
+            drama_world.standin.stop()
+            bare_world.standin.stop()
+
+    drama_peak, bare_peak = median(peak["drama"]), median(peak["bare"])
+    extra = drama_peak - bare_peak
+    print(
+        json.dumps(
+            {
+                "figure": "memory",
+                "shows": args.shows,
+                "runs": args.runs,
+                "peak_rss_mb": round(drama_peak, 1),
+                "rss_after_start_mb": round(median(now["drama"]), 1),
+                "baseline": "tests/standin/bare_bot.py (bare discord.py bot, /ping), same stand-in setup",
+                "baseline_peak_rss_mb": round(bare_peak, 1),
+                "baseline_rss_after_start_mb": round(median(now["bare"]), 1),
+                "extra_mb": round(extra, 1),
+                "ratio": round(drama_peak / bare_peak, 3),
+                "measured": "VmHWM of the bot process after ready + 1 s (MiB)",
+                "target_extra_mb": TARGET_EXTRA_MB,
+                "met": extra <= TARGET_EXTRA_MB,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Start-up time of the bot holding the 10,000-show catalog, against the bare bot.
+
+    python bench/bench_startup.py [--runs 5] [--shows 10000] [--seed 7] [--fresh] [--keep]
+
+Each run spawns the process and waits until every shard has a gateway session, the
+commands were synced and the ready line is in its log ("Drama bot ready" / "bare-bot
+ready"). The real bot starts on a fresh copy of a database filled by `bot.py import`, so it
+opens the store, builds the search index and syncs its commands, as on its first start
+after an import; the bare bot syncs at every start. Runs alternate between the two so
+drift in the machine's load hits both; the figure is the median. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import (  # noqa: E402
+    bare_process,
+    drama_process,
+    make_world,
+    median,
+    prepared_database,
+    timed_start,
+    workspace,
+)
+
+TARGET_EXTRA_S = 1.0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its figures as one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--shows", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--fresh", action="store_true", help="import the catalog again")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir (bot logs)")
+    args = parser.parse_args(argv)
+
+    database = prepared_database(args.shows, args.seed, fresh=args.fresh)
+    drama_s: list[float] = []
+    bare_s: list[float] = []
+    with workspace(args.keep) as work:
+        drama_world, bare_world = make_world(), make_world()
+        try:
+            for run in range(args.runs):
+                # Alternate which goes first, so neither always runs on a just-warmed machine.
+                order = ("bare", "drama") if run % 2 == 0 else ("drama", "bare")
+                for which in order:
+                    if which == "drama":
+                        proc = drama_process(drama_world, work / f"drama{run}", database)
+                    else:
+                        proc = bare_process(bare_world, work / f"bare{run}")
+                    try:
+                        (drama_s if which == "drama" else bare_s).append(timed_start(proc))
+                    finally:
+                        proc.close()
+        finally:
+            drama_world.standin.stop()
+            bare_world.standin.stop()
+
+    drama_median, bare_median = median(drama_s), median(bare_s)
+    extra = drama_median - bare_median
+    print(
+        json.dumps(
+            {
+                "figure": "startup",
+                "shows": args.shows,
+                "runs": args.runs,
+                "median_s": round(drama_median, 3),
+                "runs_s": [round(x, 3) for x in drama_s],
+                "baseline": "tests/standin/bare_bot.py (bare discord.py bot, /ping), same stand-in setup",
+                "baseline_median_s": round(bare_median, 3),
+                "baseline_runs_s": [round(x, 3) for x in bare_s],
+                "extra_s": round(extra, 3),
+                "ratio": round(drama_median / bare_median, 3),
+                "measured_until": "gateway session on every shard + commands synced + ready line logged",
+                "target_extra_s": TARGET_EXTRA_S,
+                "met": extra <= TARGET_EXTRA_S,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
