@@ -137,6 +137,7 @@ class DramaBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         assert self.user is not None
+        await self.catalog.loaded()  # ready means answering: the index was built meanwhile
         log.info(
             "Drama bot ready: logged in as %s (%s), %d guilds, %d shards",
             self.user,
@@ -168,7 +169,8 @@ async def run(settings: Settings) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     async with await open_store(settings) as store:
-        catalog = await Catalog.load(store)
+        # Built while the bot logs in and connects, which is mostly waiting on Discord.
+        catalog = Catalog.loading(store)
         bot = DramaBot(settings, store, catalog)
         loop = asyncio.get_running_loop()
         stopping: list[asyncio.Task[None]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -108,16 +109,45 @@ class Catalog:
         # Slug and title of every show by id, kept with the index: autocomplete labels its
         # matches without a database round trip (one per keystroke otherwise).
         self._refs: dict[int, ShowRef] = dict(refs or {})
+        self._loading: asyncio.Future[None] | None = None
 
     @classmethod
     async def load(cls, store: Store) -> Catalog:
-        names = await store.search_names()
-        catalog = cls(store, SearchIndex(names), await store.show_refs())
-        log.info("search index holds %d names", len(names))
+        """The catalog with its search index built."""
+        catalog = cls.loading(store)
+        await catalog.loaded()
         return catalog
+
+    @classmethod
+    def loading(cls, store: Store) -> Catalog:
+        """The catalog at once, its index being built meanwhile; lookups wait for it.
+
+        Building the index of 10,000 shows is half a second of CPU. The bench/bench_startup.py
+        profile showed it in series with a start-up that otherwise mostly waits on Discord
+        (the handshake, then 2 s for the guilds), so it runs in a worker thread during that.
+        """
+        catalog = cls(store, SearchIndex())
+        catalog._loading = asyncio.ensure_future(catalog._load())
+        return catalog
+
+    async def _load(self) -> None:
+        names = await self.store.search_names()
+        refs = await self.store.show_refs()
+        self.index = await asyncio.to_thread(SearchIndex, names)
+        self._refs.update(refs)
+        log.info("search index holds %d names", len(names))
+
+    async def loaded(self) -> None:
+        """Wait until the search index is built (returns at once after that; raises if it failed)."""
+        loading = self._loading
+        if loading is not None:
+            if not loading.done():
+                await asyncio.shield(loading)
+            loading.result()
 
     async def refresh_show(self, show_id: int) -> None:
         """Re-read one show's names into the index (after it was added, edited or removed)."""
+        await self.loaded()
         self.index.set_names(set(SHOW_KINDS), show_id, await self.store.show_names(show_id))
         ref = (await self.store.show_refs([show_id])).get(show_id)
         if ref is None:
@@ -137,6 +167,7 @@ class Catalog:
         return found
 
     async def refresh_people(self) -> None:
+        await self.loaded()
         names = [n for n in await self.store.search_names() if n.kind == "actor"]
         by_ref: dict[int, list[Name]] = {}
         for n in names:
@@ -154,6 +185,7 @@ class Catalog:
         if show is not None:
             return show
         wanted = normalize(text)
+        await self.loaded()
         matches = self.index.search(text, kinds=SHOW_KINDS, limit=5)
         for m in matches:
             if normalize(m.text) == wanted:
@@ -185,6 +217,7 @@ class Catalog:
             refs = await self.store.popular_shows(CHOICES_MAX - len(choices))
             choices.extend(Choice(_cut(r.title), r.slug) for r in refs)
             return choices
+        await self.loaded()
         matches = self.index.search(q, kinds=SHOW_KINDS, limit=CHOICES_MAX - len(choices))
         refs = await self.show_refs([m.ref for m in matches])
         for m in matches:
@@ -271,6 +304,7 @@ class Catalog:
         q = query.strip()
         if not q:
             raise UserError("Type something to search for: a title, an alias or an actor.")
+        await self.loaded()
         show_matches = self.index.search(q, kinds=SHOW_KINDS, limit=10)
         actor_matches = self.index.search(q, kinds=ACTOR_KINDS, limit=5)
         refs = await self.show_refs([m.ref for m in show_matches])

@@ -166,3 +166,12 @@ async def test_autocomplete_follows_a_renamed_and_a_new_show_once_refreshed(cata
     assert ("Squidward Returns", "squidward") in [
         (c.name, c.value) for c in await catalog.title_choices("squidw")
     ]
+
+
+async def test_a_fan_typing_while_the_index_is_still_being_built_gets_real_answers(store: Store) -> None:
+    catalog = Catalog.loading(store)  # as the bot starts: the index builds in the background
+    offered = await catalog.title_choices("ㅈㄱㅇㄹ")
+    assert offered and offered[0].value == "all-of-us-are-dead"
+    assert (await catalog.resolve("Squid Game")).slug == "squid-game"
+    await catalog.loaded()
+    assert (await catalog.search("Park Ji-hu")).people[0].name == "Park Ji-hu"
