@@ -303,7 +303,7 @@ async def _show_id(db: aiosqlite.Connection, slug: str) -> int | None:
 
 async def _show_fields(db: aiosqlite.Connection, show_id: int) -> dict[str, Any]:
     row = await _one(db, f"SELECT {', '.join(SHOW_FIELDS)} FROM show WHERE id = ?", (show_id,))
-    values = dict(zip(SHOW_FIELDS, row, strict=True))
+    values: dict[str, Any] = dict(zip(SHOW_FIELDS, row, strict=True))
     values["genres"] = json.loads(values["genres"] or "[]")
     return values
 
@@ -316,7 +316,7 @@ async def _season_row(db: aiosqlite.Connection, show_id: int, number: int) -> di
     )
     if row is None:
         return None
-    values = dict(zip(SEASON_FIELDS, row, strict=True))
+    values: dict[str, Any] = dict(zip(SEASON_FIELDS, row, strict=True))
     values["release_official"] = bool(values["release_official"])
     return values
 
@@ -889,7 +889,11 @@ async def set_status(
     async with store.transaction() as db:
         ref = await _show_ref(db, show.id)
         current = await _require_season(db, ref, number)
-        new = {"status": value.value, "status_source": src, "status_as_of": utcnow().date().isoformat()}
+        new: dict[str, Any] = {
+            "status": value.value,
+            "status_source": src,
+            "status_as_of": utcnow().date().isoformat(),
+        }
         # A note is about the status it was written for: keep it unless the status moves.
         if note is not None:
             new["status_note"] = new_note
@@ -995,7 +999,7 @@ async def add_cast(
                 wanted["source"] = src
             items = _diff("credit", key, current, wanted)
             if items:
-                cols = {i.field: (int(i.new) if i.field == "official" else i.new) for i in items}
+                cols = {i.field: (int(bool(i.new)) if i.field == "official" else i.new) for i in items}
                 await db.execute(
                     f"UPDATE credit SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
                     (*cols.values(), current["id"]),
@@ -1155,8 +1159,18 @@ def _overlaps(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
 
 
 async def _later_conflict(db: aiosqlite.Connection, change: Change) -> tuple[int, ChangeItem] | None:
+    """The first later change that touched what `change` touched, ignoring later edits since undone."""
     slugs = {i.key.split("#", 1)[0] for i in change.items}
     mine = [(i.entity, i.key, i.field) for i in change.items]
+    later = {r[0]: r[1] for r in await _all(db, "SELECT id, undo_of FROM change WHERE id > ?", (change.id,))}
+    undone = {undo_of for undo_of in later.values() if undo_of is not None}
+    # A later edit undone by a later undo that still stands cancels out: neither counts.
+    cancelled = {
+        cid
+        for cid, undo_of in later.items()
+        if undo_of is not None and undo_of in later and cid not in undone
+    }
+    cancelled |= {later_undo_of for later_undo_of in (later[c] for c in list(cancelled)) if later_undo_of}
     for slug in sorted(slugs):
         rows = await _all(
             db,
@@ -1165,6 +1179,8 @@ async def _later_conflict(db: aiosqlite.Connection, change: Change) -> tuple[int
             (change.id, slug, len(slug) + 1, slug + "#"),
         )
         for cid, entity, key, field in rows:
+            if cid in cancelled:
+                continue
             if any(_overlaps(m, (entity, key, field)) for m in mine):
                 return cid, ChangeItem(entity, key, field)
     return None
