@@ -7,8 +7,6 @@ real store behind it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,7 +16,6 @@ from discord import app_commands
 from bot import DramaBot
 from cogs.admin import CURATORS_ONLY, OWNERS_ONLY, Admin, owners_only
 from kdrama import admin_render, edits
-from kdrama.catalog import load_starter_if_empty
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings
@@ -73,16 +70,11 @@ EXPECTED = {
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[DramaBot]:
-    store = await Store.open(tmp_path / "kdrama.db")
-    try:
-        await load_starter_if_empty(store)
-        settings = Settings.from_env({"OWNER_IDS": str(OWNER)}, dotenv=False)
-        drama = DramaBot(settings, store, await Catalog.load(store))
-        await drama.load_extension("cogs.admin")
-        yield drama
-    finally:
-        await store.close()
+async def bot(store: Store, catalog: Catalog) -> DramaBot:
+    settings = Settings.from_env({"OWNER_IDS": str(OWNER)}, dotenv=False)
+    drama = DramaBot(settings, store, catalog)
+    await drama.load_extension("cogs.admin")
+    return drama
 
 
 def _options(node: dict[str, Any]) -> Any:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from kdrama import answers, edits, render
-from kdrama.catalog import load_starter_if_empty
 from kdrama.dates import Precision
 from kdrama.lookup import Catalog, UserError
 from kdrama.models import Actor, Event, Status
@@ -29,16 +27,6 @@ CURATOR = Actor(1001, "curator")
 OTHER = Actor(1002, "second curator")
 GUILD, CHANNEL = 500, 600
 Refused = (UserError, ValidationError)
-
-
-@pytest.fixture
-async def catalog(tmp_path: Path) -> AsyncIterator[Catalog]:
-    store = await Store.open(tmp_path / "kdrama.db")
-    try:
-        await load_starter_if_empty(store)
-        yield await Catalog.load(store)
-    finally:
-        await store.close()
 
 
 async def watch_every_show(store: Store) -> None:
