@@ -444,8 +444,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.command(name="export", description="The whole catalog as a JSON file")
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        text = await edits.export_text(self.bot.store)
-        shows = text.count('\n    "slug": ')
+        text, shows = await edits.export_file(self.bot.store)
         name = f"drama-catalog-{utcnow().date().isoformat()}.json"
         await interaction.followup.send(
             f"The catalog: {shows} shows. Import it with `/admin import` or `python bot.py import`.",

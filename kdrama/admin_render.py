@@ -90,14 +90,14 @@ def history_reply(show: Show, changes: Sequence[Change], page: int, total: int) 
 
 
 def import_reply(result: ImportResult) -> Reply:
-    text = result.report.summary()
+    text = inert(result.report.summary())
     ids = result.change_ids
     if ids:
         span = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]} to #{ids[-1]}"
         text += f" Recorded as change {span}; each can be undone with `/admin undo`."
     else:
         text += " Nothing changed."
-    return Reply(content=cut(inert(text), CONTENT_MAX), ephemeral=True)
+    return Reply(content=cut(text, CONTENT_MAX), ephemeral=True)
 
 
 def curators_reply(curators: Iterable[tuple[int, int | None, str]], owner_ids: Iterable[int]) -> Reply:

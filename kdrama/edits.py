@@ -1431,7 +1431,13 @@ async def import_catalog(
 
 async def export_text(store: Store) -> str:
     """The whole catalog as the JSON text of a catalog file."""
-    return catalog_file.dumps(await catalog_file.export_catalog(store))
+    return (await export_file(store))[0]
+
+
+async def export_file(store: Store) -> tuple[str, int]:
+    """The whole catalog as the JSON text of a catalog file, and how many shows it holds."""
+    data = await catalog_file.export_catalog(store)
+    return catalog_file.dumps(data), len(data["shows"])
 
 
 __all__ = [
@@ -1450,6 +1456,7 @@ __all__ = [
     "describe_item",
     "edit_show",
     "events_for",
+    "export_file",
     "export_text",
     "import_catalog",
     "is_curator",
