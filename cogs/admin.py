@@ -284,7 +284,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         actor="Actor's name in English",
         character="The character they play",
         season="Season (leave empty for the whole show)",
-        official="Confirmed by the network or studio (default true)",
+        official="Confirmed by the network or studio (default: true for a new entry, unchanged otherwise)",
         source="Where this comes from (needed when not official)",
         korean_name="Actor's name in Hangul",
     )
@@ -295,7 +295,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         actor: app_commands.Range[str, 1, edits.NAME_MAX],
         character: app_commands.Range[str, 1, edits.NAME_MAX],
         season: SeasonNumber | None = None,
-        official: bool = True,
+        official: bool | None = None,
         source: Text | None = None,
         korean_name: app_commands.Range[str, 1, edits.NAME_MAX] | None = None,
     ) -> None:

@@ -610,7 +610,19 @@ async def _write_show(db: aiosqlite.Connection, snapshot: Mapping[str, Any], pre
 async def _finish(catalog: Catalog, change_id: int | None) -> Change | None:
     if change_id is None:
         return None
-    return await catalog.store.change(change_id)
+    change = await catalog.store.change(change_id)
+    if change is not None:
+        log.info(
+            "change #%d %s on %s by %s (%s): %d item(s), events %s",
+            change.id,
+            change.action,
+            change.show_title,
+            change.actor_name,
+            change.actor_id,
+            len(change.items),
+            ",".join(sorted(change.events)) or "none",
+        )
+    return change
 
 
 async def add_show(
@@ -962,6 +974,11 @@ async def set_date(
     return await _finish(catalog, change_id)
 
 
+def _expected_needs_source(official: bool, source: str | None) -> None:
+    if not official and not source:
+        raise EditError("An expected cast entry needs a source: an https:// link or a short citation.")
+
+
 async def add_cast(
     catalog: Catalog,
     actor: Actor,
@@ -970,18 +987,19 @@ async def add_cast(
     character: str | None,
     *,
     season: int | None = None,
-    official: bool = True,
+    official: bool | None = None,
     source: str | None = None,
     korean_name: str | None = None,
 ) -> Change | None:
-    """Add a cast entry (or update an existing one) for a season, or the whole show without one."""
+    """Add a cast entry (or update an existing one) for a season, or the whole show without one.
+
+    `official` None means: official for a new entry, unchanged for an existing one.
+    """
     name = clean_text(person, field="The actor's name", max_len=NAME_MAX, required=True)
     assert name is not None
     role = _text(character, "The character", NAME_MAX)
     korean = _text(korean_name, "The Korean name", NAME_MAX)
     src = check_source(source, field="The source", required=False)
-    if not official and src is None:
-        raise EditError("An expected cast entry needs a source: an https:// link or a short citation.")
     number = _season_number(season) if season is not None else None
     show = await catalog.resolve(title)
     store = catalog.store
@@ -994,9 +1012,12 @@ async def add_cast(
         if existing:
             current = existing[0]
             key = credit_key(ref.slug, number, current["actor"])
-            wanted: dict[str, Any] = {"character": role, "official": bool(official)}
+            wanted: dict[str, Any] = {"character": role}
+            if official is not None:
+                wanted["official"] = official
             if src is not None:
                 wanted["source"] = src
+            _expected_needs_source(wanted.get("official", current["official"]), src or current["source"])
             items = _diff("credit", key, current, wanted)
             if items:
                 cols = {i.field: (int(bool(i.new)) if i.field == "official" else i.new) for i in items}
@@ -1005,6 +1026,7 @@ async def add_cast(
                     (*cols.values(), current["id"]),
                 )
         else:
+            _expected_needs_source(official is not False, src)
             row = await _one(
                 db,
                 "SELECT max(billing) FROM credit WHERE show_id = ? AND season_number IS ?",
@@ -1016,7 +1038,7 @@ async def add_cast(
                 "korean_name": korean,
                 "character": role,
                 "billing": (row[0] or 0) + 1 if row else 1,
-                "official": bool(official),
+                "official": official is not False,
                 "source": src,
             }
             await _insert_credit(db, ref.id, value)
@@ -1050,7 +1072,17 @@ async def remove_cast(
         found = await _credit_rows(db, ref.id, number, name)
         if not found:
             where = f"season {number}" if number is not None else "the whole-show cast"
-            raise EditError(f"{name} is not in the cast of {ref.title} ({where}).")
+            elsewhere = await _all(
+                db,
+                "SELECT DISTINCT c.season_number FROM credit c JOIN person p ON p.id = c.person_id "
+                "WHERE c.show_id = ? AND p.name = ? COLLATE NOCASE ORDER BY c.season_number",
+                (ref.id, name),
+            )
+            hint = ""
+            if elsewhere:
+                places = ", ".join("the whole show" if r[0] is None else f"season {r[0]}" for r in elsewhere)
+                hint = f"; they are credited in {places}"
+            raise EditError(f"{name} is not in the cast of {ref.title} ({where}){hint}.")
         c = found[0]
         await db.execute("DELETE FROM credit WHERE id = ?", (c["id"],))
         items = [ChangeItem("credit", credit_key(ref.slug, number, c["actor"]), "*", _credit_value(c), None)]

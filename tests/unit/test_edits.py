@@ -175,6 +175,8 @@ async def test_cast_events_official_only(catalog: Catalog) -> None:
         catalog, CURATOR, AOUAD, "Cho Yi-hyun", "Choi Nam-ra", season=2, official=True, source=NETFLIX
     )
     assert made_official is not None and made_official.events == {Event.CAST}
+    # Re-adding without saying official or expected keeps what is there: nothing changes.
+    assert await edits.add_cast(catalog, CURATOR, AOUAD, "Cho Yi-hyun", "Choi Nam-ra", season=2) is None
     new_official = await edits.add_cast(catalog, CURATOR, AOUAD, "Park Ji-hu", "Nam On-jo", season=2)
     assert new_official is not None and new_official.events == {Event.CAST}
     cast = render.to_text(await answers.cast(catalog, AOUAD, 2))
@@ -351,6 +353,11 @@ async def test_concurrent_edits_of_one_season_both_land_in_order(catalog: Catalo
         (
             lambda c: edits.remove_cast(c, CURATOR, AOUAD, "Nobody Here", season=1),
             "Nobody Here is not in the cast",
+        ),
+        (
+            lambda c: edits.remove_cast(c, CURATOR, AOUAD, "Park Ji-hu"),
+            "Park Ji-hu is not in the cast of All of Us Are Dead (the whole-show cast); "
+            "they are credited in season 1.",
         ),
         (lambda c: edits.remove_trailer(c, CURATOR, AOUAD, 2, "https://youtu.be/x"), "has no trailer"),
         (lambda c: edits.alias(c, CURATOR, AOUAD, "Zombie School", remove=True), "has no alias"),
