@@ -136,8 +136,13 @@ def _key_parts(key: str) -> list[str]:
 
 def events_for(items: Iterable[ChangeItem]) -> frozenset[Event]:
     """What watchers hear about: status, date, a trailer added, an official cast entry added."""
+    items = list(items)
+    # Cast and trailers that come back with their whole season (undoing its removal) are not news.
+    whole = tuple(i.key + "#" for i in items if i.entity == "season" and i.field == "*")
     events: set[Event] = set()
     for i in items:
+        if i.entity in ("credit", "trailer") and whole and i.key.startswith(whole):
+            continue
         if i.entity == "season" and i.field == "status" and i.old != i.new:
             events.add(Event.STATUS)
             if i.new in (Status.AIRING.value, Status.RELEASED.value):

@@ -237,8 +237,9 @@ async def test_season_remove_takes_cast_and_trailers_and_undo_brings_them_back(c
     assert removed.events == frozenset()
     assert {i.entity for i in removed.items} == {"season", "credit", "trailer"}
     assert "Park Ji-hu" not in render.to_text(await answers.cast(catalog, AOUAD, None))
-    await edits.undo(catalog, CURATOR, removed.id)
+    restored = await edits.undo(catalog, CURATOR, removed.id)
     assert await edits.export_text(catalog.store) == before
+    assert restored.events == frozenset()  # its old trailer and cast are not news
 
 
 # --- undo --------------------------------------------------------------------------------------
