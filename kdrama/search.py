@@ -7,6 +7,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
@@ -68,7 +69,12 @@ _FUZZY_CUTOFF = 72.0
 _HEAD_PENALTY = 0.95  # a typo in what is typed so far is a little less sure than in the whole
 _SCAN_LIMIT = 256  # prefix ranges larger than this are walked shortest name first
 _INFIX_LIMIT = 600  # occurrences looked at inside names; more means the query is too common
-_FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query
+_FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query and source
+# A romanization we derived ranks a little below a name someone typed in: "ha" should offer
+# "Hanna" before 해 (hae), though both start with it.
+_DERIVED_PENALTY = 1.0
+_ENOUGH_EXACT = 10  # names found without typos after which close spellings are not sought
+_COMMON_WORD = 5000  # a word in more keys than this ("the", "kim") says too little
 _CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
 _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
 
@@ -259,6 +265,7 @@ class SearchIndex:
         self._flavours = flavours  # entry id -> _TEXT, _ROMAN or _INITIALS
         self._free: list[int] = []
         self._slots: dict[int, list[int]] | None = None  # ref * 2 + is_actor -> entry ids
+        self._words: dict[str, array[int]] | None = None  # word -> entry ids, for typos
         text_ids = [*range(n_text), *range(n_text + n_initial, len(keys))]
         self._text = _Space([*text[1], *roman[1]], text_ids)
         self._initials = _Space(initial[1], list(range(n_text, n_text + n_initial)))
@@ -325,6 +332,9 @@ class SearchIndex:
             slots.setdefault(_slot(name), []).append(entry_id)
             space = self._initials if flavour == _INITIALS else self._text
             space.insert(key, entry_id)
+            if self._words is not None and flavour != _INITIALS:
+                for word in set(key.split(" ")):
+                    self._words.setdefault(word, array("i")).append(entry_id)
 
     def set_names(self, kinds: Iterable[str], ref: int, names: Iterable[Name]) -> None:
         """Replace every name of ref within kinds by names (after a curator edit)."""
@@ -352,8 +362,15 @@ class SearchIndex:
                 if name.kind not in kinds:
                     keep.append(entry_id)
                     continue
-                space = self._initials if self._flavours[entry_id] == _INITIALS else self._text
+                flavour = self._flavours[entry_id]
+                space = self._initials if flavour == _INITIALS else self._text
                 space.delete(key, entry_id)
+                if self._words is not None and flavour != _INITIALS:
+                    for word in set(key.split(" ")):
+                        posting = self._words[word]
+                        posting.remove(entry_id)
+                        if not posting:
+                            del self._words[word]
                 self._names[entry_id] = self._keys[entry_id] = None
                 self._free.append(entry_id)
             if keep:
@@ -391,8 +408,15 @@ class SearchIndex:
         self._prefixes(space, q, kinds, limit, found)
         if len(found) < limit and len(q) >= 2:
             self._inside(space, q, spaced, kinds, found)
-        if len(found) < limit and len(q) >= 3 and space is self._text:
-            self._fuzzy(space, q, kinds, found)
+        # Close spellings are only worth a look when the exact ways found few names, and
+        # none by its whole name.
+        if (
+            len(found) < min(limit, _ENOUGH_EXACT)
+            and len(q) >= 3
+            and space is self._text
+            and all(score < 100.0 for score, _ in found.values())
+        ):
+            self._fuzzy(space, q, spaced, kinds, found)
         names = self._names
         ranked = sorted(
             (-score, len(name.text), name.text, name.ref, name.kind)
@@ -402,6 +426,8 @@ class SearchIndex:
         return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
 
     def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int, name: Name) -> None:
+        if self._flavours[entry_id] == _ROMAN:
+            score -= _DERIVED_PENALTY
         slot = name.ref * 2 + (name.kind == "actor")
         best = found.get(slot)
         if best is None or score > best[0]:
@@ -481,30 +507,25 @@ class SearchIndex:
         self,
         space: _Space,
         q: str,
+        spaced: str,
         kinds: frozenset[str] | None,
         found: dict[int, tuple[float, int]],
     ) -> None:
-        # Fans rarely get the first letters wrong: score the names that start like the
-        # query, taking the longest start that still leaves a manageable number of names.
-        lo = hi = 0
-        for size in range(1, min(len(q), 4)):
-            lo, hi = space.range(q[:size])
-            if hi - lo <= _FUZZY_CANDIDATES:
-                break
-        else:
-            return
-        if lo == hi:
+        candidates = self._fuzzy_candidates(space, q, spaced)
+        if not candidates:
             return
         n = len(q)
-        keys = [key.replace(" ", "") for key in space.keys[lo:hi]]
+        all_keys = self._keys
+        keys = [all_keys[entry_id].replace(" ", "") for entry_id in candidates]  # type: ignore[union-attr]
         scores: dict[int, float] = {}
         for _, score, i in process.extract(
             q, keys, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
         ):
             scores[i] = score
         # The fan may still be typing: compare with the start of each name too, as long
-        # as what was typed or one letter longer (a letter left out).
-        for head in (n, n + 1):
+        # as what was typed, and for short queries one letter longer (a letter left out
+        # weighs more in "sqid" than in "crash landng").
+        for head in (n, n + 1) if n < 8 else (n,):
             heads = [key[:head] for key in keys]
             for _, score, i in process.extract(
                 q, heads, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
@@ -512,13 +533,55 @@ class SearchIndex:
                 score *= _HEAD_PENALTY
                 if score >= _FUZZY_CUTOFF and score > scores.get(i, 0.0):
                     scores[i] = score
-        names, ids = self._names, space.ids
+        names = self._names
         for i, score in scores.items():
-            entry_id = ids[lo + i]
+            entry_id = candidates[i]
             name = names[entry_id]
             assert name is not None
             if kinds is None or name.kind in kinds:
                 self._offer(found, _FUZZY_SCALE * score, entry_id, name)
+
+    def _fuzzy_candidates(self, space: _Space, q: str, spaced: str) -> list[int]:
+        """Entry ids worth scoring for a query that may hold a typo."""
+        candidates: list[int] = []
+        # Fans rarely get the first letters wrong: the names that start like the query,
+        # with the longest start that still leaves a manageable number of names.
+        for size in range(1, min(len(q), 4)):
+            lo, hi = space.range(q[:size])
+            if hi - lo <= _FUZZY_CANDIDATES:
+                candidates = space.ids[lo:hi].tolist()
+                break
+        # A typo seldom spoils every word: the names sharing the query's other words,
+        # those sharing the most first ("mi hee won" finds "min hee won" by hee and won).
+        words = self._word_map()
+        postings = [
+            posting
+            for word in set(spaced.split(" "))
+            if len(word) >= 2 and (posting := words.get(word)) is not None and len(posting) <= _COMMON_WORD
+        ]
+        if postings:
+            need = max(1, len(postings) - 1)
+            counts = Counter(chain.from_iterable(postings))
+            shared = [entry_id for entry_id, count in counts.items() if count >= need]
+            if len(shared) > _FUZZY_CANDIDATES:
+                shared = [entry_id for entry_id, _ in counts.most_common(_FUZZY_CANDIDATES)]
+            candidates = list({*candidates, *shared})
+        return candidates
+
+    def _word_map(self) -> dict[str, array[int]]:
+        """Word -> entry ids of the keys holding it (built on the first fuzzy search)."""
+        if self._words is None:
+            words: dict[str, array[int]] = {}
+            for entry_id, key in enumerate(self._keys):
+                if key is not None and self._flavours[entry_id] != _INITIALS:
+                    for word in set(key.split(" ")):
+                        posting = words.get(word)
+                        if posting is None:
+                            words[word] = array("i", (entry_id,))
+                        else:
+                            posting.append(entry_id)
+            self._words = words
+        return self._words
 
 
 _Keyed = tuple[list[Name], list[str]]

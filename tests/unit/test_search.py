@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kdrama.hangul import decompose, initials, romanize, romanize_many
@@ -264,8 +266,6 @@ def test_hangul_helpers() -> None:
 
 
 def test_bulk_romanization_agrees_with_the_syllable_walker() -> None:
-    import random
-
     rng = random.Random(5)
     texts = [
         "".join(
