@@ -295,3 +295,10 @@ def test_names_added_after_the_build_are_found_everywhere(index: SearchIndex) ->
     assert first(index, "ㅅㅈ ㅇㄱ").ref == 50
     assert first(index, "seonjae").ref == 50
     assert first(index, "lovley runner").ref == 50
+
+
+def test_prepared_index_answers_the_same(index: SearchIndex) -> None:
+    cold = SearchIndex(catalog_names())
+    index.prepare()
+    for query in ("anding", "sqiud game", "ㅂㅅㅊ", "jigeum", "park jhu"):
+        assert index.search(query) == cold.search(query), query
