@@ -353,6 +353,15 @@ class SearchIndex:
         for name in new:
             if name.ref != ref or name.kind not in kinds:
                 raise ValueError(f"{name!r} is not a {sorted(kinds)} name of ref {ref}")
+        slots = self._by_slot()
+        current = set()
+        for is_actor in {kind == "actor" for kind in kinds}:
+            for entry_id in slots.get(ref * 2 + is_actor, ()):
+                name = self._names[entry_id]
+                if name is not None and name.kind in kinds:
+                    current.add(name)
+        if current == set(new):
+            return  # refreshing every person after an edit mostly finds nothing changed
         self.remove(ref, kinds)
         self.add(new)
 
