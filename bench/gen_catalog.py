@@ -207,7 +207,7 @@ class Generator:
     def aliases(self, title: str, korean: str | None) -> list[str]:
         rng = self.rng
         aliases: list[str] = []
-        words = re.findall(r"[A-Za-z]+", title)
+        words = re.findall(r"[^\W\d_]+(?:'s)?", title)
         if len(words) >= 3 and rng.random() < 0.45:
             aliases.append("".join(w[0] for w in words).upper())  # CLOY-style initials
         if rng.random() < 0.4:
