@@ -406,7 +406,7 @@ def generate(n_shows: int, seed: int = 7) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: write a generated catalog to --out."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
     parser.add_argument("--shows", type=int, default=10000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)

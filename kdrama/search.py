@@ -117,6 +117,9 @@ def _fold_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
         base = unicodedata.normalize("NFD", chr(code))
         if len(base) > 1 and base[0].isascii() and base[0].isalpha():
             wide_table[code] = base[0].lower()
+    # Letters NFD leaves whole, as people type them on an English keyboard.
+    for letter, plain in {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}.items():
+        wide_table[ord(letter)] = plain
     for code in range(0x300, 0x370):
         wide_table[code] = None
     for char in _APOSTROPHES:

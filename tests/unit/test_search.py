@@ -103,6 +103,9 @@ def test_case_accents_punctuation_and_spaces_do_not_matter(index: SearchIndex) -
     assert first(index, "IT’S OKAY").ref == OKAY
     assert first(index, "crashlanding").ref == CLOY
     assert first(index, "Crásh Lánding").ref == CLOY
+    cafe = SearchIndex([Name(1, "title", "Café Minamdang"), Name(2, "title", "Søn ＷＩＤＥ")])
+    assert first(cafe, "cafe min").ref == 1
+    assert first(cafe, "son wide").ref == 2
     assert first(index, "now we are").ref == NOW_WE
     assert normalize("It's Okay, to  Not-Be Okay!") == "itsokaytonotbeokay"
 
