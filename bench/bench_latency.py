@@ -9,9 +9,12 @@ alternating between the two bots so that whatever else the machine does hits bot
 real bot a realistic mix of /release and /cast (autocomplete slugs, typed titles, typos,
 seasons that exist and some that don't) and title autocomplete (titles typed keystroke by
 keystroke, Hangul as a Korean keyboard composes it, initial consonants, romanized Korean,
-typos, the empty list), drawn from the catalog itself; to the bare bot /ping. Latency is
-the stand-in's clock from dispatching INTERACTION_CREATE to the interaction callback
-arriving. Prints one JSON object.
+typos, and the list Discord asks for when the option gets focus), drawn from the catalog;
+to the bare bot /ping. Latency is the stand-in's clock from dispatching
+INTERACTION_CREATE to the interaction callback arriving. Prints one JSON object.
+
+--profile runs the real bot under cProfile; --timeline splits each bot's own time
+(gateway frame in to callback request out) from the transport both share.
 """
 
 from __future__ import annotations
@@ -75,10 +78,10 @@ def make_actions(catalog: dict[str, Any], n: int, seed: int) -> list[Action]:
                     pending = [cho[:k] for k in range(2, len(cho) + 1)]
                 elif pick < 0.9:
                     pending = keystrokes(romanize(rng.choice(korean)), rng)
-                elif pick < 0.97:
-                    pending = [typo(rng.choice(names), rng)]
                 else:
-                    pending = [""]  # the list Discord shows before anything is typed
+                    pending = [typo(rng.choice(names), rng)]
+                if rng.random() < 0.5:
+                    pending.insert(0, "")  # focusing the option asks for the list before a key is typed
             command = rng.choice(("release", "cast"))
             actions.append(("autocomplete", {"command": command, "title": pending.pop(0)}))
             continue
@@ -149,6 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fresh", action="store_true", help="import the catalog again")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (bot logs)")
     parser.add_argument("--profile", action="store_true", help="cProfile the bot (bench/out/latency.pstats)")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="time each bot's own part (frame in to callback out) in-process (bench/out/*.timeline)",
+    )
     args = parser.parse_args(argv)
 
     database = prepared_database(args.shows, args.seed, fresh=args.fresh)
@@ -162,6 +170,10 @@ def main(argv: list[str] | None = None) -> None:
             drama.args = [str(ROOT / "bench" / "out" / "latency.pstats"), str(drama.script)]
             drama.script = ROOT / "bench" / "profiled.py"
         bare = bare_process(bare_world, work / "bare")
+        if args.timeline:
+            for proc, name in ((drama, "drama"), (bare, "bare")):
+                proc.args = [str(ROOT / "bench" / "out" / f"{name}.timeline"), str(proc.script)]
+                proc.script = ROOT / "bench" / "timeline.py"
         try:
             bare.start(timeout=60)
             drama.start(timeout=60)

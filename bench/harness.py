@@ -129,7 +129,9 @@ def workspace(keep: bool = False) -> Iterator[Path]:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def drama_process(world: World, workdir: Path, database: Path, *, env: dict[str, str] | None = None) -> BotProcess:
+def drama_process(
+    world: World, workdir: Path, database: Path, *, env: dict[str, str] | None = None
+) -> BotProcess:
     """The real bot on a copy of `database` (not started)."""
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "bot.db"
