@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ ACTOR_KINDS = frozenset({"actor"})
 EVERY_SHOW = "*"
 CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
 CHOICES_MAX = 25
+POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
 
 
 class UserError(Exception):
@@ -119,6 +121,7 @@ class Catalog:
         # matches without a database round trip (one per keystroke otherwise).
         self._refs: dict[int, ShowRef] = dict(refs or {})
         self._loading: asyncio.Future[None] | None = None
+        self._popular: tuple[float, list[ShowRef]] | None = None  # (when read, shows)
 
     @classmethod
     async def load(cls, store: Store) -> Catalog:
@@ -148,6 +151,7 @@ class Catalog:
         self.titles = await asyncio.to_thread(SearchIndex, titles)
         self.people = await asyncio.to_thread(SearchIndex, people)
         self._refs.update(refs)
+        await self._popular_shows()
         log.info("search indexes hold %d titles and %d actor names", len(titles), len(people))
 
     async def loaded(self) -> None:
@@ -167,6 +171,20 @@ class Catalog:
             self._refs.pop(show_id, None)
         else:
             self._refs[show_id] = ref
+        self._popular = None
+
+    async def _popular_shows(self) -> list[ShowRef]:
+        """The shows offered before anything is typed, read at most every POPULAR_TTL seconds.
+
+        Discord asks for them whenever a title option gets focus, and the query ranks every
+        show (17 ms on 10,000 shows: the p99 of bench/bench_latency.py). Edits that call
+        refresh_show show at once; a season's news reorders the list within the TTL.
+        """
+        now = time.monotonic()
+        cached = self._popular
+        if cached is None or now - cached[0] > POPULAR_TTL:
+            cached = self._popular = (now, await self.store.popular_shows(CHOICES_MAX))
+        return cached[1]
 
     async def show_refs(self, ids: list[int]) -> dict[int, ShowRef]:
         """Slug and title of the given shows, from memory (the store for any not yet seen)."""
@@ -227,7 +245,7 @@ class Catalog:
         if every_show and (not q or normalize(q).startswith(("every", "all")) or q == EVERY_SHOW):
             choices.append(Choice("Every show", EVERY_SHOW))
         if not q:
-            refs = await self.store.popular_shows(CHOICES_MAX - len(choices))
+            refs = (await self._popular_shows())[: CHOICES_MAX - len(choices)]
             choices.extend(Choice(_cut(r.title), r.slug) for r in refs)
             return choices
         await self.loaded()

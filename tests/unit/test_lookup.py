@@ -175,3 +175,21 @@ async def test_a_fan_typing_while_the_index_is_still_being_built_gets_real_answe
     assert (await catalog.resolve("Squid Game")).slug == "squid-game"
     await catalog.loaded()
     assert (await catalog.search("Park Ji-hu")).people[0].name == "Park Ji-hu"
+
+
+async def test_the_list_before_typing_puts_a_show_with_news_first_once_refreshed(catalog: Catalog) -> None:
+    store = catalog.store
+    before = await catalog.title_choices("")
+    assert len(before) == 25
+    news = {
+        "slug": "aaa-renewed",
+        "title": "AAA Renewed",
+        "seasons": [{"number": 1, "status": {"value": "renewed"}, "release": {"date": "2027"}}],
+    }
+    await import_catalog(store, parse_catalog({"shows": [news]}), actor=Actor(None, "test"))
+    added = await store.show_by_slug("aaa-renewed")
+    assert added is not None
+    await catalog.refresh_show(added.id)
+    after = await catalog.title_choices("")
+    assert after[0].value == "aaa-renewed"
+    assert [c.value for c in after[1:]] == [c.value for c in before[:24]]
