@@ -148,8 +148,9 @@ class Catalog:
         titles = [n for n in names if n.kind != "actor"]
         people = [n for n in names if n.kind == "actor"]
         del names
-        self.titles = await asyncio.to_thread(SearchIndex, titles)
+        # The larger index first: its temporary lists are gone before the second is built.
         self.people = await asyncio.to_thread(SearchIndex, people)
+        self.titles = await asyncio.to_thread(SearchIndex, titles)
         self._refs.update(refs)
         await self._popular_shows()
         log.info("search indexes hold %d titles and %d actor names", len(titles), len(people))
