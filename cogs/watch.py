@@ -111,7 +111,10 @@ def _retry_after(e: discord.HTTPException) -> float | None:
 
 def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
     perms = channel.permissions_for(me)
-    return [label for attr, label in NEEDED if not getattr(perms, attr)]
+    missing = [label for attr, label in NEEDED if not getattr(perms, attr)]
+    # Discord denies what depends on a missing permission (no View Channel: nothing; no Send
+    # Messages: no Embed Links); name only the root of the problem.
+    return missing[:1] if missing and missing[0] != "Embed Links" else missing
 
 
 def _events_label(sub: Subscription) -> str:
@@ -130,6 +133,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             self.watch, NoticeRenderer(bot.store), DiscordSender(bot), shards=self._shards
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         super().__init__()
 
     def _shards(self) -> Shards | None:
@@ -141,6 +145,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
 
     # --- lifecycle -------------------------------------------------------------------------
     async def cog_load(self) -> None:
+        self._stopping = False
         self._tasks = [
             asyncio.create_task(self._after_ready(self._deliveries), name="watch-deliveries"),
             asyncio.create_task(self._after_ready(self._clock), name="watch-clock"),
@@ -150,10 +155,14 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
 
     async def cog_unload(self) -> None:
         # Sends in flight get a few seconds to finish; the rest stay queued for the next start.
+        self._stopping = True
         await self.engine.stop(SHUTDOWN_GRACE)
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, late = await asyncio.wait(self._tasks, timeout=SHUTDOWN_GRACE)
+            for task in late:
+                log.error("%s did not stop when asked", task.get_name())
         self._tasks = []
 
     async def _after_ready(self, work: Any) -> None:
@@ -161,10 +170,14 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         await work()
 
     async def _deliveries(self) -> None:
-        await supervise("the delivery loop", self.engine.run)
+        await supervise("the delivery loop", self.engine.run, stopping=lambda: self._stopping)
 
     async def _clock(self) -> None:
-        await supervise("the release clock", lambda: clock_loop(self.watch, self.engine.wake))
+        await supervise(
+            "the release clock",
+            lambda: clock_loop(self.watch, self.engine.wake),
+            stopping=lambda: self._stopping,
+        )
 
     # --- gateway events --------------------------------------------------------------------
     @commands.Cog.listener()

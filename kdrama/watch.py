@@ -638,12 +638,15 @@ class DeliveryEngine(Generic[M]):
         self._wake.set()
 
     @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @property
     def in_flight(self) -> int:
         return len(self._inflight)
 
     async def run(self) -> None:
         """Deliver until stopped. Each pass is guarded, so a failure only delays the next one."""
-        self._stopping = False
         while not self._stopping:
             try:
                 await self.run_once()
@@ -697,8 +700,11 @@ class DeliveryEngine(Generic[M]):
             now = self._mono()
             for ch in [c for c, t in self._channel_ready.items() if t <= now]:
                 del self._channel_ready[ch]
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that arrives as
+        # the event is set, and shutdown would then wait for ever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), max(timeout, 0.01))
+            async with asyncio.timeout(max(timeout, 0.01)):
+                await self._wake.wait()
         self._wake.clear()
 
     async def drain(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 (a deadline across passes)
@@ -752,7 +758,8 @@ class DeliveryEngine(Generic[M]):
             message = await self.render(row)
             await self.bucket.take()
             self._channel_ready[row.channel_id] = self._mono() + self.channel_interval
-            message_id = await asyncio.wait_for(self.sender.send(row, message), self.send_timeout)
+            async with asyncio.timeout(self.send_timeout):
+                message_id = await self.sender.send(row, message)
         except ChannelUnusable as e:
             held = await self.watch.pause_channel(row.channel_id, e.detail)
             self.paused_channels += 1
@@ -815,18 +822,22 @@ async def supervise(
     *,
     restart_delay: float = 1.0,
     max_delay: float = 60.0,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Run `work` for ever: if it returns or raises, log it and start it again (with backoff)."""
+    """Run `work` until `stopping()`: if it returns or raises, log it and start it again."""
     delay = restart_delay
-    while True:
+    while not stopping():
         started = time.monotonic()
         try:
             await work()
-            log.warning("%s returned; starting it again", name)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("%s crashed; restarting in %.0fs", name, delay)
+        else:
+            if stopping():
+                return
+            log.warning("%s returned; starting it again", name)
         if time.monotonic() - started > max_delay:
             delay = restart_delay  # it ran fine for a while: the next crash restarts quickly
         await asyncio.sleep(delay)
