@@ -92,7 +92,8 @@ class DiscordSender:
             raise ChannelUnusable(pause_reason(e), status=e.status, code=e.code) from e
         except discord.HTTPException as e:
             detail = f"HTTP {e.status} (code {e.code}): {cut(e.text or '', 200)}"
-            if e.status == 429 or e.status >= 500:
+            # 401 means the whole bot lost its token, not that this message is bad: keep it.
+            if e.status in (401, 429) or e.status >= 500:
                 retry_after = _retry_after(e)
                 raise RetryLater(detail, status=e.status, code=e.code, retry_after=retry_after) from e
             raise Rejected(detail, status=e.status, code=e.code) from e

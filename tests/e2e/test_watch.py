@@ -301,6 +301,21 @@ async def test_a_deleted_channel_loses_its_subscriptions(
     assert "temporary" not in listed.text() and str(temp.id) not in listed.text()
 
 
+async def test_a_server_that_removes_the_bot_has_its_subscriptions_paused(
+    standin: DiscordStandIn, drama: BotProcess
+) -> None:
+    leaving = standin.make_guild("Leaving soon", channels=("news",))
+    await settle(0.5)  # GUILD_CREATE reaches the bot
+    news = channel(leaving, "news")
+    boss = standin.manager_member(leaving, "boss")
+    await watch(standin, "add", by=boss, at=news, title=AOUAD)
+    standin.remove_bot(leaving)  # GUILD_DELETE
+    await settle(0.5)
+    await edit_catalog(drama.database, status=Status.CANCELLED)
+    await settle()
+    assert posts(standin, news) == []  # not even one forbidden request
+
+
 # --- pacing, crashes and the clock -----------------------------------------------------------------
 
 
@@ -362,6 +377,29 @@ async def test_sigkill_in_the_middle_of_a_fan_out_posts_each_message_once(
     print(
         f"killed after {done} of {FAN_OUT} messages; {repeats} sends repeated with their nonce after restart"
     )
+
+
+async def test_sigterm_in_the_middle_of_a_fan_out_loses_nothing(
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild
+) -> None:
+    channels = list(big_guild.channels.values())
+    before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
+    standin.inject(POST, delay=0.3, times=10_000)
+    await edit_catalog(drama.database, status=Status.RELEASED)
+    await standin.wait_for(
+        lambda: sum(len(standin.channel_messages(ch)) - before[ch.id] for ch in channels) >= 40,
+        30,
+        "40 messages of the fan-out",
+    )
+    assert drama.stop() == 0  # sends in flight finish or stay queued; exit code 0
+    standin.clear_faults()
+    done = sum(len(standin.channel_messages(ch)) - before[ch.id] for ch in channels)
+    assert done < FAN_OUT
+    drama.start()
+    for ch in channels:
+        await standin.wait_channel_messages(ch, before[ch.id] + 1, within=60)
+    await settle(3)
+    assert {len(standin.channel_messages(ch)) - before[ch.id] for ch in channels} == {1}
 
 
 async def test_a_release_time_passing_while_the_bot_is_down_is_announced_once(

@@ -616,3 +616,73 @@ def test_events_autocomplete_builds_a_list_a_tap_at_a_time() -> None:
     values = [v for _, v in event_choices("status,")]
     assert values[0] == "status" and "status,date" in values and "status,status" not in values
     assert [v for _, v in event_choices("status,tr")] == ["status,trailer"]
+
+
+# --- supervision and shutdown --------------------------------------------------------------------
+
+
+async def test_the_supervisor_restarts_a_crashed_loop_and_stops_when_asked() -> None:
+    from kdrama.watch import supervise
+
+    runs = 0
+    stopping = False
+
+    async def work() -> None:
+        nonlocal runs, stopping
+        runs += 1
+        if runs < 3:
+            raise RuntimeError("boom")
+        stopping = True
+
+    await asyncio.wait_for(supervise("test loop", work, restart_delay=0.01, stopping=lambda: stopping), 5)
+    assert runs == 3
+
+
+async def test_stopping_the_supervised_engine_while_it_idles_ends_its_task(store: Store) -> None:
+    from kdrama.watch import supervise
+
+    engine = engine_for(store, FakeDiscord())
+    task = asyncio.create_task(supervise("deliveries", engine.run, stopping=lambda: engine.stopping))
+    await asyncio.sleep(0.1)
+    # The wake and the cancel land together, as in cog_unload: the task must end.
+    await engine.stop()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=2)
+    assert task in done
+
+
+# --- the message ---------------------------------------------------------------------------------
+
+
+async def test_an_exact_premiere_time_is_shown_as_discord_timestamps(store: Store, watch: WatchStore) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(watch, 1, show)
+    at = datetime(2027, 1, 29, 8, 0, tzinfo=UTC)
+    await schedule(store, show, at)
+    async with store.transaction() as db:
+        await store.record_change(
+            db,
+            actor=CURATOR,
+            action="season.date",
+            show=show,
+            season_number=1,
+            source="https://about.netflix.com",
+            items=[
+                ChangeItem(
+                    "season",
+                    f"{AOUAD}#1",
+                    "release_date",
+                    "Q1 2027",
+                    PartialDate.from_datetime(at).canonical(),
+                )
+            ],
+            events={Event.DATE},
+        )
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    (field_,) = [
+        f for f in fake.in_channel(1)[0].embeds[0].fields if f.name and f.name.startswith("Release date")
+    ]
+    stamp = int(at.timestamp())
+    assert field_.name == "Release date (official)"
+    assert field_.value == f"Q1 2027 → **<t:{stamp}:F> (<t:{stamp}:R>)**"
