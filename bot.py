@@ -31,7 +31,22 @@ from kdrama.store import Store
 
 log = logging.getLogger("dramabot")
 
-COGS = ("cogs.lookup", "cogs.admin", "cogs.watch")
+
+def discover_cogs() -> tuple[str, ...]:
+    """Every module in cogs/ with a `setup` function (helpers such as cogs/ui.py have none)."""
+    import importlib
+    import pkgutil
+
+    import cogs
+
+    names = []
+    for info in pkgutil.iter_modules(cogs.__path__, "cogs."):
+        if hasattr(importlib.import_module(info.name), "setup"):
+            names.append(info.name)
+    return tuple(sorted(names))
+
+
+COGS = discover_cogs()
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
@@ -100,10 +115,7 @@ class DramaBot(commands.AutoShardedBot):
 
         self.add_dynamic_items(PageButton)
         for name in COGS:
-            try:
-                await self.load_extension(name)
-            except commands.ExtensionNotFound:
-                log.debug("extension %s is not present", name)
+            await self.load_extension(name)
         await self.sync_commands()
 
     async def sync_commands(self, *, force: bool = False) -> None:

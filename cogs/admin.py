@@ -1,0 +1,643 @@
+"""What curators do: /admin show|season|cast|trailer|curator, /admin history, undo, import, export.
+
+Hidden from members without Manage Server (default_permissions) and checked at run time on
+every subcommand: a server admin is not a curator of the catalog every server sees.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui import NO_MENTIONS, answer, drama_bot, send_reply, to_choices
+from kdrama import admin_render, edits
+from kdrama.dates import DateError
+from kdrama.lookup import Catalog, UserError
+from kdrama.models import STATUS_LABELS, Actor, Change
+from kdrama.render import Reply, error_reply
+from kdrama.store import utcnow
+from kdrama.validate import LONG_TEXT_MAX, ValidationError
+
+if TYPE_CHECKING:
+    from bot import DramaBot
+
+log = logging.getLogger(__name__)
+
+CURATORS_ONLY = "Only Drama bot curators can edit the catalog."
+OWNERS_ONLY = "Only the bot's owners can change the curator list."
+TITLE_HELP = "The show: start typing its title and pick it"
+SEASON_HELP = "Season number"
+SOURCE_HELP = "Where this comes from: an https:// link or a short citation"
+CLEAR_HELP = 'New value ("-" empties it)'
+Title = app_commands.Range[str, 1, 200]
+SeasonNumber = app_commands.Range[int, 1, edits.SEASON_MAX]
+Text = app_commands.Range[str, 1, 300]
+Note = app_commands.Range[str, 1, LONG_TEXT_MAX]
+STATUS_CHOICES = [
+    app_commands.Choice(name=label, value=status.value) for status, label in STATUS_LABELS.items()
+]
+KIND_CHOICES = [
+    app_commands.Choice(name="Trailer", value="trailer"),
+    app_commands.Choice(name="Teaser", value="teaser"),
+]
+
+
+def actor_of(interaction: discord.Interaction[Any]) -> Actor:
+    return Actor(interaction.user.id, interaction.user.name)
+
+
+async def may_curate(bot: DramaBot, user: discord.abc.User) -> bool:
+    """Owners (OWNER_IDS, or the application's owner or team) and the curator list."""
+    return await bot.is_owner(user) or await edits.is_curator(bot.store, user.id)
+
+
+async def owners_only(interaction: discord.Interaction[Any]) -> bool:
+    if await drama_bot(interaction).is_owner(interaction.user):
+        return True
+    raise app_commands.CheckFailure(OWNERS_ONLY)
+
+
+async def as_reply(work: Awaitable[Change | None], nothing: str) -> Reply:
+    """Run an edit; refused input becomes its one-sentence private message."""
+    try:
+        return admin_render.change_reply(await work, nothing)
+    except (UserError, ValidationError, DateError) as e:
+        return error_reply(str(e))
+
+
+async def guarded(make: Callable[[], Awaitable[Reply]]) -> Reply:
+    try:
+        return await make()
+    except (UserError, ValidationError, DateError) as e:
+        return error_reply(str(e))
+
+
+@app_commands.default_permissions(manage_guild=True)
+class Admin(commands.GroupCog, group_name="admin", group_description="Curators: keep the catalog true"):
+    """Curator commands: every reply is private and names the change id to undo it."""
+
+    show = app_commands.Group(name="show", description="Add, edit or remove shows")
+    season = app_commands.Group(name="season", description="Seasons: add, remove, status, release date")
+    cast = app_commands.Group(name="cast", description="Cast entries, official or expected")
+    trailer = app_commands.Group(name="trailer", description="Trailers and teasers")
+    curator = app_commands.Group(name="curator", description="Who may edit the catalog (owners only)")
+
+    def __init__(self, bot: DramaBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.bot.catalog
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Run before every /admin subcommand: owners and curators only, whatever the server allows."""
+        if await may_curate(self.bot, interaction.user):
+            return True
+        log.info(
+            "refused /%s to %s (%s): not a curator",
+            interaction.command.qualified_name if interaction.command else "admin",
+            interaction.user,
+            interaction.user.id,
+        )
+        raise app_commands.CheckFailure(CURATORS_ONLY)
+
+    # --- /admin show ----------------------------------------------------------------------
+    @show.command(name="add", description="Add a show to the catalog")
+    @app_commands.describe(
+        title="English title",
+        korean_title="Korean title (Hangul)",
+        romanized_title="Revised Romanization of the Korean title",
+        platform="Network or platform, e.g. Netflix",
+        platform_url="https:// link to the show on the platform",
+        country="Two-letter country code, e.g. KR",
+        genres="Genres, separated by commas",
+        poster_url="https:// link to a poster image",
+    )
+    async def show_add(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        korean_title: Title | None = None,
+        romanized_title: Title | None = None,
+        platform: Text | None = None,
+        platform_url: Text | None = None,
+        country: app_commands.Range[str, 2, 2] | None = None,
+        genres: Text | None = None,
+        poster_url: Text | None = None,
+    ) -> None:
+        work = edits.add_show(
+            self.catalog,
+            actor_of(interaction),
+            title,
+            korean_title=korean_title,
+            romanized_title=romanized_title,
+            platform=platform,
+            platform_url=platform_url,
+            country=country,
+            genres=genres,
+            poster_url=poster_url,
+        )
+        await answer(interaction, as_reply(work, "the show is already there."), ephemeral=True)
+
+    @show.command(name="edit", description="Change a show's fields; the synopsis opens in a form")
+    @app_commands.describe(
+        title=TITLE_HELP,
+        new_title="New English title",
+        korean_title=CLEAR_HELP,
+        romanized_title=CLEAR_HELP,
+        platform=CLEAR_HELP,
+        platform_url=CLEAR_HELP,
+        country=CLEAR_HELP,
+        genres="Genres separated by commas (replaces them; - empties)",
+        poster_url=CLEAR_HELP,
+    )
+    async def show_edit(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        new_title: Title | None = None,
+        korean_title: Title | None = None,
+        romanized_title: Title | None = None,
+        platform: Text | None = None,
+        platform_url: Text | None = None,
+        country: app_commands.Range[str, 1, 2] | None = None,
+        genres: Text | None = None,
+        poster_url: Text | None = None,
+    ) -> None:
+        try:
+            show = await self.catalog.resolve(title)
+        except UserError as e:
+            await send_reply(interaction, error_reply(str(e)))
+            return
+        changes = {
+            "title": new_title,
+            "korean_title": korean_title,
+            "romanized_title": romanized_title,
+            "platform": platform,
+            "platform_url": platform_url,
+            "country": country,
+            "genres": genres,
+            "poster_url": poster_url,
+        }
+        await interaction.response.send_modal(
+            SynopsisForm(self, show.slug, show.title, show.synopsis, changes)
+        )
+
+    @show.command(name="remove", description="Remove a show with its seasons, cast and trailers")
+    @app_commands.describe(title=TITLE_HELP)
+    async def show_remove(self, interaction: discord.Interaction[Any], title: Title) -> None:
+        work = edits.remove_show(self.catalog, actor_of(interaction), title)
+        await answer(interaction, as_reply(work, ""), ephemeral=True)
+
+    @show.command(name="alias", description="Add another name fans use for a show, or remove one")
+    @app_commands.describe(title=TITLE_HELP, alias="The other name", remove="Remove this alias instead")
+    async def show_alias(
+        self, interaction: discord.Interaction[Any], title: Title, alias: Title, remove: bool = False
+    ) -> None:
+        work = edits.alias(self.catalog, actor_of(interaction), title, alias, remove=remove)
+        await answer(interaction, as_reply(work, "the show already has that alias."), ephemeral=True)
+
+    # --- /admin season --------------------------------------------------------------------
+    @season.command(name="add", description="Add a season (or set an existing season's episode count)")
+    @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, episodes="Number of episodes")
+    async def season_add(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        season: SeasonNumber,
+        episodes: app_commands.Range[int, 0, edits.EPISODES_MAX] | None = None,
+    ) -> None:
+        work = edits.add_season(self.catalog, actor_of(interaction), title, season, episodes)
+        await answer(
+            interaction, as_reply(work, f"season {season} is already there as given."), ephemeral=True
+        )
+
+    @season.command(name="remove", description="Remove a season with its cast entries and trailers")
+    @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
+    async def season_remove(
+        self, interaction: discord.Interaction[Any], title: Title, season: SeasonNumber
+    ) -> None:
+        work = edits.remove_season(self.catalog, actor_of(interaction), title, season)
+        await answer(interaction, as_reply(work, ""), ephemeral=True)
+
+    @season.command(name="status", description="Set a season's official status, with its source")
+    @app_commands.describe(
+        title=TITLE_HELP,
+        season=SEASON_HELP,
+        status="The official state (a rumoured renewal stays 'No official word')",
+        source=SOURCE_HELP,
+        note='A note shown with the status ("-" empties it)',
+    )
+    @app_commands.choices(status=STATUS_CHOICES)
+    async def season_status(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        season: SeasonNumber,
+        status: app_commands.Choice[str],
+        source: Text,
+        note: Note | None = None,
+    ) -> None:
+        work = edits.set_status(
+            self.catalog, actor_of(interaction), title, season, status.value, source, note
+        )
+        nothing = f"season {season} already has that status, source and as-of date."
+        await answer(interaction, as_reply(work, nothing), ephemeral=True)
+
+    @season.command(name="date", description="Set a season's release date, official or expected")
+    @app_commands.describe(
+        title=TITLE_HELP,
+        season=SEASON_HELP,
+        date="As precise as known: 2023, Q4 2023, 2023-10, 2023-10-06, 2023-10-06 17:00 (KST) or unknown",
+        official="Announced by the network or studio (true), or only reported (false)",
+        source=SOURCE_HELP,
+        note='A note shown with the date ("-" empties it)',
+    )
+    async def season_date(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        season: SeasonNumber,
+        date: app_commands.Range[str, 1, 60],
+        official: bool,
+        source: Text,
+        note: Note | None = None,
+    ) -> None:
+        work = edits.set_date(
+            self.catalog, actor_of(interaction), title, season, date, official, source, note
+        )
+        nothing = f"season {season} already has that date, source and as-of date."
+        await answer(interaction, as_reply(work, nothing), ephemeral=True)
+
+    # --- /admin cast ----------------------------------------------------------------------
+    @cast.command(name="add", description="Add a cast entry (or update one), official or expected")
+    @app_commands.describe(
+        title=TITLE_HELP,
+        actor="Actor's name in English",
+        character="The character they play",
+        season="Season (leave empty for the whole show)",
+        official="Confirmed by the network or studio (default: true for a new entry, unchanged otherwise)",
+        source="Where this comes from (needed when not official)",
+        korean_name="Actor's name in Hangul",
+    )
+    async def cast_add(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        actor: app_commands.Range[str, 1, edits.NAME_MAX],
+        character: app_commands.Range[str, 1, edits.NAME_MAX],
+        season: SeasonNumber | None = None,
+        official: bool | None = None,
+        source: Text | None = None,
+        korean_name: app_commands.Range[str, 1, edits.NAME_MAX] | None = None,
+    ) -> None:
+        work = edits.add_cast(
+            self.catalog,
+            actor_of(interaction),
+            title,
+            actor,
+            character,
+            season=season,
+            official=official,
+            source=source,
+            korean_name=korean_name,
+        )
+        await answer(interaction, as_reply(work, "that cast entry already reads so."), ephemeral=True)
+
+    @cast.command(name="remove", description="Remove a cast entry")
+    @app_commands.describe(title=TITLE_HELP, actor="Actor's name", season="Season (empty: the whole show)")
+    async def cast_remove(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        actor: app_commands.Range[str, 1, edits.NAME_MAX],
+        season: SeasonNumber | None = None,
+    ) -> None:
+        work = edits.remove_cast(self.catalog, actor_of(interaction), title, actor, season=season)
+        await answer(interaction, as_reply(work, ""), ephemeral=True)
+
+    # --- /admin trailer -------------------------------------------------------------------
+    @trailer.command(name="add", description="Add a trailer or teaser (YouTube, Vimeo, Naver TV…)")
+    @app_commands.describe(
+        title=TITLE_HELP,
+        season=SEASON_HELP,
+        url="https:// link on a known video site",
+        name="Its title",
+        kind="Teaser or trailer",
+    )
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def trailer_add(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        season: SeasonNumber,
+        url: app_commands.Range[str, 1, 500],
+        name: Title | None = None,
+        kind: app_commands.Choice[str] | None = None,
+    ) -> None:
+        work = edits.add_trailer(
+            self.catalog,
+            actor_of(interaction),
+            title,
+            season,
+            url,
+            name=name,
+            kind=kind.value if kind else "trailer",
+            hosts=self.bot.settings.trailer_hosts,
+        )
+        await answer(interaction, as_reply(work, "that trailer is already there as given."), ephemeral=True)
+
+    @trailer.command(name="remove", description="Remove a trailer")
+    @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, url="The trailer's link")
+    async def trailer_remove(
+        self,
+        interaction: discord.Interaction[Any],
+        title: Title,
+        season: SeasonNumber,
+        url: app_commands.Range[str, 1, 500],
+    ) -> None:
+        work = edits.remove_trailer(self.catalog, actor_of(interaction), title, season, url)
+        await answer(interaction, as_reply(work, ""), ephemeral=True)
+
+    # --- /admin curator (owners only) -----------------------------------------------------
+    @curator.command(name="add", description="Let a user edit the catalog")
+    @app_commands.describe(user="Who")
+    @app_commands.check(owners_only)
+    async def curator_add(self, interaction: discord.Interaction[Any], user: discord.User) -> None:
+        async def make() -> Reply:
+            if user.bot:
+                return error_reply("Bots can't be curators.")
+            change_id = await edits.add_curator(self.bot.store, actor_of(interaction), user.id)
+            if change_id is None:
+                return error_reply(f"Nothing changed: {user.mention} is already a curator.")
+            return Reply(content=f"{user.mention} is now a curator (change #{change_id}).", ephemeral=True)
+
+        await answer(interaction, guarded(make), ephemeral=True)
+
+    @curator.command(name="remove", description="Stop a user from editing the catalog")
+    @app_commands.describe(user="Who")
+    @app_commands.check(owners_only)
+    async def curator_remove(self, interaction: discord.Interaction[Any], user: discord.User) -> None:
+        async def make() -> Reply:
+            change_id = await edits.remove_curator(self.bot.store, actor_of(interaction), user.id)
+            return Reply(
+                content=f"{user.mention} is no longer a curator (change #{change_id}).", ephemeral=True
+            )
+
+        await answer(interaction, guarded(make), ephemeral=True)
+
+    @curator.command(name="list", description="Who may edit the catalog")
+    @app_commands.check(owners_only)
+    async def curator_list(self, interaction: discord.Interaction[Any]) -> None:
+        async def make() -> Reply:
+            curators = await edits.list_curators(self.bot.store)
+            return admin_render.curators_reply(curators, self.bot.settings.owner_ids)
+
+        await answer(interaction, guarded(make), ephemeral=True)
+
+    # --- history, undo, import, export ----------------------------------------------------
+    @app_commands.command(name="history", description="A show's changes, newest first")
+    @app_commands.describe(title=TITLE_HELP)
+    async def history(self, interaction: discord.Interaction[Any], title: Title) -> None:
+        async def make() -> Reply:
+            show = await self.catalog.resolve(title)
+            return await history_page(self.bot, show.id, 0) or error_reply("That show is gone.")
+
+        reply = await guarded(make)
+        await send_history(interaction, reply)
+
+    @app_commands.command(name="undo", description="Undo a change (as a new change that can be undone too)")
+    @app_commands.describe(change_id="The change's number, as its reply or /admin history shows it")
+    async def undo(
+        self, interaction: discord.Interaction[Any], change_id: app_commands.Range[int, 1]
+    ) -> None:
+        work = edits.undo(self.catalog, actor_of(interaction), change_id)
+        await answer(interaction, as_reply(work, ""), ephemeral=True)
+
+    @app_commands.command(name="import", description="Import a catalog JSON file (validated whole first)")
+    @app_commands.describe(file="A catalog file in the format /admin export writes")
+    async def import_(self, interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+
+        async def make() -> Reply:
+            if file.size > edits.IMPORT_MAX_BYTES:
+                return error_reply(
+                    f"Nothing imported: the file is too big ({file.size:,} bytes, at most {edits.IMPORT_MAX_BYTES:,})."
+                )
+            data = await file.read()
+            result = await edits.import_catalog(
+                self.catalog, actor_of(interaction), data, hosts=self.bot.settings.trailer_hosts
+            )
+            log.info("import of %s by %s: %s", file.filename, interaction.user.id, result.report.summary())
+            return admin_render.import_reply(result)
+
+        await send_reply(interaction, await guarded(make))
+
+    @app_commands.command(name="export", description="The whole catalog as a JSON file")
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        text, shows = await edits.export_file(self.bot.store)
+        name = f"drama-catalog-{utcnow().date().isoformat()}.json"
+        await interaction.followup.send(
+            f"The catalog: {shows} shows. Import it with `/admin import` or `python bot.py import`.",
+            file=discord.File(io.BytesIO(text.encode("utf-8")), filename=name),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    # --- autocomplete ---------------------------------------------------------------------
+    @show_edit.autocomplete("title")
+    @show_remove.autocomplete("title")
+    @show_alias.autocomplete("title")
+    @season_add.autocomplete("title")
+    @season_remove.autocomplete("title")
+    @season_status.autocomplete("title")
+    @season_date.autocomplete("title")
+    @cast_add.autocomplete("title")
+    @cast_remove.autocomplete("title")
+    @trailer_add.autocomplete("title")
+    @trailer_remove.autocomplete("title")
+    @history.autocomplete("title")
+    async def title_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return to_choices(await self.catalog.title_choices(current))
+
+    @season_add.autocomplete("season")
+    @season_remove.autocomplete("season")
+    @season_status.autocomplete("season")
+    @season_date.autocomplete("season")
+    @cast_add.autocomplete("season")
+    @cast_remove.autocomplete("season")
+    @trailer_add.autocomplete("season")
+    @trailer_remove.autocomplete("season")
+    async def season_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[int]]:
+        title = getattr(interaction.namespace, "title", None) or ""
+        choices = await self.catalog.season_choices(str(title), str(current))
+        return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
+
+    @cast_remove.autocomplete("actor")
+    async def credit_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            show = await self.catalog.resolve(str(getattr(interaction.namespace, "title", "") or ""))
+        except UserError:
+            return []
+        season = getattr(interaction.namespace, "season", None)
+        credits = await self.bot.store.credits(show.id, int(season) if season else None)
+        typed = current.casefold().strip()
+        names = [c.actor for c in credits if c.season_number == (int(season) if season else None)]
+        return [
+            app_commands.Choice(name=n[:100], value=n[:100])
+            for n in dict.fromkeys(names)
+            if typed in n.casefold()
+        ][:25]
+
+    @trailer_remove.autocomplete("url")
+    async def trailer_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            show = await self.catalog.resolve(str(getattr(interaction.namespace, "title", "") or ""))
+        except UserError:
+            return []
+        season = getattr(interaction.namespace, "season", None)
+        trailers = [
+            t
+            for t in await self.bot.store.trailers(show.id)
+            if season is None or t.season_number == int(season)
+        ]
+        return [
+            app_commands.Choice(name=(t.title or t.url)[:100], value=t.url)
+            for t in trailers
+            if len(t.url) <= 100 and current.casefold() in (t.title or t.url).casefold() + t.url.casefold()
+        ][:25]
+
+
+class SynopsisForm(discord.ui.Modal, title="Edit the show"):
+    """The synopsis is too long for an option: it is edited here, prefilled with the current one."""
+
+    synopsis: discord.ui.TextInput[SynopsisForm] = discord.ui.TextInput(
+        label="Synopsis (empty it to remove)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=LONG_TEXT_MAX,
+    )
+
+    def __init__(
+        self, cog: Admin, slug: str, title: str, synopsis: str | None, changes: dict[str, str | None]
+    ) -> None:
+        super().__init__(title=f"Edit {title}"[:45], timeout=600)
+        self.cog = cog
+        self.slug = slug
+        self.before = synopsis or ""
+        self.changes = changes
+        self.synopsis.default = self.before[:LONG_TEXT_MAX]
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        # The form outlives the check that opened it: check again before writing.
+        if not await may_curate(self.cog.bot, interaction.user):
+            await send_reply(interaction, error_reply(CURATORS_ONLY))
+            return
+        changes = dict(self.changes)
+        typed = self.synopsis.value or ""
+        if typed.strip() != self.before.strip():
+            changes["synopsis"] = typed if typed.strip() else edits.CLEAR
+        work = edits.edit_show(self.cog.catalog, actor_of(interaction), self.slug, changes)
+        await answer(interaction, as_reply(work, "the show already reads so."), ephemeral=True)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+        log.error("the show edit form failed", exc_info=error)
+        await send_reply(interaction, error_reply("Something went wrong on my side; it has been logged."))
+
+
+# --- history pages ---------------------------------------------------------------------------
+
+
+async def history_page(bot: DramaBot, show_id: int, page: int) -> Reply | None:
+    show = await bot.store.show(show_id)
+    if show is None:
+        return None
+    total = await bot.store.count_changes_for_show(show_id)
+    pages = max(1, -(-total // admin_render.HISTORY_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    changes = await bot.store.changes_for_show(
+        show_id, limit=admin_render.HISTORY_PAGE_SIZE, offset=page * admin_render.HISTORY_PAGE_SIZE
+    )
+    return admin_render.history_reply(show, changes, page, total)
+
+
+def history_view(reply: Reply) -> discord.ui.View | None:
+    if reply.pages <= 1 or not reply.page_key:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(HistoryButton(reply.page_key, reply.page - 1, "◀ Newer", disabled=reply.page == 0))
+    view.add_item(
+        HistoryButton(reply.page_key, reply.page + 1, "Older ▶", disabled=reply.page >= reply.pages - 1)
+    )
+    return view
+
+
+async def send_history(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    kwargs: dict[str, Any] = {
+        "content": reply.content,
+        "embeds": reply.embeds,
+        "allowed_mentions": NO_MENTIONS,
+    }
+    view = history_view(reply)
+    if view is not None:
+        kwargs["view"] = view
+    await interaction.response.send_message(ephemeral=True, **kwargs)
+
+
+class HistoryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"admin:history:(?P<show>\d+):(?P<page>-?\d+)"
+):
+    """A history page button; its custom_id carries the page, so it works after a restart."""
+
+    def __init__(self, show_id: str, page: int, label: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"admin:history:{show_id}:{page}",
+                disabled=disabled,
+            )
+        )
+        self.show_id = int(show_id)
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> HistoryButton:
+        return cls(match["show"], int(match["page"]), "")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = drama_bot(interaction)
+        if not await may_curate(bot, interaction.user):
+            await send_reply(interaction, error_reply(CURATORS_ONLY))
+            return
+        reply = await history_page(bot, self.show_id, self.page)
+        if reply is None:
+            await send_reply(interaction, error_reply("That show is no longer in the catalog."))
+            return
+        await interaction.response.edit_message(
+            content=reply.content, embeds=reply.embeds, view=history_view(reply), allowed_mentions=NO_MENTIONS
+        )
+
+
+async def setup(bot: DramaBot) -> None:
+    bot.add_dynamic_items(HistoryButton)
+    await bot.add_cog(Admin(bot))

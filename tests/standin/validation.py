@@ -1,0 +1,178 @@
+"""Discord's validation of what a bot sends, and its error answers (400 50035 and friends)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status plus Discord's JSON error body."""
+
+    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None):
+        super().__init__(f"{status} {code} {message}")
+        self.status = status
+        self.body: dict[str, Any] = {"message": message, "code": code}
+        if errors:
+            self.body["errors"] = errors
+
+
+def not_found(code: int, what: str) -> ApiError:
+    """A 404 with Discord's code and message, e.g. (10003, 'Unknown Channel')."""
+    return ApiError(404, code, what)
+
+
+def invalid_form(errors: dict[str, Any]) -> ApiError:
+    """A 400 Invalid Form Body (50035)."""
+    return ApiError(400, 50035, "Invalid Form Body", errors)
+
+
+_NAME_RE = re.compile(r"^[-_\w]{1,32}$")
+
+
+def validate_commands(commands: list[dict[str, Any]]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+
+    def err(path: str, message: str) -> None:
+        errors[path] = {"_errors": [{"code": "INVALID", "message": message}]}
+
+    if len(commands) > 100:
+        err("_", "Maximum of 100 commands")
+    seen: set[tuple[str, int]] = set()
+    for i, cmd in enumerate(commands):
+        name = cmd.get("name", "")
+        key = (name, cmd.get("type", 1))
+        if key in seen:
+            err(f"{i}.name", "Application command names must be unique")
+        seen.add(key)
+        validate_command_node(cmd, str(i), err, depth=0)
+    return errors
+
+
+def validate_command_node(
+    node: dict[str, Any], path: str, err: Callable[[str, str], None], depth: int
+) -> None:
+    name = node.get("name", "")
+    if not _NAME_RE.match(name) or name != name.lower():
+        err(f"{path}.name", f"Invalid name {name!r}")
+    ctype = node.get("type", 1)
+    if depth == 0 and ctype != 1:
+        return
+    description = node.get("description", "")
+    if not 1 <= len(description) <= 100:
+        err(f"{path}.description", "Must be between 1 and 100 in length.")
+    options = node.get("options") or []
+    if len(options) > 25:
+        err(f"{path}.options", "Must be 25 or fewer in length.")
+    names = [o.get("name") for o in options]
+    if len(names) != len(set(names)):
+        err(f"{path}.options", "Option names must be unique")
+    required_done = False
+    for j, opt in enumerate(options):
+        sub = f"{path}.options.{j}"
+        if opt.get("type") in (1, 2):
+            if depth >= 2 or (opt["type"] == 2 and depth >= 1):
+                err(sub, "Subcommands nest only one level")
+            validate_command_node(opt, sub, err, depth + 1)
+            continue
+        validate_command_node({**opt, "options": []}, sub, err, depth + 1)
+        if opt.get("required"):
+            if required_done:
+                err(sub, "Required options must be placed before non-required options")
+        else:
+            required_done = True
+        if len(opt.get("choices") or []) > 25:
+            err(f"{sub}.choices", "Must be 25 or fewer in length.")
+        if opt.get("choices") and opt.get("autocomplete"):
+            err(sub, "Autocomplete and choices are exclusive")
+
+
+def validate_message(payload: dict[str, Any], files: list[dict[str, Any]]) -> None:
+    errors: dict[str, Any] = {}
+
+    def err(path: str, message: str) -> None:
+        errors[path] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": message}]}
+
+    content = payload.get("content") or ""
+    embeds = payload.get("embeds") or []
+    components = payload.get("components") or []
+    if (
+        not content
+        and not embeds
+        and not components
+        and not files
+        and not payload.get("sticker_ids")
+        and not payload.get("poll")
+    ):
+        raise ApiError(400, 50006, "Cannot send an empty message")
+    if len(content) > 2000:
+        err("content", "Must be 2000 or fewer in length.")
+    if len(embeds) > 10:
+        err("embeds", "Must be 10 or fewer in length.")
+    total = 0
+    limits = {"title": 256, "description": 4096}
+    for i, embed in enumerate(embeds):
+        for key, limit in limits.items():
+            value = embed.get(key) or ""
+            total += len(value)
+            if len(value) > limit:
+                err(f"embeds.{i}.{key}", f"Must be {limit} or fewer in length.")
+        fields = embed.get("fields") or []
+        if len(fields) > 25:
+            err(f"embeds.{i}.fields", "Must be 25 or fewer in length.")
+        for j, fld in enumerate(fields):
+            fname, fvalue = fld.get("name") or "", fld.get("value") or ""
+            total += len(fname) + len(fvalue)
+            if not fname or len(fname) > 256:
+                err(f"embeds.{i}.fields.{j}.name", "Must be between 1 and 256 in length.")
+            if not fvalue or len(fvalue) > 1024:
+                err(f"embeds.{i}.fields.{j}.value", "Must be between 1 and 1024 in length.")
+        footer = (embed.get("footer") or {}).get("text") or ""
+        author = (embed.get("author") or {}).get("name") or ""
+        total += len(footer) + len(author)
+        if len(footer) > 2048:
+            err(f"embeds.{i}.footer.text", "Must be 2048 or fewer in length.")
+        if len(author) > 256:
+            err(f"embeds.{i}.author.name", "Must be 256 or fewer in length.")
+    if total > 6000:
+        err("embeds", "Embed size exceeds maximum size of 6000")
+    if len(components) > 5:
+        err("components", "Must be 5 or fewer in length.")
+    if errors:
+        raise invalid_form(errors)
+
+
+def validate_choices(data: dict[str, Any]) -> None:
+    choices = data.get("choices")
+    errors: dict[str, Any] = {}
+    if not isinstance(choices, list):
+        errors["choices"] = {"_errors": [{"code": "BASE_TYPE_REQUIRED", "message": "Required"}]}
+    else:
+        if len(choices) > 25:
+            errors["choices"] = {
+                "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]
+            }
+        for i, choice in enumerate(choices):
+            name = choice.get("name") or ""
+            if not 1 <= len(name) <= 100:
+                errors[f"choices.{i}.name"] = {
+                    "_errors": [
+                        {
+                            "code": "BASE_TYPE_BAD_LENGTH",
+                            "message": "Must be between 1 and 100 in length.",
+                        }
+                    ]
+                }
+            value = choice.get("value")
+            if isinstance(value, str) and len(value) > 100:
+                errors[f"choices.{i}.value"] = {
+                    "_errors": [
+                        {
+                            "code": "BASE_TYPE_MAX_LENGTH",
+                            "message": "Must be 100 or fewer in length.",
+                        }
+                    ]
+                }
+    if errors:
+        raise invalid_form(errors)

@@ -1,0 +1,83 @@
+"""Meta-test: every cog loads and the command tree is within Discord's limits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from discord import app_commands
+
+from bot import COGS, DramaBot
+from kdrama.lookup import Catalog
+from kdrama.settings import Settings
+
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def check_options(path: str, options: list[dict[str, Any]], problems: list[str]) -> None:
+    names = [o["name"] for o in options]
+    if len(names) != len(set(names)):
+        problems.append(f"{path}: duplicate option names {names}")
+    if len(options) > 25:
+        problems.append(f"{path}: {len(options)} options")
+    required_seen_optional = False
+    for o in options:
+        where = f"{path} {o['name']}"
+        if not NAME.match(o["name"]) or o["name"] != o["name"].lower():
+            problems.append(f"{where}: bad name")
+        if not 1 <= len(o.get("description", "")) <= 100:
+            problems.append(f"{where}: description length {len(o.get('description', ''))}")
+        if o["type"] in (1, 2):  # subcommand or group
+            if len(o.get("options", [])) > 25:
+                problems.append(f"{where}: more than 25 subcommands")
+            check_options(where, o.get("options", []), problems)
+            continue
+        if o.get("required"):
+            if required_seen_optional:
+                problems.append(f"{where}: required option after an optional one")
+        else:
+            required_seen_optional = True
+        for choice in o.get("choices", []) or []:
+            if not 1 <= len(choice["name"]) <= 100:
+                problems.append(f"{where}: choice name length")
+        if len(o.get("choices", []) or []) > 25:
+            problems.append(f"{where}: more than 25 choices")
+
+
+async def test_every_cog_loads_and_the_tree_is_within_discords_limits(catalog: Catalog) -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": "x"})
+    bot = DramaBot(settings, catalog.store, catalog)
+    for name in COGS:
+        await bot.load_extension(name)
+    commands = bot.tree.get_commands()
+    payload = [c.to_dict(bot.tree) for c in commands]
+    names = [p["name"] for p in payload]
+    assert len(names) == len(set(names)), names
+    assert len(payload) <= 100
+    problems: list[str] = []
+    for p in payload:
+        if not NAME.match(p["name"]) or p["name"] != p["name"].lower():
+            problems.append(f"/{p['name']}: bad name")
+        if not 1 <= len(p.get("description", "")) <= 100:
+            problems.append(f"/{p['name']}: description length")
+        check_options("/" + p["name"], p.get("options", []), problems)
+    assert problems == []
+    # The public interface of DESIGN.md: these commands exist with these options.
+    by_name = {p["name"]: p for p in payload}
+    for command, options in {
+        "show": ["title"],
+        "release": ["title", "season"],
+        "cast": ["title", "season"],
+        "trailer": ["title", "season"],
+        "upcoming": ["days"],
+        "search": ["query"],
+    }.items():
+        assert [o["name"] for o in by_name[command].get("options", [])] == options
+    assert all(isinstance(c, app_commands.Command | app_commands.Group) for c in commands)
+
+
+async def test_mentions_are_disabled_bot_wide(catalog: Catalog) -> None:
+    bot = DramaBot(Settings.from_env({"DISCORD_TOKEN": "x"}), catalog.store, catalog)
+    mentions = bot.allowed_mentions
+    assert mentions is not None
+    assert mentions.to_dict() == {"parse": []}

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kdrama.catalog import import_catalog, parse_catalog
+from kdrama.lookup import Catalog, UnknownSeason, UnknownShow, UserError
+from kdrama.models import Actor
+from kdrama.store import Store
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+async def test_titles_resolve_by_slug_english_korean_romanized_and_alias(catalog: Catalog) -> None:
+    for typed in (
+        "all-of-us-are-dead",
+        "All of Us Are Dead",
+        "all of us are dead",
+        "지금 우리 학교는",
+        "Jigeum Uri Hakgyoneun",
+        "Now at Our School",
+    ):
+        assert (await catalog.resolve(typed)).slug == "all-of-us-are-dead", typed
+
+
+async def test_an_unknown_title_offers_the_closest_matches(catalog: Catalog) -> None:
+    with pytest.raises(UnknownShow) as caught:
+        await catalog.resolve("Squid Gam")
+    assert caught.value.suggestions[0] == "Squid Game"
+    assert str(caught.value).startswith("No show called “Squid Gam”; did you mean “Squid Game”")
+
+
+async def test_a_season_that_does_not_exist_lists_those_that_do(catalog: Catalog) -> None:
+    with pytest.raises(UnknownSeason, match=r"Squid Game has no season 7; its seasons are 1, 2 and 3\."):
+        await catalog.release("Squid Game", 7)
+
+
+async def test_release_defaults_to_the_highest_season(catalog: Catalog) -> None:
+    answer = await catalog.release("Squid Game", None)
+    assert answer.season.number == 3
+
+
+async def test_trailer_falls_back_to_the_nearest_earlier_season(catalog: Catalog) -> None:
+    answer = await catalog.trailer("All of Us Are Dead", 2)
+    assert (answer.asked, answer.season_number) == (2, 1)
+    assert answer.trailer and answer.trailer.url == "https://www.youtube.com/watch?v=IN5TD4VRcSM"
+    none = await catalog.trailer("Squid Game", 2)
+    assert none.trailer is None
+
+
+async def test_season_choices_offer_the_shows_seasons_newest_first(catalog: Catalog) -> None:
+    choices = await catalog.season_choices("squid-game", "")
+    assert [c.value for c in choices] == ["3", "2", "1"]
+    assert choices[0].name.startswith("Season 3 · Released")
+    assert await catalog.season_choices("no such show", "") == []
+
+
+async def test_every_show_is_offered_first_only_where_asked(catalog: Catalog) -> None:
+    assert (await catalog.title_choices("", every_show=True))[0].value == "*"
+    assert (await catalog.title_choices("every", every_show=True))[0].value == "*"
+    assert all(c.value != "*" for c in await catalog.title_choices("", every_show=False))
+    assert all(c.value != "*" for c in await catalog.title_choices("squid", every_show=True))
+
+
+async def test_autocomplete_respects_discords_limits(catalog: Catalog) -> None:
+    for query in ("", "a", "the", "지", "ㅅ"):
+        choices = await catalog.title_choices(query)
+        assert len(choices) <= 25
+        assert all(1 <= len(c.name) <= 100 and len(c.value) <= 100 for c in choices)
+
+
+async def test_search_finds_shows_and_actors(catalog: Catalog) -> None:
+    answer = await catalog.search("Park Ji-hu")
+    assert answer.people and answer.people[0].name == "Park Ji-hu"
+    assert [s.title for s in answer.people[0].shows] == ["All of Us Are Dead"]
+    with pytest.raises(UserError):
+        await catalog.search("   ")
+
+
+async def test_upcoming_separates_firm_dates_from_the_rest(empty_store: Store) -> None:
+    data = {
+        "shows": [
+            {
+                "slug": "soon",
+                "title": "Soon",
+                "seasons": [
+                    {
+                        "number": 1,
+                        "status": {"value": "released"},
+                        "release": {"date": "2025-01-01", "official": True},
+                    },
+                    {
+                        "number": 2,
+                        "status": {"value": "scheduled"},
+                        "release": {"date": "2026-12-24", "official": True},
+                    },
+                ],
+            },
+            {
+                "slug": "later",
+                "title": "Later",
+                "seasons": [
+                    {
+                        "number": 1,
+                        "status": {"value": "scheduled"},
+                        "release": {"date": "2027-06-01", "official": True},
+                    },
+                ],
+            },
+            {
+                "slug": "renewed",
+                "title": "Renewed",
+                "seasons": [
+                    {
+                        "number": 1,
+                        "status": {"value": "renewed"},
+                        "release": {"date": "Q2 2027", "official": False},
+                    },
+                ],
+            },
+            {
+                "slug": "overdue",
+                "title": "Overdue",
+                "seasons": [
+                    {
+                        "number": 1,
+                        "status": {"value": "unconfirmed"},
+                        "release": {"date": "2023", "official": False},
+                    },
+                ],
+            },
+            {"slug": "quiet", "title": "Quiet", "seasons": [{"number": 1}]},
+        ]
+    }
+    await import_catalog(empty_store, parse_catalog(data), actor=Actor(None, "test"))
+    catalog = await Catalog.load(empty_store)
+    answer = await catalog.upcoming(90, now=NOW)
+    assert [(r.slug, s.number) for r, s in answer.dated] == [("soon", 2)]
+    assert {(r.slug, s.number) for r, s in answer.undated} == {("renewed", 1), ("overdue", 1)}
+    from kdrama.render import to_text, upcoming_reply
+
+    text = to_text(upcoming_reply(answer), NOW)
+    assert "• 24 December 2026: Soon season 2 (official)" in text
+    assert "• Overdue season 1: No official word; expected 2023, not released" in text
+    assert "• Renewed season 1: Renewed; expected Q2 2027 (not official)" in text
+    with pytest.raises(UserError):
+        await catalog.upcoming(0)

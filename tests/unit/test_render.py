@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import discord
+import pytest
+
+from kdrama import render
+from kdrama.dates import PartialDate
+from kdrama.lookup import CastAnswer, ReleaseAnswer
+from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, Status
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SHOW = Show(id=1, slug="s", title="Sample Show")
+
+
+def season(status: Status, when: str = "unknown", official: bool = False, **extra: object) -> Season:
+    return Season(
+        id=1,
+        show_id=1,
+        number=2,
+        status=SeasonStatus(status, "https://example.org/status", date(2026, 11, 1)),
+        release=ReleaseDate(PartialDate.parse(when), official, "Some magazine, 2026-10", date(2026, 11, 2)),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "when", "official", "sentence"),
+    [
+        (
+            Status.UNCONFIRMED,
+            "unknown",
+            False,
+            "There is no official word on season 2 yet, and no release date has been announced.",
+        ),
+        (
+            Status.UNCONFIRMED,
+            "2023",
+            False,
+            "There is no official word on season 2 yet, and there is no official release date; reports expected it in 2023, which has passed without a release.",
+        ),
+        (
+            Status.RENEWED,
+            "2027",
+            False,
+            "Season 2 is officially renewed, and there is no official release date; reports expect it in 2027.",
+        ),
+        (Status.RENEWED, "Q3 2027", True, "Season 2 comes out in Q3 2027."),
+        (Status.FILMING, "2027-03", True, "Season 2 comes out in March 2027."),
+        (
+            Status.POST_PRODUCTION,
+            "unknown",
+            False,
+            "Season 2 is in post-production, and no release date has been announced.",
+        ),
+        (Status.SCHEDULED, "2027-01-15", True, "Season 2 comes out on 15 January 2027."),
+        (
+            Status.SCHEDULED,
+            "2026-01-15",
+            True,
+            "Season 2 was officially due on 15 January 2026, but it is not out yet.",
+        ),
+        (Status.AIRING, "2026-11-01", True, "Season 2 is airing; it premiered on 1 November 2026."),
+        (Status.RELEASED, "2022-01-28", True, "Season 2 was released on 28 January 2022."),
+        (Status.RELEASED, "unknown", False, "Season 2 has been released."),
+        (Status.CANCELLED, "2027", False, "Season 2 was cancelled."),
+    ],
+)
+def test_every_status_and_precision_reads_honestly(
+    status: Status, when: str, official: bool, sentence: str
+) -> None:
+    assert render.release_sentence(season(status, when, official), NOW) == sentence
+
+
+def test_an_exact_time_is_a_discord_timestamp_each_reader_sees_locally() -> None:
+    s = season(Status.SCHEDULED, "2027-01-15 17:00", True)
+    unix = int(datetime(2027, 1, 15, 8, 0, tzinfo=UTC).timestamp())
+    assert render.release_sentence(s, NOW) == f"Season 2 comes out on <t:{unix}:F> (<t:{unix}:R>)."
+    text = render.plain(render.release_sentence(s, NOW), NOW)
+    assert text == "Season 2 comes out on Friday, 15 January 2027 08:00 UTC (in 1 month)."
+
+
+def test_release_embed_marks_official_and_expected_and_shows_sources() -> None:
+    reply = render.release_reply(ReleaseAnswer(SHOW, season(Status.RENEWED, "2027", False), [], NOW))
+    fields = {f.name: f.value for f in reply.embeds[0].fields}
+    assert fields["Status (official)"] == "Renewed\nSource: https://example.org/status · as of 1 Nov 2026"
+    assert (
+        fields["Release date"]
+        == "2027 (expected: reported, not official)\nSource: Some magazine, 2026-10 · as of 2 Nov 2026"
+    )
+    assert not reply.ephemeral
+
+
+def test_catalog_text_cannot_ping_or_format() -> None:
+    evil = Show(
+        id=1,
+        slug="s",
+        title="@everyone **bold** <@123456789012345678> <@&234567890123456789> [x](https://evil.example)",
+    )
+    reply = render.release_reply(ReleaseAnswer(evil, season(Status.RENEWED), [], NOW))
+    title = reply.embeds[0].title or ""
+    assert (
+        "@everyone" not in title
+        and "**" not in title
+        and "<@123456789012345678>" not in title
+        and "<@&234567890123456789>" not in title
+    )
+    assert "\\*\\*bold\\*\\*" in title
+
+
+def test_embeds_stay_inside_discord_limits_whatever_the_catalog_holds() -> None:
+    huge = "x" * 5000
+    show = Show(
+        id=1,
+        slug="s",
+        title="T" * 400,
+        synopsis=huge,
+        aliases=tuple(f"alias {i} " + "y" * 90 for i in range(40)),
+    )
+    s = season(Status.RENEWED, notes=huge)
+    reply = render.release_reply(ReleaseAnswer(show, s, [s] * 30, NOW))
+    from kdrama.lookup import Overview
+
+    overview = render.overview_reply(Overview(show, [s] * 60, None), NOW)
+    for embed in (*reply.embeds, *overview.embeds):
+        assert len(embed.title or "") <= 256
+        assert len(embed.description or "") <= 4096
+        assert len(embed.fields) <= 25
+        assert all(len(f.value or "") <= 1024 and len(f.name or "") <= 256 for f in embed.fields)
+        assert len(embed) <= 6000
+    assert (reply.embeds[0].title or "").endswith("…")
+
+
+def test_a_long_cast_is_paged_and_every_page_fits() -> None:
+    credits = [
+        Credit(
+            i,
+            1,
+            1,
+            i,
+            f"Actor {i} " + "n" * 60,
+            "배우",
+            f"Character {i} " + "c" * 60,
+            i,
+            i % 3 != 0,
+            "Some outlet",
+        )
+        for i in range(1, 41)
+    ]
+    answer = CastAnswer(SHOW, 1, credits)
+    first = render.cast_reply(answer, 0)
+    last = render.cast_reply(answer, 99)
+    assert (first.pages, first.page, last.page) == (4, 0, 3)
+    assert "Page 1 of 4 · 40 people" in (first.embeds[0].footer.text or "")
+    assert "Actor 1 " in (first.embeds[0].description or "")
+    assert "Actor 40 " in (last.embeds[0].description or "")
+    assert "(expected, not official; Some outlet)" in (first.embeds[0].description or "")
+    for page in range(4):
+        assert len(render.cast_reply(answer, page).embeds[0]) <= 6000
+
+
+def test_error_replies_are_private_single_sentences() -> None:
+    reply = render.error_reply("No show called “Nope”.")
+    assert reply.ephemeral and reply.content == "No show called “Nope”." and not reply.embeds
+    assert render.to_text(reply).startswith("(only you can see this)")
+
+
+def test_fit_cuts_a_description_with_an_ellipsis() -> None:
+    embed = render.fit(discord.Embed(title="t", description="d" * 5000))
+    assert len(embed.description or "") == 4096 and (embed.description or "").endswith("…")

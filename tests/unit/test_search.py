@@ -1,0 +1,297 @@
+"""What fans find when they type a title or an actor's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from kdrama.hangul import decompose, initials, romanize, romanize_many
+from kdrama.search import (
+    ACTOR_KINDS,
+    SHOW_KINDS,
+    Match,
+    Name,
+    SearchIndex,
+    normalize,
+)
+
+AOUAD, SQUID, CLOY, OKAY, SQUID_CHALLENGE, CRASH, NOW_WE, SCHOOL, RAMEN = range(1, 10)
+PARK_JIHU, YUN_CHAN_YOUNG, LEE_JUNG_JAE = 101, 102, 103
+
+SHOWS = {
+    AOUAD: (
+        "All of Us Are Dead",
+        "지금 우리 학교는",
+        "Jigeum Uri Hakgyoneun",
+        ["Now at Our School"],
+    ),
+    SQUID: ("Squid Game", "오징어 게임", "Ojingeo Geim", []),
+    CLOY: ("Crash Landing on You", "사랑의 불시착", "Sarangui Bulsichak", ["CLOY"]),
+    OKAY: ("It's Okay to Not Be Okay", "사이코지만 괜찮아", None, ["Psycho but It's Okay"]),
+    SQUID_CHALLENGE: ("Squid Game: The Challenge", None, None, []),
+    CRASH: ("Crash Course in Romance", "일타 스캔들", "Ilta Seukaendeul", []),
+    NOW_WE: ("Now, We Are Breaking Up", "지금, 헤어지는 중입니다", None, []),
+    SCHOOL: ("School 2021", "학교 2021", None, []),
+    # No romanized title on purpose: "jigeumeun" must still find it by its Hangul.
+    RAMEN: ("Ramen Days", "지금은 라면 시대", None, []),
+}
+ACTORS = {
+    PARK_JIHU: ("Park Ji-hu", "박지후"),
+    YUN_CHAN_YOUNG: ("Yoon Chan-young", "윤찬영"),
+    LEE_JUNG_JAE: ("Lee Jung-jae", "이정재"),
+}
+
+
+def catalog_names() -> list[Name]:
+    names: list[Name] = []
+    for ref, (title, korean, romanized, aliases) in SHOWS.items():
+        names.append(Name(ref, "title", title))
+        if korean:
+            names.append(Name(ref, "korean", korean))
+        if romanized:
+            names.append(Name(ref, "romanized", romanized))
+        names.extend(Name(ref, "alias", alias) for alias in aliases)
+    for ref, (english, korean) in ACTORS.items():
+        names += [Name(ref, "actor", english), Name(ref, "actor", korean)]
+    return names
+
+
+@pytest.fixture
+def index() -> SearchIndex:
+    return SearchIndex(catalog_names())
+
+
+def refs(matches: list[Match]) -> list[int]:
+    return [m.ref for m in matches]
+
+
+def first(index: SearchIndex, query: str, **kwargs: object) -> Match:
+    matches = index.search(query, **kwargs)  # type: ignore[arg-type]
+    assert matches, f"nothing found for {query!r}"
+    return matches[0]
+
+
+def test_exact_title_ranks_first_with_full_score(index: SearchIndex) -> None:
+    hit = first(index, "Squid Game")
+    assert (hit.ref, hit.kind, hit.text, hit.score) == (SQUID, "title", "Squid Game", 100.0)
+    assert refs(index.search("squid game"))[:2] == [SQUID, SQUID_CHALLENGE]
+
+
+def test_prefix_beats_word_prefix_beats_infix(index: SearchIndex) -> None:
+    # "cra": prefix of two titles; the query covers more of the shorter one.
+    assert refs(index.search("cra"))[:2] == [CLOY, CRASH]
+    # "school": prefix of School 2021, a later word of AOUAD's alias Now at Our School.
+    assert refs(index.search("school"))[:2] == [SCHOOL, AOUAD]
+    prefix, word = index.search("school")[:2]
+    assert prefix.score > word.score
+    # "land" only inside a word: found, below a show whose word starts with it.
+    hits = index.search("anding")
+    assert refs(hits) == [CLOY] and hits[0].score < 80
+
+
+def test_a_show_appears_once_with_its_best_name(index: SearchIndex) -> None:
+    hits = index.search("squid")
+    assert refs(hits).count(SQUID) == 1
+    # "cloy" is an exact alias: the alias wins over any fuzzy title match.
+    hit = first(index, "cloy")
+    assert (hit.ref, hit.kind, hit.score) == (CLOY, "alias", 100.0)
+
+
+def test_case_accents_punctuation_and_spaces_do_not_matter(index: SearchIndex) -> None:
+    assert first(index, "its okay to not be okay").ref == OKAY
+    assert first(index, "IT’S OKAY").ref == OKAY
+    assert first(index, "crashlanding").ref == CLOY
+    assert first(index, "Crásh Lánding").ref == CLOY
+    assert first(index, "now we are").ref == NOW_WE
+    assert normalize("It's Okay, to  Not-Be Okay!") == "itsokaytonotbeokay"
+
+
+@pytest.mark.parametrize(
+    ("query", "ref"),
+    [
+        ("all of us are ded", AOUAD),
+        ("sqiud game", SQUID),
+        ("crash landng", CLOY),
+        ("crash landing on yuo", CLOY),
+        ("sqiud", SQUID),
+        ("its okey to not be", OKAY),
+    ],
+)
+def test_typos_still_find_the_show_first(index: SearchIndex, query: str, ref: int) -> None:
+    assert first(index, query).ref == ref
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "지금",
+        "지금 우리",
+        "지금우리학교",
+        "지그",
+        "지금 우",
+        "ㅈㄱㅇㄹㅎㄱㄴ",
+        "ㅈㄱㅇㄹ",
+        "ㅈㄱ ㅇㄹ",
+    ],
+)
+def test_hangul_as_typed_finds_the_korean_title(index: SearchIndex, query: str) -> None:
+    assert AOUAD in refs(index.search(query, limit=3))
+    hit = next(m for m in index.search(query) if m.ref == AOUAD)
+    assert hit.text == "지금 우리 학교는" and hit.kind == "korean"
+
+
+def test_full_hangul_title_is_exact(index: SearchIndex) -> None:
+    hit = first(index, "지금 우리 학교는")
+    assert (hit.ref, hit.score) == (AOUAD, 100.0)
+    assert first(index, "지금우리학").ref == AOUAD  # the last syllable still being typed
+
+
+def test_initial_consonants_of_a_later_word(index: SearchIndex) -> None:
+    assert first(index, "ㅂㅅㅊ").ref == CLOY  # 불시착, the second word of 사랑의 불시착
+
+
+def test_hangul_typo_of_one_jamo(index: SearchIndex) -> None:
+    assert first(index, "오징아 게임").ref == SQUID
+
+
+def test_romanized_queries(index: SearchIndex) -> None:
+    assert first(index, "jigeum uri hakgyo").ref == AOUAD
+    assert AOUAD in refs(index.search("jigeum"))
+    # No romanized title stored: the Revised Romanization of the Hangul title is used.
+    hit = first(index, "jigeumeun ramyeon")
+    assert (hit.ref, hit.text) == (RAMEN, "지금은 라면 시대")
+
+
+def test_actor_names_in_english_and_hangul(index: SearchIndex) -> None:
+    for query in ("Park Ji-hu", "park jihu", "parkjihu", "박지후", "ㅂㅈㅎ", "park jhu"):
+        hit = first(index, query, kinds=ACTOR_KINDS)
+        assert (hit.ref, hit.kind) == (PARK_JIHU, "actor"), query
+    assert first(index, "박지").text == "박지후"
+
+
+def test_kinds_keep_shows_and_actors_apart(index: SearchIndex) -> None:
+    assert all(m.kind in SHOW_KINDS for m in index.search("park", kinds=SHOW_KINDS))
+    assert refs(index.search("lee jung", kinds=ACTOR_KINDS)) == [LEE_JUNG_JAE]
+    both = index.search("이")
+    assert {m.kind for m in both} >= {"actor"}
+
+
+def test_nonsense_and_empty_queries_find_nothing(index: SearchIndex) -> None:
+    assert index.search("zzzzqqq") == []
+    assert index.search("xkcdwv") == []
+    assert index.search("") == []
+    assert index.search("  !? ") == []
+
+
+def test_closest_matches_for_an_unknown_title(index: SearchIndex) -> None:
+    assert refs(index.search("squid games 3", kinds=SHOW_KINDS, limit=3))[:1] == [SQUID]
+    assert len(index.search("squid games 3", limit=1)) == 1
+
+
+def test_limit_and_stable_order() -> None:
+    names = [
+        Name(i, "title", f"Love {word}")
+        for i, word in enumerate(
+            ["Alarm", "Next Door", "Is Blind", "in Contract", "to Hate You", "Revolution"]
+        )
+    ]
+    index = SearchIndex(names)
+    hits = index.search("love", limit=4)
+    assert len(hits) == 4
+    # The query covers more of a shorter name (spaces do not count), so it comes first.
+    assert [m.text for m in hits] == [
+        "Love Alarm",
+        "Love Is Blind",
+        "Love Next Door",
+        "Love to Hate You",
+    ]
+    assert [m.score for m in hits] == sorted((m.score for m in hits), reverse=True)
+    same = SearchIndex([Name(2, "title", "Dream B"), Name(1, "title", "Dream A")])
+    assert [m.text for m in same.search("dream")] == ["Dream A", "Dream B"]
+
+
+def test_large_prefix_range_keeps_the_shortest_names() -> None:
+    names = [Name(i, "title", f"Star {'x' * (i % 40)} {i}") for i in range(2000)]
+    names.append(Name(5000, "title", "Stars"))
+    index = SearchIndex(names)
+    hits = index.search("s", limit=5)
+    assert hits[0].text == "Stars"
+    assert [len(m.text) for m in hits] == sorted(len(m.text) for m in hits)
+    shortest = sorted(len(n.text) for n in names)[:5]
+    assert [len(m.text) for m in hits] == shortest
+
+
+def test_set_names_replaces_a_shows_titles(index: SearchIndex) -> None:
+    index.set_names(
+        SHOW_KINDS,
+        SQUID,
+        [Name(SQUID, "title", "Squid Game"), Name(SQUID, "alias", "Red Light Green Light")],
+    )
+    assert first(index, "red light").ref == SQUID
+    assert SQUID not in refs(index.search("오징어"))  # the Korean title was dropped
+    assert first(index, "squid game").ref == SQUID
+    index.remove(SQUID, {"alias"})
+    assert index.search("red light") == []
+    assert first(index, "squid game").ref == SQUID
+    index.remove(SQUID, SHOW_KINDS)
+    assert SQUID not in refs(index.search("squid"))
+    # Actors keep their names when a show with the same id is removed.
+    index.remove(PARK_JIHU, SHOW_KINDS)
+    assert first(index, "park ji-hu").ref == PARK_JIHU
+
+
+def test_updates_agree_with_a_fresh_build() -> None:
+    names = catalog_names()
+    built = SearchIndex(names)
+    grown = SearchIndex()
+    for ref in {n.ref for n in names}:
+        group = ACTOR_KINDS if ref >= 100 else SHOW_KINDS
+        grown.set_names(group, ref, [n for n in names if n.ref == ref])
+    for query in ("s", "squid", "지금", "ㅈㄱ", "crash landng", "park", "now"):
+        assert built.search(query) == grown.search(query), query
+
+
+def test_set_names_rejects_names_of_another_ref(index: SearchIndex) -> None:
+    with pytest.raises(ValueError):
+        index.set_names({"title"}, SQUID, [Name(CLOY, "title", "x")])
+
+
+def test_hangul_helpers() -> None:
+    assert romanize("지금 우리 학교는") == "jigeum uri hakgyoneun"
+    assert romanize("사랑의 불시착") == "sarangui bulsichak"
+    assert romanize("별로") == "byeollo"
+    assert initials("지금 우리") == "ㅈㄱ ㅇㄹ"
+    assert decompose("과") == "ㄱㅗㅏ"  # typed ㄱ ㅗ ㅏ, so 고 is a prefix of it
+
+
+def test_bulk_romanization_agrees_with_the_syllable_walker() -> None:
+    import random
+
+    rng = random.Random(5)
+    texts = [
+        "".join(
+            chr(0xAC00 + rng.randrange(11172)) if rng.random() < 0.85 else rng.choice(" 1a,")
+            for _ in range(rng.randint(1, 8))
+        )
+        for _ in range(3000)
+    ]
+    texts += ["지금 우리 학교는", "별로", "사랑의 불시착", "괜찮아 사랑이야", "닭이"]
+    assert romanize_many(texts) == [romanize(text) for text in texts]
+
+
+def test_replace_kinds_swaps_every_actor_at_once(index: SearchIndex) -> None:
+    index.replace_kinds(ACTOR_KINDS, [Name(7, "actor", "Kim Tae-ri"), Name(7, "actor", "김태리")])
+    assert index.search("park ji", kinds=ACTOR_KINDS) == []
+    assert first(index, "김태", kinds=ACTOR_KINDS).ref == 7
+    assert first(index, "kim tae", kinds=ACTOR_KINDS).text == "Kim Tae-ri"
+    assert first(index, "지금 우리").ref == AOUAD  # shows untouched, Hangul keys rebuilt
+    assert first(index, "jigeum uri").ref == AOUAD
+
+
+def test_names_added_after_the_build_are_found_everywhere(index: SearchIndex) -> None:
+    index.search("anding")  # builds the substring index, which the edit must refresh
+    index.add([Name(50, "title", "Lovely Runner"), Name(50, "korean", "선재 업고 튀어")])
+    assert first(index, "lovely r").ref == 50
+    assert first(index, "runner").ref == 50
+    assert first(index, "ㅅㅈ ㅇㄱ").ref == 50
+    assert first(index, "seonjae").ref == 50
+    assert first(index, "lovley runner").ref == 50
