@@ -144,13 +144,78 @@ def _item_field(item: ChangeItem, season: Season | None) -> tuple[str, str]:
         if added:
             return name, _value(item, item.new)
     label = _LABELS.get(item.field) or item.field.replace("_", " ").capitalize()
-    if item.field in _DATE_FIELDS and season is not None and not isinstance(item.new, dict):
-        label += " (official)" if season.release.official else " (expected, not official)"
     if added:
         return label, f"**{_value(item, item.new)}**"
     if removed:
         return label, f"~~{_value(item, item.old)}~~ {ARROW} removed"
     return label, f"{_value(item, item.old)} {ARROW} **{_value(item, item.new)}**"
+
+
+# Bookkeeping a curator's edit also records; the notice shows the change's source instead.
+_QUIET_FIELDS = {"status_source", "status_as_of", "release_source", "release_as_of"}
+_NOTE_FIELDS = {"status_note": "Status note", "release_note": "Release date note"}
+
+
+def _official_text(value: object) -> str:
+    return "official" if value else "expected, not official"
+
+
+def _date_field(items: list[ChangeItem], season: Season | None) -> tuple[str, str]:
+    """A release date change (its date, its officialness or both) as one old → new field."""
+    date_item = next((i for i in items if i.field in _DATE_FIELDS), None)
+    official_item = next((i for i in items if i.field in _OFFICIAL_FIELDS), None)
+    current_date = season.release.date.canonical() if season else None
+    current_official = season.release.official if season else None
+    new_date = date_item.new if date_item else current_date
+    old_date = date_item.old if date_item else new_date
+    new_official = official_item.new if official_item else current_official
+    old_official = official_item.old if official_item else new_official
+
+    def side(d: object, official: object) -> str:
+        text = _date_text(d)
+        if text != "unknown" and official is not None:
+            text += f" ({_official_text(official)})"
+        return text
+
+    old_text = side(old_date, old_official)
+    new_text = side(new_date, new_official)
+    if date_item is not None and isinstance(date_item.new, dict):  # a whole date record
+        return (
+            "Release date",
+            f"{_value(date_item, date_item.old)} {ARROW} **{_value(date_item, date_item.new)}**",
+        )
+    return "Release date", f"{old_text} {ARROW} **{new_text}**"
+
+
+def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
+    """One field per thing that changed, in the order of the change's items."""
+    out: list[tuple[str, str]] = []
+    date_done = False
+    for item in change.items:
+        if item.entity == "season" and item.field in _QUIET_FIELDS:
+            continue
+        if item.entity == "season" and item.field in _NOTE_FIELDS:
+            if item.new:
+                out.append((_NOTE_FIELDS[item.field], safe(cut(str(item.new), 500))))
+            continue
+        if item.entity == "season" and (item.field in _DATE_FIELDS or item.field in _OFFICIAL_FIELDS):
+            if not date_done:
+                date_done = True
+                related = [i for i in change.items if i.entity == "season" and i.key == item.key]
+                out.append(_date_field(related, season))
+            continue
+        if item.entity == "credit" and item.field == "official":
+            person = item.key.split("#", 2)[-1]
+            name = "Cast confirmed" if item.new else "Cast no longer confirmed"
+            out.append(
+                (
+                    name,
+                    f"**{safe(person)}**: {_official_text(item.old)} {ARROW} **{_official_text(item.new)}**",
+                )
+            )
+            continue
+        out.append(_item_field(item, season))
+    return out
 
 
 def _headline(change: Change, show_title: str, season: Season | None) -> tuple[str, bool]:
@@ -186,7 +251,7 @@ def render_notice(
         colour=STREAMING_COLOUR if streaming else COLOUR,
         timestamp=change.at if isinstance(change.at, datetime) else None,
     )
-    fields = [_item_field(i, season) for i in change.items]
+    fields = _fields(change, season)
     if len(fields) > FIELDS_MAX - 1:
         rest = len(fields) - (FIELDS_MAX - 2)
         fields = [*fields[: FIELDS_MAX - 2], ("More changes", f"… and {rest} more")]

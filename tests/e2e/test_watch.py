@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kdrama.dates import PartialDate
-from kdrama.models import Actor, ChangeItem, Event, ReleaseDate, SeasonStatus, Status
-from kdrama.store import Store, release_columns, status_columns
+from kdrama import edits
+from kdrama.lookup import Catalog
+from kdrama.models import Actor
+from kdrama.store import Store
 from tests.standin.process import REPO_ROOT, BotProcess
 from tests.standin.scenario import DiscordStandIn, Reply
 from tests.standin.world import SEND_MESSAGES, Channel, Guild, Member, Role
@@ -85,48 +86,32 @@ def posts(standin: DiscordStandIn, ch: Channel) -> list[Any]:
     return [r for r in standin.requests_to(POST) if int(r.params["channel_id"]) == ch.id]
 
 
-async def edit_catalog(db_path: Path, *, status: Status, release: ReleaseDate | None = None) -> None:
-    """A curator's /admin season status (and date) edit on All of Us Are Dead season 2.
+Curate = Callable[..., Awaitable[None]]
 
-    Written as the admin commands write it: the season row, then Store.record_change in the
-    same transaction, which queues the notifications. SQLite lets this second connection
-    write while the bot runs (WAL, busy timeout), as a second bot process would.
-    """
+
+@pytest.fixture(scope="module")
+def curate(standin_server: DiscordStandIn, guild: Guild) -> Curate:
+    """A curator's edit of All of Us Are Dead season 2, through /admin season status|date."""
+    owner = standin_server.owner_member(guild)
+
+    async def edit(what: str, **options: Any) -> None:
+        options.setdefault("source", NETFLIX)
+        reply = await standin_server.slash(
+            f"admin season {what}", by=owner, at=channel(guild, "quiet"), title=AOUAD, season=2, **options
+        ).reply(within=10)
+        assert reply.ephemeral and reply.content.startswith("**Change #"), reply.content
+
+    return edit
+
+
+async def schedule_offline(db_path: Path, at: datetime) -> None:
+    """While the bot is stopped: a curator schedules season 2 for an exact time (kdrama.edits,
+    the code /admin season status and date run), so the bot finds it due when it starts."""
     async with await Store.open(db_path) as store:
-        show = await store.show_by_slug(AOUAD)
-        assert show is not None
-        season = await store.season(show.id, 2)
-        assert season is not None
-        cols = status_columns(SeasonStatus(status, NETFLIX, datetime.now(UTC).date()))
-        items = [ChangeItem("season", f"{AOUAD}#2", "status", season.status.value.value, status.value)]
-        events = {Event.STATUS}
-        if release is not None:
-            cols |= release_columns(release)
-            items.append(
-                ChangeItem(
-                    "season",
-                    f"{AOUAD}#2",
-                    "release_date",
-                    season.release.date.canonical(),
-                    release.date.canonical(),
-                )
-            )
-            events.add(Event.DATE)
-        async with store.transaction() as db:
-            await db.execute(
-                f"UPDATE season SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
-                (*cols.values(), season.id),
-            )
-            await store.record_change(
-                db,
-                actor=Actor(1, "Curator Kim"),
-                action="season.status",
-                show=show.ref,
-                season_number=2,
-                source=NETFLIX,
-                items=items,
-                events=events,
-            )
+        catalog = await Catalog.load(store)
+        curator = Actor(1, "Curator Kim")
+        await edits.set_status(catalog, curator, AOUAD, 2, "scheduled", NETFLIX)
+        await edits.set_date(catalog, curator, AOUAD, 2, f"{at:%Y-%m-%d %H:%M:%S} +00:00", True, NETFLIX)
 
 
 async def settle(seconds: float = 2.5) -> None:
@@ -195,9 +180,9 @@ async def test_a_fan_without_manage_channels_cannot_subscribe(
 
 
 async def test_a_renewal_reaches_each_subscribed_channel_exactly_once(
-    standin: DiscordStandIn, drama: BotProcess, guild: Guild, fans_role: Role
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, fans_role: Role, curate: Curate
 ) -> None:
-    await edit_catalog(drama.database, status=Status.RENEWED)
+    await curate("status", status="renewed")
     for name in ("aouad", "everything", "both"):
         await standin.wait_channel_messages(channel(guild, name), 1, within=15)
     await settle()
@@ -227,13 +212,13 @@ async def test_a_renewal_reaches_each_subscribed_channel_exactly_once(
 
 
 async def test_rate_limits_and_server_errors_still_deliver_exactly_once(
-    standin: DiscordStandIn, drama: BotProcess, guild: Guild
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, curate: Curate
 ) -> None:
     before = {n: len(standin.channel_messages(channel(guild, n))) for n in ("aouad", "everything", "both")}
     standin.inject(POST, status=429, times=4, retry_after=0.2)
     standin.inject(POST, status=500, times=2)
     standin.inject(POST, status=502, times=1)
-    await edit_catalog(drama.database, status=Status.FILMING)
+    await curate("status", status="filming")
     for name, n in before.items():
         await standin.wait_channel_messages(channel(guild, name), n + 1, within=30)
     await settle(3)
@@ -246,7 +231,7 @@ async def test_rate_limits_and_server_errors_still_deliver_exactly_once(
 
 
 async def test_a_forbidden_or_deleted_channel_is_paused_after_one_request(
-    standin: DiscordStandIn, drama: BotProcess, guild: Guild, mod: Member
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, mod: Member, curate: Curate
 ) -> None:
     quiet = channel(guild, "quiet")
     doomed, release = channel(guild, "doomed"), channel(guild, "release")
@@ -255,7 +240,7 @@ async def test_a_forbidden_or_deleted_channel_is_paused_after_one_request(
     await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=release)
     standin.deny_bot(doomed, SEND_MESSAGES)  # 403 50013 from now on
     standin.delete_channel(release, notify=False)  # gone while the bot wasn't looking: 404 10003
-    await edit_catalog(drama.database, status=Status.POST_PRODUCTION)
+    await curate("status", status="post_production")
     await standin.wait_channel_messages(channel(guild, "aouad"), 3, within=15)
     await settle()
     assert [r.status for r in posts(standin, doomed)] == [403]
@@ -269,11 +254,7 @@ async def test_a_forbidden_or_deleted_channel_is_paused_after_one_request(
     assert "Fix the channel, then run /watch add there again to resume it." in text
 
     # More news: the paused channels are not asked again.
-    await edit_catalog(
-        drama.database,
-        status=Status.POST_PRODUCTION,
-        release=ReleaseDate(PartialDate.parse("2027"), False, "rumour"),
-    )
+    await curate("date", date="2027", official=False, source="a fan forum rumour")
     await standin.wait_channel_messages(channel(guild, "aouad"), 4, within=15)
     await settle()
     assert len(posts(standin, doomed)) == 1 and len(posts(standin, release)) == 1
@@ -302,7 +283,7 @@ async def test_a_deleted_channel_loses_its_subscriptions(
 
 
 async def test_a_server_that_removes_the_bot_has_its_subscriptions_paused(
-    standin: DiscordStandIn, drama: BotProcess
+    standin: DiscordStandIn, drama: BotProcess, curate: Curate
 ) -> None:
     leaving = standin.make_guild("Leaving soon", channels=("news",))
     await settle(0.5)  # GUILD_CREATE reaches the bot
@@ -311,7 +292,7 @@ async def test_a_server_that_removes_the_bot_has_its_subscriptions_paused(
     await watch(standin, "add", by=boss, at=news, title=AOUAD)
     standin.remove_bot(leaving)  # GUILD_DELETE
     await settle(0.5)
-    await edit_catalog(drama.database, status=Status.CANCELLED)
+    await curate("status", status="cancelled")
     await settle()
     assert posts(standin, news) == []  # not even one forbidden request
 
@@ -328,12 +309,12 @@ async def subscribe_all(standin: DiscordStandIn, guild: Guild) -> None:
 
 
 async def test_a_fan_out_stays_under_the_global_limit(
-    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
 ) -> None:
     await subscribe_all(standin, big_guild)
     standin.enforce_global_limit = True
     channels = list(big_guild.channels.values())
-    await edit_catalog(drama.database, status=Status.SCHEDULED)
+    await curate("status", status="scheduled")
     started = time.monotonic()
     for ch in channels:
         await standin.wait_channel_messages(ch, 1, within=30)
@@ -348,13 +329,13 @@ async def test_a_fan_out_stays_under_the_global_limit(
 
 
 async def test_sigkill_in_the_middle_of_a_fan_out_posts_each_message_once(
-    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
 ) -> None:
     channels = list(big_guild.channels.values())
     before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
     # Slow answers keep sends in flight, so the kill lands between posting and recording.
     standin.inject(POST, delay=0.3, times=10_000)
-    await edit_catalog(drama.database, status=Status.AIRING)
+    await curate("status", status="airing")
     await standin.wait_for(
         lambda: sum(len(standin.channel_messages(ch)) - before[ch.id] for ch in channels) >= 60,
         30,
@@ -380,12 +361,12 @@ async def test_sigkill_in_the_middle_of_a_fan_out_posts_each_message_once(
 
 
 async def test_sigterm_in_the_middle_of_a_fan_out_loses_nothing(
-    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
 ) -> None:
     channels = list(big_guild.channels.values())
     before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
     standin.inject(POST, delay=0.3, times=10_000)
-    await edit_catalog(drama.database, status=Status.RELEASED)
+    await curate("status", status="released")
     await standin.wait_for(
         lambda: sum(len(standin.channel_messages(ch)) - before[ch.id] for ch in channels) >= 40,
         30,
@@ -409,22 +390,22 @@ async def test_a_release_time_passing_while_the_bot_is_down_is_announced_once(
     before = {ch.id: len(standin.channel_messages(ch)) for ch in watchers}
     assert drama.stop() == 0  # SIGTERM: a clean stop
     at = datetime.now(UTC) + timedelta(seconds=2)
-    await edit_catalog(
-        drama.database,
-        status=Status.SCHEDULED,
-        release=ReleaseDate(PartialDate.from_datetime(at), True, NETFLIX),
-    )
+    await schedule_offline(drama.database, at)
     await asyncio.sleep(max(0.0, (at - datetime.now(UTC)).total_seconds()) + 0.5)
     drama.start()
     for ch in watchers:
-        await standin.wait_channel_messages(ch, before[ch.id] + 2, within=30)
+        await standin.wait_channel_messages(ch, before[ch.id] + 3, within=30)
     await settle(3)
     for ch in watchers:
         new = standin.channel_messages(ch)[before[ch.id] :]
         streaming = [m for m in new if "Now streaming" in (m["embeds"][0].get("description") or "")]
-        assert len(new) == 2 and len(streaming) == 1, [m["embeds"][0].get("description") for m in new]
+        # The curator's two edits (status, then date) and the clock's release, once.
+        assert len(new) == 3 and len(streaming) == 1, [m["embeds"][0].get("description") for m in new]
+        assert new[-1] is streaming[0]
+        fields = {f["name"]: f["value"] for f in streaming[0]["embeds"][0]["fields"]}
+        assert fields["Status (official)"] == "Date announced → **Released**"
     # Restarting again announces nothing more.
     drama.restart()
     await settle(3)
     for ch in watchers:
-        assert len(standin.channel_messages(ch)) == before[ch.id] + 2
+        assert len(standin.channel_messages(ch)) == before[ch.id] + 3

@@ -229,7 +229,7 @@ async def test_a_change_of_several_fields_is_one_message_naming_them_all(
     text = to_text(reply)
     assert "All of Us Are Dead · Season 2" in text
     assert "No official word → Renewed" in text
-    assert "2023 → Q4 2025" in text
+    assert "Release date:\n2023 (expected, not official) → Q4 2025 (expected, not official)" in text
     assert "https://about.netflix.com/en/news/all-of-us-are-dead-season-2" in text
     assert {r[1] for r in await rows(store)} == {"sent"}
 
@@ -684,5 +684,35 @@ async def test_an_exact_premiere_time_is_shown_as_discord_timestamps(store: Stor
         f for f in fake.in_channel(1)[0].embeds[0].fields if f.name and f.name.startswith("Release date")
     ]
     stamp = int(at.timestamp())
-    assert field_.name == "Release date (official)"
-    assert field_.value == f"Q1 2027 → **<t:{stamp}:F> (<t:{stamp}:R>)**"
+    assert field_.name == "Release date"
+    assert field_.value == f"Q1 2027 (official) → **<t:{stamp}:F> (<t:{stamp}:R>) (official)**"
+
+
+async def test_a_curators_date_edit_is_one_field_saying_what_became_official(
+    store: Store, watch: WatchStore
+) -> None:
+    from kdrama import edits
+    from kdrama.lookup import Catalog
+
+    show = await ref(store, AOUAD)
+    await subscribe(watch, 1, show, events=frozenset({Event.DATE}))
+    catalog = await Catalog.load(store)
+    netflix = "https://about.netflix.com/en/news/all-of-us-are-dead-season-2"
+    await edits.set_status(catalog, CURATOR, AOUAD, 2, "renewed", netflix)  # not date news
+    await edits.set_date(
+        catalog, CURATOR, AOUAD, 2, "2027-01-29 17:00", True, netflix, note="Teased at Tudum"
+    )
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    (reply,) = fake.in_channel(1)
+    embed = reply.embeds[0]
+    stamp = int(datetime(2027, 1, 29, 8, 0, tzinfo=UTC).timestamp())
+    assert [(f.name, f.value) for f in embed.fields] == [
+        (
+            "Release date",
+            f"2023 (expected, not official) → **<t:{stamp}:F> (<t:{stamp}:R>) (official)**",
+        ),
+        ("Release date note", "Teased at Tudum"),
+        ("Source", netflix),
+    ]
+    assert embed.description == "Release date news for Season 2 of All of Us Are Dead."
