@@ -231,7 +231,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 interaction, "Pick a role to ping, not @everyone; or leave the role empty to ping no one."
             )
         try:
-            show = None if title.strip() == EVERY_SHOW else await self.bot.catalog.resolve(title)
+            show = None if _every_show(title) else await self.bot.catalog.resolve(title)
         except UserError as e:
             return await _private(interaction, str(e))
         result = await self.watch.add(
@@ -281,7 +281,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         assert target is not None
         show_id: int | None = None
         label = "every show"
-        if title.strip() != EVERY_SHOW:
+        if not _every_show(title):
             try:
                 show = await self.bot.catalog.resolve(title)
             except UserError as e:
@@ -399,6 +399,13 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 f"{perms} in that channel (or its category), then run /watch add again."
             )
         return target, None
+
+
+def _every_show(title: str) -> bool:
+    """The "Every show" choice, or those words typed without picking it."""
+    return title.strip() == EVERY_SHOW or normalize(title) in {
+        normalize(w) for w in ("every show", "all shows", "every", "all")
+    }
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:

@@ -716,3 +716,34 @@ async def test_a_curators_date_edit_is_one_field_saying_what_became_official(
         ("Source", netflix),
     ]
     assert embed.description == "Release date news for Season 2 of All of Us Are Dead."
+
+
+# --- the commands --------------------------------------------------------------------------------
+
+
+async def test_watch_commands_keep_their_public_names_and_are_for_staff_in_servers(store: Store) -> None:
+    from bot import DramaBot
+    from kdrama.lookup import Catalog
+    from kdrama.settings import Settings
+
+    bot = DramaBot(Settings.from_env({"DISCORD_TOKEN": "x"}, dotenv=False), store, await Catalog.load(store))
+    await bot.load_extension("cogs.watch")
+    try:
+        group = next(c for c in bot.tree.get_commands() if c.name == "watch").to_dict(bot.tree)
+    finally:
+        await bot.unload_extension("cogs.watch")
+    options = {sub["name"]: [o["name"] for o in sub.get("options", [])] for sub in group["options"]}
+    assert options == {
+        "add": ["title", "channel", "events", "role"],
+        "remove": ["title", "channel"],
+        "list": ["channel"],
+    }
+    assert int(group["default_member_permissions"]) == 1 << 4  # Manage Channels
+    assert group["contexts"] == [0]  # servers only
+    autocompleted = {
+        (sub["name"], o["name"])
+        for sub in group["options"]
+        for o in sub.get("options", [])
+        if o.get("autocomplete")
+    }
+    assert autocompleted == {("add", "title"), ("add", "events"), ("remove", "title")}
