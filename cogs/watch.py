@@ -14,7 +14,7 @@ from discord.ext import commands
 from cogs.ui import build_view, to_choices
 from kdrama.lookup import EVERY_SHOW, UserError
 from kdrama.notices import NoticeRenderer
-from kdrama.render import Reply, cut, safe
+from kdrama.render import Reply, cut, fit, safe
 from kdrama.search import normalize
 from kdrama.watch import (
     ChannelUnusable,
@@ -53,6 +53,7 @@ PAUSE_REASONS = {
 }
 GUILD_REMOVED = "the bot was removed from this server"
 Title = app_commands.Range[str, 1, 200]
+LIST_CHANNELS_MAX = 24  # embed fields, leaving room under Discord's 25
 
 
 def pause_reason(e: discord.HTTPException) -> str:
@@ -308,7 +309,10 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         by_channel: dict[int, list[Subscription]] = {}
         for s in subs:
             by_channel.setdefault(s.channel_id, []).append(s)
-        for channel_id, group in list(by_channel.items())[:25]:
+        # Paused channels first: they are what staff must act on.
+        ordered = sorted(by_channel.items(), key=lambda kv: not any(s.paused for s in kv[1]))
+        shown = ordered[:LIST_CHANNELS_MAX]
+        for channel_id, group in shown:
             lines = []
             for s in group:
                 line = f"• **{safe(s.show_title)}** · {_events_label(s)}"
@@ -329,8 +333,10 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 inline=False,
             )
         embed.description = f"In {where}:" if channel else None
-        from kdrama.render import fit
-
+        if len(ordered) > len(shown):
+            embed.set_footer(
+                text=f"… and {len(ordered) - len(shown)} more channels: pick one with the channel option."
+            )
         await interaction.response.send_message(
             embed=fit(embed), ephemeral=True, allowed_mentions=NO_MENTIONS
         )

@@ -151,6 +151,16 @@ async def test_staff_subscribe_channels_privately(
     ).choices(within=10)
     assert offered == [{"name": "Every show", "value": "*"}, {"name": "All of Us Are Dead", "value": AOUAD}]
 
+    offered = await standin.autocomplete(
+        "watch add", by=mod, at=general, focused="events", title=AOUAD, events="status,"
+    ).choices(within=10)
+    assert {"name": "status,date", "value": "status,date"} in offered
+    # "Every show" typed in full, without picking it, means every show too.
+    reply = await watch(standin, "add", by=mod, at=general, title="Every show", channel=general)
+    assert reply.content.startswith(f"Now posting news about **every show** in {general.mention}")
+    reply = await watch(standin, "remove", by=mod, at=general, title="*")
+    assert reply.content == f"{general.mention} no longer follows **every show**."
+
     # Nothing is posted in a channel until there is news.
     assert standin.requests_to(POST) == []
 
