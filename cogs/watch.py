@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -153,7 +154,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             asyncio.create_task(self._after_ready(self._clock), name="watch-clock"),
         ]
         for task in self._tasks:
-            task.add_done_callback(_log_end)
+            task.add_done_callback(self._log_end)
 
     async def cog_unload(self) -> None:
         # Sends in flight get a few seconds to finish; the rest stay queued for the next start.
@@ -167,7 +168,17 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 log.error("%s did not stop when asked", task.get_name())
         self._tasks = []
 
-    async def _after_ready(self, work: Any) -> None:
+    def _log_end(self, task: asyncio.Task[None]) -> None:
+        # A loop that ends while the cog is loaded is the silent stop this module exists to
+        # prevent: say so loudly.
+        if task.cancelled() or self._stopping:
+            return
+        if task.exception() is not None:
+            log.error("%s stopped with an error", task.get_name(), exc_info=task.exception())
+        else:
+            log.error("%s stopped", task.get_name())
+
+    async def _after_ready(self, work: Callable[[], Awaitable[None]]) -> None:
         await self.bot.wait_until_ready()
         await work()
 
@@ -421,15 +432,6 @@ def _channel_name(guild: discord.Guild, channel_id: int) -> str:
 
 async def _private(interaction: discord.Interaction[Any], text: str) -> None:
     await interaction.response.send_message(cut(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
-def _log_end(task: asyncio.Task[None]) -> None:
-    if task.cancelled():
-        return
-    if task.exception() is not None:
-        log.error("%s stopped with an error", task.get_name(), exc_info=task.exception())
-    else:
-        log.error("%s stopped", task.get_name())
 
 
 async def setup(bot: DramaBot) -> None:
