@@ -207,7 +207,7 @@ class Generator:
     def aliases(self, title: str, korean: str | None) -> list[str]:
         rng = self.rng
         aliases: list[str] = []
-        words = re.findall(r"[A-Za-z]+", title)
+        words = re.findall(r"[^\W\d_]+(?:'s)?", title)
         if len(words) >= 3 and rng.random() < 0.45:
             aliases.append("".join(w[0] for w in words).upper())  # CLOY-style initials
         if rng.random() < 0.4:
@@ -406,7 +406,7 @@ def generate(n_shows: int, seed: int = 7) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: write a generated catalog to --out."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
     parser.add_argument("--shows", type=int, default=10000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)

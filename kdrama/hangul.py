@@ -78,22 +78,12 @@ COMPATIBILITY_TABLE = {
 }
 
 
-def to_compatibility(text: str) -> str:
-    """Replace conjoining jamo (U+1100 block) by the compatibility jamo a keyboard types."""
-    return text.translate(COMPATIBILITY_TABLE)
-
-
 def has_hangul(text: str) -> bool:
     """Whether the text contains any Hangul syllable or jamo."""
     return _HANGUL_RE.search(text) is not None
 
 
-SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
-
-
-def has_syllables(text: str) -> bool:
-    """Whether the text contains a composed Hangul syllable (가 to 힣)."""
-    return SYLLABLE_RE.search(text) is not None
+SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")  # a composed syllable, 가 to 힣
 
 
 def decompose(text: str) -> str:

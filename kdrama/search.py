@@ -1,4 +1,15 @@
-"""In-memory search over show titles and actor names, for autocomplete and /search."""
+"""In-memory search over show titles and actor names, for autocomplete and /search.
+
+Every name is folded (case, accents, punctuation) and Hangul is spelled as jamo, so a
+syllable still being typed is a prefix of the finished one. A name is found under up to
+three keys: its folded text, the initial consonants of its Hangul (ㅈㄱㅇㄹ), and for
+Korean titles a derived Revised Romanization. A search tries, in order and scored in
+tiers: prefixes of whole keys (bisect in a sorted list), word starts and substrings
+(str.find over all keys joined in one string), then close spellings (rapidfuzz over the
+names that start like the query or share its words). The work of building runs as whole-
+catalog string passes in C (str.translate, re.sub), so 100,000 names index in well under
+half a second; see bench/bench_search.py.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
@@ -68,7 +80,12 @@ _FUZZY_CUTOFF = 72.0
 _HEAD_PENALTY = 0.95  # a typo in what is typed so far is a little less sure than in the whole
 _SCAN_LIMIT = 256  # prefix ranges larger than this are walked shortest name first
 _INFIX_LIMIT = 600  # occurrences looked at inside names; more means the query is too common
-_FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query
+_FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query and source
+# A romanization we derived ranks a little below a name someone typed in: "ha" should offer
+# "Hanna" before 해 (hae), though both start with it.
+_DERIVED_PENALTY = 1.0
+_ENOUGH_EXACT = 10  # names found without typos after which close spellings are not sought
+_COMMON_WORD = 5000  # a word in more keys than this ("the", "kim") says too little
 _CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
 _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
 
@@ -100,6 +117,9 @@ def _fold_tables() -> tuple[dict[int, str | None], dict[int, str | None]]:
         base = unicodedata.normalize("NFD", chr(code))
         if len(base) > 1 and base[0].isascii() and base[0].isalpha():
             wide_table[code] = base[0].lower()
+    # Letters NFD leaves whole, as people type them on an English keyboard.
+    for letter, plain in {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}.items():
+        wide_table[ord(letter)] = plain
     for code in range(0x300, 0x370):
         wide_table[code] = None
     for char in _APOSTROPHES:
@@ -145,12 +165,6 @@ def fold_words(text: str) -> str:
 def normalize(text: str) -> str:
     """Compact fold for comparing names: lower case, no accents, punctuation or spaces."""
     return fold_words(text).replace(" ", "")
-
-
-def search_key(text: str) -> str:
-    """The form a query is matched in: normalized, and Hangul spelled as jamo."""
-    folded = normalize(text)
-    return decompose(folded) if has_hangul(folded) else folded
 
 
 def _initials_many(folded: list[str]) -> list[str]:
@@ -217,13 +231,18 @@ class _Space:
             self.by_length[prefix] = ordered
         return ordered
 
-    def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
-        """(position in keys, at a word start) of q inside keys, not at their very start."""
+    def refresh(self) -> None:
+        """Rebuild the substring index if keys changed since it was built."""
         if self._stale:
-            # Rebuilt lazily: after a curator edit the next search inside names pays ~5 ms.
+            # Rebuilt lazily: after a curator edit the next search inside names pays it
+            # (a few tens of ms for 100,000 names).
             self._blob = "\n".join(self.keys)
             self._starts = array("i", accumulate((len(k) + 1 for k in self.keys), initial=0))
             self._stale = False
+
+    def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
+        """(position in keys, at a word start) of q inside keys, not at their very start."""
+        self.refresh()
         blob, starts = self._blob, self._starts
         found = 0
         at = blob.find(q, 1)
@@ -259,6 +278,7 @@ class SearchIndex:
         self._flavours = flavours  # entry id -> _TEXT, _ROMAN or _INITIALS
         self._free: list[int] = []
         self._slots: dict[int, list[int]] | None = None  # ref * 2 + is_actor -> entry ids
+        self._words: dict[str, array[int]] | None = None  # word -> entry ids, for typos
         text_ids = [*range(n_text), *range(n_text + n_initial, len(keys))]
         self._text = _Space([*text[1], *roman[1]], text_ids)
         self._initials = _Space(initial[1], list(range(n_text, n_text + n_initial)))
@@ -325,6 +345,9 @@ class SearchIndex:
             slots.setdefault(_slot(name), []).append(entry_id)
             space = self._initials if flavour == _INITIALS else self._text
             space.insert(key, entry_id)
+            if self._words is not None and flavour != _INITIALS:
+                for word in set(key.split(" ")):
+                    self._words.setdefault(word, array("i")).append(entry_id)
 
     def set_names(self, kinds: Iterable[str], ref: int, names: Iterable[Name]) -> None:
         """Replace every name of ref within kinds by names (after a curator edit)."""
@@ -333,6 +356,15 @@ class SearchIndex:
         for name in new:
             if name.ref != ref or name.kind not in kinds:
                 raise ValueError(f"{name!r} is not a {sorted(kinds)} name of ref {ref}")
+        slots = self._by_slot()
+        current = set()
+        for is_actor in {kind == "actor" for kind in kinds}:
+            for entry_id in slots.get(ref * 2 + is_actor, ()):
+                name = self._names[entry_id]
+                if name is not None and name.kind in kinds:
+                    current.add(name)
+        if current == set(new):
+            return  # refreshing every person after an edit mostly finds nothing changed
         self.remove(ref, kinds)
         self.add(new)
 
@@ -352,8 +384,15 @@ class SearchIndex:
                 if name.kind not in kinds:
                     keep.append(entry_id)
                     continue
-                space = self._initials if self._flavours[entry_id] == _INITIALS else self._text
+                flavour = self._flavours[entry_id]
+                space = self._initials if flavour == _INITIALS else self._text
                 space.delete(key, entry_id)
+                if self._words is not None and flavour != _INITIALS:
+                    for word in set(key.split(" ")):
+                        posting = self._words[word]
+                        posting.remove(entry_id)
+                        if not posting:
+                            del self._words[word]
                 self._names[entry_id] = self._keys[entry_id] = None
                 self._free.append(entry_id)
             if keep:
@@ -375,6 +414,14 @@ class SearchIndex:
         ]
         self._load(kept + new)
 
+    def prepare(self) -> None:
+        """Build now what the first searches would build (substring index, word map)."""
+        # Worth calling once after start-up, outside any interaction: the first typo
+        # would otherwise pay ~0.15 s for 100,000 names.
+        self._text.refresh()
+        self._initials.refresh()
+        self._word_map()
+
     # -- searching -----------------------------------------------------------------------
 
     def search(self, query: str, *, kinds: frozenset[str] | None = None, limit: int = 25) -> list[Match]:
@@ -391,8 +438,15 @@ class SearchIndex:
         self._prefixes(space, q, kinds, limit, found)
         if len(found) < limit and len(q) >= 2:
             self._inside(space, q, spaced, kinds, found)
-        if len(found) < limit and len(q) >= 3 and space is self._text:
-            self._fuzzy(space, q, kinds, found)
+        # Close spellings are only worth a look when the exact ways found few names, and
+        # none by its whole name.
+        if (
+            len(found) < min(limit, _ENOUGH_EXACT)
+            and len(q) >= 3
+            and space is self._text
+            and all(score < 100.0 for score, _ in found.values())
+        ):
+            self._fuzzy(space, q, spaced, kinds, found)
         names = self._names
         ranked = sorted(
             (-score, len(name.text), name.text, name.ref, name.kind)
@@ -402,6 +456,8 @@ class SearchIndex:
         return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
 
     def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int, name: Name) -> None:
+        if self._flavours[entry_id] == _ROMAN:
+            score -= _DERIVED_PENALTY
         slot = name.ref * 2 + (name.kind == "actor")
         best = found.get(slot)
         if best is None or score > best[0]:
@@ -481,30 +537,25 @@ class SearchIndex:
         self,
         space: _Space,
         q: str,
+        spaced: str,
         kinds: frozenset[str] | None,
         found: dict[int, tuple[float, int]],
     ) -> None:
-        # Fans rarely get the first letters wrong: score the names that start like the
-        # query, taking the longest start that still leaves a manageable number of names.
-        lo = hi = 0
-        for size in range(1, min(len(q), 4)):
-            lo, hi = space.range(q[:size])
-            if hi - lo <= _FUZZY_CANDIDATES:
-                break
-        else:
-            return
-        if lo == hi:
+        candidates = self._fuzzy_candidates(space, q, spaced)
+        if not candidates:
             return
         n = len(q)
-        keys = [key.replace(" ", "") for key in space.keys[lo:hi]]
+        all_keys = self._keys
+        keys = [all_keys[entry_id].replace(" ", "") for entry_id in candidates]  # type: ignore[union-attr]
         scores: dict[int, float] = {}
         for _, score, i in process.extract(
             q, keys, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
         ):
             scores[i] = score
         # The fan may still be typing: compare with the start of each name too, as long
-        # as what was typed or one letter longer (a letter left out).
-        for head in (n, n + 1):
+        # as what was typed, and for short queries one letter longer (a letter left out
+        # weighs more in "sqid" than in "crash landng").
+        for head in (n, n + 1) if n < 8 else (n,):
             heads = [key[:head] for key in keys]
             for _, score, i in process.extract(
                 q, heads, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
@@ -512,13 +563,55 @@ class SearchIndex:
                 score *= _HEAD_PENALTY
                 if score >= _FUZZY_CUTOFF and score > scores.get(i, 0.0):
                     scores[i] = score
-        names, ids = self._names, space.ids
+        names = self._names
         for i, score in scores.items():
-            entry_id = ids[lo + i]
+            entry_id = candidates[i]
             name = names[entry_id]
             assert name is not None
             if kinds is None or name.kind in kinds:
                 self._offer(found, _FUZZY_SCALE * score, entry_id, name)
+
+    def _fuzzy_candidates(self, space: _Space, q: str, spaced: str) -> list[int]:
+        """Entry ids worth scoring for a query that may hold a typo."""
+        candidates: list[int] = []
+        # Fans rarely get the first letters wrong: the names that start like the query,
+        # with the longest start that still leaves a manageable number of names.
+        for size in range(1, min(len(q), 4)):
+            lo, hi = space.range(q[:size])
+            if hi - lo <= _FUZZY_CANDIDATES:
+                candidates = space.ids[lo:hi].tolist()
+                break
+        # A typo seldom spoils every word: the names sharing the query's other words,
+        # those sharing the most first ("mi hee won" finds "min hee won" by hee and won).
+        words = self._word_map()
+        postings = [
+            posting
+            for word in set(spaced.split(" "))
+            if len(word) >= 2 and (posting := words.get(word)) is not None and len(posting) <= _COMMON_WORD
+        ]
+        if postings:
+            need = max(1, len(postings) - 1)
+            counts = Counter(chain.from_iterable(postings))
+            shared = [entry_id for entry_id, count in counts.items() if count >= need]
+            if len(shared) > _FUZZY_CANDIDATES:
+                shared = [entry_id for entry_id, _ in counts.most_common(_FUZZY_CANDIDATES)]
+            candidates = list({*candidates, *shared})
+        return candidates
+
+    def _word_map(self) -> dict[str, array[int]]:
+        """Word -> entry ids of the keys holding it (built on the first fuzzy search)."""
+        if self._words is None:
+            words: dict[str, array[int]] = {}
+            for entry_id, key in enumerate(self._keys):
+                if key is not None and self._flavours[entry_id] != _INITIALS:
+                    for word in set(key.split(" ")):
+                        posting = words.get(word)
+                        if posting is None:
+                            words[word] = array("i", (entry_id,))
+                        else:
+                            posting.append(entry_id)
+            self._words = words
+        return self._words
 
 
 _Keyed = tuple[list[Name], list[str]]

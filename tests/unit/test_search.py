@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kdrama.hangul import decompose, initials, romanize, romanize_many
@@ -101,6 +103,9 @@ def test_case_accents_punctuation_and_spaces_do_not_matter(index: SearchIndex) -
     assert first(index, "IT’S OKAY").ref == OKAY
     assert first(index, "crashlanding").ref == CLOY
     assert first(index, "Crásh Lánding").ref == CLOY
+    cafe = SearchIndex([Name(1, "title", "Café Minamdang"), Name(2, "title", "Søn ＷＩＤＥ")])
+    assert first(cafe, "cafe min").ref == 1
+    assert first(cafe, "son wide").ref == 2
     assert first(index, "now we are").ref == NOW_WE
     assert normalize("It's Okay, to  Not-Be Okay!") == "itsokaytonotbeokay"
 
@@ -264,8 +269,6 @@ def test_hangul_helpers() -> None:
 
 
 def test_bulk_romanization_agrees_with_the_syllable_walker() -> None:
-    import random
-
     rng = random.Random(5)
     texts = [
         "".join(
@@ -295,3 +298,10 @@ def test_names_added_after_the_build_are_found_everywhere(index: SearchIndex) ->
     assert first(index, "ㅅㅈ ㅇㄱ").ref == 50
     assert first(index, "seonjae").ref == 50
     assert first(index, "lovley runner").ref == 50
+
+
+def test_prepared_index_answers_the_same(index: SearchIndex) -> None:
+    cold = SearchIndex(catalog_names())
+    index.prepare()
+    for query in ("anding", "sqiud game", "ㅂㅅㅊ", "jigeum", "park jhu"):
+        assert index.search(query) == cold.search(query), query
