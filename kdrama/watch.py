@@ -427,6 +427,16 @@ class WatchStore:
             for r in rows
         ]
 
+    async def count_pending(self, shards: Shards | None) -> int:
+        where, args = "state = 'pending'", []
+        if shards is not None:
+            ids = sorted(shards.ids)
+            where += f" AND ((guild_id >> 22) % ?) IN ({','.join('?' * len(ids))})"
+            args += [shards.count, *ids]
+        async with self.db.execute(f"SELECT count(*) FROM delivery WHERE {where}", args) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def next_due_at(self, shards: Shards | None) -> float | None:
         where, args = "state = 'pending'", []
         if shards is not None:
@@ -632,6 +642,7 @@ class DeliveryEngine(Generic[M]):
         self.retried = 0
         self.failed = 0
         self.paused_channels = 0
+        self._reported = (0, 0, 0, 0)
 
     def wake(self) -> None:
         """Look for due deliveries now (after an edit queued some)."""
@@ -647,6 +658,9 @@ class DeliveryEngine(Generic[M]):
 
     async def run(self) -> None:
         """Deliver until stopped. Each pass is guarded, so a failure only delays the next one."""
+        with contextlib.suppress(Exception):
+            waiting = await self.watch.count_pending(self.shards())
+            log.info("delivery loop started; %d notification(s) queued", waiting)
         while not self._stopping:
             try:
                 await self.run_once()
@@ -686,8 +700,20 @@ class DeliveryEngine(Generic[M]):
 
         return done
 
+    def _summarise(self) -> None:
+        """One log line when a burst of work is over, so an operator sees the loop is alive."""
+        counts = (self.sent, self.retried, self.failed, self.paused_channels)
+        if self._inflight or counts == self._reported:
+            return
+        log.info(
+            "delivered %d notification(s) so far; %d retries scheduled, %d failed, %d channel(s) paused",
+            *counts,
+        )
+        self._reported = counts
+
     async def _idle(self) -> None:
         """Sleep until woken, until the next retry is due, or one poll interval."""
+        self._summarise()
         timeout = self.poll_interval
         with contextlib.suppress(Exception):
             next_at = await self.watch.next_due_at(self.shards())

@@ -248,6 +248,7 @@ async def test_a_forbidden_or_deleted_channel_is_paused_after_one_request(
     await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=doomed)
     await watch(standin, "add", by=mod, at=quiet, title="*", channel=release, events="release")
     await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=release)
+    invalid_before = standin.invalid_requests
     standin.deny_bot(doomed, SEND_MESSAGES)  # 403 50013 from now on
     standin.delete_channel(release, notify=False)  # gone while the bot wasn't looking: 404 10003
     await curate("status", status="post_production")
@@ -268,6 +269,7 @@ async def test_a_forbidden_or_deleted_channel_is_paused_after_one_request(
     await standin.wait_channel_messages(channel(guild, "aouad"), 4, within=15)
     await settle()
     assert len(posts(standin, doomed)) == 1 and len(posts(standin, release)) == 1
+    assert standin.invalid_requests - invalid_before == 1  # one 403 toward the ban counter, ever
 
     # Staff fix the permission and subscribe again: the channel resumes and gets what it missed.
     standin.set_overwrites(doomed, [])
