@@ -15,10 +15,12 @@ import json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+import aiosqlite
 
 from kdrama.models import ALL_EVENTS, Actor, ChangeItem, Event, ShowRef, Status
 from kdrama.store import Store, parse_events, utcnow
@@ -221,20 +223,19 @@ _SUB_COLUMNS = (
 )
 
 
-def _subscription(row: Iterable[object]) -> Subscription:
-    r = list(row)
-    show = ShowRef(int(r[3]), str(r[4]), str(r[5])) if r[3] is not None else None  # type: ignore[arg-type]
+def _subscription(r: Sequence[Any]) -> Subscription:
+    show = ShowRef(int(r[3]), str(r[4]), str(r[5])) if r[3] is not None else None
     return Subscription(
-        id=int(r[0]),  # type: ignore[arg-type]
-        guild_id=int(r[1]),  # type: ignore[arg-type]
-        channel_id=int(r[2]),  # type: ignore[arg-type]
+        id=int(r[0]),
+        guild_id=int(r[1]),
+        channel_id=int(r[2]),
         show=show,
-        events=parse_events(r[6]),  # type: ignore[arg-type]
-        role_id=int(r[7]) if r[7] is not None else None,  # type: ignore[arg-type]
-        created_by=int(r[8]),  # type: ignore[arg-type]
-        created_at=_dt(r[9]) or utcnow(),  # type: ignore[arg-type]
-        paused_reason=r[10],  # type: ignore[arg-type]
-        paused_at=_dt(r[11]),  # type: ignore[arg-type]
+        events=parse_events(r[6]),
+        role_id=int(r[7]) if r[7] is not None else None,
+        created_by=int(r[8]),
+        created_at=_dt(r[9]) or utcnow(),
+        paused_reason=r[10],
+        paused_at=_dt(r[11]),
     )
 
 
@@ -256,7 +257,7 @@ class WatchStore:
         self.store = store
 
     @property
-    def db(self):
+    def db(self) -> aiosqlite.Connection:
         return self.store.db
 
     # --- subscriptions -------------------------------------------------------------------
@@ -348,7 +349,7 @@ class WatchStore:
                 await self._drop_orphans(db, channel_id)
         return removed
 
-    async def _drop_orphans(self, db, channel_id: int) -> None:
+    async def _drop_orphans(self, db: aiosqlite.Connection, channel_id: int) -> None:
         # A channel left with no subscription wants nothing more: its queue is cancelled.
         await db.execute(
             "UPDATE delivery SET state = 'failed', last_error = 'unsubscribed before it was posted' "
