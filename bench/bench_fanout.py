@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import drama_process, prepared_database, workspace  # noqa: E402
+from bench.harness import World, drama_process, prepared_database, workspace  # noqa: E402
 from kdrama.models import ALL_EVENTS  # noqa: E402
+from tests.standin.process import BotProcess  # noqa: E402
 from tests.standin.scenario import DiscordStandIn  # noqa: E402
 from tests.standin.server import GLOBAL_LIMIT  # noqa: E402
 from tests.standin.world import Channel, Guild  # noqa: E402
@@ -116,7 +117,7 @@ async def change_and_wait(
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its figures as one JSON object."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
     parser.add_argument("--channels", type=int, default=2000)
     parser.add_argument("--shows", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
@@ -193,10 +194,9 @@ def main(argv: list[str] | None = None) -> None:
 
 def drama_process_with_subscriptions(
     standin: DiscordStandIn, work: Path, database: Path, slug: str, channels: list[Channel]
-) -> Any:
+) -> BotProcess:
     """The real bot on a copy of the database, with the subscriptions written in before start."""
-    from bench.harness import World
-
+    assert channels[0].guild_id is not None
     guild = standin.guilds[channels[0].guild_id]
     world = World(standin, guild, channels[0], standin.owner_member(guild))
     proc = drama_process(world, work / "drama", database)

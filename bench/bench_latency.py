@@ -145,7 +145,7 @@ async def measure(drama: World, bare: World, actions: list[Action]) -> dict[str,
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its figures as one JSON object."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--shows", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)

@@ -39,7 +39,7 @@ SETTLE_S = 1.0
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its figures as one JSON object."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--shows", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)

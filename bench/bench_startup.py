@@ -36,7 +36,7 @@ TARGET_EXTRA_S = 1.0
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its figures as one JSON object."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shows", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
