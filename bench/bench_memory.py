@@ -8,11 +8,16 @@ logged), lets it settle for a second, then reads its peak resident set size (VmH
 counts) and its current RSS. Runs alternate between the real bot (on a fresh copy of a
 database filled by `bot.py import`) and the bare bot; figures are medians. Prints one JSON
 object. Linux only.
+
+Then it sends `--use` lookups (the bench_latency mix; the bare bot gets as many /ping) and
+reads the peak again: what a bot in use holds, with the structures its first searches
+build. The target applies to the figure after start.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 import time
@@ -22,8 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.bench_latency import Action, make_actions, one  # noqa: E402
 from bench.harness import (  # noqa: E402
+    World,
     bare_process,
+    catalog_file,
     drama_process,
     make_world,
     median,
@@ -34,6 +42,14 @@ from bench.harness import (  # noqa: E402
 )
 
 TARGET_EXTRA_MB = 60.0
+
+
+async def use(world: World, actions: list[Action]) -> None:
+    """Send the lookups one at a time, as bench_latency does."""
+    for action in actions:
+        await one(world, action)
+
+
 SETTLE_S = 1.0
 
 
@@ -45,11 +61,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fresh", action="store_true", help="import the catalog again")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (bot logs)")
+    parser.add_argument("--use", type=int, default=300, help="lookups sent after the start figure")
     args = parser.parse_args(argv)
+    catalog = json.loads(catalog_file(args.shows, args.seed).read_text(encoding="utf-8"))
+    actions = make_actions(catalog, args.use, args.seed)
+    del catalog
 
     database = prepared_database(args.shows, args.seed, fresh=args.fresh)
     peak: dict[str, list[float]] = {"drama": [], "bare": []}
     now: dict[str, list[float]] = {"drama": [], "bare": []}
+    used: dict[str, list[float]] = {"drama": [], "bare": []}
     with workspace(args.keep) as work:
         drama_world, bare_world = make_world(), make_world()
         try:
@@ -64,6 +85,11 @@ def main(argv: list[str] | None = None) -> None:
                         time.sleep(SETTLE_S)
                         peak[which].append(peak_rss_mb(proc.pid))
                         now[which].append(rss_mb(proc.pid))
+                        if which == "drama":
+                            asyncio.run(use(drama_world, actions))
+                        else:
+                            asyncio.run(use(bare_world, [("ping", {})] * len(actions)))
+                        used[which].append(peak_rss_mb(proc.pid))
                     finally:
                         proc.close()
         finally:
@@ -84,6 +110,10 @@ def main(argv: list[str] | None = None) -> None:
                 "baseline_peak_rss_mb": round(bare_peak, 1),
                 "baseline_rss_after_start_mb": round(median(now["bare"]), 1),
                 "extra_mb": round(extra, 1),
+                "peak_rss_after_use_mb": round(median(used["drama"]), 1),
+                "baseline_peak_rss_after_use_mb": round(median(used["bare"]), 1),
+                "extra_after_use_mb": round(median(used["drama"]) - median(used["bare"]), 1),
+                "use": f"{args.use} lookups of the bench_latency mix (the bare bot: as many /ping)",
                 "ratio": round(drama_peak / bare_peak, 3),
                 "measured": "VmHWM of the bot process after ready + 1 s (MiB)",
                 "target_extra_mb": TARGET_EXTRA_MB,
