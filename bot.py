@@ -22,6 +22,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.ui import PageButton, Pager
 from kdrama import answers, render
 from kdrama import catalog as catalog_file
 from kdrama.lookup import Catalog
@@ -109,10 +110,10 @@ class DramaBot(commands.AutoShardedBot):
         self.settings = settings
         self.store = store
         self.catalog = catalog
+        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs.
+        self.pagers: dict[str, Pager] = {}
 
     async def setup_hook(self) -> None:
-        from cogs.ui import PageButton
-
         self.add_dynamic_items(PageButton)
         for name in COGS:
             await self.load_extension(name)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import NO_MENTIONS, answer, drama_bot, send_reply, to_choices
+from cogs.ui import (
+    NO_MENTIONS,
+    answer,
+    drama_bot,
+    season_autocomplete,
+    send_reply,
+    title_autocomplete,
+)
 from kdrama import admin_render, edits
 from kdrama.dates import DateError
 from kdrama.lookup import Catalog, UserError
@@ -412,7 +418,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             return await history_page(self.bot, show.id, 0) or error_reply("That show is gone.")
 
         reply = await guarded(make)
-        await send_history(interaction, reply)
+        await send_reply(interaction, reply)
 
     @app_commands.command(name="undo", description="Undo a change (as a new change that can be undone too)")
     @app_commands.describe(change_id="The change's number, as its reply or /admin history shows it")
@@ -454,37 +460,33 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         )
 
     # --- autocomplete ---------------------------------------------------------------------
-    @show_edit.autocomplete("title")
-    @show_remove.autocomplete("title")
-    @show_alias.autocomplete("title")
-    @season_add.autocomplete("title")
-    @season_remove.autocomplete("title")
-    @season_status.autocomplete("title")
-    @season_date.autocomplete("title")
-    @cast_add.autocomplete("title")
-    @cast_remove.autocomplete("title")
-    @trailer_add.autocomplete("title")
-    @trailer_remove.autocomplete("title")
-    @history.autocomplete("title")
-    async def title_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return to_choices(await self.catalog.title_choices(current))
-
-    @season_add.autocomplete("season")
-    @season_remove.autocomplete("season")
-    @season_status.autocomplete("season")
-    @season_date.autocomplete("season")
-    @cast_add.autocomplete("season")
-    @cast_remove.autocomplete("season")
-    @trailer_add.autocomplete("season")
-    @trailer_remove.autocomplete("season")
-    async def season_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[int]]:
-        title = getattr(interaction.namespace, "title", None) or ""
-        choices = await self.catalog.season_choices(str(title), str(current))
-        return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
+    for _command in (
+        show_edit,
+        show_remove,
+        show_alias,
+        season_add,
+        season_remove,
+        season_status,
+        season_date,
+        cast_add,
+        cast_remove,
+        trailer_add,
+        trailer_remove,
+        history,
+    ):
+        _command.autocomplete("title")(title_autocomplete)
+    for _command in (
+        season_add,
+        season_remove,
+        season_status,
+        season_date,
+        cast_add,
+        cast_remove,
+        trailer_add,
+        trailer_remove,
+    ):
+        _command.autocomplete("season")(season_autocomplete)
+    del _command
 
     @cast_remove.autocomplete("actor")
     async def credit_autocomplete(
@@ -578,66 +580,14 @@ async def history_page(bot: DramaBot, show_id: int, page: int) -> Reply | None:
     return admin_render.history_reply(show, changes, page, total)
 
 
-def history_view(reply: Reply) -> discord.ui.View | None:
-    if reply.pages <= 1 or not reply.page_key:
-        return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(HistoryButton(reply.page_key, reply.page - 1, "◀ Newer", disabled=reply.page == 0))
-    view.add_item(
-        HistoryButton(reply.page_key, reply.page + 1, "Older ▶", disabled=reply.page >= reply.pages - 1)
-    )
-    return view
-
-
-async def send_history(interaction: discord.Interaction[Any], reply: Reply) -> None:
-    kwargs: dict[str, Any] = {
-        "content": reply.content,
-        "embeds": reply.embeds,
-        "allowed_mentions": NO_MENTIONS,
-    }
-    view = history_view(reply)
-    if view is not None:
-        kwargs["view"] = view
-    await interaction.response.send_message(ephemeral=True, **kwargs)
-
-
-class HistoryButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"admin:history:(?P<show>\d+):(?P<page>-?\d+)"
-):
-    """A history page button; its custom_id carries the page, so it works after a restart."""
-
-    def __init__(self, show_id: str, page: int, label: str, *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"admin:history:{show_id}:{page}",
-                disabled=disabled,
-            )
-        )
-        self.show_id = int(show_id)
-        self.page = page
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> HistoryButton:
-        return cls(match["show"], int(match["page"]), "")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot = drama_bot(interaction)
-        if not await may_curate(bot, interaction.user):
-            await send_reply(interaction, error_reply(CURATORS_ONLY))
-            return
-        reply = await history_page(bot, self.show_id, self.page)
-        if reply is None:
-            await send_reply(interaction, error_reply("That show is no longer in the catalog."))
-            return
-        await interaction.response.edit_message(
-            content=reply.content, embeds=reply.embeds, view=history_view(reply), allowed_mentions=NO_MENTIONS
-        )
+async def history_pager(interaction: discord.Interaction[Any], ids: list[int], page: int) -> Reply:
+    """Another page of /admin history, for curators only (ids: the show)."""
+    bot = drama_bot(interaction)
+    if not await may_curate(bot, interaction.user):
+        return error_reply(CURATORS_ONLY)
+    return await history_page(bot, ids[0], page) or error_reply("That show is no longer in the catalog.")
 
 
 async def setup(bot: DramaBot) -> None:
-    bot.add_dynamic_items(HistoryButton)
+    bot.pagers["history"] = history_pager
     await bot.add_cog(Admin(bot))

@@ -8,8 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import answer, to_choices
-from kdrama import answers
+from cogs.ui import answer, drama_bot, season_autocomplete, title_autocomplete
+from kdrama import answers, render
+from kdrama.render import Reply, error_reply
 
 if TYPE_CHECKING:
     from bot import DramaBot
@@ -74,26 +75,22 @@ class Lookup(commands.Cog):
     ) -> None:
         await answer(interaction, answers.search(self.catalog, query))
 
-    # --- autocomplete --------------------------------------------------------------------
-    @show.autocomplete("title")
-    @release.autocomplete("title")
-    @cast.autocomplete("title")
-    @trailer.autocomplete("title")
-    async def title_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return to_choices(await self.catalog.title_choices(current))
+    for _command in (show, release, cast, trailer):
+        _command.autocomplete("title")(title_autocomplete)
+    for _command in (release, cast, trailer):
+        _command.autocomplete("season")(season_autocomplete)
+    del _command
 
-    @release.autocomplete("season")
-    @cast.autocomplete("season")
-    @trailer.autocomplete("season")
-    async def season_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[int]]:
-        title = getattr(interaction.namespace, "title", None) or ""
-        choices = await self.catalog.season_choices(str(title), str(current))
-        return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
+
+async def cast_page(interaction: discord.Interaction[Any], ids: list[int], page: int) -> Reply:
+    """Another page of a /cast answer (ids: show, season or 0)."""
+    show_id, season = ids
+    answer_ = await drama_bot(interaction).catalog.cast_for(show_id, season or None)
+    if answer_ is None:
+        return error_reply("That show is no longer in the catalog.")
+    return render.cast_reply(answer_, page)
 
 
 async def setup(bot: DramaBot) -> None:
+    bot.pagers["cast"] = cast_page
     await bot.add_cog(Lookup(bot))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 
 from kdrama.lookup import Choice
-from kdrama.render import Reply
+from kdrama.render import Reply, error_reply
 
 if TYPE_CHECKING:
     from bot import DramaBot
@@ -34,9 +34,10 @@ def build_view(reply: Reply) -> discord.ui.View | None:
         return None
     view = discord.ui.View(timeout=None)
     if reply.pages > 1 and reply.page_key:
-        view.add_item(PageButton(reply.page_key, reply.page - 1, "◀ Previous", disabled=reply.page == 0))
+        back, forward = reply.page_labels
+        view.add_item(PageButton(reply.page_key, reply.page - 1, back, disabled=reply.page == 0))
         view.add_item(
-            PageButton(reply.page_key, reply.page + 1, "Next ▶", disabled=reply.page >= reply.pages - 1)
+            PageButton(reply.page_key, reply.page + 1, forward, disabled=reply.page >= reply.pages - 1)
         )
     for link in reply.links[:5]:
         view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=link.label[:80], url=link.url))
@@ -76,10 +77,36 @@ def to_choices(choices: list[Choice]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=c.name, value=c.value) for c in choices[:25]]
 
 
+async def title_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """Every `title` option: shows matching what the user has typed so far."""
+    return to_choices(await drama_bot(interaction).catalog.title_choices(current))
+
+
+async def season_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[int]]:
+    """Every `season` option: the seasons of the show picked in `title`."""
+    title = getattr(interaction.namespace, "title", None) or ""
+    choices = await drama_bot(interaction).catalog.season_choices(str(title), str(current))
+    return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
+
+
+# A pager turns (interaction, ids from the page key, page) into that page's Reply; an
+# ephemeral Reply without embeds is a refusal, sent privately instead of editing the page.
+Pager = Callable[[discord.Interaction[Any], list[int], int], Awaitable[Reply]]
+
+
 class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"page:(?P<key>\d+:\d+):(?P<page>-?\d+)"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"page:(?P<key>[a-z]+(?::\d+)+):(?P<page>-?\d+)",
 ):
-    """A cast page button; its custom_id carries the page, so it works after a restart."""
+    """A page button of any paged reply; its custom_id carries the page, so it works after a restart.
+
+    The custom_id is `page:<kind>:<ids>:<page>`; the cog that owns <kind> registers its pager
+    in `bot.pagers`.
+    """
 
     def __init__(self, key: str, page: int, label: str, *, disabled: bool = False) -> None:
         super().__init__(
@@ -100,17 +127,15 @@ class PageButton(
         return cls(match["key"], int(match["page"]), "")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        from kdrama import render
-
-        show_id, season = (int(x) for x in self.key.split(":"))
-        bot = drama_bot(interaction)
-        answer_ = await bot.catalog.cast_for(show_id, season or None)
-        if answer_ is None:
-            await interaction.response.send_message(
-                "That show is no longer in the catalog.", ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+        kind, *ids = self.key.split(":")
+        pager = drama_bot(interaction).pagers.get(kind)
+        if pager is None:
+            reply = error_reply("These buttons no longer work; run the command again.")
+        else:
+            reply = await pager(interaction, [int(i) for i in ids], self.page)
+        if reply.ephemeral and not reply.embeds:
+            await send_reply(interaction, reply)
             return
-        reply = render.cast_reply(answer_, self.page)
         await interaction.response.edit_message(
             content=reply.content, embeds=reply.embeds, view=build_view(reply), allowed_mentions=NO_MENTIONS
         )

@@ -86,7 +86,14 @@ def history_reply(show: Show, changes: Sequence[Change], page: int, total: int) 
     else:
         embed.description = "No recorded changes yet."
     embed.set_footer(text=f"Page {page + 1} of {pages} · {total} change{'s' * (total != 1)} · newest first")
-    return Reply(embeds=[embed], ephemeral=True, page=page, pages=pages, page_key=str(show.id))
+    return Reply(
+        embeds=[embed],
+        ephemeral=True,
+        page=page,
+        pages=pages,
+        page_key=f"history:{show.id}",
+        page_labels=("◀ Newer", "Older ▶"),
+    )
 
 
 def import_reply(result: ImportResult) -> Reply:

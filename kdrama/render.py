@@ -58,7 +58,8 @@ class Reply:
     links: list[Link] = field(default_factory=list)
     page: int = 0
     pages: int = 1
-    page_key: str | None = None  # what a page button must carry to show another page
+    page_key: str | None = None  # "kind:ids": what a page button carries to show another page
+    page_labels: tuple[str, str] = ("◀ Previous", "Next ▶")
 
 
 # --- small pieces --------------------------------------------------------------------------
@@ -282,7 +283,9 @@ def cast_reply(a: CastAnswer, page: int = 0) -> Reply:
     if pages > 1:
         footer = f"Page {page + 1} of {pages} · {len(a.credits)} people. {footer}"
     embed.set_footer(text=footer)
-    return Reply(embeds=[fit(embed)], page=page, pages=pages, page_key=f"{a.show.id}:{a.season_number or 0}")
+    return Reply(
+        embeds=[fit(embed)], page=page, pages=pages, page_key=f"cast:{a.show.id}:{a.season_number or 0}"
+    )
 
 
 def trailer_reply(a: TrailerAnswer) -> Reply:

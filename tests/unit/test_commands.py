@@ -81,3 +81,28 @@ async def test_mentions_are_disabled_bot_wide(catalog: Catalog) -> None:
     mentions = bot.allowed_mentions
     assert mentions is not None
     assert mentions.to_dict() == {"parse": []}
+
+
+def _leaf_options(options: list[dict[str, Any]], path: str) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for o in options:
+        if o["type"] in (1, 2):
+            found.extend(_leaf_options(o.get("options", []), f"{path} {o['name']}"))
+        else:
+            found.append((path, o))
+    return found
+
+
+async def test_every_title_and_season_option_autocompletes(catalog: Catalog) -> None:
+    bot = DramaBot(Settings.from_env({"DISCORD_TOKEN": "x"}), catalog.store, catalog)
+    for name in COGS:
+        await bot.load_extension(name)
+    missing = [
+        f"{path} {o['name']}"
+        for c in bot.tree.get_commands()
+        for path, o in _leaf_options(c.to_dict(bot.tree).get("options", []), "/" + c.name)
+        if o["name"] in ("title", "season")
+        and not o.get("autocomplete")
+        and path != "/admin show add"  # a new show's title is not picked from existing ones
+    ]
+    assert missing == []
