@@ -763,7 +763,7 @@ async def remove_show(catalog: Catalog, actor: Actor, title: str) -> Change:
             items=[ChangeItem("show", ref.slug, "*", snapshot, None)],
         )
     await catalog.refresh_show(show.id)
-    await catalog.refresh_people()
+    await catalog.refresh_people([show.id])
     change = await _finish(catalog, change_id)
     assert change is not None
     return change
@@ -875,7 +875,7 @@ async def remove_season(catalog: Catalog, actor: Actor, title: str, season: int)
         change_id = await store.record_change(
             db, actor=actor, action="season.remove", show=ref, season_number=number, source=None, items=items
         )
-    await catalog.refresh_people()
+    await catalog.refresh_people([ref.id])
     change = await _finish(catalog, change_id)
     assert change is not None
     return change
@@ -1059,7 +1059,7 @@ async def add_cast(
             events=events_for(items),
         )
     if change_id is not None:
-        await catalog.refresh_people()
+        await catalog.refresh_people([ref.id])
     return await _finish(catalog, change_id)
 
 
@@ -1094,7 +1094,7 @@ async def remove_cast(
         change_id = await store.record_change(
             db, actor=actor, action="cast.remove", show=ref, season_number=number, source=None, items=items
         )
-    await catalog.refresh_people()
+    await catalog.refresh_people([ref.id])
     change = await _finish(catalog, change_id)
     assert change is not None
     return change
@@ -1362,13 +1362,14 @@ async def undo(catalog: Catalog, actor: Actor, change_id: int) -> Change:
         raise EditError(
             f"Change #{change_id} has nothing left to undo: the catalog already holds its old values."
         )
-    if change.show_id is not None:
-        await catalog.refresh_show(change.show_id)
+    refreshed = [] if change.show_id is None else [change.show_id]
     for slug in touched_shows:
         found = await store.show_by_slug(slug)
         if found is not None:
-            await catalog.refresh_show(found.id)
-    await catalog.refresh_people()
+            refreshed.append(found.id)
+    for show_id in dict.fromkeys(refreshed):
+        await catalog.refresh_show(show_id)
+    await catalog.refresh_people(refreshed)
     result = await _finish(catalog, new_id)
     assert result is not None
     return result

@@ -348,8 +348,21 @@ class Store:
         names.extend(
             Name(r[0], "alias", r[1]) for r in await self._all("SELECT show_id, alias FROM show_alias")
         )
+        names.extend(await self.actor_names())
+        return names
+
+    async def actor_names(self, show_ids: list[int] | None = None) -> list[Name]:
+        """Searchable names of the people credited on `show_ids` (on any show when None)."""
+        if show_ids is None:
+            where, args = "", ()
+        elif not show_ids:
+            return []
+        else:
+            where, args = f" WHERE show_id IN ({','.join('?' * len(show_ids))})", tuple(show_ids)
+        names: list[Name] = []
         for person_id, name, korean in await self._all(
-            "SELECT id, name, korean_name FROM person WHERE id IN (SELECT person_id FROM credit)"
+            f"SELECT id, name, korean_name FROM person WHERE id IN (SELECT person_id FROM credit{where})",
+            args,
         ):
             names.append(Name(person_id, "actor", name))
             if korean:

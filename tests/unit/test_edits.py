@@ -461,3 +461,22 @@ async def test_an_import_can_be_undone(catalog: Catalog) -> None:
     for change_id in result.change_ids:
         await edits.undo(catalog, CURATOR, change_id)
     assert await edits.export_text(catalog.store) == before
+
+
+async def test_search_finds_a_new_cast_member_and_forgets_a_removed_one(catalog: Catalog) -> None:
+    curator = Actor(42, "curator")
+    assert (await catalog.search("Kim Newcomer")).people == []
+    await edits.add_cast(
+        catalog,
+        curator,
+        "All of Us Are Dead",
+        "Kim Newcomer",
+        "A new student",
+        season=2,
+        official=True,
+        source="https://example.org/cast",
+    )
+    found = (await catalog.search("Kim Newcomer")).people
+    assert [(p.name, [s.title for s in p.shows]) for p in found] == [("Kim Newcomer", ["All of Us Are Dead"])]
+    await edits.remove_cast(catalog, curator, "All of Us Are Dead", "Kim Newcomer", season=2)
+    assert all(p.name != "Kim Newcomer" for p in (await catalog.search("Kim Newcomer")).people)
