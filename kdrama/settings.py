@@ -49,6 +49,10 @@ class Settings:
     dev_guild_id: int | None
     trailer_hosts: tuple[str, ...]
     log_level: str
+    # Several processes can share one bot: each runs SHARD_IDS of SHARD_COUNT shards, and
+    # delivers notifications only to guilds on them. Unset: one process, every shard.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -63,6 +67,15 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+        shard_count_text = env.get("SHARD_COUNT", "").strip()
+        shard_count = _ids(shard_count_text, "SHARD_COUNT")[0] if shard_count_text else None
+        shard_ids = tuple(_ids(env.get("SHARD_IDS", ""), "SHARD_IDS")) or None
+        if shard_count is not None and shard_count < 1:
+            raise SettingsError("SHARD_COUNT must be at least 1.")
+        if shard_ids is not None and (shard_count is None or max(shard_ids) >= shard_count):
+            raise SettingsError(
+                "SHARD_IDS needs SHARD_COUNT, and every id must be below it (0 to SHARD_COUNT-1)."
+            )
         return cls(
             token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
@@ -70,6 +83,8 @@ class Settings:
             dev_guild_id=_ids(dev_guild, "DEV_GUILD_ID")[0] if dev_guild else None,
             trailer_hosts=DEFAULT_TRAILER_HOSTS + extra_hosts,
             log_level=level,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
 

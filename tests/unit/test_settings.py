@@ -25,8 +25,17 @@ def test_defaults_and_lists_are_read() -> None:
         ({"OWNER_IDS": "12,abc"}, "OWNER_IDS must be Discord ids"),
         ({"DEV_GUILD_ID": "my-server"}, "DEV_GUILD_ID must be Discord ids"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
+        ({"SHARD_IDS": "0,1"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "every id must be below it"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be at least 1"),
     ],
 )
 def test_malformed_settings_are_refused_with_the_name(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_a_process_can_run_some_of_the_shards() -> None:
+    s = Settings.from_env({"SHARD_COUNT": "4", "SHARD_IDS": "2,3"})
+    assert (s.shard_count, s.shard_ids) == (4, (2, 3))
+    assert Settings.from_env({}).shard_ids is None
