@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from hangul_romanize import Transliter
 from hangul_romanize.core import Syllable
@@ -46,28 +47,47 @@ def _split(compat: str) -> str:
     return "".join(_COMPOUND_JAMO.get(ch, ch) for ch in compat)
 
 
-def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
-    # One translate table for all 11,172 syllables: str.translate is a C loop, so
-    # decomposing a whole catalog costs milliseconds instead of a Python loop per char.
-    # jamo gives the compatibility letters (the ones a keyboard types) for the modern
-    # leads, vowels and tails; syllables are composed arithmetically (Unicode 3.12).
+class _LazyTable(dict[int, str]):
+    """A str.translate table that fills itself with the characters it is actually asked for.
+
+    Full tables for all 11,172 syllables cost about 5 MiB of the bot's memory, while a
+    catalog uses a few thousand syllables; str.translate still reads this dict in C, and
+    calls back into Python only the first time it meets a character.
+    """
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[int], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = self._make(code)
+        return value
+
+
+def _build_tables() -> tuple[_LazyTable, _LazyTable]:
+    # str.translate is a C loop, so decomposing a whole catalog costs milliseconds instead
+    # of a Python loop per char. jamo gives the compatibility letters (the ones a keyboard
+    # types) for the modern leads, vowels and tails; syllables are composed
+    # arithmetically (Unicode 3.12).
     leads = [_split(j2hcj(ch)) for ch in sorted(JAMO_LEADS_MODERN)]
     vowels = [_split(j2hcj(ch)) for ch in sorted(JAMO_VOWELS_MODERN)]
-    tails = [""] + [_split(j2hcj(ch)) for ch in sorted(JAMO_TAILS_MODERN)]
-    jamo_table: dict[int, str] = {}
-    initial_table: dict[int, str] = {}
-    code = _FIRST_SYLLABLE
-    for lead in leads:
-        for vowel in vowels:
-            lead_vowel = lead + vowel
-            for tail in tails:
-                jamo_table[code] = lead_vowel + tail
-                initial_table[code] = lead
-                code += 1
-    assert code == _LAST_SYLLABLE + 1
-    for compound, parts in _COMPOUND_JAMO.items():
-        jamo_table[ord(compound)] = parts
-    return jamo_table, initial_table
+    tails = ["", *(_split(j2hcj(ch)) for ch in sorted(JAMO_TAILS_MODERN))]
+    compounds = {ord(compound): parts for compound, parts in _COMPOUND_JAMO.items()}
+
+    def jamo_of(code: int) -> str:
+        if _FIRST_SYLLABLE <= code <= _LAST_SYLLABLE:
+            index = code - _FIRST_SYLLABLE
+            return leads[index // 588] + vowels[(index // 28) % 21] + tails[index % 28]
+        return compounds.get(code, chr(code))
+
+    def initial_of(code: int) -> str:
+        if _FIRST_SYLLABLE <= code <= _LAST_SYLLABLE:
+            return leads[(code - _FIRST_SYLLABLE) // 588]
+        return chr(code)
+
+    return _LazyTable(jamo_of), _LazyTable(initial_of)
 
 
 _JAMO_TABLE, _INITIAL_TABLE = _build_tables()
@@ -165,23 +185,27 @@ _SILENT_INITIAL = "\ue100"  # ㅇ as an initial: the final before it is carried 
 _RIEUL_INITIAL = "\ue101"  # ㄹ as an initial: after an l sound it is written l
 
 
-def _rr_tables() -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
-    syllables: dict[int, str] = {}
-    for index in range(_LAST_SYLLABLE - _FIRST_SYLLABLE + 1):
-        initial, vowel, final = index // 588, (index // 28) % 21, index % 28
-        if initial == _VOWEL_INITIAL:
-            lead = _SILENT_INITIAL
-        elif initial == _RIEUL:
-            lead = _RIEUL_INITIAL
-        else:
-            lead = _RR_INITIALS[initial]
-        tail = chr(_FINAL_MARK + final) if final else ""
-        syllables[_FIRST_SYLLABLE + index] = lead + _RR_VOWELS[vowel] + tail
+def _rr_syllable(code: int) -> str:
+    if not _FIRST_SYLLABLE <= code <= _LAST_SYLLABLE:
+        return chr(code)
+    index = code - _FIRST_SYLLABLE
+    initial, vowel, final = index // 588, (index // 28) % 21, index % 28
+    if initial == _VOWEL_INITIAL:
+        lead = _SILENT_INITIAL
+    elif initial == _RIEUL:
+        lead = _RIEUL_INITIAL
+    else:
+        lead = _RR_INITIALS[initial]
+    tail = chr(_FINAL_MARK + final) if final else ""
+    return lead + _RR_VOWELS[vowel] + tail
+
+
+def _rr_tables() -> tuple[_LazyTable, dict[int, str], dict[str, str]]:
     finals = {_FINAL_MARK + f: _RR_FINALS[f] for f in range(1, 28)}
     finals[ord(_SILENT_INITIAL)] = ""
     finals[ord(_RIEUL_INITIAL)] = "r"
     carried = {chr(_FINAL_MARK + f): _RR_FINALS_BEFORE_VOWEL[f] for f in range(1, 28)}
-    return syllables, finals, carried
+    return _LazyTable(_rr_syllable), finals, carried
 
 
 _RR_SYLLABLES, _RR_REST, _RR_CARRIED = _rr_tables()
