@@ -615,6 +615,7 @@ async def _write_show(db: aiosqlite.Connection, snapshot: Mapping[str, Any], pre
 async def _finish(catalog: Catalog, change_id: int | None) -> Change | None:
     if change_id is None:
         return None
+    catalog.forget_popular()  # a status or date edit can move a show in or out of "news"
     change = await catalog.store.change(change_id)
     if change is not None:
         log.info(

@@ -181,6 +181,10 @@ class Catalog:
             self._refs[show_id] = ref
         self._popular = None
 
+    def forget_popular(self) -> None:
+        """Drop the cached list offered before anything is typed (a season's news reorders it)."""
+        self._popular = None
+
     async def _popular_shows(self) -> list[ShowRef]:
         """The shows offered before anything is typed, read at most every POPULAR_TTL seconds.
 

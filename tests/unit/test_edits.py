@@ -480,3 +480,16 @@ async def test_search_finds_a_new_cast_member_and_forgets_a_removed_one(catalog:
     assert [(p.name, [s.title for s in p.shows]) for p in found] == [("Kim Newcomer", ["All of Us Are Dead"])]
     await edits.remove_cast(catalog, curator, "All of Us Are Dead", "Kim Newcomer", season=2)
     assert all(p.name != "Kim Newcomer" for p in (await catalog.search("Kim Newcomer")).people)
+
+
+async def test_a_renewal_moves_the_show_into_the_list_offered_before_typing(catalog: Catalog) -> None:
+    before = {c.value for c in await catalog.title_choices("")}
+    assert len(before) == 25  # 26 starter shows: one is left out of the list
+    (left_out,) = {ref.slug for ref in (await catalog.store.show_refs()).values()} - before
+    curator = Actor(42, "curator")
+    seasons = await catalog.store.seasons((await catalog.resolve(left_out)).id)
+    await edits.add_season(catalog, curator, left_out, seasons[-1].number + 1)
+    await edits.set_status(
+        catalog, curator, left_out, seasons[-1].number + 1, "renewed", "https://example.org/renewal"
+    )
+    assert left_out in [c.value for c in await catalog.title_choices("")]
