@@ -107,7 +107,7 @@ class DramaBot(commands.AutoShardedBot):
             owner_ids=set(settings.owner_ids) or None,
             help_command=None,
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,  # pyright: ignore[reportArgumentType]  (None is discord.py's own default)
         )
         self.settings = settings
         self.store = store
