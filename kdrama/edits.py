@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ import aiosqlite
 from kdrama import catalog as catalog_file
 from kdrama.dates import DateError, PartialDate
 from kdrama.lookup import Catalog, UnknownSeason, UserError
-from kdrama.models import Actor, Change, ChangeItem, Event, ShowRef, Status
+from kdrama.models import Actor, Change, ChangeItem, Event, Show, ShowRef, Status
 from kdrama.store import Store, release_columns, status_columns, utcnow
 from kdrama.validate import (
     LONG_TEXT_MAX,
@@ -888,6 +888,35 @@ def _note(value: str | None) -> str | None:
     )
 
 
+async def _edit_season_fact(
+    catalog: Catalog,
+    actor: Actor,
+    show: Show,
+    number: int,
+    action: str,
+    source: str,
+    new_fields: Callable[[dict[str, Any]], dict[str, Any]],
+) -> Change | None:
+    """One status or date edit: read the season, write what `new_fields` returns, record it."""
+    store = catalog.store
+    async with store.transaction() as db:
+        ref = await _show_ref(db, show.id)
+        current = await _require_season(db, ref, number)
+        items = _diff("season", season_key(ref.slug, number), current, new_fields(current))
+        await _update_season(db, ref.id, number, {i.field: i.new for i in items})
+        change_id = await store.record_change(
+            db,
+            actor=actor,
+            action=action,
+            show=ref,
+            season_number=number,
+            source=source,
+            items=items,
+            events=events_for(items),
+        )
+    return await _finish(catalog, change_id)
+
+
 async def set_status(
     catalog: Catalog,
     actor: Actor,
@@ -903,10 +932,8 @@ async def set_status(
     src = _required_source(source, "status")
     new_note = _note(note)
     show = await catalog.resolve(title)
-    store = catalog.store
-    async with store.transaction() as db:
-        ref = await _show_ref(db, show.id)
-        current = await _require_season(db, ref, number)
+
+    def new_fields(current: dict[str, Any]) -> dict[str, Any]:
         new: dict[str, Any] = {
             "status": value.value,
             "status_source": src,
@@ -917,19 +944,9 @@ async def set_status(
             new["status_note"] = new_note
         elif current["status"] != value.value:
             new["status_note"] = None
-        items = _diff("season", season_key(ref.slug, number), current, new)
-        await _update_season(db, ref.id, number, {i.field: i.new for i in items})
-        change_id = await store.record_change(
-            db,
-            actor=actor,
-            action="season.status",
-            show=ref,
-            season_number=number,
-            source=src,
-            items=items,
-            events=events_for(items),
-        )
-    return await _finish(catalog, change_id)
+        return new
+
+    return await _edit_season_fact(catalog, actor, show, number, "season.status", src, new_fields)
 
 
 async def set_date(
@@ -951,10 +968,8 @@ async def set_date(
     src = _required_source(source, "date")
     new_note = _note(note)
     show = await catalog.resolve(title)
-    store = catalog.store
-    async with store.transaction() as db:
-        ref = await _show_ref(db, show.id)
-        current = await _require_season(db, ref, number)
+
+    def new_fields(current: dict[str, Any]) -> dict[str, Any]:
         new: dict[str, Any] = {
             "release_date": when.canonical(),
             "release_official": bool(official),
@@ -965,19 +980,9 @@ async def set_date(
             new["release_note"] = new_note
         elif current["release_date"] != when.canonical() or current["release_official"] != bool(official):
             new["release_note"] = None
-        items = _diff("season", season_key(ref.slug, number), current, new)
-        await _update_season(db, ref.id, number, {i.field: i.new for i in items})
-        change_id = await store.record_change(
-            db,
-            actor=actor,
-            action="season.date",
-            show=ref,
-            season_number=number,
-            source=src,
-            items=items,
-            events=events_for(items),
-        )
-    return await _finish(catalog, change_id)
+        return new
+
+    return await _edit_season_fact(catalog, actor, show, number, "season.date", src, new_fields)
 
 
 def _expected_needs_source(official: bool, source: str | None) -> None:
