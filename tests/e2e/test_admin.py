@@ -36,23 +36,6 @@ TABLES = ("show", "show_alias", "show_similar", "season", "person", "credit", "t
 
 
 @pytest.fixture(scope="module")
-def guild(standin_server: DiscordStandIn) -> Guild:
-    """A fan server, made before the bot connects."""
-    return standin_server.make_guild("K-drama fans", channels=("general",))
-
-
-@pytest.fixture(scope="module")
-def general(guild: Guild) -> Channel:
-    return next(iter(guild.channels.values()))
-
-
-@pytest.fixture(scope="module")
-def fan(standin_server: DiscordStandIn, guild: Guild) -> Member:
-    """A member with no special permissions."""
-    return standin_server.plain_member(guild, "fan")
-
-
-@pytest.fixture(scope="module")
 def server_admin(standin_server: DiscordStandIn, guild: Guild) -> Member:
     """A member whose role grants Administrator in this server, and who is no curator."""
     return standin_server.admin_member(guild, "server-admin")

@@ -33,24 +33,6 @@ MONTHS = [
 
 
 @pytest.fixture(scope="module")
-def guild(standin_server: DiscordStandIn) -> Guild:
-    """A fan server, made before the bot connects."""
-    return standin_server.make_guild("K-drama fans", channels=("general",))
-
-
-@pytest.fixture(scope="module")
-def general(guild: Guild) -> Channel:
-    """#general."""
-    return next(iter(guild.channels.values()))
-
-
-@pytest.fixture(scope="module")
-def fan(standin_server: DiscordStandIn, guild: Guild) -> Member:
-    """A member with no special permissions."""
-    return standin_server.plain_member(guild, "fan")
-
-
-@pytest.fixture(scope="module")
 def drama(guild: Guild, bot_factory: Callable[..., BotProcess]) -> Iterator[BotProcess]:
     """The real bot (`python bot.py`) on a fresh database, for the whole module."""
     proc = bot_factory(

@@ -56,18 +56,6 @@ def guild0(standin_server: DiscordStandIn) -> Guild:
 
 
 @pytest.fixture(scope="module")
-def general(guild: Guild) -> Channel:
-    """#general."""
-    return next(c for c in guild.channels.values() if c.name == "general")
-
-
-@pytest.fixture(scope="module")
-def fan(standin_server: DiscordStandIn, guild: Guild) -> Member:
-    """A member with default permissions."""
-    return standin_server.plain_member(guild, "fan")
-
-
-@pytest.fixture(scope="module")
 def bot(guild: Guild, guild0: Guild, bot_factory: Callable[..., BotProcess]) -> Iterator[BotProcess]:
     """The bare bot, running for the whole module (discord.py identifies shard 1 after 5 s)."""
     proc = bot_factory(ready_marker="bare-bot ready", name="bare")
