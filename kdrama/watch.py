@@ -411,11 +411,7 @@ class WatchStore:
     # --- the outbox ------------------------------------------------------------------------
     async def due(self, now: float, shards: Shards | None, limit: int = 200) -> list[Delivery]:
         """Due pending deliveries, the oldest first and at most one per channel."""
-        where, args = "state = 'pending' AND next_try_at <= ?", [now]
-        if shards is not None:
-            ids = sorted(shards.ids)
-            where += f" AND ((guild_id >> 22) % ?) IN ({','.join('?' * len(ids))})"
-            args += [shards.count, *ids]
+        where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
         async with self.db.execute(
             "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at FROM delivery "
             f"WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
@@ -429,21 +425,13 @@ class WatchStore:
         ]
 
     async def count_pending(self, shards: Shards | None) -> int:
-        where, args = "state = 'pending'", []
-        if shards is not None:
-            ids = sorted(shards.ids)
-            where += f" AND ((guild_id >> 22) % ?) IN ({','.join('?' * len(ids))})"
-            args += [shards.count, *ids]
+        where, args = _pending_on(shards)
         async with self.db.execute(f"SELECT count(*) FROM delivery WHERE {where}", args) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def next_due_at(self, shards: Shards | None) -> float | None:
-        where, args = "state = 'pending'", []
-        if shards is not None:
-            ids = sorted(shards.ids)
-            where += f" AND ((guild_id >> 22) % ?) IN ({','.join('?' * len(ids))})"
-            args += [shards.count, *ids]
+        where, args = _pending_on(shards)
         async with self.db.execute(f"SELECT min(next_try_at) FROM delivery WHERE {where}", args) as cur:
             row = await cur.fetchone()
         return float(row[0]) if row and row[0] is not None else None
@@ -907,3 +895,15 @@ __all__ = [
     "retry_delay",
     "supervise",
 ]
+
+
+def _pending_on(
+    shards: Shards | None, extra: str = "", args: list[Any] | None = None
+) -> tuple[str, list[Any]]:
+    """WHERE clause and arguments for pending deliveries to guilds on `shards` (all if None)."""
+    where, values = f"state = 'pending' {extra}".strip(), list(args or [])
+    if shards is not None:
+        ids = sorted(shards.ids)
+        where += f" AND ((guild_id >> 22) % ?) IN ({','.join('?' * len(ids))})"
+        values += [shards.count, *ids]
+    return where, values
