@@ -1,4 +1,4 @@
-"""All SQL lives here: the catalog, its change log, subscriptions and the outbox."""
+"""The database: connection, migrations, transactions, and (for now) most of the SQL."""
 
 from __future__ import annotations
 
