@@ -31,7 +31,8 @@ from rapidfuzz import process  # noqa: E402
 
 from bench.gen_catalog import generate  # noqa: E402
 from kdrama.hangul import initials, romanize  # noqa: E402
-from kdrama.search import ACTOR_KINDS, SHOW_KINDS, Match, Name, SearchIndex  # noqa: E402
+from kdrama.models import Name  # noqa: E402
+from kdrama.search import ACTOR_KINDS, SHOW_KINDS, Match, SearchIndex  # noqa: E402
 
 log = logging.getLogger(__name__)
 

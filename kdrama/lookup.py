@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from kdrama.models import Credit, Person, Season, Show, ShowRef, Trailer
-from kdrama.search import Match, Name, SearchIndex, normalize
+from kdrama.errors import UserError
+from kdrama.models import Credit, Name, Person, Season, Show, ShowRef, Trailer
+from kdrama.search import Match, SearchIndex, normalize
 from kdrama.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,6 @@ EVERY_SHOW = "*"
 CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
 CHOICES_MAX = 25
 POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
-
-
-class UserError(Exception):
-    """A question we can't answer as asked; str() is one friendly sentence, shown privately."""
 
 
 class UnknownShow(UserError):

@@ -182,3 +182,12 @@ class Actor:
 
     id: int | None
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One searchable name: a title, Korean title, romanized title, alias or actor name."""
+
+    ref: int  # show id for the title kinds, person id for "actor"
+    kind: str  # "title" | "korean" | "romanized" | "alias" | "actor"
+    text: str  # as displayed

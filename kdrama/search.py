@@ -36,21 +36,13 @@ from kdrama.hangul import (
     is_initials,
     romanize_many,
 )
+from kdrama.models import Name
 
 log = logging.getLogger(__name__)
 
 SHOW_KINDS = frozenset({"title", "korean", "romanized", "alias"})
 ACTOR_KINDS = frozenset({"actor"})
 ALL_KINDS = SHOW_KINDS | ACTOR_KINDS
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    """One searchable name: a title, Korean title, romanized title, alias or actor name."""
-
-    ref: int  # show id for the title kinds, person id for "actor"
-    kind: str  # "title" | "korean" | "romanized" | "alias" | "actor"
-    text: str  # as displayed
 
 
 @dataclass(frozen=True, slots=True)

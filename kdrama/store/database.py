@@ -23,6 +23,7 @@ from kdrama.models import (
     ChangeItem,
     Credit,
     Event,
+    Name,
     Person,
     ReleaseDate,
     Season,
@@ -32,7 +33,6 @@ from kdrama.models import (
     Status,
     Trailer,
 )
-from kdrama.search import Name
 
 log = logging.getLogger(__name__)
 

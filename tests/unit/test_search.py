@@ -7,11 +7,11 @@ import random
 import pytest
 
 from kdrama.hangul import decompose, initials, romanize, romanize_many
+from kdrama.models import Name
 from kdrama.search import (
     ACTOR_KINDS,
     SHOW_KINDS,
     Match,
-    Name,
     SearchIndex,
     normalize,
 )
