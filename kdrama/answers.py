@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kdrama import render
+from kdrama import i18n, render
+from kdrama.i18n import ENGLISH
 from kdrama.lookup import Catalog, UserError
 from kdrama.render import Reply
 from kdrama.store import utcnow
@@ -19,55 +20,62 @@ from kdrama.store import utcnow
 log = logging.getLogger(__name__)
 
 
-async def _answer(make: Callable[[], Awaitable[Reply]]) -> Reply:
+async def _answer(make: Callable[[], Awaitable[Reply]], locale: str = ENGLISH) -> Reply:
     try:
         return await make()
     except UserError as e:
-        return render.error_reply(str(e))
+        return render.error_reply(i18n.text(locale).error(e))
 
 
-async def show(catalog: Catalog, title: str, *, now: datetime | None = None) -> Reply:
+async def show(catalog: Catalog, title: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
     async def make() -> Reply:
-        return render.overview_reply(await catalog.overview(title), now or utcnow())
+        return render.overview_reply(await catalog.overview(title), now or utcnow(), locale)
 
-    return await _answer(make)
+    return await _answer(make, locale)
 
 
 async def release(
-    catalog: Catalog, title: str, season: int | None = None, *, now: datetime | None = None
+    catalog: Catalog,
+    title: str,
+    season: int | None = None,
+    *,
+    now: datetime | None = None,
+    locale: str = ENGLISH,
 ) -> Reply:
     async def make() -> Reply:
-        return render.release_reply(await catalog.release(title, season, now=now))
+        return render.release_reply(await catalog.release(title, season, now=now), locale)
 
-    return await _answer(make)
+    return await _answer(make, locale)
 
 
-async def cast(catalog: Catalog, title: str, season: int | None = None) -> Reply:
+async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
     async def make() -> Reply:
-        return render.cast_reply(await catalog.cast(title, season))
+        return render.cast_reply(await catalog.cast(title, season), locale=locale)
 
-    return await _answer(make)
+    return await _answer(make, locale)
 
 
-async def trailer(catalog: Catalog, title: str, season: int | None = None) -> Reply:
+async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
     async def make() -> Reply:
-        return render.trailer_reply(await catalog.trailer(title, season))
+        return render.trailer_reply(await catalog.trailer(title, season), locale)
 
-    return await _answer(make)
+    return await _answer(make, locale)
 
 
-async def upcoming(catalog: Catalog, days: int = 90, *, now: datetime | None = None) -> Reply:
+async def upcoming(
+    catalog: Catalog, days: int = 90, *, now: datetime | None = None, locale: str = ENGLISH
+) -> Reply:
     async def make() -> Reply:
-        return render.upcoming_reply(await catalog.upcoming(days, now=now))
+        return render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
 
-    return await _answer(make)
+    return await _answer(make, locale)
 
 
-async def search(catalog: Catalog, query: str) -> Reply:
+async def search(catalog: Catalog, query: str, *, locale: str = ENGLISH) -> Reply:
     async def make() -> Reply:
-        return render.search_reply(await catalog.search(query))
+        return render.search_reply(await catalog.search(query), locale)
 
-    return await _answer(make)
+    return await _answer(make, locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,29 +115,41 @@ def parse_question(text: str) -> tuple[str, dict[str, str]]:
     return name.lower(), options
 
 
-async def ask(catalog: Catalog, text: str, *, now: datetime | None = None) -> Reply:
+async def ask(catalog: Catalog, text: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
     """Answer one lookup command typed as text, as the bot would in Discord."""
     try:
         name, raw = parse_question(text)
         spec = COMMANDS.get(name)
         if spec is None:
-            raise UserError(f"/{name} is not a lookup command; try /{', /'.join(COMMANDS)}.")
+            raise UserError(
+                "/{name} is not a lookup command; try {commands}.",
+                name=name,
+                commands=", ".join(f"/{c}" for c in COMMANDS),
+            )
         kwargs: dict[str, object] = {}
         for key, value in raw.items():
             kind = spec.options.get(key)
             if kind is None:
-                raise UserError(f"/{name} has no option {key}; its options are {', '.join(spec.options)}.")
+                raise UserError(
+                    "/{name} has no option {option}; its options are {options}.",
+                    name=name,
+                    option=key,
+                    options=", ".join(spec.options),
+                )
             if kind is int:
                 if not value.isdigit() or int(value) < 1:
-                    raise UserError(f"{key} must be a whole number from 1, not {value!r}.")
+                    raise UserError(
+                        "{option} must be a whole number from 1, not {value}.", option=key, value=repr(value)
+                    )
                 kwargs[key] = int(value)
             else:
                 kwargs[key] = value
         missing = [k for k in spec.required if k not in kwargs]
         if missing:
-            raise UserError(f"/{name} needs {missing[0]}:…")
+            raise UserError("/{name} needs {option}:…", name=name, option=missing[0])
     except UserError as e:
-        return render.error_reply(str(e))
+        return render.error_reply(i18n.text(locale).error(e))
     if now is not None and name in ("show", "release", "upcoming"):
         kwargs["now"] = now
+    kwargs["locale"] = locale
     return await spec.run(catalog, **kwargs)
