@@ -58,7 +58,8 @@ class UnknownSeason(UserError):
             )
         else:
             super().__init__(
-                N_("{show} has no seasons in the catalog yet."), show=Title(show.title, getattr(show, "korean_title", None))
+                N_("{show} has no seasons in the catalog yet."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
             )
 
 
@@ -261,7 +262,7 @@ class Catalog:
         if number is None:
             if not seasons:
                 raise UserError(
-                    "{show} has no seasons in the catalog yet.", show=Title(show.title, getattr(show, "korean_title", None))
+                    "{show} has no seasons in the catalog yet.", show=Title(show.title, show.korean_title)
                 )
             return seasons[-1], seasons
         for s in seasons:

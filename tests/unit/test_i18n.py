@@ -18,7 +18,7 @@ from cogs.translator import NAME_CONTEXT, CommandTranslator
 from kdrama import i18n, render
 from kdrama.dates import PartialDate
 from kdrama.errors import UserError
-from kdrama.i18n import LOCALES_DIR, any_of, placeholders
+from kdrama.i18n import ENGLISH, LANGUAGES, LOCALES_DIR, any_of, placeholders
 from kdrama.models import ReleaseDate, Season, SeasonStatus, Status
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,14 +72,15 @@ def problems(code: dict[Key, str | tuple[str, str]], catalog: MessageCatalog) ->
     return found
 
 
-def test_every_message_in_the_code_has_a_korean_translation_with_its_placeholders() -> None:
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != ENGLISH])
+def test_every_message_in_the_code_is_translated_with_its_placeholders(lang: str) -> None:
     code = extracted_messages()
     # The extraction sees the answers, the errors and the command tree.
     assert (None, "Season {number} was released {when}.") in code
     assert (None, "No show called “{title}”; did you mean {suggestions}?") in code
     assert (NAME_CONTEXT, "release") in code
     assert (None, "When a show or its next season comes out") in code
-    assert problems(code, catalog_of("ko")) == []
+    assert problems(code, catalog_of(lang)) == []
 
 
 def test_the_completeness_check_catches_missing_fuzzy_stale_and_bad_placeholders() -> None:
