@@ -11,10 +11,10 @@ import pytest
 from conftest import ROOT
 
 
-def ask(question: str, db: Path) -> subprocess.CompletedProcess[str]:
+def ask(question: str, db: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_PATH": str(db), "DISCORD_TOKEN": ""}
     return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), "ask", question],
+        [sys.executable, str(ROOT / "bot.py"), "ask", *options, question],
         capture_output=True,
         text=True,
         env=env,
@@ -125,3 +125,26 @@ def test_running_without_a_token_explains_how_to_get_one(tmp_path: Path) -> None
     )
     assert out.returncode == 2
     assert "No DISCORD_TOKEN is set" in out.stderr and "developers/applications" in out.stderr
+
+
+def test_ask_in_korean_prints_the_korean_answer(db: Path) -> None:
+    out = ask("/release title:지금 우리 학교는 season:2", db, "--locale", "ko")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "지금 우리 학교는 (All of Us Are Dead) · 시즌 2"
+    assert lines[2] == (
+        "시즌 2에 대한 공식 발표는 아직 없습니다. 공식 공개일은 없으며, 보도에서는 2023년에 공개될 "
+        "것으로 예상했지만 그 시기가 지나도록 공개되지 않았습니다."
+    )
+    assert "2023년 (예상: 보도된 내용, 비공식)" in lines
+    assert "시즌 1: 공개 완료 · 2022년 1월 28일 (공식) · 12부작" in lines
+    refused = ask("/release title:지금 우리 학교는 season:5", db, "--locale", "ko")
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines() == [
+        "(나만 볼 수 있는 메시지)",
+        "지금 우리 학교는 (All of Us Are Dead)에는 해당 시즌(시즌 5)이 없습니다. 있는 시즌: 1 및 2.",
+    ]
+    assert (
+        ask("/release title:지금 우리 학교는 season:2", db, "--locale", "fr").stdout
+        == ask("/release title:지금 우리 학교는 season:2", db).stdout
+    )
