@@ -35,16 +35,10 @@ ENGLISH = "en"
 # Our languages, as Discord's locale codes (a region-less code serves every region).
 LANGUAGES: tuple[str, ...] = (ENGLISH, "ko")
 
-# English keeps the house style it had before translations: "6 October 2023", "25 Nov 2026",
-# "A, B or C". Babel's en_GB data gives that, except its abbreviated September ("Sept"), so the
-# day of an as-of line uses plain `en`'s abbreviations.
-_BABEL_LOCALE = {ENGLISH: "en_GB"}
-_ENGLISH_PATTERNS = {
-    Precision.YEAR: "y",
-    Precision.QUARTER: "QQQ y",
-    Precision.MONTH: "MMMM y",
-    Precision.DAY: "d MMMM y",
-}
+# English keeps the code and house style it had before translations ("6 October 2023",
+# "25 Nov 2026", "A, B or C"): byte for byte the same, and no CLDR data loaded for it
+# (Babel's English locale data is ~5 MiB of the bot's memory budget). Babel's en_GB would
+# differ anyway: it abbreviates September "Sept".
 _SKELETONS = {
     Precision.YEAR: "y",
     Precision.QUARTER: "yQQQ",
@@ -61,10 +55,10 @@ def N_(message: str) -> str:
 def resolve(locale: object) -> str:
     """Our language for a Discord locale ("ko", "en-US", "en-GB", …); English when we have none."""
     code = str(locale or "").strip().replace("_", "-").lower()
-    if code in LANGUAGES:
-        return code
-    base = code.split("-", 1)[0]
-    return base if base in LANGUAGES else ENGLISH
+    ours = {lang.lower(): lang for lang in LANGUAGES}
+    if code in ours:
+        return ours[code]
+    return ours.get(code.split("-", 1)[0], ENGLISH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +71,11 @@ class Listing:
     def localize(self, text: Text) -> str:
         if not self.items:
             return ""
+        if text.english:
+            if len(self.items) == 1:
+                return self.items[0]
+            word = " or " if self.style == "or" else " and "
+            return ", ".join(self.items[:-1]) + word + self.items[-1]
         return format_list(list(self.items), style=self.style, locale=text.babel_locale)
 
     def __format__(self, spec: str) -> str:
@@ -156,7 +155,7 @@ class Text:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.babel_locale = _BABEL_LOCALE.get(lang, lang)
+        self.babel_locale = lang.replace("-", "_")  # Babel's spelling: "pt_BR" for Discord's "pt-BR"
         self._catalog = _translations(lang)
 
     @property
@@ -204,26 +203,22 @@ class Text:
     # --- dates ---------------------------------------------------------------------------
     def date(self, d: PartialDate) -> str:
         """A date at its precision: "Q4 2023" / "2023년 4분기"; an exact time in UTC."""
+        if self.english:
+            return d.human()
         if d.precision is Precision.UNKNOWN or d.year is None:
             return self.gettext("unknown")
         if d.precision is Precision.EXACT:
             assert d.at is not None
-            pattern = "d MMMM y HH:mm" if self.english else None
-            if pattern is None:
-                text = format_skeleton("yMMMMd", d.at, locale=self.babel_locale)
-                text += " " + format_datetime(d.at, "HH:mm", tzinfo=d.at.tzinfo, locale=self.babel_locale)
-            else:
-                text = format_datetime(d.at, pattern, tzinfo=d.at.tzinfo, locale=self.babel_locale)
+            text = format_skeleton("yMMMMd", d.at, locale=self.babel_locale)
+            text += " " + format_datetime(d.at, "HH:mm", tzinfo=d.at.tzinfo, locale=self.babel_locale)
             return text + " UTC"
         first = date(d.year, d.month or (3 * (d.quarter or 1) - 2), d.day or 1)
-        if self.english:
-            return format_date(first, _ENGLISH_PATTERNS[d.precision], locale=self.babel_locale)
         return format_skeleton(_SKELETONS[d.precision], first, locale=self.babel_locale)
 
     def day(self, d: date) -> str:
         """A day in short form, for "as of": "25 Nov 2026" / "2026년 11월 25일"."""
         if self.english:
-            return format_date(d, "d MMM y", locale="en")
+            return f"{d.day} {d.strftime('%b %Y')}"
         return format_skeleton("yMMMd", d, locale=self.babel_locale)
 
     def long_day(self, d: date) -> str:
@@ -233,10 +228,7 @@ class Text:
     def moment(self, at: datetime) -> str:
         """A UTC time with its weekday: "Friday, 6 October 2023 08:00 UTC"."""
         if self.english:
-            return (
-                format_datetime(at, "EEEE, d MMMM y HH:mm", tzinfo=at.tzinfo, locale=self.babel_locale)
-                + " UTC"
-            )
+            return f"{at.strftime('%A')}, {at.day} {at.strftime('%B %Y %H:%M')} UTC"
         return (
             format_date(at, "full", locale=self.babel_locale)
             + " "
