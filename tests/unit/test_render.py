@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -19,8 +19,10 @@ def season(status: Status, when: str = "unknown", official: bool = False, **extr
         id=1,
         show_id=1,
         number=2,
-        status=SeasonStatus(status, "https://example.org/status", date(2026, 11, 1)),
-        release=ReleaseDate(PartialDate.parse(when), official, "Some magazine, 2026-10", date(2026, 11, 2)),
+        status=SeasonStatus(status, "https://example.org/status", PartialDate.parse("2026-11-01")),
+        release=ReleaseDate(
+            PartialDate.parse(when), official, "Some magazine, 2026-10", PartialDate.parse("2026-11-02")
+        ),
         **extra,  # type: ignore[arg-type]
     )
 
