@@ -251,6 +251,9 @@ def test_no_as_of_is_the_day_the_catalog_was_loaded(catalog: dict[str, Any]) -> 
     as_ofs = [(where, text) for where, text in _strings(catalog) if where.endswith(".as_of")]
     assert len(as_ofs) > 60
     assert [(where, text) for where, text in as_ofs if text in LOAD_DAYS] == []
+    # Nor a day still to come: a source cannot have said it yet.
+    today = date.today().isoformat()
+    assert [(where, text) for where, text in as_ofs if text > today] == []
 
 
 def test_as_of_is_never_before_the_fact_it_dates(shows: list[dict[str, Any]]) -> None:
