@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import discord
 from discord.utils import escape_markdown, escape_mentions, format_dt
 
 from kdrama import i18n
 from kdrama.dates import PartialDate, Precision
-from kdrama.i18n import ENGLISH, Text
+from kdrama.i18n import ENGLISH, N_, Text
 from kdrama.lookup import (
     CastAnswer,
     Overview,
@@ -25,7 +25,7 @@ from kdrama.lookup import (
     TrailerAnswer,
     UpcomingAnswer,
 )
-from kdrama.models import Credit, Season, Status
+from kdrama.models import Credit, ReleaseDate, Season, Status
 
 COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
@@ -98,14 +98,14 @@ def day(d: date | None, t: Text = EN) -> str:
     return t.day(d) if d else t.gettext("an unknown date")
 
 
-def source_line(source: str | None, as_of: date | None, t: Text = EN) -> str:
+def source_line(source: str | None, as_of: PartialDate | None, t: Text = EN) -> str:
     parts = []
     if source:
         parts.append(
             t.gettext("Source: {source}", source=source if source.startswith("https://") else safe(source))
         )
     if as_of:
-        parts.append(t.gettext("as of {day}", day=day(as_of, t)))
+        parts.append(t.gettext("as of {day}", day=as_of_words(as_of, t)))
     return " · ".join(parts)
 
 
@@ -144,6 +144,8 @@ def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
             text += t.gettext(", not released")
     if season.episodes:
         text += " · " + t.gettext("{count} episodes", count=season.episodes)
+    if notes := report_notes(season, now, t):
+        text += f" · {notes}"
     return text
 
 
@@ -190,6 +192,159 @@ def release_sentence(season: Season, now: datetime, t: Text = EN) -> str:
             when=on_or_in(d, t),
         )
     return t.gettext("{lead}, and no release date has been announced.", lead=lead)
+
+
+# --- how old a report is -------------------------------------------------------------------
+# An answer built on a report more than a year old says how old it is. Official facts that
+# do not move (a season released in 2022) need no warning; the status and date of a season
+# still to come do.
+
+OLD_REPORT = timedelta(days=365)
+_OFFICIALLY = {
+    Status.RENEWED: N_("Officially renewed"),
+    Status.FILMING: N_("Officially filming"),
+    Status.POST_PRODUCTION: N_("Officially in post-production"),
+    Status.SCHEDULED: N_("Officially scheduled"),
+}
+
+
+def as_of_words(as_of: PartialDate, t: Text = EN) -> str:
+    """When a source said it, at its precision: "23 Jul 2025", "January 2024", "2022"."""
+    if as_of.precision is Precision.DAY and as_of.year and as_of.month and as_of.day:
+        return day(date(as_of.year, as_of.month, as_of.day), t)
+    return t.date(as_of)
+
+
+def is_old(as_of: PartialDate | None, now: datetime) -> bool:
+    """Said more than a year before `now`, even on the last day its precision allows."""
+    span = as_of.span() if as_of else None
+    return span is not None and now - span[1] > OLD_REPORT
+
+
+def said(official: bool, as_of: PartialDate, t: Text = EN) -> str:
+    """ "reported in 2022", "announced on 23 Jul 2025"."""
+    words = as_of_words(as_of, t)
+    if official:
+        if as_of.firm:
+            return t.gettext("announced on {date}", date=words)
+        return t.gettext("announced in {date}", date=words)
+    if as_of.firm:
+        return t.gettext("reported on {date}", date=words)
+    return t.gettext("reported in {date}", date=words)
+
+
+def _and(items: list[str], t: Text) -> str:
+    """ "A and B and C" in English (as before translations); the language's own list elsewhere."""
+    return " and ".join(items) if t.english else i18n.all_of(items).localize(t)
+
+
+def _moves(season: Season) -> bool:
+    """A season still to come: its status and date can change."""
+    return not season.status.value.out and season.status.value is not Status.CANCELLED
+
+
+def _passed_dates(season: Season, now: datetime) -> list[ReleaseDate]:
+    """Earlier dates of a season still to come that passed without a release."""
+    if not _moves(season):
+        return []
+    return [r for r in season.release.history if r.date.known and r.date.has_passed(now)]
+
+
+def _earlier(r: ReleaseDate, t: Text = EN) -> str:
+    """ "in 2023 (reported in 2022)"."""
+    if r.as_of is None:
+        return on_or_in(r.date, t)
+    return t.gettext("{when} ({said})", when=on_or_in(r.date, t), said=said(r.official, r.as_of, t))
+
+
+def report_ages(season: Season, now: datetime, t: Text = EN) -> list[str]:
+    """Sentences saying since when the status holds, and how old the reports behind it are."""
+    if not _moves(season):
+        return []
+    out: list[str] = []
+    st, r = season.status, season.release
+    if st.as_of and st.value in _OFFICIALLY:
+        status = t.gettext(_OFFICIALLY[st.value])
+        if is_old(st.as_of, now):
+            out.append(
+                t.gettext(
+                    "{status} since {date}; that was over a year ago, so it may be out of date.",
+                    status=status,
+                    date=as_of_words(st.as_of, t),
+                )
+            )
+        else:
+            out.append(t.gettext("{status} since {date}.", status=status, date=as_of_words(st.as_of, t)))
+    elif st.as_of and is_old(st.as_of, now):
+        out.append(
+            t.gettext(
+                "No official word as of {date}, over a year ago; it may be out of date.",
+                date=as_of_words(st.as_of, t),
+            )
+        )
+    if r.date.known and r.as_of and is_old(r.as_of, now) and not r.date.has_passed(now):
+        out.append(
+            t.gettext("That date was {said}; it may be out of date.", said=said(r.official, r.as_of, t))
+        )
+    passed = _passed_dates(season, now)
+    if passed:
+        dates = _and([_earlier(p, t) for p in passed], t)
+        if not any(p.official for p in passed):
+            if len(passed) == 1:
+                out.append(t.gettext("It was expected {dates}; it passed without a release.", dates=dates))
+            elif len(passed) == 2:
+                out.append(t.gettext("It was expected {dates}; both passed without a release.", dates=dates))
+            else:
+                out.append(t.gettext("It was expected {dates}; all passed without a release.", dates=dates))
+        elif len(passed) == 1:
+            out.append(t.gettext("Earlier dates: {dates}; it passed without a release.", dates=dates))
+        elif len(passed) == 2:
+            out.append(t.gettext("Earlier dates: {dates}; both passed without a release.", dates=dates))
+        else:
+            out.append(t.gettext("Earlier dates: {dates}; all passed without a release.", dates=dates))
+    return out
+
+
+def report_notes(season: Season, now: datetime, t: Text = EN) -> str:
+    """The same, short, for one line of /show or /upcoming ("" when nothing is old or passed)."""
+    if not _moves(season):
+        return ""
+    parts: list[str] = []
+    st, r = season.status, season.release
+    if st.as_of and is_old(st.as_of, now):
+        parts.append(t.gettext("status as of {date}, may be out of date", date=as_of_words(st.as_of, t)))
+    if r.date.known and r.as_of and is_old(r.as_of, now) and not r.date.has_passed(now):
+        parts.append(t.gettext("{said}, may be out of date", said=said(r.official, r.as_of, t)))
+    passed = _passed_dates(season, now)
+    if passed:
+        parts.append(
+            t.gettext("expected {dates}, not released", dates=_and([_earlier(p, t) for p in passed], t))
+        )
+    return "; ".join(parts)
+
+
+def history_lines(season: Season, now: datetime, t: Text = EN) -> list[str]:
+    """The earlier dates behind a release-date field, each with its source and age."""
+    lines = []
+    for r in season.release.history:
+        date_ = when(r.date, t)
+        if r.as_of:
+            said_ = said(r.official, r.as_of, t)
+            if r.official:
+                line = t.gettext("Earlier: {date} (official, {said})", date=date_, said=said_)
+            else:
+                line = t.gettext("Earlier: {date} (expected, {said})", date=date_, said=said_)
+        elif r.official:
+            line = t.gettext("Earlier: {date} (official)", date=date_)
+        else:
+            line = t.gettext("Earlier: {date} (expected)", date=date_)
+        if _moves(season) and r.date.has_passed(now):
+            line += t.gettext(", passed without a release")
+        if r.source:
+            source = r.source if r.source.startswith("https://") else safe(r.source)
+            line += t.gettext(". Source: {source}", source=source)
+        lines.append(line)
+    return lines
 
 
 def _title(show_title: str, korean: str | None = None, season: int | None = None, t: Text = EN) -> str:
@@ -239,10 +394,11 @@ def error_reply(message: str) -> Reply:
 def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
     t = i18n.text(locale)
     s = a.season
+    description = " ".join([release_sentence(s, a.now, t), *report_ages(s, a.now, t)])
     embed = discord.Embed(
         title=_title(a.show.title, a.show.korean_title if t.lang == "ko" else None, s.number, t),
         colour=COLOUR,
-        description=release_sentence(s, a.now, t),
+        description=description,
     )
     st = s.status
     status_text = status_label(st.value, t)
@@ -264,6 +420,8 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
     if r.note:
         date_text += f"\n{safe(r.note)}"
     if line := source_line(r.source, r.as_of, t):
+        date_text += f"\n{line}"
+    for line in history_lines(s, a.now, t):
         date_text += f"\n{line}"
     embed.add_field(name=t.gettext("Release date"), value=date_text, inline=False)
     if s.episodes:
@@ -440,6 +598,8 @@ def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:
                     line += t.gettext(", not released")
                 elif not r.official:
                     line += " " + t.gettext("(not official)")
+            if notes := report_notes(s, a.now, t):
+                line += f"; {notes}"
             lines.append(line)
     embed = discord.Embed(
         title=t.gettext("Coming up in the next {days} days", days=a.days),

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.asyncio
 
 AOUAD = "all-of-us-are-dead"
 ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
+PRODUCTION = "Netflix's production announcement, 23 July 2025"
 NETFLIX = "https://www.netflix.com/title/81237994"
 FOOTER_KO = "공식: 방송사나 제작사가 확인함. 예상: 보도되었으나 확인되지 않음."
 FOOTER_EN = "Official: confirmed by the network or studio. Expected: reported, not confirmed."
@@ -103,24 +104,32 @@ async def test_release_of_season_two_in_korean(
     assert not reply.ephemeral
     embed = reply.embeds[0]
     assert embed["title"] == "지금 우리 학교는 (All of Us Are Dead) · 시즌 2"
+    # Filming officially since 23 July 2025 (a day), as-of February 2026 (a month), the
+    # expected 2023 and 2024 (years) with the age of their reports: each at its precision.
     assert embed["description"] == (
-        "시즌 2에 대한 공식 발표는 아직 없습니다. 공식 공개일은 없으며, 보도에서는 2023년에 공개될 "
-        "것으로 예상했지만 그 시기가 지나도록 공개되지 않았습니다."
+        "시즌 2 촬영 중입니다. 공개일은 아직 발표되지 않았습니다. "
+        "2025년 7월 23일부터 공식 촬영 중 상태입니다. 1년도 더 지난 정보라 지금과 다를 수 있습니다. "
+        "2023년에 (2022년 보도) 및 2024년에 (2024년 1월 보도) 공개될 것으로 예상되었지만, "
+        "두 시기 모두 지나도록 공개되지 않았습니다."
     )
     assert fields(reply) == [
         (
             "상태 (공식)",
-            "공식 발표 없음\n"
-            "No official word from Netflix: not renewed, no date, no cast, no trailer, no plot.\n"
-            f"출처: {ARTICLE} · 2026년 11월 25일 기준",
+            "촬영 중\n"
+            "Filming was reported wrapped in February 2026 (18–19 February); not confirmed by Netflix.\n"
+            f"출처: {PRODUCTION} · 2025년 7월 23일 기준",
         ),
         (
             "공개일",
-            "2023년 (예상: 보도된 내용, 비공식)\n"
-            "그 시기가 지났지만 공개되지 않았습니다.\n"
-            "Reports expected it later in 2023.\n"
-            f"출처: {ARTICLE} · 2026년 11월 25일 기준",
+            "발표되지 않음\n"
+            "Reports in February 2026 expected late 2026. "
+            "None of the expected dates (2023, 2024, late 2026) was official.\n"
+            "출처: Media reports of the filming wrap, February 2026: Netflix announced no date, "
+            "and season 2 was not on Netflix's 2026 slate · 2026년 2월 기준\n"
+            f"이전: 2023년 (예상, 2022년 보도), 공개되지 않고 지나감. 출처: {ARTICLE}\n"
+            "이전: 2024년 (예상, 2024년 1월 보도), 공개되지 않고 지나감. 출처: An agency statement, January 2024",
         ),
+        ("참고", f"Directed by Lee Jae-kyoo and Kim Nam-su, written by Chun Sung-il ({PRODUCTION})."),
         ("다른 시즌", "**시즌 1**: 공개 완료 · 2022년 1월 28일 (공식) · 12부작"),
     ]
     assert embed["footer"]["text"] == FOOTER_KO
@@ -135,10 +144,13 @@ async def test_release_of_season_one_in_korean(
     assert embed["title"] == "지금 우리 학교는 (All of Us Are Dead) · 시즌 1"
     assert embed["description"] == "시즌 1: 2022년 1월 28일에 공개되었습니다."
     got = dict(fields(reply))
-    assert got["상태 (공식)"] == "공개 완료\n출처: Netflix release, 2022-01-28 · 2026년 11월 25일 기준"
-    assert got["공개일"] == "2022년 1월 28일 (공식)\n출처: Netflix release, 2022-01-28 · 2022년 1월 28일 기준"
+    assert got["상태 (공식)"].split("\n")[0] == "공개 완료"
+    assert got["공개일"].split("\n")[0] == "2022년 1월 28일 (공식)"
     assert got["회차"] == "12"
-    assert got["다른 시즌"] == "**시즌 2**: 공식 발표 없음 · 2023년 (예상, 비공식), 공개되지 않음"
+    assert got["다른 시즌"] == (
+        "**시즌 2**: 촬영 중 · 2025년 7월 23일 기준 상태, 지금과 다를 수 있음; "
+        "2023년에 (2022년 보도) 및 2024년에 (2024년 1월 보도) 예상되었으나 공개되지 않음"
+    )
 
 
 async def test_english_clients_read_the_answers_as_before_and_other_languages_fall_back(
@@ -148,15 +160,16 @@ async def test_english_clients_read_the_answers_as_before_and_other_languages_fa
     embed = us.embeds[0]
     assert embed["title"] == "All of Us Are Dead · Season 2"
     assert embed["description"] == (
-        "There is no official word on season 2 yet, and there is no official release date; "
-        "reports expected it in 2023, which has passed without a release."
+        "Season 2 is filming, and no release date has been announced. "
+        "Officially filming since 23 Jul 2025; that was over a year ago, so it may be out of date. "
+        "It was expected in 2023 (reported in 2022) and in 2024 (reported in January 2024); "
+        "both passed without a release."
     )
-    assert fields(us)[1] == (
-        "Release date",
-        "2023 (expected: reported, not official)\n"
-        "That date has passed without a release.\n"
-        "Reports expected it later in 2023.\n"
-        f"Source: {ARTICLE} · as of 25 Nov 2026",
+    assert fields(us)[0] == (
+        "Status (official)",
+        "Filming\n"
+        "Filming was reported wrapped in February 2026 (18–19 February); not confirmed by Netflix.\n"
+        f"Source: {PRODUCTION} · as of 23 Jul 2025",
     )
     assert embed["footer"]["text"] == FOOTER_EN
     assert link_buttons(us) == [("Watch on Netflix", NETFLIX)]
@@ -207,6 +220,6 @@ async def test_cast_trailer_show_and_season_autocomplete_in_korean(
     )
     offered = await handle.choices(within=10)
     assert [c["name"] for c in offered] == [
-        "시즌 2 · 공식 발표 없음 · 2023년 예상",
+        "시즌 2 · 촬영 중",
         "시즌 1 · 공개 완료 · 2022년 1월 28일",
     ]
