@@ -18,7 +18,7 @@ from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
 from kdrama.watch import render
-from kdrama.watch.clock import clock_loop
+from kdrama.watch.clock import clock_loop, release_due_seasons
 from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater
 from kdrama.watch.subscriptions import (
     bot_removed,
@@ -182,7 +182,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     async def _clock(self) -> None:
         await supervise(
             "the release clock",
-            lambda: clock_loop(self.bot.store, self.engine.wake),
+            lambda: clock_loop(lambda: release_due_seasons(self.bot.store), self.engine.wake),
             stopping=lambda: self._stopping,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from kdrama.models import Actor, ChangeItem, Event, Status
@@ -56,12 +56,15 @@ async def release_due_seasons(store: Store, now: datetime | None = None) -> list
 
 
 async def clock_loop(
-    store: Store, on_change: Callable[[], None], *, interval: float = CLOCK_INTERVAL
+    release_due: Callable[[], Awaitable[Sequence[object]]],
+    on_change: Callable[[], None],
+    *,
+    interval: float = CLOCK_INTERVAL,
 ) -> None:
     """Every `interval` seconds, release the seasons whose exact time has passed."""
     while True:
         try:
-            if await release_due_seasons(store):
+            if await release_due():
                 on_change()
         except asyncio.CancelledError:
             raise
