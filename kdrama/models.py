@@ -76,8 +76,9 @@ def parse_events(text: str | None) -> frozenset[Event]:
 class SeasonStatus:
     value: Status = Status.UNCONFIRMED
     source: str | None = None
-    as_of: date | None = None
+    as_of: PartialDate | None = None  # when the source said it, as precisely as known
     note: str | None = None
+    history: tuple[SeasonStatus, ...] = ()  # earlier official states, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,9 @@ class ReleaseDate:
     date: PartialDate = field(default_factory=PartialDate)
     official: bool = False
     source: str | None = None
-    as_of: date | None = None
+    as_of: PartialDate | None = None  # when the source said it, as precisely as known
     note: str | None = None
+    history: tuple[ReleaseDate, ...] = ()  # earlier dates (e.g. expectations that passed), oldest first
 
 
 @dataclass(frozen=True, slots=True)
