@@ -94,6 +94,7 @@ class TmdbClient:
         request_deadline: float = 60.0,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         if not token:
             raise TmdbConfigError("TMDB_TOKEN is empty.")
@@ -105,6 +106,7 @@ class TmdbClient:
         self._deadline = request_deadline
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
+        self.max_pages = max_pages
         self._pause_until = 0.0  # monotonic; a 429's Retry-After holds every request
         self._session: aiohttp.ClientSession | None = None
         self._images: ImageConfig | None = None
@@ -269,7 +271,7 @@ class TmdbClient:
 
     async def _discover_range(self, first: date, last: date, found: dict[int, ListedShow]) -> None:
         head = await self.discover_page(1, first=first, last=last)
-        if head.total_pages > MAX_PAGES and first < last:
+        if head.total_pages > self.max_pages and first < last:
             middle = first + (last - first) // 2
             await self._discover_range(first, middle, found)
             await self._discover_range(middle + timedelta(days=1), last, found)
@@ -287,18 +289,18 @@ class TmdbClient:
     ) -> None:
         if head is None:
             head = await self.discover_page(1, first=first, last=last, nulls=nulls)
-        if head.total_pages > MAX_PAGES:
+        if head.total_pages > self.max_pages:
             log.warning(
                 "TMDB discover %s..%s has %d pages; only the first %d can be read",
                 first,
                 last,
                 head.total_pages,
-                MAX_PAGES,
+                self.max_pages,
             )
         rest = await asyncio.gather(
             *(
                 self.discover_page(n, first=first, last=last, nulls=nulls)
-                for n in range(2, min(head.total_pages, MAX_PAGES) + 1)
+                for n in range(2, min(head.total_pages, self.max_pages) + 1)
             )
         )
         pages = [head, *rest]
@@ -326,12 +328,12 @@ class TmdbClient:
             return parse_changes_page(await self.get("/tv/changes", params))
 
         head = await page(1)
-        if head.total_pages > MAX_PAGES and (end - start).days > 1:
+        if head.total_pages > self.max_pages and (end - start).days > 1:
             middle = start + (end - start) // 2
             await self._changes_window(start, middle, ids)
             await self._changes_window(middle, end, ids)
             return
-        rest = await asyncio.gather(*(page(n) for n in range(2, min(head.total_pages, MAX_PAGES) + 1)))
+        rest = await asyncio.gather(*(page(n) for n in range(2, min(head.total_pages, self.max_pages) + 1)))
         for p in [head, *rest]:
             ids.update(p.ids)
 

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from kdrama.catalog import CreditEntry, SeasonEntry, ShowEntry, TrailerEntry
-from kdrama.dates import KST, PartialDate
+from kdrama.dates import PartialDate
 from kdrama.hangul import has_hangul
 from kdrama.models import ReleaseDate, SeasonStatus, Status
 from kdrama.tmdb.models import (
@@ -103,7 +103,7 @@ def map_show(
         raise ValueError("fetched_at needs a time zone")
     details = seasons or {}
     source = tmdb_url(show.id)
-    as_of = fetched_at.astimezone(KST).date()
+    as_of = fetched_at.astimezone(UTC).date()
     title = _text(show.name, TITLE_MAX) or show.original_name
     korean = show.original_name if has_hangul(show.original_name) else None
     numbered = sorted((s for s in show.seasons if s.number >= 1), key=lambda s: s.number)
