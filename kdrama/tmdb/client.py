@@ -164,10 +164,14 @@ class TmdbClient:
         raise AssertionError("unreachable")  # AsyncRetrying either returns or raises
 
     async def _once(self, url: str, path: str, query: dict[str, str]) -> dict[str, Any]:
-        pause = self._pause_until - time.monotonic()
-        if pause > 0:
-            await asyncio.sleep(pause)
-        await self._limiter.acquire()
+        while True:
+            pause = self._pause_until - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            await self._limiter.acquire()
+            # A 429 that arrived while we queued holds us too; then queue again, paced.
+            if self._pause_until <= time.monotonic():
+                break
         self.requests_made += 1
         try:
             async with self._get_session().get(url, params=query) as resp:

@@ -294,7 +294,9 @@ class TmdbStandIn:
             return 200, world.details(show, appends, videos)
         if route == "/tv/{id}/season/{n}":
             show = world.shows[int(params["id"])]
-            season = next(s for s in show.seasons if s.number == int(params["n"]))
+            season = next((s for s in show.seasons if s.number == int(params["n"])), None)
+            if season is None:
+                return 404, None
             return 200, world.season(show, season, appends, videos)
         page = _int(query.get("page"), 1)
         if page < 1 or page > self.max_pages:
