@@ -253,7 +253,7 @@ class TmdbStandIn:
         record.status = -1
         transport = request.transport
         if transport is not None:
-            transport.close()
+            transport.abort()
         await asyncio.sleep(0.05)
         return web.Response(status=503)
 
