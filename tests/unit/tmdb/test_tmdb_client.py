@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from kdrama.tmdb.client import TmdbClient, is_v3_key
+from kdrama.tmdb.client import DEFAULT_RATE, TmdbClient, is_v3_key
 from kdrama.tmdb.errors import TmdbConfigError, TmdbMalformed, TmdbNotFound, TmdbUnavailable
 from tests.tmdbstandin.server import API_KEY, TOKEN, TmdbStandIn
 from tests.tmdbstandin.world import World
@@ -127,8 +127,8 @@ async def test_requests_stay_under_20_a_second(tmdb: TmdbStandIn) -> None:
         await asyncio.gather(*(tmdb_client.show(i) for i in ids))
         elapsed = time.monotonic() - started
     assert len(tmdb.requests) == 50
-    assert tmdb.max_per_second() <= 21
-    assert elapsed >= 49 / 20 - 0.1
+    assert tmdb.max_per_second() <= 20
+    assert elapsed >= 49 / DEFAULT_RATE - 0.1
 
 
 async def test_a_wrong_token_is_a_configuration_error_at_once(tmdb: TmdbStandIn) -> None:
