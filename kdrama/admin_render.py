@@ -111,9 +111,10 @@ def curators_reply(curators: Iterable[tuple[int, int | None, str]], owner_ids: I
     lines = []
     owners = sorted(owner_ids)
     if owners:
-        lines.append("Owners (always curators): " + ", ".join(f"<@{o}>" for o in owners))
+        named = ", ".join(f"<@{o}>" for o in owners)
+        lines.append(f"Owners (always curators): the application's owner or team, and {named}")
     else:
-        lines.append("Owners: the application's owner or team.")
+        lines.append("Owners (always curators): the application's owner or team.")
     listed = list(curators)
     if not listed:
         lines.append("No other curators yet: add one with `/admin curator add`.")

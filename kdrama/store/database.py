@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -198,6 +199,24 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    # --- backup --------------------------------------------------------------------------
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database at `target`, by SQLite's online backup API.
+
+        Other processes may keep writing meanwhile: the copy is the database as of one
+        moment, never a torn file. It is written beside `target` and renamed into place.
+        """
+        target = Path(target)
+        if await asyncio.to_thread(os.path.realpath, target) == await asyncio.to_thread(
+            os.path.realpath, self.path
+        ):
+            raise StoreError("the backup can't overwrite the database it copies")
+        partial = target.with_name(target.name + ".partial")
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        async with aiosqlite.connect(str(partial)) as copy:
+            await self.db.backup(copy)
+        await asyncio.to_thread(partial.replace, target)
 
     # --- catalog reads -------------------------------------------------------------------
     async def is_empty(self) -> bool:
