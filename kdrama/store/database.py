@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from kdrama.dates import PartialDate, Precision
+from kdrama.dates import PartialDate, Precision, as_of_text, parse_as_of
 from kdrama.models import (
     Actor,
     Change,
@@ -34,6 +34,12 @@ from kdrama.models import (
     Status,
     Trailer,
 )
+from kdrama.store.history import (
+    release_history,
+    release_history_json,
+    status_history,
+    status_history_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +54,6 @@ def utcnow() -> datetime:
 
 def _iso_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def _day_text(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _events_text(events: Iterable[Event]) -> str:
@@ -85,7 +87,8 @@ def load_migrations() -> list[Migration]:
 
 _SEASON_COLUMNS = (
     "id, show_id, number, episodes, notes, status, status_source, status_as_of, status_note, "
-    "release_date, release_official, release_source, release_as_of, release_note"
+    "release_date, release_official, release_source, release_as_of, release_note, "
+    "status_history, release_history"
 )
 
 
@@ -96,8 +99,15 @@ def _season(row: sqlite3.Row | tuple[Any, ...]) -> Season:
         number=row[2],
         episodes=row[3],
         notes=row[4],
-        status=SeasonStatus(Status(row[5]), row[6], _iso_day(row[7]), row[8]),
-        release=ReleaseDate(PartialDate.parse(row[9]), bool(row[10]), row[11], _iso_day(row[12]), row[13]),
+        status=SeasonStatus(Status(row[5]), row[6], parse_as_of(row[7]), row[8], status_history(row[14])),
+        release=ReleaseDate(
+            PartialDate.parse(row[9]),
+            bool(row[10]),
+            row[11],
+            parse_as_of(row[12]),
+            row[13],
+            release_history(row[15]),
+        ),
     )
 
 
@@ -551,8 +561,9 @@ def release_columns(release: ReleaseDate) -> dict[str, Any]:
         "release_at": span[0].timestamp() if span else None,
         "release_official": int(release.official),
         "release_source": release.source,
-        "release_as_of": _day_text(release.as_of),
+        "release_as_of": as_of_text(release.as_of),
         "release_note": release.note,
+        "release_history": release_history_json(release),
     }
 
 
@@ -560,8 +571,9 @@ def status_columns(status: SeasonStatus) -> dict[str, Any]:
     return {
         "status": status.value.value,
         "status_source": status.source,
-        "status_as_of": _day_text(status.as_of),
+        "status_as_of": as_of_text(status.as_of),
         "status_note": status.note,
+        "status_history": status_history_json(status),
     }
 
 

@@ -158,7 +158,7 @@ async def test_edit_reply_says_what_changed_and_how_to_undo(bot: DramaBot) -> No
     lines = reply.content.splitlines()
     assert change is not None
     assert lines[0] == f"**Change #{change.id}** · All of Us Are Dead, season 2"
-    assert "- the status of season 2: No official word → Renewed" in lines
+    assert "- the status of season 2: Filming → Renewed" in lines
     assert "Watchers of status will hear about it." in lines
     assert lines[-1] == f"Undo it with `/admin undo change_id:{change.id}`."
     nothing = admin_render.change_reply(None, "season 2 already has that status, source and as-of date.")
