@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from kdrama.catalog import CreditEntry, SeasonEntry, ShowEntry, TrailerEntry
-from kdrama.dates import PartialDate
+from kdrama.dates import PartialDate, as_of_day
 from kdrama.hangul import has_hangul
 from kdrama.models import ReleaseDate, SeasonStatus, Status
 from kdrama.tmdb.models import (
@@ -103,7 +103,7 @@ def map_show(
         raise ValueError("fetched_at needs a time zone")
     details = seasons or {}
     source = tmdb_url(show.id)
-    as_of = fetched_at.astimezone(UTC).date()
+    as_of = as_of_day(fetched_at.astimezone(UTC).date())  # the fetch is when TMDB said it
     title = _text(show.name, TITLE_MAX) or show.original_name
     korean = show.original_name if has_hangul(show.original_name) else None
     numbered = sorted((s for s in show.seasons if s.number >= 1), key=lambda s: s.number)
@@ -180,7 +180,7 @@ def _season(
     numbered: list[SeasonSummary],
     now: datetime,
     source: str,
-    as_of: date,
+    as_of: PartialDate,
 ) -> SeasonEntry:
     later_aired = any(
         s.number > season.number and s.air_date is not None and day_is_over(s.air_date, now) for s in numbered

@@ -15,6 +15,7 @@ from tests.unit.tmdb.tmdb_bodies import SHOW_ID, season_body, show_body
 
 NOW = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
 SOURCE = f"https://www.themoviedb.org/tv/{SHOW_ID}"
+TODAY = PartialDate.from_day(date(2026, 11, 30))
 IMAGES = ImageConfig("https://image.tmdb.org/t/p/", ("w92", "w500", "original"))
 
 
@@ -31,8 +32,8 @@ def test_an_aired_season_is_official_and_a_future_one_only_listed() -> None:
     assert s1.release.date == PartialDate.from_day(date(2024, 3, 2))
     assert (s1.status.source, s1.status.as_of, s1.release.as_of) == (
         SOURCE,
-        date(2026, 11, 30),
-        date(2026, 11, 30),
+        TODAY,
+        TODAY,
     )
     # Season 2's date is TMDB's listing: expected, never official, and the status claims nothing.
     assert s2.status.value is Status.UNCONFIRMED

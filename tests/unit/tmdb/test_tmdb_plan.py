@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from kdrama.dates import PartialDate
 from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, ShowRef, Status, Trailer
@@ -85,7 +85,9 @@ def test_tmdb_silence_never_clears_and_lists_only_grow() -> None:
 def test_an_unconfirmed_tmdb_season_never_downgrades_what_the_catalog_knows() -> None:
     t = tmdb_entry()
     current = as_catalog(t)
-    official = ReleaseDate(PartialDate.parse("2027-04"), True, "https://example.org/press", date(2026, 10, 1))
+    official = ReleaseDate(
+        PartialDate.parse("2027-04"), True, "https://example.org/press", PartialDate.parse("2026-10-01")
+    )
     filming = Season(12, 1, 2, 12, None, SeasonStatus(Status.FILMING, "https://example.org/press"), official)
     current = replace(current, seasons=(current.seasons[0], filming))
     plan = plan_sync(t, current)
