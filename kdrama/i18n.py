@@ -54,7 +54,12 @@ def N_(message: str) -> str:
 
 def resolve(locale: object) -> str:
     """Our language for a Discord locale ("ko", "en-US", "en-GB", …); English when we have none."""
-    code = str(locale or "").strip().replace("_", "-").lower()
+    return _resolve(str(locale or ""))
+
+
+@cache  # a few dozen locale codes exist; this runs for every answer
+def _resolve(locale: str) -> str:
+    code = locale.strip().replace("_", "-").lower()
     ours = {lang.lower(): lang for lang in LANGUAGES}
     if code in ours:
         return ours[code]
@@ -136,6 +141,9 @@ def extract(
         yield line, "gettext" if funcname in ERROR_KEYWORDS else funcname, messages, comments
 
 
+_LOCALIZED = (Listing, Title)  # parameters that take the reader's language themselves
+
+
 @cache
 def _translations(lang: str) -> _gettext.NullTranslations:
     """The compiled catalog of a language, read from its .po file (compiled in memory)."""
@@ -155,17 +163,15 @@ class Text:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self.english = lang == ENGLISH
         self.babel_locale = lang.replace("-", "_")  # Babel's spelling: "pt_BR" for Discord's "pt-BR"
         self._catalog = _translations(lang)
-
-    @property
-    def english(self) -> bool:
-        return self.lang == ENGLISH
 
     # --- messages ------------------------------------------------------------------------
     def gettext(self, message: str, /, **params: object) -> str:
         """The message in this language, its placeholders filled."""
-        return self._fill(self._catalog.gettext(message), message, params)
+        text = message if self.english else self._catalog.gettext(message)
+        return self._fill(text, message, params)
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """The singular or plural message for `n`, in this language's plural rules."""
@@ -192,7 +198,7 @@ class Text:
     def _fill(self, text: str, english: str, params: Mapping[str, object]) -> str:
         if not params:
             return text
-        values = {k: v.localize(self) if isinstance(v, Listing | Title) else v for k, v in params.items()}
+        values = {k: v.localize(self) if isinstance(v, _LOCALIZED) else v for k, v in params.items()}
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):
