@@ -23,7 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import PageButton, Pager
-from kdrama import answers, render
+from kdrama import answers, edits, render
 from kdrama import catalog as catalog_file
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
@@ -161,7 +161,7 @@ def setup_logging(level: str) -> None:
 
 async def open_store(settings: Settings) -> Store:
     store = await Store.open(settings.database_path)
-    report = await catalog_file.load_starter_if_empty(store)
+    report = await edits.load_starter_if_empty(store)
     if report is not None:
         log.info("new database: %s", report.summary())
     return store
@@ -218,9 +218,7 @@ async def import_file(settings: Settings, path: Path) -> int:
         return 1
     async with await Store.open(settings.database_path) as store:
         try:
-            report = await catalog_file.import_catalog(
-                store, shows, actor=Actor(None, f"import of {path.name}")
-            )
+            report = await edits.import_shows(store, shows, actor=Actor(None, f"import of {path.name}"))
         except catalog_file.CatalogError as e:
             print(f"Nothing imported: {e}", file=sys.stderr)
             return 1

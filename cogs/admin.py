@@ -497,7 +497,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         except UserError:
             return []
         season = getattr(interaction.namespace, "season", None)
-        credits = await self.bot.store.credits(show.id, int(season) if season else None)
+        credits = await self.bot.store.catalog.credits(show.id, int(season) if season else None)
         typed = current.casefold().strip()
         names = [c.actor for c in credits if c.season_number == (int(season) if season else None)]
         return [
@@ -517,7 +517,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         season = getattr(interaction.namespace, "season", None)
         trailers = [
             t
-            for t in await self.bot.store.trailers(show.id)
+            for t in await self.bot.store.catalog.trailers(show.id)
             if season is None or t.season_number == int(season)
         ]
         return [
@@ -568,13 +568,13 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
 
 
 async def history_page(bot: DramaBot, show_id: int, page: int) -> Reply | None:
-    show = await bot.store.show(show_id)
+    show = await bot.store.catalog.show(show_id)
     if show is None:
         return None
-    total = await bot.store.count_changes_for_show(show_id)
+    total = await bot.store.changes.count_for_show(show_id)
     pages = max(1, -(-total // admin_render.HISTORY_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    changes = await bot.store.changes_for_show(
+    changes = await bot.store.changes.for_show(
         show_id, limit=admin_render.HISTORY_PAGE_SIZE, offset=page * admin_render.HISTORY_PAGE_SIZE
     )
     return admin_render.history_reply(show, changes, page, total)

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.ui import build_view, to_choices
+from kdrama import edits
 from kdrama.lookup import EVERY_SHOW, UserError
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut, fit, safe
@@ -188,7 +189,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     async def _clock(self) -> None:
         await supervise(
             "the release clock",
-            lambda: clock_loop(self.watch, self.engine.wake),
+            lambda: clock_loop(lambda: edits.release_due(self.bot.catalog), self.engine.wake),
             stopping=lambda: self._stopping,
         )
 

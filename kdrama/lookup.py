@@ -141,8 +141,8 @@ class Catalog:
         return catalog
 
     async def _load(self) -> None:
-        names = await self.store.search_names()
-        refs = await self.store.show_refs()
+        names = await self.store.catalog.search_names()
+        refs = await self.store.catalog.show_refs()
         titles = [n for n in names if n.kind != "actor"]
         people = [n for n in names if n.kind == "actor"]
         del names
@@ -170,8 +170,8 @@ class Catalog:
     async def refresh_show(self, show_id: int) -> None:
         """Re-read one show's names into the index (after it was added, edited or removed)."""
         await self.loaded()
-        self.titles.set_names(set(SHOW_KINDS), show_id, await self.store.show_names(show_id))
-        ref = (await self.store.show_refs([show_id])).get(show_id)
+        self.titles.set_names(set(SHOW_KINDS), show_id, await self.store.catalog.show_names(show_id))
+        ref = (await self.store.catalog.show_refs([show_id])).get(show_id)
         if ref is None:
             self._refs.pop(show_id, None)
         else:
@@ -192,7 +192,7 @@ class Catalog:
         now = time.monotonic()
         cached = self._popular
         if cached is None or now - cached[0] > POPULAR_TTL:
-            cached = self._popular = (now, await self.store.popular_shows(CHOICES_MAX))
+            cached = self._popular = (now, await self.store.catalog.popular_shows(CHOICES_MAX))
         return cached[1]
 
     async def show_refs(self, ids: list[int]) -> dict[int, ShowRef]:
@@ -201,7 +201,7 @@ class Catalog:
         found = {i: refs[i] for i in ids if i in refs}
         missing = [i for i in ids if i not in refs]
         if missing:
-            fetched = await self.store.show_refs(missing)
+            fetched = await self.store.catalog.show_refs(missing)
             refs.update(fetched)
             found.update(fetched)
         return found
@@ -216,7 +216,7 @@ class Catalog:
         """
         await self.loaded()
         wanted = None if show_ids is None else list(dict.fromkeys(show_ids))
-        names = await self.store.actor_names(wanted)
+        names = await self.store.catalog.actor_names(wanted)
         by_ref: dict[int, list[Name]] = {}
         for n in names:
             by_ref.setdefault(n.ref, []).append(n)
@@ -229,7 +229,7 @@ class Catalog:
         text = (title or "").strip()
         if not text:
             raise UserError("Tell me which show: start typing its title and pick it from the list.")
-        show = await self.store.show_by_slug(text)
+        show = await self.store.catalog.show_by_slug(text)
         if show is not None:
             return show
         wanted = normalize(text)
@@ -237,14 +237,14 @@ class Catalog:
         matches = self.titles.search(text, limit=5)
         for m in matches:
             if normalize(m.text) == wanted:
-                found = await self.store.show(m.ref)
+                found = await self.store.catalog.show(m.ref)
                 if found is not None:
                     return found
         refs = await self.show_refs([m.ref for m in matches[:3]])
         raise UnknownShow(text, [refs[m.ref].title for m in matches[:3] if m.ref in refs])
 
     async def season_of(self, show: Show, number: int | None) -> tuple[Season, list[Season]]:
-        seasons = await self.store.seasons(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
         if number is None:
             if not seasons:
                 raise UserError(f"{show.title} has no seasons in the catalog yet.")
@@ -282,7 +282,7 @@ class Catalog:
             show = await self.resolve(title)
         except UserError:
             return []
-        seasons = await self.store.seasons(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
         typed = query.strip()
         from kdrama.render import season_label  # the renderer owns wording
 
@@ -295,8 +295,8 @@ class Catalog:
     # --- answers ---------------------------------------------------------------------------
     async def overview(self, title: str) -> Overview:
         show = await self.resolve(title)
-        seasons = await self.store.seasons(show.id)
-        trailers = await self.store.trailers(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
+        trailers = await self.store.catalog.trailers(show.id)
         return Overview(show, seasons, _newest(trailers))
 
     async def release(self, title: str, season: int | None, *, now: datetime | None = None) -> ReleaseAnswer:
@@ -307,22 +307,22 @@ class Catalog:
     async def cast(self, title: str, season: int | None) -> CastAnswer:
         show = await self.resolve(title)
         chosen, _ = await self.season_of(show, season)
-        return CastAnswer(show, chosen.number, await self.store.credits(show.id, chosen.number))
+        return CastAnswer(show, chosen.number, await self.store.catalog.credits(show.id, chosen.number))
 
     async def cast_for(self, show_id: int, season: int | None) -> CastAnswer | None:
         """The cast of a show by id (for page buttons); None when the show is gone."""
-        show = await self.store.show(show_id)
+        show = await self.store.catalog.show(show_id)
         if show is None:
             return None
-        return CastAnswer(show, season, await self.store.credits(show_id, season))
+        return CastAnswer(show, season, await self.store.catalog.credits(show_id, season))
 
     async def trailer(self, title: str, season: int | None) -> TrailerAnswer:
         show = await self.resolve(title)
-        seasons = await self.store.seasons(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
         if season is not None and season not in {s.number for s in seasons}:
             raise UnknownSeason(show, season, [s.number for s in seasons])
         target = season if season is not None else (seasons[-1].number if seasons else None)
-        trailers = await self.store.trailers(show.id)
+        trailers = await self.store.catalog.trailers(show.id)
         if target is None:
             return TrailerAnswer(show, season, None, None)
         # The asked season's newest trailer, else the nearest earlier season's.
@@ -337,13 +337,13 @@ class Catalog:
             raise UserError("Choose between 1 and 3660 days.")
         now = now or utcnow()
         # From a day back, so a bare day that is today in Korea still counts as upcoming.
-        window = await self.store.seasons_with_dates_between(
+        window = await self.store.catalog.seasons_with_dates_between(
             now - timedelta(days=1), now + timedelta(days=days)
         )
         dated = [(ref, s) for ref, s in window if s.release.date.firm and not s.release.date.has_passed(now)]
         undated = [
             (ref, s)
-            for ref, s in await self.store.seasons_in_production()
+            for ref, s in await self.store.catalog.seasons_in_production()
             if not s.release.date.firm or s.release.date.has_passed(now)
         ]
         return UpcomingAnswer(days, now, dated, undated)
@@ -357,7 +357,7 @@ class Catalog:
         actor_matches = self.people.search(q, limit=5)
         refs = await self.show_refs([m.ref for m in show_matches])
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
-        people = [p for p in [await self.store.person(m.ref) for m in actor_matches] if p and p.shows]
+        people = [p for p in [await self.store.catalog.person(m.ref) for m in actor_matches] if p and p.shows]
         return SearchAnswer(q, shows, people)
 
 

@@ -191,3 +191,62 @@ class Name:
     ref: int  # show id for the title kinds, person id for "actor"
     kind: str  # "title" | "korean" | "romanized" | "alias" | "actor"
     text: str  # as displayed
+
+
+# --- a whole show, as a catalog file holds it (validated) ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreditEntry:
+    actor: str
+    korean_name: str | None
+    character: str | None
+    billing: int | None
+    official: bool
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrailerEntry:
+    title: str | None
+    url: str
+    kind: str
+    published: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonEntry:
+    number: int
+    episodes: int | None
+    notes: str | None
+    status: SeasonStatus
+    release: ReleaseDate
+    cast: tuple[CreditEntry, ...]
+    trailers: tuple[TrailerEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEntry:
+    slug: str
+    title: str
+    korean_title: str | None
+    romanized_title: str | None
+    aliases: tuple[str, ...]
+    country: str | None
+    platform: str | None
+    platform_url: str | None
+    genres: tuple[str, ...]
+    synopsis: str | None
+    poster_url: str | None
+    similar: tuple[str, ...]
+    cast: tuple[CreditEntry, ...]
+    seasons: tuple[SeasonEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Curator:
+    """Someone trusted to edit the catalog."""
+
+    user_id: int
+    added_by: int | None
+    added_at: str  # ISO UTC

@@ -304,12 +304,12 @@ class NoticeRenderer:
         if cached is not None:
             self._cache.move_to_end(change_id)
             return cached
-        change = await self.store.change(change_id)
+        change = await self.store.changes.change(change_id)
         if change is None:
             raise LookupError(f"change {change_id} is not in the database")
-        show = await self.store.show(change.show_id) if change.show_id is not None else None
+        show = await self.store.catalog.show(change.show_id) if change.show_id is not None else None
         season = (
-            await self.store.season(change.show_id, change.season_number)
+            await self.store.catalog.season(change.show_id, change.season_number)
             if change.show_id is not None and change.season_number is not None
             else None
         )

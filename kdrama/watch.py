@@ -22,7 +22,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import aiosqlite
 
-from kdrama.models import ALL_EVENTS, Actor, ChangeItem, Event, ShowRef, Status
+from kdrama.models import ALL_EVENTS, Event, ShowRef
 from kdrama.store import Store, parse_events, utcnow
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,6 @@ MAX_UNEXPECTED = 5
 # /watch add on a paused channel re-posts what it missed, if it is still news.
 RESEND_WINDOW = timedelta(hours=24)
 CLOCK_INTERVAL = 10.0
-CLOCK_ACTOR = Actor(None, "Drama bot (clock)")
 
 
 # --- what a Sender may raise -----------------------------------------------------------------
@@ -464,55 +463,6 @@ class WatchStore:
                 (attempts, error[:500], delivery_id),
             )
 
-    # --- the clock -------------------------------------------------------------------------
-    async def release_due_seasons(self, now: datetime | None = None) -> list[int]:
-        """Move every scheduled season whose exact release time has passed to released, once.
-
-        Each move is a recorded change by the clock (events status and release), so
-        subscribers hear "now streaming". The conditional UPDATE under the write lock makes
-        the move idempotent: a second process, a second tick or a restart finds nothing to do.
-        """
-        now = now or utcnow()
-        changes: list[int] = []
-        for ref, season in await self.store.due_exact_releases(now):
-            async with self.store.transaction() as db:
-                cur = await db.execute(
-                    "UPDATE season SET status = 'released', status_source = ?, status_as_of = ?, "
-                    "status_note = NULL WHERE id = ? AND status = 'scheduled' "
-                    "AND release_precision = 'exact' AND release_at <= ?",
-                    (
-                        season.release.source or "the announced release time",
-                        now.date().isoformat(),
-                        season.id,
-                        now.timestamp(),
-                    ),
-                )
-                if cur.rowcount != 1:
-                    continue
-                change_id = await self.store.record_change(
-                    db,
-                    actor=CLOCK_ACTOR,
-                    action="season.status",
-                    show=ref,
-                    season_number=season.number,
-                    source=season.release.source or "the announced release time",
-                    items=[
-                        ChangeItem(
-                            "season",
-                            f"{ref.slug}#{season.number}",
-                            "status",
-                            Status.SCHEDULED.value,
-                            Status.RELEASED.value,
-                        )
-                    ],
-                    events={Event.STATUS, Event.RELEASE},
-                    at=now,
-                )
-            if change_id is not None:
-                log.info("%s season %d is out: now released (change %d)", ref.title, season.number, change_id)
-                changes.append(change_id)
-        return changes
-
 
 # --- pacing ----------------------------------------------------------------------------------
 
@@ -860,12 +810,15 @@ async def supervise(
 
 
 async def clock_loop(
-    watch: WatchStore, on_change: Callable[[], None], *, interval: float = CLOCK_INTERVAL
+    release_due: Callable[[], Awaitable[Sequence[object]]],
+    on_change: Callable[[], None],
+    *,
+    interval: float = CLOCK_INTERVAL,
 ) -> None:
-    """Every `interval` seconds, release the seasons whose exact time has passed."""
+    """Every `interval` seconds, release the seasons whose exact time has passed (an edit each)."""
     while True:
         try:
-            if await watch.release_due_seasons():
+            if await release_due():
                 on_change()
         except asyncio.CancelledError:
             raise

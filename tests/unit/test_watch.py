@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kdrama import catalog as catalog_file
+from kdrama import edits
 from kdrama.dates import PartialDate
+from kdrama.lookup import Catalog
 from kdrama.models import ALL_EVENTS, Actor, ChangeItem, Event, ReleaseDate, SeasonStatus, ShowRef, Status
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, to_text
@@ -41,7 +42,7 @@ AOUAD = "all-of-us-are-dead"
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     s = await Store.open(tmp_path / "watch.db")
-    await catalog_file.load_starter_if_empty(s)
+    await edits.load_starter_if_empty(s)
     try:
         yield s
     finally:
@@ -54,7 +55,7 @@ def watch(store: Store) -> WatchStore:
 
 
 async def ref(store: Store, slug: str) -> ShowRef:
-    show = await store.show_by_slug(slug)
+    show = await store.catalog.show_by_slug(slug)
     assert show is not None
     return show.ref
 
@@ -84,9 +85,8 @@ async def renew(store: Store, show: ShowRef, *, with_date: bool = False) -> int:
     if with_date:
         items.append(ChangeItem("season", f"{show.slug}#2", "release_date", "2023", "Q4 2025"))
         events.add(Event.DATE)
-    async with store.transaction() as db:
-        change_id = await store.record_change(
-            db,
+    async with store.transaction():
+        change_id = await store.changes.record(
             actor=CURATOR,
             action="season.status",
             show=show,
@@ -100,9 +100,8 @@ async def renew(store: Store, show: ShowRef, *, with_date: bool = False) -> int:
 
 
 async def add_trailer(store: Store, show: ShowRef) -> int:
-    async with store.transaction() as db:
-        change_id = await store.record_change(
-            db,
+    async with store.transaction():
+        change_id = await store.changes.record(
             actor=CURATOR,
             action="trailer.add",
             show=show,
@@ -237,9 +236,8 @@ async def test_a_change_of_several_fields_is_one_message_naming_them_all(
 async def test_catalog_text_is_escaped_in_the_notice(store: Store, watch: WatchStore) -> None:
     show = await ref(store, AOUAD)
     await subscribe(watch, 1, show)
-    async with store.transaction() as db:
-        await store.record_change(
-            db,
+    async with store.transaction():
+        await store.changes.record(
             actor=Actor(7, "@everyone **bold**"),
             action="credit.add",
             show=show,
@@ -573,7 +571,7 @@ async def schedule(store: Store, show: ShowRef, at: datetime) -> None:
 
 
 async def test_a_passed_release_time_releases_the_season_exactly_once(
-    store: Store, watch: WatchStore
+    store: Store, watch: WatchStore, catalog: Catalog
 ) -> None:
     show = await ref(store, AOUAD)
     await subscribe(watch, 1, show, events=frozenset({Event.RELEASE}))
@@ -581,17 +579,18 @@ async def test_a_passed_release_time_releases_the_season_exactly_once(
     await subscribe(watch, 3, show, events=frozenset({Event.TRAILER}))
     at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     await schedule(store, show, at)
-    assert await watch.release_due_seasons(at - timedelta(seconds=1)) == []
+    assert await edits.release_due(catalog, at - timedelta(seconds=1)) == []
     # Two ticks at once (two shard processes, or a tick and a catch-up) and a third later.
     results = await asyncio.gather(
-        watch.release_due_seasons(at + timedelta(hours=1)), watch.release_due_seasons(at + timedelta(hours=1))
+        edits.release_due(catalog, at + timedelta(hours=1)),
+        edits.release_due(catalog, at + timedelta(hours=1)),
     )
     assert sorted(len(r) for r in results) == [0, 1]
-    assert await watch.release_due_seasons(at + timedelta(days=3)) == []
-    season = await store.season(show.id, 1)
+    assert await edits.release_due(catalog, at + timedelta(days=3)) == []
+    season = await store.catalog.season(show.id, 1)
     assert season is not None and season.status.value is Status.RELEASED
-    change = await store.change(max(results, key=len)[0])
-    assert change is not None and change.actor_name == "Drama bot (clock)"
+    change = max(results, key=len)[0]
+    assert change.actor_name == "Drama bot (clock)"
     assert change.events == {Event.STATUS, Event.RELEASE}
     fake = FakeDiscord()
     await engine_for(store, fake).drain()
@@ -659,9 +658,8 @@ async def test_an_exact_premiere_time_is_shown_as_discord_timestamps(store: Stor
     await subscribe(watch, 1, show)
     at = datetime(2027, 1, 29, 8, 0, tzinfo=UTC)
     await schedule(store, show, at)
-    async with store.transaction() as db:
-        await store.record_change(
-            db,
+    async with store.transaction():
+        await store.changes.record(
             actor=CURATOR,
             action="season.date",
             show=show,

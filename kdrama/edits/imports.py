@@ -1,0 +1,159 @@
+"""Catalog files in and out: an import is one edit per show it adds or replaces.
+
+Which import changes notify: a show the import *replaces* raises the events that curator
+edits of the same facts would (a season's status moved, its date or officialness changed, a
+trailer added, an official cast entry added); a season new in the file counts as added
+unconfirmed and undated, then set as the file says. A show the import *adds* notifies no one,
+like `/admin show add`: nobody follows it yet, and a first load of a large catalog must not
+flood "every show" channels. docs/curating.md says the same for curators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kdrama import catalog as catalog_file
+from kdrama.catalog import BUNDLED_CATALOG, CatalogError, ImportReport, show_to_dict
+from kdrama.edits.common import IMPORT_MAX_BYTES, EditError
+from kdrama.edits.items import credit_key, events_for, season_key, trailer_key
+from kdrama.lookup import Catalog
+from kdrama.models import Actor, ChangeItem, Event, ShowEntry, ShowRef
+from kdrama.store import Store
+
+IMPORT_SOURCE = "catalog import"
+_NEW_SEASON = {
+    "status": {"value": "unconfirmed"},
+    "release": {"date": "", "official": False},
+    "cast": [],
+    "trailers": [],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    report: ImportReport
+    change_ids: list[int]
+
+
+def import_events(slug: str, old: dict[str, Any] | None, new: dict[str, Any]) -> frozenset[Event]:
+    """What replacing `old` with `new` (file-format shows) tells watchers: what edits would."""
+    if old is None:
+        return frozenset()
+    items: list[ChangeItem] = []
+    _cast_items(items, slug, None, old.get("cast", []), new.get("cast", []))
+    before = {s["number"]: s for s in old.get("seasons", [])}
+    for season in new.get("seasons", []):
+        n = season["number"]
+        was = before.get(n, _NEW_SEASON)
+        key = season_key(slug, n)
+        items.append(ChangeItem("season", key, "status", was["status"]["value"], season["status"]["value"]))
+        for field, part in (("release_date", "date"), ("release_official", "official")):
+            items.append(ChangeItem("season", key, field, was["release"][part], season["release"][part]))
+        had = {t["url"] for t in was.get("trailers", [])}
+        for t in season.get("trailers", []):
+            if t["url"] not in had:
+                items.append(ChangeItem("trailer", trailer_key(slug, n, t["url"]), "*", None, t))
+        _cast_items(items, slug, n, was.get("cast", []), season.get("cast", []))
+    return events_for(items)
+
+
+def _cast_items(
+    items: list[ChangeItem],
+    slug: str,
+    season: int | None,
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+) -> None:
+    had = {c["actor"].casefold(): c for c in old}
+    for c in new:
+        key = credit_key(slug, season, c["actor"])
+        before = had.get(c["actor"].casefold())
+        if before is None:
+            items.append(ChangeItem("credit", key, "*", None, c))
+        else:
+            items.append(ChangeItem("credit", key, "official", bool(before["official"]), bool(c["official"])))
+
+
+async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) -> ImportReport:
+    """Apply validated entries in one transaction; a show in the file replaces its stored entry."""
+    report = ImportReport()
+    if not shows:
+        return report
+    existing = await store.catalog.show_refs()
+    by_slug = {ref.slug: ref for ref in existing.values()}
+    file_slugs = {s.slug for s in shows}
+    for s in shows:
+        missing = [x for x in s.similar if x not in file_slugs and x not in by_slug]
+        if missing:
+            raise CatalogError(
+                f"{s.title}: similar show {missing[0]!r} is neither in the file nor in the catalog."
+            )
+    old_dicts = await store.catalog.file_shows([by_slug[s.slug].id for s in shows if s.slug in by_slug])
+    old_by_slug = {d["slug"]: d for d in old_dicts}
+    new_by_slug = {s.slug: show_to_dict(s) for s in shows}
+    todo = [s for s in shows if old_by_slug.get(s.slug) != new_by_slug[s.slug]]
+    report.unchanged = len(shows) - len(todo)
+    if not todo:
+        return report
+    async with store.transaction():
+        ids = await store.catalog.import_shows(todo)
+        for s in todo:
+            old = old_by_slug.get(s.slug)
+            (report.changed if old else report.added).append(s.title)
+            await store.changes.record(
+                actor=actor,
+                action="import",
+                show=ShowRef(ids[s.slug], s.slug, s.title),
+                season_number=None,
+                source=IMPORT_SOURCE,
+                items=[ChangeItem("show", s.slug, "*", old, new_by_slug[s.slug])],
+                events=import_events(s.slug, old, new_by_slug[s.slug]),
+            )
+    return report
+
+
+async def load_starter_if_empty(store: Store, path: Path = BUNDLED_CATALOG) -> ImportReport | None:
+    """Fill an empty database from the bundled starter catalog."""
+    if not await store.catalog.is_empty():
+        return None
+    shows = catalog_file.load_file(path)
+    return await import_shows(store, shows, actor=Actor(None, "starter catalog"))
+
+
+async def import_catalog(
+    catalog: Catalog, actor: Actor, data: bytes, *, hosts: tuple[str, ...] | None
+) -> ImportResult:
+    """Validate a whole catalog file, then apply it in one transaction; nothing is written if any entry is wrong."""
+    if len(data) > IMPORT_MAX_BYTES:
+        raise EditError(f"The file is too big: {len(data):,} bytes, at most {IMPORT_MAX_BYTES:,}.")
+    try:
+        shows = catalog_file.parse_text(data, trailer_hosts=hosts)
+    except CatalogError as e:
+        raise EditError(f"Nothing imported: {e}") from e
+    store = catalog.store
+    before = await store.changes.last_id()
+    try:
+        report = await import_shows(store, shows, actor=actor)
+    except CatalogError as e:
+        raise EditError(f"Nothing imported: {e}") from e
+    ids = await store.changes.ids_since(before, action="import", actor_id=actor.id)
+    for s in shows:
+        found = await store.catalog.show_by_slug(s.slug)
+        if found is not None:
+            await catalog.refresh_show(found.id)
+    await catalog.refresh_people()
+    catalog.forget_popular()
+    return ImportResult(report, ids)
+
+
+async def export_text(store: Store) -> str:
+    """The whole catalog as the JSON text of a catalog file."""
+    return (await export_file(store))[0]
+
+
+async def export_file(store: Store) -> tuple[str, int]:
+    """The whole catalog as the JSON text of a catalog file, and how many shows it holds."""
+    data = await catalog_file.export_catalog(store)
+    return catalog_file.dumps(data), len(data["shows"])

@@ -1,0 +1,251 @@
+"""Change items: their keys, what watchers hear about them, and how they read in words.
+
+An item carries enough to undo it: the entity, its key, the field, and the old and new
+values; an add or a removal records the whole row (field "*") as new or old.
+
+Keys: a show is its slug; a season `slug#2`; a credit `slug#2#Actor` (`slug#0#Actor` for the
+whole show); a trailer `slug#2#url`; an alias `slug#alias`. A key under another (`slug#2#…`
+under `slug#2`) belongs to it, which is how undo sees that a later edit touched the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from kdrama.dates import DateError, PartialDate
+from kdrama.models import Change, ChangeItem, Credit, Event, Season, Show, Status, Trailer
+from kdrama.store.catalog import SEASON_FIELDS, SHOW_FIELDS
+
+__all__ = ["SEASON_FIELDS", "SHOW_FIELDS"]
+
+CREDIT_FIELDS = ("character", "billing", "official", "source")
+TRAILER_FIELDS = ("title", "kind", "published")
+
+FIELD_LABELS = {
+    "title": "title",
+    "korean_title": "Korean title",
+    "romanized_title": "romanized title",
+    "country": "country",
+    "platform": "platform",
+    "platform_url": "platform link",
+    "genres": "genres",
+    "synopsis": "synopsis",
+    "poster_url": "poster link",
+    "episodes": "episode count",
+    "notes": "notes",
+    "status": "status",
+    "status_source": "status source",
+    "status_as_of": "status as-of date",
+    "status_note": "status note",
+    "release_date": "release date",
+    "release_official": "release date's officialness",
+    "release_source": "release date source",
+    "release_as_of": "release date as-of",
+    "release_note": "release date note",
+    "character": "character",
+    "billing": "billing",
+    "official": "officialness",
+    "source": "source",
+    "kind": "kind",
+    "published": "published date",
+}
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def season_key(slug: str, number: int) -> str:
+    return f"{slug}#{number}"
+
+
+def credit_key(slug: str, season: int | None, person: str) -> str:
+    return f"{slug}#{season or 0}#{person}"
+
+
+def trailer_key(slug: str, season: int, url: str) -> str:
+    return f"{slug}#{season}#{url}"
+
+
+def alias_key(slug: str, alias: str) -> str:
+    return f"{slug}#{alias}"
+
+
+def key_parts(key: str) -> list[str]:
+    return key.split("#", 2)
+
+
+def key_slug(key: str) -> str:
+    return key.split("#", 1)[0]
+
+
+# --- models as item values -------------------------------------------------------------------
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def show_values(show: Show) -> dict[str, Any]:
+    """A show's editable fields, as items record them."""
+    return {
+        "title": show.title,
+        "korean_title": show.korean_title,
+        "romanized_title": show.romanized_title,
+        "country": show.country,
+        "platform": show.platform,
+        "platform_url": show.platform_url,
+        "genres": list(show.genres),
+        "synopsis": show.synopsis,
+        "poster_url": show.poster_url,
+    }
+
+
+def season_values(season: Season) -> dict[str, Any]:
+    """A season's fields, as items record them."""
+    return {
+        "episodes": season.episodes,
+        "notes": season.notes,
+        "status": season.status.value.value,
+        "status_source": season.status.source,
+        "status_as_of": _day(season.status.as_of),
+        "status_note": season.status.note,
+        "release_date": season.release.date.canonical(),
+        "release_official": season.release.official,
+        "release_source": season.release.source,
+        "release_as_of": _day(season.release.as_of),
+        "release_note": season.release.note,
+    }
+
+
+def credit_value(credit: Credit) -> dict[str, Any]:
+    """A cast entry, as items record it."""
+    return {
+        "season_number": credit.season_number,
+        "actor": credit.actor,
+        "korean_name": credit.korean_name,
+        "character": credit.character,
+        "billing": credit.billing,
+        "official": credit.official,
+        "source": credit.source,
+    }
+
+
+def trailer_value(trailer: Trailer) -> dict[str, Any]:
+    """A trailer, as items record it."""
+    return {
+        "season_number": trailer.season_number,
+        "url": trailer.url,
+        "title": trailer.title,
+        "kind": trailer.kind,
+        "published": _day(trailer.published),
+    }
+
+
+def diff(entity: str, key: str, old: dict[str, Any], new: dict[str, Any]) -> list[ChangeItem]:
+    """One item per field whose value `new` changes."""
+    return [ChangeItem(entity, key, f, old.get(f), new[f]) for f in new if old.get(f) != new[f]]
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def events_for(items: Iterable[ChangeItem]) -> frozenset[Event]:
+    """What watchers hear about: status, date, a trailer added, an official cast entry added."""
+    items = list(items)
+    # Cast and trailers that come back with their whole season (undoing its removal) are not news.
+    whole = tuple(i.key + "#" for i in items if i.entity == "season" and i.field == "*")
+    events: set[Event] = set()
+    for i in items:
+        if i.entity in ("credit", "trailer") and whole and i.key.startswith(whole):
+            continue
+        if i.entity == "season" and i.field == "status" and i.old != i.new:
+            events.add(Event.STATUS)
+            if i.new in (Status.AIRING.value, Status.RELEASED.value):
+                events.add(Event.RELEASE)
+        elif i.entity == "season" and i.field in ("release_date", "release_official") and i.old != i.new:
+            events.add(Event.DATE)
+        elif i.entity == "trailer" and i.field == "*" and i.old is None and i.new is not None:
+            events.add(Event.TRAILER)
+        elif i.entity == "credit" and i.field == "*" and i.old is None and isinstance(i.new, dict):
+            if i.new.get("official"):
+                events.add(Event.CAST)
+        elif i.entity == "credit" and i.field == "official" and i.new is True and i.old is not True:
+            events.add(Event.CAST)
+    return frozenset(events)
+
+
+# --- in words --------------------------------------------------------------------------------
+
+
+def _value(field: str, value: object) -> str:
+    """A stored value as a curator reads it."""
+    if value is None or value == "" or value == []:
+        return "none"
+    if field == "status":
+        try:
+            return Status(str(value)).label
+        except ValueError:
+            return str(value)
+    if field == "release_date":
+        try:
+            return PartialDate.parse(str(value)).human()
+        except DateError:
+            return str(value)
+    if field in ("release_official", "official"):
+        return "official" if value else "expected"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = str(value)
+    if isinstance(value, str) and not text.startswith("https://"):
+        text = f"“{_short(text)}”"
+    return text
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_target(item: ChangeItem) -> str:
+    """What an item is about, in words: "the status of season 2"."""
+    parts = key_parts(item.key)
+    label = FIELD_LABELS.get(item.field, item.field.replace("_", " "))
+    match item.entity:
+        case "show":
+            return "the show" if item.field == "*" else f"the {label}"
+        case "season":
+            n = parts[1] if len(parts) > 1 else "?"
+            return f"season {n}" if item.field == "*" else f"the {label} of season {n}"
+        case "credit":
+            where = "the whole show" if len(parts) > 1 and parts[1] == "0" else f"season {parts[1]}"
+            person = parts[2] if len(parts) > 2 else "?"
+            what = f"the cast entry for {person} ({where})"
+            return what if item.field == "*" else f"the {label} of {what}"
+        case "trailer":
+            url = parts[2] if len(parts) > 2 else "?"
+            what = f"the trailer {url} of season {parts[1]}"
+            return what if item.field == "*" else f"the {label} of {what}"
+        case "alias":
+            return f"the alias “{item.key.split('#', 1)[-1]}”"
+        case "curator":
+            return f"the curator <@{item.key}>"
+    return f"{item.entity} {item.key} {item.field}"
+
+
+def describe_item(item: ChangeItem) -> str:
+    """One line saying what an item changed, old → new."""
+    target = describe_target(item)
+    if item.field == "*":
+        if item.old is None:
+            return f"added {target}"
+        if item.new is None:
+            return f"removed {target}"
+        return f"replaced {target} (import)"
+    return f"{target}: {_value(item.field, item.old)} → {_value(item.field, item.new)}"
+
+
+def describe_change(change: Change) -> list[str]:
+    """Every line of a change; repeated season/credit prefixes are kept, the curator reads them."""
+    return [describe_item(i) for i in change.items]
