@@ -26,11 +26,16 @@ from kdrama.edits.imports import (
     export_file,
     export_text,
     import_catalog,
-    import_events,
     import_shows,
     load_starter_if_empty,
 )
-from kdrama.edits.items import describe_change, describe_item, describe_target, events_for
+from kdrama.edits.items import (
+    describe_change,
+    describe_item,
+    describe_target,
+    events_for,
+    replaced_show_events,
+)
 from kdrama.edits.seasons import (
     CLOCK_ACTOR,
     add_season,
@@ -65,7 +70,6 @@ __all__ = [
     "export_file",
     "export_text",
     "import_catalog",
-    "import_events",
     "import_shows",
     "is_curator",
     "list_curators",
@@ -76,6 +80,7 @@ __all__ = [
     "remove_season",
     "remove_show",
     "remove_trailer",
+    "replaced_show_events",
     "set_date",
     "set_status",
     "undo",

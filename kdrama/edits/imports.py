@@ -1,25 +1,19 @@
 """Catalog files in and out: an import is one edit per show it adds or replaces.
 
-Which import changes notify: a show the import *replaces* raises the events that curator
-edits of the same facts would (a season's status moved, its date or officialness changed, a
-trailer added, an official cast entry added); a season new in the file counts as added
-unconfirmed and undated, then set as the file says. A show the import *adds* notifies no one,
-like `/admin show add`: nobody follows it yet, and a first load of a large catalog must not
-flood "every show" channels. docs/curating.md says the same for curators.
+What an import notifies is decided where every edit's events are (items.events_for).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kdrama import catalog as catalog_file
 from kdrama.catalog import BUNDLED_CATALOG, CatalogError, ImportReport, show_to_dict
 from kdrama.edits.common import IMPORT_MAX_BYTES, EditError
-from kdrama.edits.items import credit_key, events_for, season_key, trailer_key
+from kdrama.edits.items import events_for
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, ChangeItem, Event, ShowEntry, ShowRef
+from kdrama.models import Actor, ChangeItem, ShowEntry, ShowRef
 from kdrama.store import Store
 
 IMPORT_SOURCE = "catalog import"
@@ -35,45 +29,6 @@ _NEW_SEASON = {
 class ImportResult:
     report: ImportReport
     change_ids: list[int]
-
-
-def import_events(slug: str, old: dict[str, Any] | None, new: dict[str, Any]) -> frozenset[Event]:
-    """What replacing `old` with `new` (file-format shows) tells watchers: what edits would."""
-    if old is None:
-        return frozenset()
-    items: list[ChangeItem] = []
-    _cast_items(items, slug, None, old.get("cast", []), new.get("cast", []))
-    before = {s["number"]: s for s in old.get("seasons", [])}
-    for season in new.get("seasons", []):
-        n = season["number"]
-        was = before.get(n, _NEW_SEASON)
-        key = season_key(slug, n)
-        items.append(ChangeItem("season", key, "status", was["status"]["value"], season["status"]["value"]))
-        for field, part in (("release_date", "date"), ("release_official", "official")):
-            items.append(ChangeItem("season", key, field, was["release"][part], season["release"][part]))
-        had = {t["url"] for t in was.get("trailers", [])}
-        for t in season.get("trailers", []):
-            if t["url"] not in had:
-                items.append(ChangeItem("trailer", trailer_key(slug, n, t["url"]), "*", None, t))
-        _cast_items(items, slug, n, was.get("cast", []), season.get("cast", []))
-    return events_for(items)
-
-
-def _cast_items(
-    items: list[ChangeItem],
-    slug: str,
-    season: int | None,
-    old: list[dict[str, Any]],
-    new: list[dict[str, Any]],
-) -> None:
-    had = {c["actor"].casefold(): c for c in old}
-    for c in new:
-        key = credit_key(slug, season, c["actor"])
-        before = had.get(c["actor"].casefold())
-        if before is None:
-            items.append(ChangeItem("credit", key, "*", None, c))
-        else:
-            items.append(ChangeItem("credit", key, "official", bool(before["official"]), bool(c["official"])))
 
 
 async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) -> ImportReport:
@@ -102,14 +57,15 @@ async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) ->
         for s in todo:
             old = old_by_slug.get(s.slug)
             (report.changed if old else report.added).append(s.title)
+            items = [ChangeItem("show", s.slug, "*", old, new_by_slug[s.slug])]
             await store.changes.record(
                 actor=actor,
                 action="import",
                 show=ShowRef(ids[s.slug], s.slug, s.title),
                 season_number=None,
                 source=IMPORT_SOURCE,
-                items=[ChangeItem("show", s.slug, "*", old, new_by_slug[s.slug])],
-                events=import_events(s.slug, old, new_by_slug[s.slug]),
+                items=items,
+                events=events_for(items),
             )
     return report
 

@@ -151,9 +151,28 @@ def diff(entity: str, key: str, old: dict[str, Any], new: dict[str, Any]) -> lis
 # --- events ----------------------------------------------------------------------------------
 
 
+_NEW_SEASON: dict[str, Any] = {
+    "status": {"value": "unconfirmed"},
+    "release": {"date": PartialDate().canonical(), "official": False},
+    "cast": [],
+    "trailers": [],
+}
+
+
 def events_for(items: Iterable[ChangeItem]) -> frozenset[Event]:
-    """What watchers hear about: status, date, a trailer added, an official cast entry added."""
+    """What watchers hear about: status, date, a trailer added, an official cast entry added.
+
+    A whole show replaced by an import (or by undoing one) raises what the same edits would.
+    """
     items = list(items)
+    events = set(_edit_events(items))
+    for i in items:
+        if i.entity == "show" and i.field == "*" and isinstance(i.old, dict) and isinstance(i.new, dict):
+            events |= replaced_show_events(i.key, i.old, i.new)
+    return frozenset(events)
+
+
+def _edit_events(items: list[ChangeItem]) -> frozenset[Event]:
     # Cast and trailers that come back with their whole season (undoing its removal) are not news.
     whole = tuple(i.key + "#" for i in items if i.entity == "season" and i.field == "*")
     events: set[Event] = set()
@@ -174,6 +193,52 @@ def events_for(items: Iterable[ChangeItem]) -> frozenset[Event]:
         elif i.entity == "credit" and i.field == "official" and i.new is True and i.old is not True:
             events.add(Event.CAST)
     return frozenset(events)
+
+
+def replaced_show_events(slug: str, old: dict[str, Any] | None, new: dict[str, Any]) -> frozenset[Event]:
+    """What replacing show `old` with `new` (file-format dicts) tells watchers: what edits would.
+
+    A show that is added (old None) or removed (new None) notifies no one, like `/admin show
+    add|remove`: nobody follows a new show yet, and a first load of a large catalog must not
+    flood "every show" channels. A season new in `new` counts as added unconfirmed and undated,
+    then set as `new` says.
+    """
+    if old is None:
+        return frozenset()
+    # Built as the items the equivalent edits would record, then read like them.
+    items: list[ChangeItem] = []
+    _cast_items(items, slug, None, old.get("cast", []), new.get("cast", []))
+    before = {s["number"]: s for s in old.get("seasons", [])}
+    for season in new.get("seasons", []):
+        n = season["number"]
+        was = before.get(n, _NEW_SEASON)
+        key = season_key(slug, n)
+        items.append(ChangeItem("season", key, "status", was["status"]["value"], season["status"]["value"]))
+        for field, part in (("release_date", "date"), ("release_official", "official")):
+            items.append(ChangeItem("season", key, field, was["release"][part], season["release"][part]))
+        had = {t["url"] for t in was.get("trailers", [])}
+        for t in season.get("trailers", []):
+            if t["url"] not in had:
+                items.append(ChangeItem("trailer", trailer_key(slug, n, t["url"]), "*", None, t))
+        _cast_items(items, slug, n, was.get("cast", []), season.get("cast", []))
+    return _edit_events(items)
+
+
+def _cast_items(
+    items: list[ChangeItem],
+    slug: str,
+    season: int | None,
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+) -> None:
+    had = {c["actor"].casefold(): c for c in old}
+    for c in new:
+        key = credit_key(slug, season, c["actor"])
+        before = had.get(c["actor"].casefold())
+        if before is None:
+            items.append(ChangeItem("credit", key, "*", None, c))
+        else:
+            items.append(ChangeItem("credit", key, "official", bool(before["official"]), bool(c["official"])))
 
 
 # --- in words --------------------------------------------------------------------------------
