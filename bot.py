@@ -25,6 +25,7 @@ from discord.ext import commands
 from cogs.ui import PageButton, Pager
 from kdrama import answers, edits, render
 from kdrama import catalog as catalog_file
+from kdrama.errors import UserError
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
@@ -59,13 +60,26 @@ No DISCORD_TOKEN is set, so the bot can't log in.
 """
 
 
+def user_error(error: BaseException) -> UserError | None:
+    """The UserError behind an app-command error (a command's or a transformer's), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, UserError):
+            return seen
+        seen = getattr(seen, "original", None) or seen.__cause__
+    return None
+
+
 class DramaTree(app_commands.CommandTree["DramaBot"]):
     """The one place app-command errors are logged and turned into a private sentence."""
 
     async def on_error(
         self, interaction: discord.Interaction[DramaBot], error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.MissingPermissions):
+        refused = user_error(error)
+        if refused is not None:
+            message = render.error_reply(str(refused)).content or ""
+        elif isinstance(error, app_commands.MissingPermissions):
             perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
             message = f"You need the {perms} permission to use this command."
         elif isinstance(error, app_commands.NoPrivateMessage):
@@ -205,7 +219,10 @@ async def run(settings: Settings) -> int:
 async def ask(settings: Settings, question: str) -> int:
     async with await open_store(settings) as store:
         catalog = await Catalog.load(store)
-        reply = await answers.ask(catalog, question)
+        try:
+            reply = await answers.ask(catalog, question)
+        except UserError as e:
+            reply = render.error_reply(str(e))
     print(render.to_text(reply))
     return 1 if reply.ephemeral else 0
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import app_commands
 
+from kdrama import answers
 from kdrama.lookup import Choice
 from kdrama.render import Reply, error_reply
 
@@ -89,7 +90,7 @@ async def season_autocomplete(
 ) -> list[app_commands.Choice[int]]:
     """Every `season` option: the seasons of the show picked in `title`."""
     title = getattr(interaction.namespace, "title", None) or ""
-    choices = await drama_bot(interaction).catalog.season_choices(str(title), str(current))
+    choices = await answers.season_choices(drama_bot(interaction).catalog, str(title), str(current))
     return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kdrama.dates import DateError, PartialDate
+from kdrama.errors import UserError
 from kdrama.models import (
     CreditEntry,
     ReleaseDate,
@@ -42,7 +43,7 @@ FORMAT = 1
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 
 
-class CatalogError(ValueError):
+class CatalogError(UserError, ValueError):
     """A catalog file we refuse; the message names the entry that is wrong."""
 
 

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from kdrama.errors import UserError
+
 KST = ZoneInfo("Asia/Seoul")
 
 
@@ -21,7 +23,7 @@ class Precision(StrEnum):
     EXACT = "exact"
 
 
-class DateError(ValueError):
+class DateError(UserError, ValueError):
     """A date that cannot be read or does not exist; the message is fit to show a curator."""
 
 

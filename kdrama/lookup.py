@@ -276,20 +276,43 @@ class Catalog:
             choices.append(Choice(_cut(label), ref.slug))
         return choices[:CHOICES_MAX]
 
-    async def season_choices(self, title: str, query: str) -> list[Choice]:
-        """The seasons of the show chosen so far, as choices (value: the number)."""
+    async def seasons_for(self, title: str) -> list[Season]:
+        """The seasons of the show chosen so far (none while the title matches no show)."""
         try:
             show = await self.resolve(title)
         except UserError:
             return []
-        seasons = await self.store.catalog.seasons(show.id)
-        typed = query.strip()
-        from kdrama.render import season_label  # the renderer owns wording
+        return await self.store.catalog.seasons(show.id)
 
+    async def cast_choices(self, title: str, season: int | None, query: str) -> list[Choice]:
+        """Actors credited on exactly that season (None: the whole show) of the chosen show."""
+        try:
+            show = await self.resolve(title)
+        except UserError:
+            return []
+        credits = await self.store.catalog.credits(show.id, season)
+        typed = query.casefold().strip()
+        names = [c.actor for c in credits if c.season_number == season]
         return [
-            Choice(_cut(season_label(s)), str(s.number))
-            for s in reversed(seasons)
-            if not typed or str(s.number).startswith(typed)
+            Choice(n[:CHOICE_MAX], n[:CHOICE_MAX]) for n in dict.fromkeys(names) if typed in n.casefold()
+        ][:CHOICES_MAX]
+
+    async def trailer_choices(self, title: str, season: int | None, query: str) -> list[Choice]:
+        """Trailers of the chosen show (of one season when given), by title; the value is the link."""
+        try:
+            show = await self.resolve(title)
+        except UserError:
+            return []
+        trailers = [
+            t
+            for t in await self.store.catalog.trailers(show.id)
+            if season is None or t.season_number == season
+        ]
+        typed = query.casefold()
+        return [
+            Choice((t.title or t.url)[:CHOICE_MAX], t.url)
+            for t in trailers
+            if len(t.url) <= CHOICE_MAX and typed in (t.title or t.url).casefold() + t.url.casefold()
         ][:CHOICES_MAX]
 
     # --- answers ---------------------------------------------------------------------------

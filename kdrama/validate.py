@@ -6,13 +6,15 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from kdrama.errors import UserError
+
 TITLE_MAX = 200
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 3000
 SOURCE_MAX = 300
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError, ValueError):
     """Input we refuse; str(error) is the sentence to show."""
 
 

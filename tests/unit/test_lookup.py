@@ -50,13 +50,6 @@ async def test_trailer_falls_back_to_the_nearest_earlier_season(catalog: Catalog
     assert none.trailer is None
 
 
-async def test_season_choices_offer_the_shows_seasons_newest_first(catalog: Catalog) -> None:
-    choices = await catalog.season_choices("squid-game", "")
-    assert [c.value for c in choices] == ["3", "2", "1"]
-    assert choices[0].name.startswith("Season 3 · Released")
-    assert await catalog.season_choices("no such show", "") == []
-
-
 async def test_every_show_is_offered_first_only_where_asked(catalog: Catalog) -> None:
     assert (await catalog.title_choices("", every_show=True))[0].value == "*"
     assert (await catalog.title_choices("every", every_show=True))[0].value == "*"
