@@ -15,7 +15,7 @@ from typing import Any
 import discord
 
 from kdrama.dates import DateError, PartialDate
-from kdrama.models import Change, ChangeItem, Event, Season, Show, Status
+from kdrama.models import Change, ChangeItem, Entity, Event, Season, Show, Status
 from kdrama.render import (
     COLOUR,
     FIELD_VALUE_MAX,
@@ -130,13 +130,13 @@ def _item_field(item: ChangeItem, season: Season | None) -> tuple[str, str]:
     """The (name, value) of one embed field for one changed item."""
     added = item.old is None and item.new is not None
     removed = item.old is not None and item.new is None
-    if item.entity == "trailer":
+    if item.entity is Entity.TRAILER:
         kind = item.new.get("kind") if isinstance(item.new, dict) else None
         name = "New teaser" if kind == "teaser" else "New trailer"
         if removed:
             return "Trailer removed", _value(item, item.old)
         return name, _value(item, item.new)
-    if item.entity == "credit":
+    if item.entity is Entity.CREDIT:
         if removed:
             return "Cast entry removed", _value(item, item.old)
         official = not isinstance(item.new, dict) or item.new.get("official", True)
@@ -192,20 +192,20 @@ def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     date_done = False
     for item in change.items:
-        if item.entity == "season" and item.field in _QUIET_FIELDS:
+        if item.entity is Entity.SEASON and item.field in _QUIET_FIELDS:
             continue
-        if item.entity == "season" and item.field in _NOTE_FIELDS:
+        if item.entity is Entity.SEASON and item.field in _NOTE_FIELDS:
             if item.new:
                 out.append((_NOTE_FIELDS[item.field], safe(cut(str(item.new), 500))))
             continue
-        if item.entity == "season" and (item.field in _DATE_FIELDS or item.field in _OFFICIAL_FIELDS):
+        if item.entity is Entity.SEASON and (item.field in _DATE_FIELDS or item.field in _OFFICIAL_FIELDS):
             if not date_done:
                 date_done = True
-                related = [i for i in change.items if i.entity == "season" and i.key == item.key]
+                related = [i for i in change.items if i.entity is Entity.SEASON and i.key == item.key]
                 out.append(_date_field(related, season))
             continue
-        if item.entity == "credit" and item.field == "official":
-            person = item.key.split("#", 2)[-1]
+        if item.entity is Entity.CREDIT and item.field == "official":
+            person = item.key.name or "?"
             name = "Cast confirmed" if item.new else "Cast no longer confirmed"
             out.append(
                 (
@@ -221,7 +221,7 @@ def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
 def _headline(change: Change, show_title: str, season: Season | None) -> tuple[str, bool]:
     """The sentence that says what happened; True when it is "now streaming" news."""
     number = change.season_number
-    status_items = [i for i in change.items if i.field == "status" and i.entity == "season"]
+    status_items = [i for i in change.items if i.field == "status" and i.entity is Entity.SEASON]
     new_status = str(status_items[-1].new) if status_items else None
     where = f"Season {number} of {show_title}" if number else show_title
     if Event.RELEASE in change.events and new_status in (Status.RELEASED.value, Status.AIRING.value):
@@ -265,11 +265,11 @@ def render_notice(
     embed.set_footer(text=f"{FOOTER} Edit by {safe(change.actor_name)}.")
     links: list[Link] = []
     for item in change.items:
-        if item.entity == "trailer" and isinstance(item.new, dict):
+        if item.entity is Entity.TRAILER and isinstance(item.new, dict):
             url = str(item.new.get("url") or "")
             if url.startswith("https://") and len(links) < 3:
                 links.append(Link("Watch the trailer", url))
-        elif item.entity == "trailer" and isinstance(item.new, str) and item.new.startswith("https://"):
+        elif item.entity is Entity.TRAILER and isinstance(item.new, str) and item.new.startswith("https://"):
             links.append(Link("Watch the trailer", item.new))
     if platform_link and show and show.platform_url and show.platform_url.startswith("https://"):
         label = f"Watch on {show.platform}" if show.platform else "Where to watch"

@@ -15,7 +15,7 @@ from kdrama.edits.common import (
 )
 from kdrama.edits.items import credit_key, credit_value, diff, events_for, trailer_key, trailer_value
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Change, ChangeItem
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity
 from kdrama.validate import TITLE_MAX, clean_text, https_url
 from kdrama.validate import source as check_source
 
@@ -64,7 +64,7 @@ async def add_cast(
             if src is not None:
                 wanted["source"] = src
             _expected_needs_source(wanted.get("official", current.official), src or current.source)
-            items = diff("credit", key, credit_value(current), wanted)
+            items = diff(key, credit_value(current), wanted)
             await store.catalog.update_credit(current.id, {i.field: i.new for i in items})
         else:
             _expected_needs_source(official is not False, src)
@@ -78,10 +78,10 @@ async def add_cast(
                 "source": src,
             }
             await store.catalog.insert_credit(ref.id, value)
-            items = [ChangeItem("credit", key, "*", None, value)]
+            items = [ChangeItem(Entity.CREDIT, key, "*", None, value)]
         change_id = await store.changes.record(
             actor=actor,
-            action="cast.add",
+            action=Action.CAST_ADD,
             show=ref,
             season_number=number,
             source=src,
@@ -115,9 +115,9 @@ async def remove_cast(
             raise EditError(f"{name} is not in the cast of {ref.title} ({where}){hint}.")
         c = found[0]
         await store.catalog.delete_credit(c.id)
-        items = [ChangeItem("credit", credit_key(ref.slug, number, c.actor), "*", credit_value(c), None)]
+        items = [ChangeItem(Entity.CREDIT, credit_key(ref.slug, number, c.actor), "*", credit_value(c), None)]
         change_id = await store.changes.record(
-            actor=actor, action="cast.remove", show=ref, season_number=number, source=None, items=items
+            actor=actor, action=Action.CAST_REMOVE, show=ref, season_number=number, source=None, items=items
         )
     await catalog.refresh_people([ref.id])
     change = await finish(catalog, change_id)
@@ -154,16 +154,16 @@ async def add_trailer(
         if current is None:
             value = {"season_number": number, "url": link, "title": label, "kind": kind, "published": None}
             await store.catalog.insert_trailer(ref.id, value)
-            items = [ChangeItem("trailer", key, "*", None, value)]
+            items = [ChangeItem(Entity.TRAILER, key, "*", None, value)]
         else:
             wanted: dict[str, Any] = {"kind": kind}
             if label is not None:
                 wanted["title"] = label
-            items = diff("trailer", key, trailer_value(current), wanted)
+            items = diff(key, trailer_value(current), wanted)
             await store.catalog.update_trailer(current.id, {i.field: i.new for i in items})
         change_id = await store.changes.record(
             actor=actor,
-            action="trailer.add",
+            action=Action.TRAILER_ADD,
             show=ref,
             season_number=number,
             source=None,
@@ -190,10 +190,15 @@ async def remove_trailer(catalog: Catalog, actor: Actor, title: str, season: int
             raise EditError(f"Season {number} of {ref.title} has no trailer {link} (its trailers: {listed}).")
         await store.catalog.delete_trailer(current.id)
         items = [
-            ChangeItem("trailer", trailer_key(ref.slug, number, link), "*", trailer_value(current), None)
+            ChangeItem(Entity.TRAILER, trailer_key(ref.slug, number, link), "*", trailer_value(current), None)
         ]
         change_id = await store.changes.record(
-            actor=actor, action="trailer.remove", show=ref, season_number=number, source=None, items=items
+            actor=actor,
+            action=Action.TRAILER_REMOVE,
+            show=ref,
+            season_number=number,
+            source=None,
+            items=items,
         )
     change = await finish(catalog, change_id)
     assert change is not None

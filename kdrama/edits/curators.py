@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kdrama.edits.common import EditError
-from kdrama.models import Actor, ChangeItem, Curator
+from kdrama.edits.items import curator_key
+from kdrama.models import Action, Actor, ChangeItem, Curator, Entity
 from kdrama.store import Store, utcnow
 
 
@@ -26,11 +27,15 @@ async def add_curator(store: Store, actor: Actor, user_id: int) -> int | None:
         await store.curators.add(Curator(user_id, actor.id, at))
         return await store.changes.record(
             actor=actor,
-            action="curator.add",
+            action=Action.CURATOR_ADD,
             show=None,
             season_number=None,
             source=None,
-            items=[ChangeItem("curator", str(user_id), "*", None, {"added_by": actor.id, "added_at": at})],
+            items=[
+                ChangeItem(
+                    Entity.CURATOR, curator_key(user_id), "*", None, {"added_by": actor.id, "added_at": at}
+                )
+            ],
         )
 
 
@@ -43,14 +48,14 @@ async def remove_curator(store: Store, actor: Actor, user_id: int) -> int:
         await store.curators.remove(user_id)
         change_id = await store.changes.record(
             actor=actor,
-            action="curator.remove",
+            action=Action.CURATOR_REMOVE,
             show=None,
             season_number=None,
             source=None,
             items=[
                 ChangeItem(
-                    "curator",
-                    str(user_id),
+                    Entity.CURATOR,
+                    curator_key(user_id),
                     "*",
                     {"added_by": found.added_by, "added_at": found.added_at},
                     None,

@@ -11,9 +11,9 @@ from pathlib import Path
 from kdrama import catalog as catalog_file
 from kdrama.catalog import BUNDLED_CATALOG, CatalogError, ImportReport, show_to_dict
 from kdrama.edits.common import IMPORT_MAX_BYTES, EditError
-from kdrama.edits.items import events_for
+from kdrama.edits.items import events_for, show_key
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, ChangeItem, ShowEntry, ShowRef
+from kdrama.models import Action, Actor, ChangeItem, Entity, ShowEntry, ShowRef
 from kdrama.store import Store
 
 IMPORT_SOURCE = "catalog import"
@@ -57,10 +57,10 @@ async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) ->
         for s in todo:
             old = old_by_slug.get(s.slug)
             (report.changed if old else report.added).append(s.title)
-            items = [ChangeItem("show", s.slug, "*", old, new_by_slug[s.slug])]
+            items = [ChangeItem(Entity.SHOW, show_key(s.slug), "*", old, new_by_slug[s.slug])]
             await store.changes.record(
                 actor=actor,
-                action="import",
+                action=Action.IMPORT,
                 show=ShowRef(ids[s.slug], s.slug, s.title),
                 season_number=None,
                 source=IMPORT_SOURCE,
@@ -94,7 +94,7 @@ async def import_catalog(
         report = await import_shows(store, shows, actor=actor)
     except CatalogError as e:
         raise EditError(f"Nothing imported: {e}") from e
-    ids = await store.changes.ids_since(before, action="import", actor_id=actor.id)
+    ids = await store.changes.ids_since(before, action=Action.IMPORT, actor_id=actor.id)
     for s in shows:
         found = await store.catalog.show_by_slug(s.slug)
         if found is not None:

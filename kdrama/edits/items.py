@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from kdrama.dates import DateError, PartialDate
-from kdrama.models import Change, ChangeItem, Credit, Event, Season, Show, Status, Trailer
+from kdrama.models import Change, ChangeItem, Credit, Entity, Event, ItemKey, Season, Show, Status, Trailer
 from kdrama.store.catalog import SEASON_FIELDS, SHOW_FIELDS
 
 __all__ = ["SEASON_FIELDS", "SHOW_FIELDS"]
@@ -56,28 +56,28 @@ FIELD_LABELS = {
 # --- keys ------------------------------------------------------------------------------------
 
 
-def season_key(slug: str, number: int) -> str:
-    return f"{slug}#{number}"
+def show_key(slug: str) -> ItemKey:
+    return ItemKey(Entity.SHOW, slug)
 
 
-def credit_key(slug: str, season: int | None, person: str) -> str:
-    return f"{slug}#{season or 0}#{person}"
+def season_key(slug: str, number: int) -> ItemKey:
+    return ItemKey(Entity.SEASON, slug, number)
 
 
-def trailer_key(slug: str, season: int, url: str) -> str:
-    return f"{slug}#{season}#{url}"
+def credit_key(slug: str, season: int | None, person: str) -> ItemKey:
+    return ItemKey(Entity.CREDIT, slug, season, person)
 
 
-def alias_key(slug: str, alias: str) -> str:
-    return f"{slug}#{alias}"
+def trailer_key(slug: str, season: int, url: str) -> ItemKey:
+    return ItemKey(Entity.TRAILER, slug, season, url)
 
 
-def key_parts(key: str) -> list[str]:
-    return key.split("#", 2)
+def alias_key(slug: str, alias: str) -> ItemKey:
+    return ItemKey(Entity.ALIAS, slug, None, alias)
 
 
-def key_slug(key: str) -> str:
-    return key.split("#", 1)[0]
+def curator_key(user_id: int) -> ItemKey:
+    return ItemKey(Entity.CURATOR, str(user_id))
 
 
 # --- models as item values -------------------------------------------------------------------
@@ -143,9 +143,9 @@ def trailer_value(trailer: Trailer) -> dict[str, Any]:
     }
 
 
-def diff(entity: str, key: str, old: dict[str, Any], new: dict[str, Any]) -> list[ChangeItem]:
+def diff(key: ItemKey, old: dict[str, Any], new: dict[str, Any]) -> list[ChangeItem]:
     """One item per field whose value `new` changes."""
-    return [ChangeItem(entity, key, f, old.get(f), new[f]) for f in new if old.get(f) != new[f]]
+    return [ChangeItem(key.entity, key, f, old.get(f), new[f]) for f in new if old.get(f) != new[f]]
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -167,30 +167,30 @@ def events_for(items: Iterable[ChangeItem]) -> frozenset[Event]:
     items = list(items)
     events = set(_edit_events(items))
     for i in items:
-        if i.entity == "show" and i.field == "*" and isinstance(i.old, dict) and isinstance(i.new, dict):
-            events |= replaced_show_events(i.key, i.old, i.new)
+        if i.entity is Entity.SHOW and i.field == "*" and isinstance(i.old, dict) and isinstance(i.new, dict):
+            events |= replaced_show_events(i.key.slug, i.old, i.new)
     return frozenset(events)
 
 
 def _edit_events(items: list[ChangeItem]) -> frozenset[Event]:
     # Cast and trailers that come back with their whole season (undoing its removal) are not news.
-    whole = tuple(i.key + "#" for i in items if i.entity == "season" and i.field == "*")
+    whole = [i.key for i in items if i.entity is Entity.SEASON and i.field == "*"]
     events: set[Event] = set()
     for i in items:
-        if i.entity in ("credit", "trailer") and whole and i.key.startswith(whole):
+        if any(w.covers(i.key) for w in whole):
             continue
-        if i.entity == "season" and i.field == "status" and i.old != i.new:
+        if i.entity is Entity.SEASON and i.field == "status" and i.old != i.new:
             events.add(Event.STATUS)
             if i.new in (Status.AIRING.value, Status.RELEASED.value):
                 events.add(Event.RELEASE)
-        elif i.entity == "season" and i.field in ("release_date", "release_official") and i.old != i.new:
+        elif i.entity is Entity.SEASON and i.field in ("release_date", "release_official") and i.old != i.new:
             events.add(Event.DATE)
-        elif i.entity == "trailer" and i.field == "*" and i.old is None and i.new is not None:
+        elif i.entity is Entity.TRAILER and i.field == "*" and i.old is None and i.new is not None:
             events.add(Event.TRAILER)
-        elif i.entity == "credit" and i.field == "*" and i.old is None and isinstance(i.new, dict):
+        elif i.entity is Entity.CREDIT and i.field == "*" and i.old is None and isinstance(i.new, dict):
             if i.new.get("official"):
                 events.add(Event.CAST)
-        elif i.entity == "credit" and i.field == "official" and i.new is True and i.old is not True:
+        elif i.entity is Entity.CREDIT and i.field == "official" and i.new is True and i.old is not True:
             events.add(Event.CAST)
     return frozenset(events)
 
@@ -213,13 +213,15 @@ def replaced_show_events(slug: str, old: dict[str, Any] | None, new: dict[str, A
         n = season["number"]
         was = before.get(n, _NEW_SEASON)
         key = season_key(slug, n)
-        items.append(ChangeItem("season", key, "status", was["status"]["value"], season["status"]["value"]))
+        items.append(
+            ChangeItem(Entity.SEASON, key, "status", was["status"]["value"], season["status"]["value"])
+        )
         for field, part in (("release_date", "date"), ("release_official", "official")):
-            items.append(ChangeItem("season", key, field, was["release"][part], season["release"][part]))
+            items.append(ChangeItem(Entity.SEASON, key, field, was["release"][part], season["release"][part]))
         had = {t["url"] for t in was.get("trailers", [])}
         for t in season.get("trailers", []):
             if t["url"] not in had:
-                items.append(ChangeItem("trailer", trailer_key(slug, n, t["url"]), "*", None, t))
+                items.append(ChangeItem(Entity.TRAILER, trailer_key(slug, n, t["url"]), "*", None, t))
         _cast_items(items, slug, n, was.get("cast", []), season.get("cast", []))
     return _edit_events(items)
 
@@ -236,9 +238,11 @@ def _cast_items(
         key = credit_key(slug, season, c["actor"])
         before = had.get(c["actor"].casefold())
         if before is None:
-            items.append(ChangeItem("credit", key, "*", None, c))
+            items.append(ChangeItem(Entity.CREDIT, key, "*", None, c))
         else:
-            items.append(ChangeItem("credit", key, "official", bool(before["official"]), bool(c["official"])))
+            items.append(
+                ChangeItem(Entity.CREDIT, key, "official", bool(before["official"]), bool(c["official"]))
+            )
 
 
 # --- in words --------------------------------------------------------------------------------
@@ -275,28 +279,25 @@ def _short(text: str, limit: int = 80) -> str:
 
 def describe_target(item: ChangeItem) -> str:
     """What an item is about, in words: "the status of season 2"."""
-    parts = key_parts(item.key)
+    key = item.key
     label = FIELD_LABELS.get(item.field, item.field.replace("_", " "))
     match item.entity:
-        case "show":
+        case Entity.SHOW:
             return "the show" if item.field == "*" else f"the {label}"
-        case "season":
-            n = parts[1] if len(parts) > 1 else "?"
-            return f"season {n}" if item.field == "*" else f"the {label} of season {n}"
-        case "credit":
-            where = "the whole show" if len(parts) > 1 and parts[1] == "0" else f"season {parts[1]}"
-            person = parts[2] if len(parts) > 2 else "?"
-            what = f"the cast entry for {person} ({where})"
+        case Entity.SEASON:
+            return f"season {key.season}" if item.field == "*" else f"the {label} of season {key.season}"
+        case Entity.CREDIT:
+            where = "the whole show" if key.season is None else f"season {key.season}"
+            what = f"the cast entry for {key.name} ({where})"
             return what if item.field == "*" else f"the {label} of {what}"
-        case "trailer":
-            url = parts[2] if len(parts) > 2 else "?"
-            what = f"the trailer {url} of season {parts[1]}"
+        case Entity.TRAILER:
+            what = f"the trailer {key.name} of season {key.season}"
             return what if item.field == "*" else f"the {label} of {what}"
-        case "alias":
-            return f"the alias “{item.key.split('#', 1)[-1]}”"
-        case "curator":
-            return f"the curator <@{item.key}>"
-    return f"{item.entity} {item.key} {item.field}"
+        case Entity.ALIAS:
+            return f"the alias “{key.name}”"
+        case Entity.CURATOR:
+            return f"the curator <@{key.slug}>"
+    return f"{item.entity} {key} {item.field}"
 
 
 def describe_item(item: ChangeItem) -> str:

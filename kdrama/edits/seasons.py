@@ -30,7 +30,7 @@ from kdrama.edits.items import (
     trailer_value,
 )
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Change, ChangeItem, Season, Show, Status
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity, Season, Show, Status
 from kdrama.store import utcnow
 from kdrama.validate import clean_text
 
@@ -57,16 +57,12 @@ async def add_season(
             await store.catalog.insert_season(ref.id, number, {"episodes": episodes})
             added = await store.catalog.season(ref.id, number)
             assert added is not None
-            items = [ChangeItem("season", key, "*", None, season_values(added))]
-            action = "season.add"
+            items = [ChangeItem(Entity.SEASON, key, "*", None, season_values(added))]
+            action = Action.SEASON_ADD
         else:
-            items = (
-                diff("season", key, season_values(current), {"episodes": episodes})
-                if episodes is not None
-                else []
-            )
+            items = diff(key, season_values(current), {"episodes": episodes}) if episodes is not None else []
             await store.catalog.update_season(ref.id, number, {i.field: i.new for i in items})
-            action = "season.edit"
+            action = Action.SEASON_EDIT
         change_id = await store.changes.record(
             actor=actor, action=action, show=ref, season_number=number, source=None, items=items
         )
@@ -81,18 +77,18 @@ async def remove_season(catalog: Catalog, actor: Actor, title: str, season: int)
     async with store.transaction():
         ref = await show_ref(store, show.id)
         current = await require_season(store, ref, number)
-        items = [ChangeItem("season", season_key(ref.slug, number), "*", season_values(current), None)]
+        items = [ChangeItem(Entity.SEASON, season_key(ref.slug, number), "*", season_values(current), None)]
         for c in await store.catalog.season_credits(ref.id, number):
             items.append(
-                ChangeItem("credit", credit_key(ref.slug, number, c.actor), "*", credit_value(c), None)
+                ChangeItem(Entity.CREDIT, credit_key(ref.slug, number, c.actor), "*", credit_value(c), None)
             )
         for t in await store.catalog.season_trailers(ref.id, number):
             items.append(
-                ChangeItem("trailer", trailer_key(ref.slug, number, t.url), "*", trailer_value(t), None)
+                ChangeItem(Entity.TRAILER, trailer_key(ref.slug, number, t.url), "*", trailer_value(t), None)
             )
         await store.catalog.delete_season(ref.id, number, with_cast_and_trailers=True)
         change_id = await store.changes.record(
-            actor=actor, action="season.remove", show=ref, season_number=number, source=None, items=items
+            actor=actor, action=Action.SEASON_REMOVE, show=ref, season_number=number, source=None, items=items
         )
     await catalog.refresh_people([ref.id])
     change = await finish(catalog, change_id)
@@ -105,7 +101,7 @@ async def _edit_season_fact(
     actor: Actor,
     show: Show,
     number: int,
-    action: str,
+    action: Action,
     source: str,
     new_fields: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Change | None:
@@ -114,7 +110,7 @@ async def _edit_season_fact(
     async with store.transaction():
         ref = await show_ref(store, show.id)
         current = season_values(await require_season(store, ref, number))
-        items = diff("season", season_key(ref.slug, number), current, new_fields(current))
+        items = diff(season_key(ref.slug, number), current, new_fields(current))
         await store.catalog.update_season(ref.id, number, {i.field: i.new for i in items})
         change_id = await store.changes.record(
             actor=actor,
@@ -157,7 +153,7 @@ async def set_status(
             new["status_note"] = None
         return new
 
-    return await _edit_season_fact(catalog, actor, show, number, "season.status", src, new_fields)
+    return await _edit_season_fact(catalog, actor, show, number, Action.SEASON_STATUS, src, new_fields)
 
 
 async def set_date(
@@ -193,7 +189,7 @@ async def set_date(
             new["release_note"] = None
         return new
 
-    return await _edit_season_fact(catalog, actor, show, number, "season.date", src, new_fields)
+    return await _edit_season_fact(catalog, actor, show, number, Action.SEASON_DATE, src, new_fields)
 
 
 async def release_due(catalog: Catalog, now: datetime | None = None) -> list[Change]:
@@ -219,12 +215,12 @@ async def release_due(catalog: Catalog, now: datetime | None = None) -> list[Cha
                 "status_as_of": now.date().isoformat(),
                 "status_note": None,
             }
-            items = diff("season", season_key(ref.slug, season.number), season_values(current), new)
+            items = diff(season_key(ref.slug, season.number), season_values(current), new)
             if not await store.catalog.release_if_due(current.id, now, {i.field: i.new for i in items}):
                 continue
             change_id = await store.changes.record(
                 actor=CLOCK_ACTOR,
-                action="season.status",
+                action=Action.SEASON_STATUS,
                 show=ref,
                 season_number=season.number,
                 source=source,

@@ -16,9 +16,9 @@ from kdrama.edits.common import (
 )
 from kdrama.edits.common import country as _country
 from kdrama.edits.common import genres as _genres
-from kdrama.edits.items import FIELD_LABELS, SHOW_FIELDS, alias_key, diff, show_values
+from kdrama.edits.items import FIELD_LABELS, SHOW_FIELDS, alias_key, diff, show_key, show_values
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Change, ChangeItem, ShowRef
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store
 from kdrama.validate import LONG_TEXT_MAX, TITLE_MAX, clean_text, https_url, slugify
 
@@ -88,11 +88,11 @@ async def add_show(
         show_id = await write_show(store, snapshot, None)
         change_id = await store.changes.record(
             actor=actor,
-            action="show.add",
+            action=Action.SHOW_ADD,
             show=ShowRef(show_id, slug, clean_title),
             season_number=None,
             source=None,
-            items=[ChangeItem("show", slug, "*", None, snapshot)],
+            items=[ChangeItem(Entity.SHOW, show_key(slug), "*", None, snapshot)],
         )
     await catalog.refresh_show(show_id)
     change = await finish(catalog, change_id)
@@ -142,11 +142,11 @@ async def edit_show(
                 raise EditError(f"Another show is already called “{new['title']}” (slug {same}).")
         current = await store.catalog.show(ref.id)
         assert current is not None
-        items = diff("show", ref.slug, show_values(current), new)
+        items = diff(show_key(ref.slug), show_values(current), new)
         await store.catalog.update_show(ref.id, {i.field: i.new for i in items})
         new_ref = ShowRef(ref.id, ref.slug, new.get("title") or ref.title)
         change_id = await store.changes.record(
-            actor=actor, action="show.edit", show=new_ref, season_number=None, source=None, items=items
+            actor=actor, action=Action.SHOW_EDIT, show=new_ref, season_number=None, source=None, items=items
         )
     if change_id is not None:
         await catalog.refresh_show(show.id)
@@ -163,11 +163,11 @@ async def remove_show(catalog: Catalog, actor: Actor, title: str) -> Change:
         await store.catalog.delete_show(ref.id)
         change_id = await store.changes.record(
             actor=actor,
-            action="show.remove",
+            action=Action.SHOW_REMOVE,
             show=ref,
             season_number=None,
             source=None,
-            items=[ChangeItem("show", ref.slug, "*", snapshot, None)],
+            items=[ChangeItem(Entity.SHOW, show_key(ref.slug), "*", snapshot, None)],
         )
     await catalog.refresh_show(show.id)
     await catalog.refresh_people([show.id])
@@ -196,7 +196,7 @@ async def alias(
             await store.catalog.remove_alias(ref.id, existing[0])
             items.append(
                 ChangeItem(
-                    "alias",
+                    Entity.ALIAS,
                     alias_key(ref.slug, existing[0]),
                     "*",
                     {"alias": existing[0], "position": existing[1]},
@@ -210,11 +210,15 @@ async def alias(
             await store.catalog.add_alias(ref.id, wanted, position)
             items.append(
                 ChangeItem(
-                    "alias", alias_key(ref.slug, wanted), "*", None, {"alias": wanted, "position": position}
+                    Entity.ALIAS,
+                    alias_key(ref.slug, wanted),
+                    "*",
+                    None,
+                    {"alias": wanted, "position": position},
                 )
             )
         change_id = await store.changes.record(
-            actor=actor, action="show.alias", show=ref, season_number=None, source=None, items=items
+            actor=actor, action=Action.SHOW_ALIAS, show=ref, season_number=None, source=None, items=items
         )
     if change_id is not None:
         await catalog.refresh_show(show.id)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kdrama.models import Actor, Change, ChangeItem, Event, ShowRef
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity, Event, ItemKey, ShowRef
 
 if TYPE_CHECKING:
     from kdrama.store.database import Store
@@ -31,7 +31,8 @@ def _unjson(text: str | None) -> object:
 
 
 def _item(row: sqlite3.Row | tuple[Any, ...]) -> ChangeItem:
-    return ChangeItem(row[0], row[1], row[2], _unjson(row[3]), _unjson(row[4]))
+    entity = Entity(row[0])
+    return ChangeItem(entity, ItemKey.parse(entity, row[1]), row[2], _unjson(row[3]), _unjson(row[4]))
 
 
 class ChangeStore:
@@ -44,7 +45,7 @@ class ChangeStore:
         self,
         *,
         actor: Actor,
-        action: str,
+        action: Action,
         show: ShowRef | None,
         season_number: int | None,
         source: str | None,
@@ -75,7 +76,7 @@ class ChangeStore:
                 show.slug if show else None,
                 show.title if show else None,
                 season_number,
-                action,
+                Action(action).value,
                 source,
                 events_text(event_set),
                 undo_of,
@@ -85,7 +86,7 @@ class ChangeStore:
         assert change_id is not None
         await db.executemany(
             "INSERT INTO change_item (change_id, entity, key, field, old, new) VALUES (?,?,?,?,?,?)",
-            [(change_id, i.entity, i.key, i.field, _json(i.old), _json(i.new)) for i in items],
+            [(change_id, i.entity.value, str(i.key), i.field, _json(i.old), _json(i.new)) for i in items],
         )
         if event_set and show is not None:
             await self._store._enqueue_deliveries(db, change_id, show.id, event_set)
@@ -124,7 +125,7 @@ class ChangeStore:
                 show_id=h[4],
                 show_title=h[5],
                 season_number=h[6],
-                action=h[7],
+                action=Action(h[7]),
                 source=h[8],
                 events=parse_events(h[9]),
                 items=tuple(_item(i) for i in json.loads(h[11])),
@@ -158,9 +159,9 @@ class ChangeStore:
         row = await self._store.fetch_one("SELECT ifnull(max(id), 0) FROM change")
         return int(row[0]) if row else 0
 
-    async def ids_since(self, after: int, *, action: str, actor_id: int | None) -> list[int]:
+    async def ids_since(self, after: int, *, action: Action, actor_id: int | None) -> list[int]:
         rows = await self._store.fetch_all(
             "SELECT id FROM change WHERE id > ? AND action = ? AND actor_id IS ? ORDER BY id",
-            (after, action, actor_id),
+            (after, Action(action).value, actor_id),
         )
         return [r[0] for r in rows]

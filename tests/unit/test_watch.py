@@ -239,7 +239,7 @@ async def test_catalog_text_is_escaped_in_the_notice(store: Store, watch: WatchS
     async with store.transaction():
         await store.changes.record(
             actor=Actor(7, "@everyone **bold**"),
-            action="credit.add",
+            action="cast.add",
             show=show,
             season_number=2,
             source="rumour on @everyone's blog",
