@@ -15,6 +15,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import PageButton, Pager
 from kdrama import answers, edits, render
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
@@ -34,21 +34,8 @@ from kdrama.store import Store
 log = logging.getLogger("dramabot")
 
 
-def discover_cogs() -> tuple[str, ...]:
-    """Every module in cogs/ with a `setup` function (helpers such as cogs/ui.py have none)."""
-    import importlib
-    import pkgutil
-
-    import cogs
-
-    names = []
-    for info in pkgutil.iter_modules(cogs.__path__, "cogs."):
-        if hasattr(importlib.import_module(info.name), "setup"):
-            names.append(info.name)
-    return tuple(sorted(names))
-
-
-COGS = discover_cogs()
+# The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
+COGS = ("cogs.admin", "cogs.lookup", "cogs.watch")
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
@@ -68,6 +55,11 @@ def user_error(error: BaseException) -> UserError | None:
             return seen
         seen = getattr(seen, "original", None) or seen.__cause__
     return None
+
+
+# A pager turns (interaction, ids from the page key, page) into that page's Reply; an
+# ephemeral Reply without embeds is a refusal, sent privately instead of editing the page.
+Pager = Callable[["discord.Interaction[DramaBot]", list[int], int], Awaitable[render.Reply]]
 
 
 class DramaTree(app_commands.CommandTree["DramaBot"]):
@@ -126,11 +118,11 @@ class DramaBot(commands.AutoShardedBot):
         self.settings = settings
         self.store = store
         self.catalog = catalog
-        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs.
+        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs
+        # with cogs.ui.register_pager.
         self.pagers: dict[str, Pager] = {}
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PageButton)
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()

@@ -19,6 +19,7 @@ from cogs.ui import (
     NO_MENTIONS,
     answer,
     drama_bot,
+    register_pager,
     season_autocomplete,
     send_reply,
     title_autocomplete,
@@ -555,5 +556,5 @@ async def history_pager(interaction: discord.Interaction[Any], ids: list[int], p
 
 
 async def setup(bot: DramaBot) -> None:
-    bot.pagers["history"] = history_pager
+    register_pager(bot, "history", history_pager)
     await bot.add_cog(Admin(bot))

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import answer, drama_bot, season_autocomplete, title_autocomplete
+from cogs.ui import answer, drama_bot, register_pager, season_autocomplete, title_autocomplete
 from kdrama import answers, render
 from kdrama.render import Reply, error_reply
 
@@ -92,5 +92,5 @@ async def cast_page(interaction: discord.Interaction[Any], ids: list[int], page:
 
 
 async def setup(bot: DramaBot) -> None:
-    bot.pagers["cast"] = cast_page
+    register_pager(bot, "cast", cast_page)
     await bot.add_cog(Lookup(bot))

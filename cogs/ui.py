@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -16,7 +16,7 @@ from kdrama.lookup import Choice
 from kdrama.render import Reply, error_reply
 
 if TYPE_CHECKING:
-    from bot import DramaBot
+    from bot import DramaBot, Pager
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,10 @@ async def season_autocomplete(
     return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
 
 
-# A pager turns (interaction, ids from the page key, page) into that page's Reply; an
-# ephemeral Reply without embeds is a refusal, sent privately instead of editing the page.
-Pager = Callable[[discord.Interaction[Any], list[int], int], Awaitable[Reply]]
+def register_pager(bot: DramaBot, kind: str, pager: Pager) -> None:
+    """Let page buttons of `kind` work (also after a restart): `pager` makes each page."""
+    bot.add_dynamic_items(PageButton)  # keyed by its template, so adding it again is harmless
+    bot.pagers[kind] = pager
 
 
 class PageButton(

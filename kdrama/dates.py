@@ -14,6 +14,11 @@ from kdrama.errors import UserError
 KST = ZoneInfo("Asia/Seoul")
 
 
+def utcnow() -> datetime:
+    """Now, in UTC (the one clock edits and the store read)."""
+    return datetime.now(UTC)
+
+
 class Precision(StrEnum):
     UNKNOWN = "unknown"
     YEAR = "year"

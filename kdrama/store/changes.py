@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kdrama.dates import utcnow
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, Event, ItemKey, ShowRef
 
 if TYPE_CHECKING:
@@ -61,8 +62,6 @@ class ChangeStore:
         """
         if not items:
             return None
-        from kdrama.store.database import utcnow
-
         db = self._store.db
         event_set = frozenset(events)
         cur = await db.execute(

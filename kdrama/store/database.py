@@ -9,13 +9,13 @@ import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from kdrama.dates import utcnow
 from kdrama.models import Event
 from kdrama.store.catalog import CatalogStore
 from kdrama.store.changes import ChangeStore, parse_events
@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 
 class StoreError(RuntimeError):
     """The database is not in a state the bot can use (e.g. from a newer version)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
