@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -57,7 +57,7 @@ KIND_CHOICES = [
 ]
 
 
-def actor_of(interaction: discord.Interaction[Any]) -> Actor:
+def actor_of(interaction: discord.Interaction[DramaBot]) -> Actor:
     return Actor(interaction.user.id, interaction.user.name)
 
 
@@ -66,7 +66,7 @@ async def may_curate(bot: DramaBot, user: discord.abc.User) -> bool:
     return await bot.is_owner(user) or await edits.is_curator(bot.store, user.id)
 
 
-async def owners_only(interaction: discord.Interaction[Any]) -> bool:
+async def owners_only(interaction: discord.Interaction[DramaBot]) -> bool:
     if await drama_bot(interaction).is_owner(interaction.user):
         return True
     raise app_commands.CheckFailure(OWNERS_ONLY)
@@ -95,7 +95,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     def catalog(self) -> Catalog:
         return self.bot.catalog
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[DramaBot], /) -> bool:
         """Run before every /admin subcommand: owners and curators only, whatever the server allows."""
         if await may_curate(self.bot, interaction.user):
             return True
@@ -121,7 +121,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def show_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         korean_title: Title | None = None,
         romanized_title: Title | None = None,
@@ -159,7 +159,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def show_edit(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         new_title: Title | None = None,
         korean_title: Title | None = None,
@@ -187,14 +187,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
 
     @show.command(name="remove", description="Remove a show with its seasons, cast and trailers")
     @app_commands.describe(title=TITLE_HELP)
-    async def show_remove(self, interaction: discord.Interaction[Any], title: Title) -> None:
+    async def show_remove(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         work = edits.remove_show(self.catalog, actor_of(interaction), title)
         await answer(interaction, outcome(work, ""), ephemeral=True)
 
     @show.command(name="alias", description="Add another name fans use for a show, or remove one")
     @app_commands.describe(title=TITLE_HELP, alias="The other name", remove="Remove this alias instead")
     async def show_alias(
-        self, interaction: discord.Interaction[Any], title: Title, alias: Title, remove: bool = False
+        self, interaction: discord.Interaction[DramaBot], title: Title, alias: Title, remove: bool = False
     ) -> None:
         work = edits.alias(self.catalog, actor_of(interaction), title, alias, remove=remove)
         await answer(interaction, outcome(work, "the show already has that alias."), ephemeral=True)
@@ -204,7 +204,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, episodes="Number of episodes")
     async def season_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         episodes: app_commands.Range[int, 0, edits.EPISODES_MAX] | None = None,
@@ -217,7 +217,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @season.command(name="remove", description="Remove a season with its cast entries and trailers")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def season_remove(
-        self, interaction: discord.Interaction[Any], title: Title, season: SeasonNumber
+        self, interaction: discord.Interaction[DramaBot], title: Title, season: SeasonNumber
     ) -> None:
         work = edits.remove_season(self.catalog, actor_of(interaction), title, season)
         await answer(interaction, outcome(work, ""), ephemeral=True)
@@ -233,7 +233,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.choices(status=STATUS_CHOICES)
     async def season_status(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         status: app_commands.Choice[str],
@@ -257,7 +257,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def season_date(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         date: app_commands.Range[str, 1, 60],
@@ -284,7 +284,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def cast_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         actor: app_commands.Range[str, 1, edits.NAME_MAX],
         character: app_commands.Range[str, 1, edits.NAME_MAX],
@@ -310,7 +310,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.describe(title=TITLE_HELP, actor="Actor's name", season="Season (empty: the whole show)")
     async def cast_remove(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         actor: app_commands.Range[str, 1, edits.NAME_MAX],
         season: SeasonNumber | None = None,
@@ -330,7 +330,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.choices(kind=KIND_CHOICES)
     async def trailer_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         url: app_commands.Range[str, 1, 500],
@@ -353,7 +353,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, url="The trailer's link")
     async def trailer_remove(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         url: app_commands.Range[str, 1, 500],
@@ -365,7 +365,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @curator.command(name="add", description="Let a user edit the catalog")
     @app_commands.describe(user="Who")
     @app_commands.check(owners_only)
-    async def curator_add(self, interaction: discord.Interaction[Any], user: discord.User) -> None:
+    async def curator_add(self, interaction: discord.Interaction[DramaBot], user: discord.User) -> None:
         async def make() -> Reply:
             if user.bot:
                 return error_reply("Bots can't be curators.")
@@ -379,7 +379,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @curator.command(name="remove", description="Stop a user from editing the catalog")
     @app_commands.describe(user="Who")
     @app_commands.check(owners_only)
-    async def curator_remove(self, interaction: discord.Interaction[Any], user: discord.User) -> None:
+    async def curator_remove(self, interaction: discord.Interaction[DramaBot], user: discord.User) -> None:
         async def make() -> Reply:
             change_id = await edits.remove_curator(self.bot.store, actor_of(interaction), user.id)
             return Reply(
@@ -390,7 +390,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
 
     @curator.command(name="list", description="Who may edit the catalog")
     @app_commands.check(owners_only)
-    async def curator_list(self, interaction: discord.Interaction[Any]) -> None:
+    async def curator_list(self, interaction: discord.Interaction[DramaBot]) -> None:
         async def make() -> Reply:
             curators = await edits.list_curators(self.bot.store)
             return admin_render.curators_reply(curators, self.bot.settings.owner_ids)
@@ -400,7 +400,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     # --- history, undo, import, export ----------------------------------------------------
     @app_commands.command(name="history", description="A show's changes, newest first")
     @app_commands.describe(title=TITLE_HELP)
-    async def history(self, interaction: discord.Interaction[Any], title: Title) -> None:
+    async def history(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         show = await self.catalog.resolve(title)
         reply = await history_page(self.bot, show.id, 0) or error_reply("That show is gone.")
         await send_reply(interaction, reply)
@@ -408,14 +408,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.command(name="undo", description="Undo a change (as a new change that can be undone too)")
     @app_commands.describe(change_id="The change's number, as its reply or /admin history shows it")
     async def undo(
-        self, interaction: discord.Interaction[Any], change_id: app_commands.Range[int, 1]
+        self, interaction: discord.Interaction[DramaBot], change_id: app_commands.Range[int, 1]
     ) -> None:
         work = edits.undo(self.catalog, actor_of(interaction), change_id)
         await answer(interaction, outcome(work, ""), ephemeral=True)
 
     @app_commands.command(name="import", description="Import a catalog JSON file (validated whole first)")
     @app_commands.describe(file="A catalog file in the format /admin export writes")
-    async def import_(self, interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
+    async def import_(self, interaction: discord.Interaction[DramaBot], file: discord.Attachment) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
 
         async def make() -> Reply:
@@ -433,7 +433,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         await send_reply(interaction, await make())
 
     @app_commands.command(name="export", description="The whole catalog as a JSON file")
-    async def export(self, interaction: discord.Interaction[Any]) -> None:
+    async def export(self, interaction: discord.Interaction[DramaBot]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         text, shows = await edits.export_file(self.bot.store)
         name = f"drama-catalog-{utcnow().date().isoformat()}.json"
@@ -475,7 +475,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
 
     @cast_remove.autocomplete("actor")
     async def credit_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         title = str(getattr(interaction.namespace, "title", "") or "")
         season = getattr(interaction.namespace, "season", None)
@@ -483,7 +483,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
 
     @trailer_remove.autocomplete("url")
     async def trailer_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         title = str(getattr(interaction.namespace, "title", "") or "")
         season = getattr(interaction.namespace, "season", None)
@@ -510,7 +510,7 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
         self.changes = changes
         self.synopsis.default = self.before[:LONG_TEXT_MAX]
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+    async def on_submit(self, interaction: discord.Interaction[DramaBot], /) -> None:
         # The form outlives the check that opened it: check again before writing.
         if not await may_curate(self.cog.bot, interaction.user):
             await send_reply(interaction, error_reply(CURATORS_ONLY))
@@ -522,7 +522,7 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
         work = edits.edit_show(self.cog.catalog, actor_of(interaction), self.slug, changes)
         await answer(interaction, outcome(work, "the show already reads so."), ephemeral=True)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+    async def on_error(self, interaction: discord.Interaction[DramaBot], error: Exception, /) -> None:
         # A form's errors don't reach the command tree's handler: refusals are answered here.
         if isinstance(error, UserError):
             await send_reply(interaction, error_reply(str(error)))
@@ -535,19 +535,13 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
 
 
 async def history_page(bot: DramaBot, show_id: int, page: int) -> Reply | None:
-    show = await bot.store.catalog.show(show_id)
-    if show is None:
+    found = await edits.history(bot.store, show_id, page, admin_render.HISTORY_PAGE_SIZE)
+    if found is None:
         return None
-    total = await bot.store.changes.count_for_show(show_id)
-    pages = max(1, -(-total // admin_render.HISTORY_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    changes = await bot.store.changes.for_show(
-        show_id, limit=admin_render.HISTORY_PAGE_SIZE, offset=page * admin_render.HISTORY_PAGE_SIZE
-    )
-    return admin_render.history_reply(show, changes, page, total)
+    return admin_render.history_reply(found.show, found.changes, found.page, found.total)
 
 
-async def history_pager(interaction: discord.Interaction[Any], ids: list[int], page: int) -> Reply:
+async def history_pager(interaction: discord.Interaction[DramaBot], ids: list[int], page: int) -> Reply:
     """Another page of /admin history, for curators only (ids: the show)."""
     bot = drama_bot(interaction)
     if not await may_curate(bot, interaction.user):

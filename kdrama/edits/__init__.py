@@ -6,7 +6,8 @@ transaction (so two curators editing the same season at once both land, in order
 the new values through the store and records one `change` with its items (see items.py).
 
 Rooms: items.py (keys, events, words), common.py (limits, checks), shows.py, seasons.py
-(with the release clock), cast.py (cast and trailers), undo.py, curators.py, imports.py.
+(with the release clock), cast.py (cast and trailers), undo.py, history.py, curators.py,
+imports.py.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kdrama.edits.common import (
     EditError,
 )
 from kdrama.edits.curators import add_curator, is_curator, list_curators, remove_curator
+from kdrama.edits.history import HistoryPage, history
 from kdrama.edits.imports import (
     ImportResult,
     export_file,
@@ -55,6 +57,7 @@ __all__ = [
     "NAME_MAX",
     "SEASON_MAX",
     "EditError",
+    "HistoryPage",
     "ImportResult",
     "add_cast",
     "add_curator",
@@ -69,6 +72,7 @@ __all__ = [
     "events_for",
     "export_file",
     "export_text",
+    "history",
     "import_catalog",
     "import_shows",
     "is_curator",
