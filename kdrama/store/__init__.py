@@ -1,8 +1,8 @@
 """All SQL lives in this package, split by aggregate; each part returns typed models.
 
 `database.Store` owns the connection, migrations and transactions; the aggregates hang off
-it as attributes: `store.catalog` (catalog.py), `store.changes` (changes.py), `store.curators`
-(curators.py).
+it as attributes: `store.catalog` (catalog.py reads, catalog_writes.py writes), `store.changes`
+(changes.py), `store.curators` (curators.py).
 """
 
 from kdrama.store.catalog import CatalogStore, release_columns, status_columns
