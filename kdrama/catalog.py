@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kdrama.dates import DateError, PartialDate
+from kdrama.dates import DateError, PartialDate, as_of_text, parse_as_of
 from kdrama.errors import UserError
 from kdrama.models import (
     CreditEntry,
@@ -25,6 +25,7 @@ from kdrama.models import (
     TrailerEntry,
 )
 from kdrama.store import Store
+from kdrama.store.history import release_step, status_step
 from kdrama.validate import (
     LONG_TEXT_MAX,
     TITLE_MAX,
@@ -153,6 +154,18 @@ def _day(raw: object, what: str) -> date | None:
         raise ValidationError(f"{what} must be a day like 2024-05-31, not {raw!r}.") from e
 
 
+def _as_of(raw: object, what: str) -> PartialDate | None:
+    if raw is None:
+        return None
+    try:
+        return parse_as_of(str(raw))
+    except DateError as e:
+        raise ValidationError(
+            f"{what} must be when the source said it: a year, a month or a day (2022, 2022-06, 2022-06-06), "
+            f"not {raw!r}."
+        ) from e
+
+
 def _show(raw: object, trailer_hosts: tuple[str, ...] | None) -> ShowEntry:
     d = _obj(raw, "a show")
     title = clean_text(d.get("title"), field="title", max_len=TITLE_MAX, required=True)
@@ -206,17 +219,19 @@ def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
     status = SeasonStatus(
         status_value,
         check_source(st.get("source"), field=f"{where} status source", required=False),
-        _day(st.get("as_of"), f"{where} status as_of"),
+        _as_of(st.get("as_of"), f"{where} status as_of"),
         clean_text(st.get("note"), field=f"{where} status note", max_len=LONG_TEXT_MAX, multiline=True),
     )
+    status = _with_status_history(status, st.get("history"), where)
     rel = _obj(d.get("release") or {"date": "unknown"}, f"{where} release")
     release = ReleaseDate(
         PartialDate.parse(str(rel.get("date") or "unknown")),
         _bool(rel.get("official"), f"{where} release official", False),
         check_source(rel.get("source"), field=f"{where} release source", required=False),
-        _day(rel.get("as_of"), f"{where} release as_of"),
+        _as_of(rel.get("as_of"), f"{where} release as_of"),
         clean_text(rel.get("note"), field=f"{where} release note", max_len=LONG_TEXT_MAX, multiline=True),
     )
+    release = _with_release_history(release, rel.get("history"), where)
     return SeasonEntry(
         number=number,
         episodes=_int(d.get("episodes"), f"{where} episodes"),
@@ -228,6 +243,48 @@ def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
             _trailer(t, f"{where} trailers[{i}]", trailer_hosts)
             for i, t in enumerate(_list(d.get("trailers"), "trailers"))
         ),
+    )
+
+
+# --- history: the earlier official states of a season, and its earlier release dates ---------
+
+
+def _with_status_history(status: SeasonStatus, raw: object, where: str) -> SeasonStatus:
+    """The status with its earlier official states, oldest first."""
+    steps: list[SeasonStatus] = []
+    for i, item in enumerate(_list(raw, f"{where} status history")):
+        what = f"{where} status history[{i}]"
+        d = _obj(item, what)
+        try:
+            value = Status(d.get("value"))
+        except ValueError as e:
+            raise ValidationError(f"{what} value must be one of {', '.join(Status)}.") from e
+        source = check_source(d.get("source"), field=f"{what} source", required=False)
+        steps.append(SeasonStatus(value, source, _as_of(d.get("as_of"), f"{what} as_of")))
+    if not steps:
+        return status
+    dated = [x.as_of.canonical() for x in (*steps, status) if x.as_of]
+    if dated != sorted(dated):
+        raise ValidationError(f"{where} status history must run oldest first, ending before the status.")
+    return SeasonStatus(status.value, status.source, status.as_of, status.note, tuple(steps))
+
+
+def _with_release_history(release: ReleaseDate, raw: object, where: str) -> ReleaseDate:
+    """The release date with the earlier ones it replaced (e.g. expectations that passed)."""
+    steps: list[ReleaseDate] = []
+    for i, item in enumerate(_list(raw, f"{where} release history")):
+        what = f"{where} release history[{i}]"
+        d = _obj(item, what)
+        official = _bool(d.get("official"), f"{what} official", False)
+        source = check_source(d.get("source"), field=f"{what} source", required=True)
+        as_of = _as_of(d.get("as_of"), f"{what} as_of")
+        if as_of is None:
+            raise ValidationError(f"{what} needs as_of: when the source said it.")
+        steps.append(ReleaseDate(PartialDate.parse(str(d.get("date") or "unknown")), official, source, as_of))
+    if not steps:
+        return release
+    return ReleaseDate(
+        release.date, release.official, release.source, release.as_of, release.note, tuple(steps)
     )
 
 
@@ -299,15 +356,17 @@ def show_to_dict(s: ShowEntry) -> dict[str, Any]:
                 "status": {
                     "value": x.status.value.value,
                     "source": x.status.source,
-                    "as_of": x.status.as_of.isoformat() if x.status.as_of else None,
+                    "as_of": as_of_text(x.status.as_of),
                     "note": x.status.note,
+                    "history": [status_step(h) for h in x.status.history],
                 },
                 "release": {
                     "date": x.release.date.canonical(),
                     "official": x.release.official,
                     "source": x.release.source,
-                    "as_of": x.release.as_of.isoformat() if x.release.as_of else None,
+                    "as_of": as_of_text(x.release.as_of),
                     "note": x.release.note,
+                    "history": [release_step(h) for h in x.release.history],
                 },
                 "cast": [credit(c) for c in x.cast],
                 "trailers": [

@@ -6,14 +6,17 @@ What an import notifies is decided where every edit's events are (items.events_f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kdrama import catalog as catalog_file
 from kdrama.catalog import BUNDLED_CATALOG, CatalogError, ImportReport, show_to_dict
+from kdrama.dates import Precision, as_of_text
 from kdrama.edits.common import IMPORT_MAX_BYTES, EditError
-from kdrama.edits.items import events_for, show_key
+from kdrama.edits.items import events_for, season_key, show_key
 from kdrama.lookup import Catalog
-from kdrama.models import Action, Actor, ChangeItem, Entity, ShowEntry, ShowRef
+from kdrama.models import Action, Actor, ChangeItem, Entity, ShowEntry, ShowRef, Status
 from kdrama.store import Store
 
 IMPORT_SOURCE = "catalog import"
@@ -54,6 +57,7 @@ async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) ->
         return report
     async with store.transaction():
         ids = await store.catalog.import_shows(todo)
+        await _record_status_history(store, todo, ids, old_by_slug, actor)
         for s in todo:
             old = old_by_slug.get(s.slug)
             (report.changed if old else report.added).append(s.title)
@@ -68,6 +72,50 @@ async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) ->
                 events=events_for(items),
             )
     return report
+
+
+async def _record_status_history(
+    store: Store,
+    shows: list[ShowEntry],
+    ids: dict[str, int],
+    old_by_slug: dict[str, dict[str, Any]],
+    actor: Actor,
+) -> None:
+    """Record each step of a season's status history in the change log, dated when it happened.
+
+    A step is the move from one official state to the next (the first from "no official word"),
+    recorded at the day its source gave, with that source, and notifying no one: watchers hear
+    about news, not about a file describing the past. Steps an earlier import recorded are skipped.
+    """
+    for s in shows:
+        old_seasons = {x["number"]: x for x in (old_by_slug.get(s.slug) or {}).get("seasons", [])}
+        for season in s.seasons:
+            if not season.status.history:
+                continue
+            old_status = old_seasons.get(season.number, {}).get("status") or {}
+            known = {(h["value"], h["as_of"]) for h in old_status.get("history") or []}
+            known.add((old_status.get("value"), old_status.get("as_of")))
+            before = Status.UNCONFIRMED
+            for step in (*season.status.history, season.status):
+                d = step.as_of
+                if d is None or d.precision is not Precision.DAY or not (d.year and d.month and d.day):
+                    before = step.value  # a step not known to the day has no place in a dated log
+                    continue
+                if (step.value.value, as_of_text(d)) not in known and step.value is not before:
+                    await store.changes.record(
+                        actor=actor,
+                        action=Action.IMPORT_HISTORY,
+                        show=ShowRef(ids[s.slug], s.slug, s.title),
+                        season_number=season.number,
+                        source=step.source,
+                        items=[
+                            ChangeItem(
+                                Entity.SEASON, season_key(s.slug, season.number), "status", before, step.value
+                            )
+                        ],
+                        at=datetime(d.year, d.month, d.day, tzinfo=UTC),
+                    )
+                before = step.value
 
 
 async def load_starter_if_empty(store: Store, path: Path = BUNDLED_CATALOG) -> ImportReport | None:

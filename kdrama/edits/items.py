@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from kdrama.dates import DateError, PartialDate
+from kdrama.dates import DateError, PartialDate, as_of_text
 from kdrama.models import Change, ChangeItem, Credit, Entity, Event, ItemKey, Season, Show, Status, Trailer
 from kdrama.store.catalog import SEASON_FIELDS, SHOW_FIELDS
+from kdrama.store.history import release_history_json, status_history_json
 
 __all__ = ["SEASON_FIELDS", "SHOW_FIELDS"]
 
@@ -44,6 +45,8 @@ FIELD_LABELS = {
     "release_source": "release date source",
     "release_as_of": "release date as-of",
     "release_note": "release date note",
+    "status_history": "earlier statuses",
+    "release_history": "earlier release dates",
     "character": "character",
     "billing": "billing",
     "official": "officialness",
@@ -109,13 +112,15 @@ def season_values(season: Season) -> dict[str, Any]:
         "notes": season.notes,
         "status": season.status.value.value,
         "status_source": season.status.source,
-        "status_as_of": _day(season.status.as_of),
+        "status_as_of": as_of_text(season.status.as_of),
         "status_note": season.status.note,
         "release_date": season.release.date.canonical(),
         "release_official": season.release.official,
         "release_source": season.release.source,
-        "release_as_of": _day(season.release.as_of),
+        "release_as_of": as_of_text(season.release.as_of),
         "release_note": season.release.note,
+        "status_history": status_history_json(season.status),
+        "release_history": release_history_json(season.release),
     }
 
 

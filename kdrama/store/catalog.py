@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kdrama.dates import PartialDate
+from kdrama.dates import PartialDate, parse_as_of
 from kdrama.models import (
     Credit,
     Name,
@@ -35,6 +35,7 @@ from kdrama.store.catalog_writes import (
     season_columns,
     status_columns,
 )
+from kdrama.store.history import release_history, status_history
 
 if TYPE_CHECKING:
     pass
@@ -47,8 +48,15 @@ def _season(row: sqlite3.Row | tuple[Any, ...]) -> Season:
         number=row[2],
         episodes=row[3],
         notes=row[4],
-        status=SeasonStatus(Status(row[5]), row[6], _iso_day(row[7]), row[8]),
-        release=ReleaseDate(PartialDate.parse(row[9]), bool(row[10]), row[11], _iso_day(row[12]), row[13]),
+        status=SeasonStatus(Status(row[5]), row[6], parse_as_of(row[7]), row[8], status_history(row[14])),
+        release=ReleaseDate(
+            PartialDate.parse(row[9]),
+            bool(row[10]),
+            row[11],
+            parse_as_of(row[12]),
+            row[13],
+            release_history(row[15]),
+        ),
     )
 
 
@@ -403,8 +411,8 @@ class CatalogStore(CatalogWrites):
         seasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for r in await self._all(
             "SELECT show_id, number, episodes, notes, status, status_source, status_as_of, status_note, "
-            "release_date, release_official, release_source, release_as_of, release_note "
-            f"FROM season{flt} ORDER BY show_id, number",
+            "release_date, release_official, release_source, release_as_of, release_note, "
+            f"status_history, release_history FROM season{flt} ORDER BY show_id, number",
             args,
         ):
             sid, number = r[0], r[1]
@@ -413,13 +421,20 @@ class CatalogStore(CatalogWrites):
                     "number": number,
                     "episodes": r[2],
                     "notes": r[3],
-                    "status": {"value": r[4], "source": r[5], "as_of": r[6], "note": r[7]},
+                    "status": {
+                        "value": r[4],
+                        "source": r[5],
+                        "as_of": r[6],
+                        "note": r[7],
+                        "history": json.loads(r[13] or "[]"),
+                    },
                     "release": {
                         "date": r[8],
                         "official": bool(r[9]),
                         "source": r[10],
                         "as_of": r[11],
                         "note": r[12],
+                        "history": json.loads(r[14] or "[]"),
                     },
                     "cast": credits.get((sid, number), []),
                     "trailers": trailers.get((sid, number), []),

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from kdrama.dates import PartialDate
+from kdrama.dates import PartialDate, as_of_text
 from kdrama.models import ReleaseDate, SeasonStatus, ShowEntry, ShowRef
+from kdrama.store.history import release_history_json, status_history_json
 
 if TYPE_CHECKING:
     from kdrama.store.database import Store
@@ -41,10 +42,13 @@ SEASON_FIELDS = (
     "release_source",
     "release_as_of",
     "release_note",
+    "status_history",
+    "release_history",
 )
 _SEASON_COLUMNS = (
     "id, show_id, number, episodes, notes, status, status_source, status_as_of, status_note, "
-    "release_date, release_official, release_source, release_as_of, release_note"
+    "release_date, release_official, release_source, release_as_of, release_note, "
+    "status_history, release_history"
 )
 _CHILD_TABLES = ("show_alias", "show_similar", "credit", "trailer", "season")
 
@@ -66,8 +70,9 @@ def release_columns(release: ReleaseDate) -> dict[str, Any]:
         "release_at": span[0].timestamp() if span else None,
         "release_official": int(release.official),
         "release_source": release.source,
-        "release_as_of": _day_text(release.as_of),
+        "release_as_of": as_of_text(release.as_of),
         "release_note": release.note,
+        "release_history": release_history_json(release),
     }
 
 
@@ -75,8 +80,9 @@ def status_columns(status: SeasonStatus) -> dict[str, Any]:
     return {
         "status": status.value.value,
         "status_source": status.source,
-        "status_as_of": _day_text(status.as_of),
+        "status_as_of": as_of_text(status.as_of),
         "status_note": status.note,
+        "status_history": status_history_json(status),
     }
 
 

@@ -9,18 +9,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kdrama.dates import utcnow
-from kdrama.models import Action, Actor, Change, ChangeItem, Entity, Event, ItemKey, ShowRef
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity, Event, ItemKey, ShowRef, parse_events
+from kdrama.store.outbox import enqueue_deliveries
 
 if TYPE_CHECKING:
     from kdrama.store.database import Store
 
 
-def events_text(events: Iterable[Event]) -> str:
+def _events_text(events: Iterable[Event]) -> str:
+    """A change's events as stored: comma-separated, alphabetical."""
     return ",".join(sorted(e.value for e in events))
-
-
-def parse_events(text: str | None) -> frozenset[Event]:
-    return frozenset(Event(e) for e in (text or "").split(",") if e)
 
 
 def _json(value: object) -> str | None:
@@ -77,7 +75,7 @@ class ChangeStore:
                 season_number,
                 Action(action).value,
                 source,
-                events_text(event_set),
+                _events_text(event_set),
                 undo_of,
             ),
         )
@@ -88,7 +86,7 @@ class ChangeStore:
             [(change_id, i.entity.value, str(i.key), i.field, _json(i.old), _json(i.new)) for i in items],
         )
         if event_set and show is not None:
-            await self._store._enqueue_deliveries(db, change_id, show.id, event_set)
+            await enqueue_deliveries(db, change_id, show.id, event_set)
         return change_id
 
     async def change(self, change_id: int) -> Change | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -16,10 +16,11 @@ from typing import Any
 import aiosqlite
 
 from kdrama.dates import utcnow
-from kdrama.models import Event
 from kdrama.store.catalog import CatalogStore
-from kdrama.store.changes import ChangeStore, parse_events
+from kdrama.store.changes import ChangeStore
 from kdrama.store.curators import CuratorStore
+from kdrama.store.outbox import OutboxStore
+from kdrama.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class Store:
         self.catalog = CatalogStore(self)
         self.changes = ChangeStore(self)
         self.curators = CuratorStore(self)
+        self.subscriptions = SubscriptionStore(self)
+        self.outbox = OutboxStore(self)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -151,32 +154,23 @@ class Store:
                 (key, value),
             )
 
-    async def _enqueue_deliveries(
-        self, db: aiosqlite.Connection, change_id: int, show_id: int, events: frozenset[Event]
-    ) -> None:
-        """One outbox row per subscribed channel that wants any of `events`."""
-        async with db.execute(
-            "SELECT guild_id, channel_id, events, role_id FROM subscription "
-            "WHERE paused_reason IS NULL AND (show_id = ? OR show_id IS NULL)",
-            (show_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        per_channel: dict[int, tuple[int, set[int]]] = {}
-        for guild_id, channel_id, wanted, role_id in rows:
-            if not events & parse_events(wanted):
-                continue
-            _, roles = per_channel.setdefault(channel_id, (guild_id, set()))
-            if role_id:
-                roles.add(role_id)
-        now = utcnow().isoformat(timespec="seconds")
-        await db.executemany(
-            "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, role_ids, created_at) "
-            "VALUES (?,?,?,?,?)",
-            [
-                (change_id, guild_id, channel_id, json.dumps(sorted(roles)), now)
-                for channel_id, (guild_id, roles) in per_channel.items()
-            ],
-        )
+    # --- backup --------------------------------------------------------------------------
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database at `target`, by SQLite's online backup API.
+
+        Other processes may keep writing meanwhile: the copy is the database as of one
+        moment, never a torn file. It is written beside `target` and renamed into place.
+        """
+        target = Path(target)
+        if await asyncio.to_thread(os.path.realpath, target) == await asyncio.to_thread(
+            os.path.realpath, self.path
+        ):
+            raise StoreError("the backup can't overwrite the database it copies")
+        partial = target.with_name(target.name + ".partial")
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        async with aiosqlite.connect(str(partial)) as copy:
+            await self.db.backup(copy)
+        await asyncio.to_thread(partial.replace, target)
 
 
 def _split_sql(script: str) -> list[str]:
@@ -196,4 +190,4 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-__all__ = ["Store", "StoreError", "parse_events", "utcnow"]
+__all__ = ["Store", "StoreError", "utcnow"]

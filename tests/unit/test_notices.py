@@ -37,13 +37,12 @@ def embed(notice: Notice) -> dict[str, Any]:
     return notice.embed
 
 
-async def test_a_renewal_says_what_moved_and_cites_its_source(catalog: Catalog) -> None:
-    notice = await notice_of(
-        catalog, await edits.set_status(catalog, CURATOR, AOUAD, 2, Status.RENEWED, NETFLIX)
-    )
+async def test_a_status_move_says_what_moved_and_cites_its_source(catalog: Catalog) -> None:
+    change = await edits.set_status(catalog, CURATOR, AOUAD, 2, Status.POST_PRODUCTION, NETFLIX)
+    notice = await notice_of(catalog, change)
     assert embed(notice)["title"] == "All of Us Are Dead · Season 2"
-    assert embed(notice)["description"] == "Season 2 of All of Us Are Dead: Renewed."
-    assert fields(notice) == {"Status (official)": "No official word → **Renewed**", "Source": NETFLIX}
+    assert embed(notice)["description"] == "Season 2 of All of Us Are Dead: In post-production."
+    assert fields(notice) == {"Status (official)": "Filming → **In post-production**", "Source": NETFLIX}
     assert embed(notice)["footer"]["text"].endswith("Edit by curator.")
     assert [link.label for link in notice.links] == ["Watch on Netflix"]
 
@@ -53,7 +52,7 @@ async def test_a_date_edit_shows_old_and_new_with_officialness(catalog: Catalog)
         catalog, await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", True, NETFLIX)
     )
     assert embed(notice)["description"] == "Release date news for Season 2 of All of Us Are Dead."
-    assert fields(notice)["Release date"] == "2023 (expected, not official) → **Q4 2026 (official)**"
+    assert fields(notice)["Release date"] == "unknown → **Q4 2026 (official)**"
 
 
 async def test_a_new_teaser_gets_a_watch_button(catalog: Catalog) -> None:
