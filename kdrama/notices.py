@@ -35,13 +35,11 @@ log = logging.getLogger(__name__)
 ARROW = "→"
 STREAMING_COLOUR = discord.Colour(0x2ECC71)
 FOOTER = "Official: confirmed by the network or studio. Expected: reported, not confirmed."
-_DATE_FIELDS = {"release_date", "date", "release"}
+_DATE_FIELDS = {"release_date"}
 _OFFICIAL_FIELDS = {"release_official", "official"}
 _LABELS = {
     "status": "Status (official)",
     "release_date": "Release date",
-    "date": "Release date",
-    "release": "Release date",
     "release_official": "Release date",
     "release_source": "Release date source",
     "status_source": "Status source",
@@ -71,12 +69,6 @@ def _status_label(value: object) -> str:
 def _date_text(value: object) -> str:
     if value is None:
         return "unknown"
-    if isinstance(value, dict):
-        raw = value.get("date") or value.get("release_date")
-        text = _date_text(raw)
-        if "official" in value:
-            text += " (official)" if value["official"] else " (expected)"
-        return text
     try:
         d = PartialDate.parse(str(value))
     except DateError:
@@ -109,11 +101,11 @@ def _value(item: ChangeItem, value: object) -> str:
 def _record(entity: str, value: dict[str, Any]) -> str:
     """A whole added row (a trailer, a cast entry) in words."""
     if entity == "trailer" or "url" in value:
-        name = safe(value.get("title") or value.get("name") or value.get("kind") or "Trailer")
+        name = safe(value.get("title") or value.get("kind") or "Trailer")
         url = str(value.get("url") or "")
         return f"{name}\n{url}" if url.startswith("https://") else name
     if entity == "credit" or "actor" in value:
-        actor = value.get("actor") or value.get("name") or "?"
+        actor = value.get("actor") or "?"
         text = f"**{safe(str(actor))}**"
         if value.get("korean_name"):
             text += f" ({safe(str(value['korean_name']))})"
@@ -177,14 +169,7 @@ def _date_field(items: list[ChangeItem], season: Season | None) -> tuple[str, st
             text += f" ({_official_text(official)})"
         return text
 
-    old_text = side(old_date, old_official)
-    new_text = side(new_date, new_official)
-    if date_item is not None and isinstance(date_item.new, dict):  # a whole date record
-        return (
-            "Release date",
-            f"{_value(date_item, date_item.old)} {ARROW} **{_value(date_item, date_item.new)}**",
-        )
-    return "Release date", f"{old_text} {ARROW} **{new_text}**"
+    return "Release date", f"{side(old_date, old_official)} {ARROW} **{side(new_date, new_official)}**"
 
 
 def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
@@ -269,8 +254,6 @@ def render_notice(
             url = str(item.new.get("url") or "")
             if url.startswith("https://") and len(links) < 3:
                 links.append(Link("Watch the trailer", url))
-        elif item.entity is Entity.TRAILER and isinstance(item.new, str) and item.new.startswith("https://"):
-            links.append(Link("Watch the trailer", item.new))
     if platform_link and show and show.platform_url and show.platform_url.startswith("https://"):
         label = f"Watch on {show.platform}" if show.platform else "Where to watch"
         links.append(Link(cut(label, 80), show.platform_url))

@@ -88,15 +88,17 @@ async def add_trailer(store: Store, show: ShowRef) -> int:
             season_number=1,
             source=None,
             items=[
-                ChangeItem(
+                ChangeItem(  # as /admin trailer add records it
                     "trailer",
-                    f"{show.slug}#1",
-                    "url",
+                    f"{show.slug}#1#https://www.youtube.com/watch?v=IN5TD4VRcSM",
+                    "*",
                     None,
                     {
+                        "season_number": 1,
                         "url": "https://www.youtube.com/watch?v=IN5TD4VRcSM",
                         "title": "Teaser",
                         "kind": "teaser",
+                        "published": None,
                     },
                 )
             ],

@@ -52,12 +52,20 @@ async def test_catalog_text_is_escaped_in_the_notice(store: Store) -> None:
             season_number=2,
             source="rumour on @everyone's blog",
             items=[
-                ChangeItem(
+                ChangeItem(  # as /admin cast add records a new entry
                     "credit",
-                    f"{AOUAD}#2",
-                    "person",
+                    f"{AOUAD}#2#Cho Yi-hyun",
+                    "*",
                     None,
-                    {"actor": "Cho Yi-hyun", "character": "**Nam-ra** @here", "official": True},
+                    {
+                        "season_number": 2,
+                        "actor": "Cho Yi-hyun",
+                        "korean_name": None,
+                        "character": "**Nam-ra** @here",
+                        "billing": 2,
+                        "official": True,
+                        "source": "rumour on @everyone's blog",
+                    },
                 )
             ],
             events={Event.CAST},
