@@ -47,8 +47,8 @@ def target_extra_s(shows: int) -> float:
 
 def longest_stall_ms(path: Path, until: float) -> float:
     """The longest loop stall recorded in path (bench/stalls.py) before the unix time until."""
-    if not path.exists():
-        return 0.0
+    if not path.exists():  # the watcher creates it when the loop starts
+        raise RuntimeError(f"no stall record {path.name}: bench/stalls.py did not run")
     stalls = [line.split() for line in path.read_text().splitlines() if line.strip()]
     return max((float(ms) for at, ms in stalls if float(at) <= until), default=0.0)
 
