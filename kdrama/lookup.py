@@ -146,9 +146,13 @@ class Catalog:
         titles = [n for n in names if n.kind != "actor"]
         people = [n for n in names if n.kind == "actor"]
         del names
+        counts = len(titles), len(people)
         # The larger index first: its temporary lists are gone before the second is built.
+        # The index keeps no Name: each list is dropped once its index holds the names.
         self.people = await asyncio.to_thread(SearchIndex, people)
+        del people
         self.titles = await asyncio.to_thread(SearchIndex, titles)
+        del titles
         # prepare() builds now what the first typo after start-up would otherwise build on
         # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
         # the loading thread while the bot waits on Discord. After both builds, it reuses
@@ -157,7 +161,7 @@ class Catalog:
         await asyncio.to_thread(self.titles.prepare)
         self._refs.update(refs)
         await self._popular_shows()
-        log.info("search indexes hold %d titles and %d actor names", len(titles), len(people))
+        log.info("search indexes hold %d titles and %d actor names", *counts)
 
     async def loaded(self) -> None:
         """Wait until the search index is built (returns at once after that; raises if it failed)."""
