@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ from kdrama import catalog as catalog_file
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
-from kdrama.store import Store
+from kdrama.store import Store, StoreError
 
 log = logging.getLogger("dramabot")
 
@@ -104,7 +105,6 @@ class DramaBot(commands.AutoShardedBot):
             intents=intents,
             tree_cls=DramaTree,
             allowed_mentions=discord.AllowedMentions.none(),
-            owner_ids=set(settings.owner_ids) or None,
             help_command=None,
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,  # pyright: ignore[reportArgumentType]  (None is discord.py's own default)
@@ -114,6 +114,12 @@ class DramaBot(commands.AutoShardedBot):
         self.catalog = catalog
         # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs.
         self.pagers: dict[str, Pager] = {}
+
+    async def is_owner(self, user: discord.abc.User, /) -> bool:
+        """OWNER_IDS, in addition to the application's owner or team (never instead of them)."""
+        if user.id in self.settings.owner_ids:
+            return True
+        return await super().is_owner(user)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(PageButton)
@@ -157,6 +163,9 @@ def setup_logging(level: str) -> None:
     discord.utils.setup_logging(level=getattr(logging, level), root=True)
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    # aiosqlite's DEBUG lines print every statement with its parameters: what users typed,
+    # ids, whole catalog rows. Even at LOG_LEVEL=DEBUG they stay out of the log.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 async def open_store(settings: Settings) -> Store:
@@ -236,6 +245,20 @@ async def export_file(settings: Settings, path: Path) -> int:
     return 0
 
 
+async def backup_file(settings: Settings, path: Path) -> int:
+    if not await asyncio.to_thread(os.path.exists, settings.database_path):
+        print(f"No database at {settings.database_path} to back up.", file=sys.stderr)
+        return 1
+    async with await Store.open(settings.database_path) as store:
+        try:
+            await store.backup(path)
+        except (StoreError, OSError) as e:
+            print(f"No backup written: {e}", file=sys.stderr)
+            return 1
+    print(f"Backed up {settings.database_path} to {path}.")
+    return 0
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bot.py", description="Drama bot: K-drama release dates, cast and trailers."
@@ -247,6 +270,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = sub.add_parser("import", help="merge a catalog JSON file into the database")
     p.add_argument("file", type=Path)
     p = sub.add_parser("export", help="write the catalog to a JSON file")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("backup", help="copy the live database to FILE, consistently, while the bot runs")
     p.add_argument("file", type=Path)
     return parser.parse_args(argv)
 
@@ -267,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
             command = import_file(settings, args.file)
         case "export":
             command = export_file(settings, args.file)
+        case "backup":
+            command = backup_file(settings, args.file)
         case _:
             command = run(settings)
     return asyncio.run(command)

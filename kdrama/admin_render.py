@@ -9,9 +9,10 @@ from datetime import datetime
 import discord
 from discord.utils import format_dt
 
+from kdrama.catalog import HISTORY_ACTION
 from kdrama.edits import ImportResult, describe_change
 from kdrama.models import Change, Show
-from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, safe
+from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe
 
 HISTORY_PAGE_SIZE = 8
 LINE_MAX = 400
@@ -66,7 +67,9 @@ def _fit(lines: Sequence[str], limit: int) -> str:
 def history_line(change: Change) -> str:
     """#id, when, who, what old → new, source."""
     what = "; ".join(describe_change(change)) or change.action
-    line = f"**#{change.id}** {format_dt(change.at, 'f')} · {inert(change.actor_name)}"
+    # A step of a season's history is known to the day only: no invented time, no time-zone shift.
+    moment = day(change.at.date()) if change.action == HISTORY_ACTION else format_dt(change.at, "f")
+    line = f"**#{change.id}** {moment} · {inert(change.actor_name)}"
     if change.actor_id:
         line += f" (<@{change.actor_id}>)"
     line += f" · {cut(inert(what), LINE_MAX)}"
@@ -111,9 +114,10 @@ def curators_reply(curators: Iterable[tuple[int, int | None, str]], owner_ids: I
     lines = []
     owners = sorted(owner_ids)
     if owners:
-        lines.append("Owners (always curators): " + ", ".join(f"<@{o}>" for o in owners))
+        named = ", ".join(f"<@{o}>" for o in owners)
+        lines.append(f"Owners (always curators): the application's owner or team, and {named}")
     else:
-        lines.append("Owners: the application's owner or team.")
+        lines.append("Owners (always curators): the application's owner or team.")
     listed = list(curators)
     if not listed:
         lines.append("No other curators yet: add one with `/admin curator add`.")

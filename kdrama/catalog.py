@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from kdrama.dates import DateError, PartialDate
+from kdrama.dates import DateError, PartialDate, Precision, as_of_text, parse_as_of
 from kdrama.models import Actor, ChangeItem, ReleaseDate, SeasonStatus, ShowRef, Status
 from kdrama.store import Store, release_columns, status_columns
+from kdrama.store.history import release_step, status_step
 from kdrama.validate import (
     LONG_TEXT_MAX,
     TITLE_MAX,
@@ -191,6 +192,18 @@ def _day(raw: object, what: str) -> date | None:
         raise ValidationError(f"{what} must be a day like 2024-05-31, not {raw!r}.") from e
 
 
+def _as_of(raw: object, what: str) -> PartialDate | None:
+    if raw is None:
+        return None
+    try:
+        return parse_as_of(str(raw))
+    except DateError as e:
+        raise ValidationError(
+            f"{what} must be when the source said it: a year, a month or a day (2022, 2022-06, 2022-06-06), "
+            f"not {raw!r}."
+        ) from e
+
+
 def _show(raw: object, trailer_hosts: tuple[str, ...] | None) -> ShowEntry:
     d = _obj(raw, "a show")
     title = clean_text(d.get("title"), field="title", max_len=TITLE_MAX, required=True)
@@ -244,17 +257,19 @@ def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
     status = SeasonStatus(
         status_value,
         check_source(st.get("source"), field=f"{where} status source", required=False),
-        _day(st.get("as_of"), f"{where} status as_of"),
+        _as_of(st.get("as_of"), f"{where} status as_of"),
         clean_text(st.get("note"), field=f"{where} status note", max_len=LONG_TEXT_MAX, multiline=True),
     )
+    status = _with_status_history(status, st.get("history"), where)
     rel = _obj(d.get("release") or {"date": "unknown"}, f"{where} release")
     release = ReleaseDate(
         PartialDate.parse(str(rel.get("date") or "unknown")),
         _bool(rel.get("official"), f"{where} release official", False),
         check_source(rel.get("source"), field=f"{where} release source", required=False),
-        _day(rel.get("as_of"), f"{where} release as_of"),
+        _as_of(rel.get("as_of"), f"{where} release as_of"),
         clean_text(rel.get("note"), field=f"{where} release note", max_len=LONG_TEXT_MAX, multiline=True),
     )
+    release = _with_release_history(release, rel.get("history"), where)
     return SeasonEntry(
         number=number,
         episodes=_int(d.get("episodes"), f"{where} episodes"),
@@ -266,6 +281,48 @@ def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
             _trailer(t, f"{where} trailers[{i}]", trailer_hosts)
             for i, t in enumerate(_list(d.get("trailers"), "trailers"))
         ),
+    )
+
+
+# --- history: the earlier official states of a season, and its earlier release dates ---------
+
+
+def _with_status_history(status: SeasonStatus, raw: object, where: str) -> SeasonStatus:
+    """The status with its earlier official states, oldest first."""
+    steps: list[SeasonStatus] = []
+    for i, item in enumerate(_list(raw, f"{where} status history")):
+        what = f"{where} status history[{i}]"
+        d = _obj(item, what)
+        try:
+            value = Status(d.get("value"))
+        except ValueError as e:
+            raise ValidationError(f"{what} value must be one of {', '.join(Status)}.") from e
+        source = check_source(d.get("source"), field=f"{what} source", required=False)
+        steps.append(SeasonStatus(value, source, _as_of(d.get("as_of"), f"{what} as_of")))
+    if not steps:
+        return status
+    dated = [x.as_of.canonical() for x in (*steps, status) if x.as_of]
+    if dated != sorted(dated):
+        raise ValidationError(f"{where} status history must run oldest first, ending before the status.")
+    return SeasonStatus(status.value, status.source, status.as_of, status.note, tuple(steps))
+
+
+def _with_release_history(release: ReleaseDate, raw: object, where: str) -> ReleaseDate:
+    """The release date with the earlier ones it replaced (e.g. expectations that passed)."""
+    steps: list[ReleaseDate] = []
+    for i, item in enumerate(_list(raw, f"{where} release history")):
+        what = f"{where} release history[{i}]"
+        d = _obj(item, what)
+        official = _bool(d.get("official"), f"{what} official", False)
+        source = check_source(d.get("source"), field=f"{what} source", required=True)
+        as_of = _as_of(d.get("as_of"), f"{what} as_of")
+        if as_of is None:
+            raise ValidationError(f"{what} needs as_of: when the source said it.")
+        steps.append(ReleaseDate(PartialDate.parse(str(d.get("date") or "unknown")), official, source, as_of))
+    if not steps:
+        return release
+    return ReleaseDate(
+        release.date, release.official, release.source, release.as_of, release.note, tuple(steps)
     )
 
 
@@ -420,6 +477,7 @@ async def import_catalog(store: Store, shows: list[ShowEntry], *, actor: Actor) 
                 for t in season.trailers
             ],
         )
+        await _record_status_history(store, db, todo, ids, old_by_slug, actor)
         for s in todo:
             old = old_by_slug.get(s.slug)
             (report.changed if old else report.added).append(s.title)
@@ -433,6 +491,53 @@ async def import_catalog(store: Store, shows: list[ShowEntry], *, actor: Actor) 
                 items=[ChangeItem("show", s.slug, "*", old, new_by_slug[s.slug])],
             )
     return report
+
+
+HISTORY_ACTION = "import.history"
+
+
+async def _record_status_history(
+    store: Store,
+    db: Any,
+    shows: list[ShowEntry],
+    ids: dict[str, int],
+    old_by_slug: dict[str, dict[str, Any]],
+    actor: Actor,
+) -> None:
+    """Record each step of a season's status history in the change log, dated when it happened.
+
+    A step is the move from one official state to the next (the first from "no official word"),
+    recorded at the day its source gave, with that source, and notifying no one: watchers hear
+    about news, not about a file describing the past. Steps an earlier import recorded are skipped.
+    """
+    for s in shows:
+        old_seasons = {x["number"]: x for x in (old_by_slug.get(s.slug) or {}).get("seasons", [])}
+        for season in s.seasons:
+            if not season.status.history:
+                continue
+            old_status = old_seasons.get(season.number, {}).get("status") or {}
+            known = {(h["value"], h["as_of"]) for h in old_status.get("history") or []}
+            known.add((old_status.get("value"), old_status.get("as_of")))
+            before = Status.UNCONFIRMED
+            for step in (*season.status.history, season.status):
+                d = step.as_of
+                if d is None or d.precision is not Precision.DAY or not (d.year and d.month and d.day):
+                    before = step.value  # a step not known to the day has no place in a dated log
+                    continue
+                if (step.value.value, as_of_text(d)) not in known and step.value is not before:
+                    await store.record_change(
+                        db,
+                        actor=actor,
+                        action=HISTORY_ACTION,
+                        show=ShowRef(ids[s.slug], s.slug, s.title),
+                        season_number=season.number,
+                        source=step.source,
+                        items=[
+                            ChangeItem("season", f"{s.slug}#{season.number}", "status", before, step.value)
+                        ],
+                        at=datetime(d.year, d.month, d.day, tzinfo=UTC),
+                    )
+                before = step.value
 
 
 # --- exporting -------------------------------------------------------------------------------
@@ -473,15 +578,17 @@ def show_to_dict(s: ShowEntry) -> dict[str, Any]:
                 "status": {
                     "value": x.status.value.value,
                     "source": x.status.source,
-                    "as_of": x.status.as_of.isoformat() if x.status.as_of else None,
+                    "as_of": as_of_text(x.status.as_of),
                     "note": x.status.note,
+                    "history": [status_step(h) for h in x.status.history],
                 },
                 "release": {
                     "date": x.release.date.canonical(),
                     "official": x.release.official,
                     "source": x.release.source,
-                    "as_of": x.release.as_of.isoformat() if x.release.as_of else None,
+                    "as_of": as_of_text(x.release.as_of),
                     "note": x.release.note,
+                    "history": [release_step(h) for h in x.release.history],
                 },
                 "cast": [credit(c) for c in x.cast],
                 "trailers": [
@@ -556,8 +663,8 @@ async def export_shows(store: Store, show_ids: list[int] | None = None) -> list[
     seasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
     async with db.execute(
         "SELECT show_id, number, episodes, notes, status, status_source, status_as_of, status_note, "
-        "release_date, release_official, release_source, release_as_of, release_note "
-        f"FROM season{flt} ORDER BY show_id, number",
+        "release_date, release_official, release_source, release_as_of, release_note, "
+        f"status_history, release_history FROM season{flt} ORDER BY show_id, number",
         args,
     ) as cur:
         for r in await cur.fetchall():
@@ -567,13 +674,20 @@ async def export_shows(store: Store, show_ids: list[int] | None = None) -> list[
                     "number": number,
                     "episodes": r[2],
                     "notes": r[3],
-                    "status": {"value": r[4], "source": r[5], "as_of": r[6], "note": r[7]},
+                    "status": {
+                        "value": r[4],
+                        "source": r[5],
+                        "as_of": r[6],
+                        "note": r[7],
+                        "history": json.loads(r[13] or "[]"),
+                    },
                     "release": {
                         "date": r[8],
                         "official": bool(r[9]),
                         "source": r[10],
                         "as_of": r[11],
                         "note": r[12],
+                        "history": json.loads(r[14] or "[]"),
                     },
                     "cast": credits.get((sid, number), []),
                     "trailers": trailers.get((sid, number), []),

@@ -186,6 +186,29 @@ class PartialDate:
         return (1, float("inf")) if span is None else (0, span[0].timestamp())
 
 
+def parse_as_of(text: str | None) -> PartialDate | None:
+    """When a source said something: a year, a quarter, a month or a day, never more precise."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    found = PartialDate.parse(raw)
+    if found.precision in (Precision.UNKNOWN, Precision.EXACT):
+        raise DateError(
+            f"An as-of date is a year, a month or a day (2022, 2022-06, 2022-06-06), not {raw!r}."
+        )
+    return found
+
+
+def as_of_text(as_of: PartialDate | None) -> str | None:
+    """The stored and exported form of an as-of date."""
+    return as_of.canonical() if as_of else None
+
+
+def as_of_day(day: date) -> PartialDate:
+    """An as-of date known to the day."""
+    return PartialDate.from_day(day)
+
+
 def _year(y: int) -> int:
     if not 1950 <= y <= 2100:
         raise DateError(f"{y} is not a plausible release year.")

@@ -67,6 +67,8 @@ SEASON_FIELDS = (
     "release_source",
     "release_as_of",
     "release_note",
+    "status_history",
+    "release_history",
 )
 CREDIT_FIELDS = ("character", "billing", "official", "source")
 TRAILER_FIELDS = ("title", "kind", "published")
@@ -92,6 +94,8 @@ FIELD_LABELS = {
     "release_source": "release date source",
     "release_as_of": "release date as-of",
     "release_note": "release date note",
+    "status_history": "earlier statuses",
+    "release_history": "earlier release dates",
     "character": "character",
     "billing": "billing",
     "official": "officialness",

@@ -64,8 +64,9 @@ ALL_EVENTS: frozenset[Event] = frozenset(Event)
 class SeasonStatus:
     value: Status = Status.UNCONFIRMED
     source: str | None = None
-    as_of: date | None = None
+    as_of: PartialDate | None = None  # when the source said it, as precisely as known
     note: str | None = None
+    history: tuple[SeasonStatus, ...] = ()  # earlier official states, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,9 @@ class ReleaseDate:
     date: PartialDate = field(default_factory=PartialDate)
     official: bool = False
     source: str | None = None
-    as_of: date | None = None
+    as_of: PartialDate | None = None  # when the source said it, as precisely as known
     note: str | None = None
+    history: tuple[ReleaseDate, ...] = ()  # earlier dates (e.g. expectations that passed), oldest first
 
 
 @dataclass(frozen=True, slots=True)

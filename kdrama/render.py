@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import discord
 from discord.utils import escape_markdown, escape_mentions, format_dt
@@ -23,7 +23,7 @@ from kdrama.lookup import (
     TrailerAnswer,
     UpcomingAnswer,
 )
-from kdrama.models import Credit, Season, Status
+from kdrama.models import Credit, ReleaseDate, Season, Status
 
 COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
@@ -93,12 +93,12 @@ def day(d: date | None) -> str:
     return f"{d.day} {d.strftime('%b %Y')}" if d else "an unknown date"
 
 
-def source_line(source: str | None, as_of: date | None) -> str:
+def source_line(source: str | None, as_of: PartialDate | None) -> str:
     parts = []
     if source:
         parts.append(f"Source: {source if source.startswith('https://') else safe(source)}")
     if as_of:
-        parts.append(f"as of {day(as_of)}")
+        parts.append(f"as of {as_of_words(as_of)}")
     return " · ".join(parts)
 
 
@@ -123,6 +123,8 @@ def season_summary(season: Season, now: datetime) -> str:
             text += ", not released"
     if season.episodes:
         text += f" · {season.episodes} episodes"
+    if notes := report_notes(season, now):
+        text += f" · {notes}"
     return text
 
 
@@ -161,6 +163,115 @@ def release_sentence(season: Season, now: datetime) -> str:
     return f"{lead}, and no release date has been announced."
 
 
+# --- how old a report is -------------------------------------------------------------------
+# An answer built on a report more than a year old says how old it is. Official facts that
+# do not move (a season released in 2022) need no warning; the status and date of a season
+# still to come do.
+
+OLD_REPORT = timedelta(days=365)
+_OFFICIALLY = {
+    Status.RENEWED: "Officially renewed",
+    Status.FILMING: "Officially filming",
+    Status.POST_PRODUCTION: "Officially in post-production",
+    Status.SCHEDULED: "Officially scheduled",
+}
+
+
+def as_of_words(as_of: PartialDate) -> str:
+    """When a source said it, at its precision: "23 Jul 2025", "January 2024", "2022"."""
+    if as_of.precision is Precision.DAY and as_of.year and as_of.month and as_of.day:
+        return day(date(as_of.year, as_of.month, as_of.day))
+    return as_of.human()
+
+
+def is_old(as_of: PartialDate | None, now: datetime) -> bool:
+    """Said more than a year before `now`, even on the last day its precision allows."""
+    span = as_of.span() if as_of else None
+    return span is not None and now - span[1] > OLD_REPORT
+
+
+def said(verb: str, as_of: PartialDate) -> str:
+    """ "reported in 2022", "announced on 23 Jul 2025"."""
+    return f"{verb} {'on' if as_of.firm else 'in'} {as_of_words(as_of)}"
+
+
+def _moves(season: Season) -> bool:
+    """A season still to come: its status and date can change."""
+    return not season.status.value.out and season.status.value is not Status.CANCELLED
+
+
+def _passed_dates(season: Season, now: datetime) -> list[ReleaseDate]:
+    """Earlier dates of a season still to come that passed without a release."""
+    if not _moves(season):
+        return []
+    return [r for r in season.release.history if r.date.known and r.date.has_passed(now)]
+
+
+def _earlier(r: ReleaseDate) -> str:
+    """ "in 2023 (reported in 2022)"."""
+    if r.as_of is None:
+        return on_or_in(r.date)
+    return f"{on_or_in(r.date)} ({said('announced' if r.official else 'reported', r.as_of)})"
+
+
+def report_ages(season: Season, now: datetime) -> list[str]:
+    """Sentences saying since when the status holds, and how old the reports behind it are."""
+    if not _moves(season):
+        return []
+    out: list[str] = []
+    st, r = season.status, season.release
+    if st.as_of and st.value in _OFFICIALLY:
+        text = f"{_OFFICIALLY[st.value]} since {as_of_words(st.as_of)}"
+        out.append(
+            text + ("; that was over a year ago, so it may be out of date." if is_old(st.as_of, now) else ".")
+        )
+    elif st.as_of and is_old(st.as_of, now):
+        out.append(f"No official word as of {as_of_words(st.as_of)}, over a year ago; it may be out of date.")
+    if r.date.known and r.as_of and is_old(r.as_of, now) and not r.date.has_passed(now):
+        verb = "announced" if r.official else "reported"
+        out.append(f"That date was {said(verb, r.as_of)}; it may be out of date.")
+    passed = _passed_dates(season, now)
+    if passed:
+        lead = "It was expected " if not any(p.official for p in passed) else "Earlier dates: "
+        dates = " and ".join(_earlier(p) for p in passed)
+        tail = "it passed" if len(passed) == 1 else ("both" if len(passed) == 2 else "all") + " passed"
+        out.append(f"{lead}{dates}; {tail} without a release.")
+    return out
+
+
+def report_notes(season: Season, now: datetime) -> str:
+    """The same, short, for one line of /show or /upcoming ("" when nothing is old or passed)."""
+    if not _moves(season):
+        return ""
+    parts: list[str] = []
+    st, r = season.status, season.release
+    if st.as_of and is_old(st.as_of, now):
+        parts.append(f"status as of {as_of_words(st.as_of)}, may be out of date")
+    if r.date.known and r.as_of and is_old(r.as_of, now) and not r.date.has_passed(now):
+        parts.append(f"{said('announced' if r.official else 'reported', r.as_of)}, may be out of date")
+    passed = _passed_dates(season, now)
+    if passed:
+        parts.append("expected " + " and ".join(_earlier(p) for p in passed) + ", not released")
+    return "; ".join(parts)
+
+
+def history_lines(season: Season, now: datetime) -> list[str]:
+    """The earlier dates behind a release-date field, each with its source and age."""
+    lines = []
+    for r in season.release.history:
+        kind = "official" if r.official else "expected"
+        line = f"Earlier: {when(r.date)} ({kind}"
+        if r.as_of:
+            line += f", {said('announced' if r.official else 'reported', r.as_of)}"
+        line += ")"
+        if _moves(season) and r.date.has_passed(now):
+            line += ", passed without a release"
+        if r.source:
+            line += f". Source: {r.source if r.source.startswith('https://') else safe(r.source)}"
+        lines.append(line)
+    return lines
+
+
 def _title(show_title: str, korean: str | None = None, season: int | None = None) -> str:
     text = safe(show_title)
     if korean:
@@ -191,9 +302,8 @@ def error_reply(message: str) -> Reply:
 
 def release_reply(a: ReleaseAnswer) -> Reply:
     s = a.season
-    embed = discord.Embed(
-        title=_title(a.show.title, season=s.number), colour=COLOUR, description=release_sentence(s, a.now)
-    )
+    description = " ".join([release_sentence(s, a.now), *report_ages(s, a.now)])
+    embed = discord.Embed(title=_title(a.show.title, season=s.number), colour=COLOUR, description=description)
     st = s.status
     status_text = st.value.label
     if st.note:
@@ -212,6 +322,8 @@ def release_reply(a: ReleaseAnswer) -> Reply:
     if r.note:
         date_text += f"\n{safe(r.note)}"
     if line := source_line(r.source, r.as_of):
+        date_text += f"\n{line}"
+    for line in history_lines(s, a.now):
         date_text += f"\n{line}"
     embed.add_field(name="Release date", value=date_text, inline=False)
     if s.episodes:
@@ -324,6 +436,8 @@ def upcoming_reply(a: UpcomingAnswer) -> Reply:
                     line += ", not released"
                 elif not r.official:
                     line += " (not official)"
+            if notes := report_notes(s, a.now):
+                line += f"; {notes}"
             lines.append(line)
     embed = discord.Embed(
         title=f"Coming up in the next {a.days} days",

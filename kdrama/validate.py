@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 TITLE_MAX = 200
 SHORT_TEXT_MAX = 300
@@ -49,21 +50,65 @@ def clean_text(
     return text
 
 
+# RFC 3986's characters: unreserved, reserved and "%" for escapes. Anything else ASCII ("\\",
+# "<", ">", '"', "{", "}", "|", "^", "`", space) is refused: browsers and Discord read such links
+# differently from how we check them (a "\\" turns into "/" and moves the host).
+_URL_ASCII = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+_ENCODE_SAFE = "".join(sorted(_URL_ASCII))
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
 def https_url(value: object, *, field: str, hosts: tuple[str, ...] | None = None) -> str | None:
-    """An https URL with a host (optionally from `hosts`, subdomains included), or None."""
+    """An https link that is what it looks like, re-assembled from its parts; or None.
+
+    `hosts` limits it to those hosts and their subdomains.
+    """
     text = clean_text(value, field=field, max_len=500)
     if text is None:
         return None
-    parts = urlsplit(text)
-    if parts.scheme != "https" or not parts.hostname or " " in text:
+    if not text.lower().startswith("https://"):
         raise ValidationError(f"{field} must be an https:// link, not {text!r}.")
-    if hosts is not None:
-        host = parts.hostname.lower()
-        if not any(host == h or host.endswith("." + h) for h in hosts):
-            raise ValidationError(
-                f"{field} must be on a known video site ({', '.join(sorted(set(hosts)))}), not {host}."
-            )
-    return text
+    bad = sorted({ch for ch in text if ch.isascii() and ch not in _URL_ASCII})
+    if bad:
+        raise ValidationError(f"{field} has characters a link can't contain ({' '.join(bad)}).")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise ValidationError(f"{field} must be a web address with a host name, not {text!r}.") from None
+    if "@" in parts.netloc:
+        raise ValidationError(f"{field} can't contain a user name or password.")
+    if port not in (None, 443):
+        raise ValidationError(f"{field} can't name a port other than 443.")
+    host = _host_name(parts.hostname)
+    if host is None:
+        raise ValidationError(f"{field} must be a web address with a host name, not {text!r}.")
+    rest = parts.path + parts.query + parts.fragment
+    if "[" in rest or "]" in rest:
+        raise ValidationError(f"{field} has characters a link can't contain ([ ]).")
+    if hosts is not None and not any(host == h or host.endswith("." + h) for h in hosts):
+        raise ValidationError(
+            f"{field} must be on a known video site ({', '.join(sorted(set(hosts)))}), not {host}."
+        )
+    # Non-ASCII in the path or query is percent-encoded, as a browser does when it sends it.
+    path, query, fragment = (quote(p, safe=_ENCODE_SAFE) for p in (parts.path, parts.query, parts.fragment))
+    return urlunsplit(("https", host, path or "/", query, fragment))
+
+
+def _host_name(hostname: str | None) -> str | None:
+    """The host as a lowercase DNS name (IDNA for non-ASCII), or None for IPs and junk."""
+    if not hostname:
+        return None
+    try:
+        host = hostname.encode("idna").decode("ascii").lower() if not hostname.isascii() else hostname.lower()
+    except UnicodeError:
+        return None
+    labels = host.rstrip(".").split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return None
+    if not re.search(r"[a-z]", labels[-1]):  # a numeric top level is an IP address, not a name
+        return None
+    return ".".join(labels)
 
 
 def source(value: object, *, field: str = "source", required: bool = True) -> str | None:
@@ -73,8 +118,8 @@ def source(value: object, *, field: str = "source", required: bool = True) -> st
         return None
     if "://" in text and not text.startswith("https://"):
         raise ValidationError(f"{field} must be an https:// link or a short citation, not {text!r}.")
-    if text.startswith("https://"):
-        https_url(text, field=field)
+    if text.lower().startswith("https://"):
+        return https_url(text, field=field)
     elif len(text) < 3:
         raise ValidationError(f"{field} must name where the fact comes from (a link or a short citation).")
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -16,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from kdrama.dates import PartialDate, Precision
+from kdrama.dates import PartialDate, Precision, as_of_text, parse_as_of
 from kdrama.models import (
     Actor,
     Change,
@@ -33,6 +34,12 @@ from kdrama.models import (
     Status,
     Trailer,
 )
+from kdrama.store.history import (
+    release_history,
+    release_history_json,
+    status_history,
+    status_history_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +54,6 @@ def utcnow() -> datetime:
 
 def _iso_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def _day_text(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _events_text(events: Iterable[Event]) -> str:
@@ -84,7 +87,8 @@ def load_migrations() -> list[Migration]:
 
 _SEASON_COLUMNS = (
     "id, show_id, number, episodes, notes, status, status_source, status_as_of, status_note, "
-    "release_date, release_official, release_source, release_as_of, release_note"
+    "release_date, release_official, release_source, release_as_of, release_note, "
+    "status_history, release_history"
 )
 
 
@@ -95,8 +99,15 @@ def _season(row: sqlite3.Row | tuple[Any, ...]) -> Season:
         number=row[2],
         episodes=row[3],
         notes=row[4],
-        status=SeasonStatus(Status(row[5]), row[6], _iso_day(row[7]), row[8]),
-        release=ReleaseDate(PartialDate.parse(row[9]), bool(row[10]), row[11], _iso_day(row[12]), row[13]),
+        status=SeasonStatus(Status(row[5]), row[6], parse_as_of(row[7]), row[8], status_history(row[14])),
+        release=ReleaseDate(
+            PartialDate.parse(row[9]),
+            bool(row[10]),
+            row[11],
+            parse_as_of(row[12]),
+            row[13],
+            release_history(row[15]),
+        ),
     )
 
 
@@ -198,6 +209,24 @@ class Store:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    # --- backup --------------------------------------------------------------------------
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database at `target`, by SQLite's online backup API.
+
+        Other processes may keep writing meanwhile: the copy is the database as of one
+        moment, never a torn file. It is written beside `target` and renamed into place.
+        """
+        target = Path(target)
+        if await asyncio.to_thread(os.path.realpath, target) == await asyncio.to_thread(
+            os.path.realpath, self.path
+        ):
+            raise StoreError("the backup can't overwrite the database it copies")
+        partial = target.with_name(target.name + ".partial")
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        async with aiosqlite.connect(str(partial)) as copy:
+            await self.db.backup(copy)
+        await asyncio.to_thread(partial.replace, target)
 
     # --- catalog reads -------------------------------------------------------------------
     async def is_empty(self) -> bool:
@@ -532,8 +561,9 @@ def release_columns(release: ReleaseDate) -> dict[str, Any]:
         "release_at": span[0].timestamp() if span else None,
         "release_official": int(release.official),
         "release_source": release.source,
-        "release_as_of": _day_text(release.as_of),
+        "release_as_of": as_of_text(release.as_of),
         "release_note": release.note,
+        "release_history": release_history_json(release),
     }
 
 
@@ -541,8 +571,9 @@ def status_columns(status: SeasonStatus) -> dict[str, Any]:
     return {
         "status": status.value.value,
         "status_source": status.source,
-        "status_as_of": _day_text(status.as_of),
+        "status_as_of": as_of_text(status.as_of),
         "status_note": status.note,
+        "status_history": status_history_json(status),
     }
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ AOUAD = "all-of-us-are-dead"
 NETFLIX = "https://about.netflix.com/en/news/all-of-us-are-dead-season-2"
 TRAILER = "https://www.youtube.com/watch?v=IN5TD4VRcSM"
 ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
+PRODUCTION = "Netflix's production announcement, 23 July 2025"
 CURATORS_ONLY = "Only Drama bot curators can edit the catalog."
 OWNERS_ONLY = "Only the bot's owners can change the curator list."
 DEADLINE = 3.0
@@ -159,6 +161,33 @@ async def test_members_and_server_admins_who_are_not_curators_are_refused_everyt
     assert state(drama.database) == before
 
 
+# --- the starter catalog's history ---------------------------------------------------------------
+
+
+async def test_history_shows_the_2022_renewal_before_the_2025_move_to_filming(
+    standin: DiscordStandIn, drama: BotProcess, owner: Member, general: Channel
+) -> None:
+    history = await run(standin, "admin history", by=owner, at=general, title=AOUAD)
+    assert history.ephemeral
+    lines = history.embeds[0]["description"].splitlines()
+    # Newest first: the load, then the move to filming (23 July 2025), then the renewal (6 June 2022),
+    # each dated the day it happened (a bare day: no invented time), with its own source.
+    (load,) = [
+        n
+        for n, line in enumerate(lines)
+        if "· starter catalog · added the show · source: catalog import" in line
+    ]
+    (filming,) = [n for n, line in enumerate(lines) if " 23 Jul 2025 · starter catalog · " in line]
+    (renewal,) = [n for n, line in enumerate(lines) if " 6 Jun 2022 · starter catalog · " in line]
+    assert load < filming < renewal
+    assert lines[renewal].endswith(
+        "the status of season 2: No official word → Renewed · source: Netflix at Geeked Week, 6 June 2022 "
+        "(announced by the cast; posted by Netflix and Netflix Korea that day)"
+    )
+    assert lines[filming].endswith(f"the status of season 2: Renewed → Filming · source: {PRODUCTION}")
+    assert "notified" not in lines[renewal] + lines[filming]  # a catalog load notifies no one
+
+
 # --- a curator's edit is what fans are told ----------------------------------------------------
 
 
@@ -192,24 +221,27 @@ async def test_curator_status_edit_is_what_release_answers_and_undo_restores_it(
     change_id = change_id_of(edit)
     lines = edit.content.splitlines()
     assert lines[0] == f"**Change #{change_id}** · All of Us Are Dead, season 2"
-    assert "- the status of season 2: No official word → Renewed" in lines
-    assert f"- the status source of season 2: “{ARTICLE[:79]}…” → {NETFLIX}" in lines
+    assert "- the status of season 2: Filming → Renewed" in lines
+    assert f"- the status source of season 2: “{PRODUCTION}” → {NETFLIX}" in lines
     assert "Watchers of status will hear about it." in lines
     assert lines[-1] == f"Undo it with `/admin undo change_id:{change_id}`."
 
     after = await run(standin, "release", by=fan, at=general, title=AOUAD, season=2)
     (embed,) = after.embeds
+    today = datetime.now(UTC).date()
     assert embed["description"] == (
-        "Season 2 is officially renewed, and there is no official release date; "
-        "reports expected it in 2023, which has passed without a release."
+        "Season 2 is officially renewed, and no release date has been announced. "
+        f"Officially renewed since {today.day} {today.strftime('%b %Y')}. "
+        "It was expected in 2023 (reported in 2022) and in 2024 (reported in January 2024); "
+        "both passed without a release."
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Status (official)"].startswith(f"Renewed\nSource: {NETFLIX} · as of ")
-    # The date is a separate fact: still the expected 2023 from the fan article.
+    # The date is a separate fact: still not announced, with the expectations that passed.
     (old_embed,) = before.embeds
     old_fields = {f["name"]: f["value"] for f in old_embed["fields"]}
     assert fields["Release date"] == old_fields["Release date"]
-    assert fields["Release date"].startswith("2023 (expected: reported, not official)\n")
+    assert fields["Release date"].startswith("Not announced\n")
 
     # Resubmitting the same edit changes nothing and records nothing.
     again = await run(
@@ -229,7 +261,7 @@ async def test_curator_status_edit_is_what_release_answers_and_undo_restores_it(
     first_line = history.embeds[0]["description"].splitlines()[0]
     assert first_line.startswith(f"**#{change_id}** <t:")
     assert f"curator (<@{curator.user.id}>)" in first_line
-    assert "No official word → Renewed" in first_line and f"source: {NETFLIX}" in first_line
+    assert "Filming → Renewed" in first_line and f"source: {NETFLIX}" in first_line
 
     undone = await run(standin, "admin undo", by=curator, at=general, change_id=change_id)
     assert undone.ephemeral

@@ -25,6 +25,11 @@ pytestmark = pytest.mark.asyncio
 AOUAD = "all-of-us-are-dead"
 FOOTER = "Official: confirmed by the network or studio. Expected: reported, not confirmed."
 ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
+PRODUCTION = "Netflix's production announcement, 23 July 2025"
+AGES = (
+    "status as of 23 Jul 2025, may be out of date; "
+    "expected in 2023 (reported in 2022) and in 2024 (reported in January 2024), not released"
+)
 DEADLINE = 3.0  # Discord voids an interaction not answered within 3 s
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -97,23 +102,36 @@ async def test_release_of_a_season_with_no_official_date(
     assert reply.content == ""
     embed = only_embed(reply)
     assert embed["title"] == "All of Us Are Dead · Season 2"
+    # Filming, officially since July 2025; no official date; the expected 2023 and 2024
+    # passed, each with the age of the report behind it.
     assert embed["description"] == (
-        "There is no official word on season 2 yet, and there is no official release date; "
-        "reports expected it in 2023, which has passed without a release."
+        "Season 2 is filming, and no release date has been announced. "
+        "Officially filming since 23 Jul 2025; that was over a year ago, so it may be out of date. "
+        "It was expected in 2023 (reported in 2022) and in 2024 (reported in January 2024); "
+        "both passed without a release."
     )
     assert fields(embed) == [
         (
             "Status (official)",
-            "No official word\n"
-            "No official word from Netflix: not renewed, no date, no cast, no trailer, no plot.\n"
-            f"Source: {ARTICLE} · as of 25 Nov 2026",
+            "Filming\n"
+            "Filming was reported wrapped in February 2026 (18–19 February); not confirmed by Netflix.\n"
+            f"Source: {PRODUCTION} · as of 23 Jul 2025",
         ),
         (
             "Release date",
-            "2023 (expected: reported, not official)\n"
-            "That date has passed without a release.\n"
-            "Reports expected it later in 2023.\n"
-            f"Source: {ARTICLE} · as of 25 Nov 2026",
+            "Not announced\n"
+            "Reports in February 2026 expected late 2026. "
+            "None of the expected dates (2023, 2024, late 2026) was official.\n"
+            "Source: Media reports of the filming wrap, February 2026: Netflix announced no date, "
+            "and season 2 was not on Netflix's 2026 slate · as of February 2026\n"
+            "Earlier: 2023 (expected, reported in 2022), passed without a release. "
+            f"Source: {ARTICLE}\n"
+            "Earlier: 2024 (expected, reported in January 2024), passed without a release. "
+            "Source: An agency statement, January 2024",
+        ),
+        (
+            "Notes",
+            f"Directed by Lee Jae-kyoo and Kim Nam-su, written by Chun Sung-il ({PRODUCTION}).",
         ),
         ("Other seasons", "**Season 1**: Released · 28 January 2022 (official) · 12 episodes"),
     ]
@@ -178,13 +196,21 @@ async def test_cast_of_season_one_lists_the_seven_actors(
     assert reply.components == []  # one page: no buttons
 
 
-async def test_cast_of_season_two_is_expected_with_its_source(
+async def test_cast_of_season_two_lists_the_eight_official_actors(
     standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
 ) -> None:
     embed = only_embed(await ask(standin, "cast", by=fan, at=general, title=AOUAD, season=2))
-    assert embed["description"] == (
-        f"**Cho Yi-hyun** (조이현) as Choi Nam-ra (expected, not official; {ARTICLE})"
-    )
+    assert embed["title"] == "All of Us Are Dead · Season 2 · Cast"
+    assert embed["description"].split("\n") == [
+        "**Park Ji-hu** (박지후) as Nam On-jo",
+        "**Yoon Chan-young** (윤찬영) as Lee Cheong-san",
+        "**Cho Yi-hyun** (조이현) as Choi Nam-ra",
+        "**Lomon** (로몬) as Lee Su-hyeok",
+        "**Lee Min-jae** as Ma-ru",
+        "**Kim Si-eun** as Ju-ran",
+        "**Roh Jae-won** as Han Du-seok",
+        "**Yoon Ga-i** as Jong-a",
+    ]
 
 
 async def test_trailer_of_season_two_falls_back_to_season_one(
@@ -230,7 +256,7 @@ async def test_show_overview(
         (
             "Seasons",
             "**Season 1**: Released · 28 January 2022 (official) · 12 episodes\n"
-            "**Season 2**: No official word · 2023 (expected, not official), not released",
+            f"**Season 2**: Filming · {AGES}",
         ),
         (
             "Similar shows",
@@ -260,7 +286,7 @@ async def test_search_finds_aliases_and_actors(
     )
 
 
-async def test_upcoming_lists_season_two_as_expected_and_not_released(
+async def test_upcoming_lists_season_two_as_filming_with_the_passed_expectations(
     standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
 ) -> None:
     embed = only_embed(await ask(standin, "upcoming", by=fan, at=general))
@@ -268,7 +294,7 @@ async def test_upcoming_lists_season_two_as_expected_and_not_released(
     assert embed["description"] == (
         "Nothing has a firm date in the next 90 days.\n\n"
         "**Renewed or in production, no firm date yet**\n"
-        "• **All of Us Are Dead** season 2: No official word; expected 2023, not released"
+        f"• **All of Us Are Dead** season 2: Filming; {AGES}"
     )
 
 
@@ -299,7 +325,7 @@ async def test_season_autocomplete_lists_the_shows_seasons_newest_first(
 ) -> None:
     offered = await choices(standin, "release", "season", by=fan, at=general, title=AOUAD, season="")
     assert offered == [
-        {"name": "Season 2 · No official word · expected 2023", "value": 2},
+        {"name": "Season 2 · Filming", "value": 2},
         {"name": "Season 1 · Released · 28 January 2022", "value": 1},
     ]
 
@@ -415,7 +441,7 @@ async def test_long_cast_pages_and_everything_survives_a_restart(
         "(official)\n"
         f"• <t:{ts}:F> (<t:{ts}:R>): **Stand-in Drama** season 2 (official)\n\n"
         "**Renewed or in production, no firm date yet**\n"
-        "• **All of Us Are Dead** season 2: No official word; expected 2023, not released"
+        f"• **All of Us Are Dead** season 2: Filming; {AGES}"
     )
 
     # Restart: SIGTERM exits 0, nothing is lost, the unchanged tree is not synced again.

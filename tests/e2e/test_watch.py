@@ -203,7 +203,7 @@ async def test_a_renewal_reaches_each_subscribed_channel_exactly_once(
         assert embed["description"] == "Season 2 of All of Us Are Dead: Renewed."
         assert {
             "name": "Status (official)",
-            "value": "No official word → **Renewed**",
+            "value": "Filming → **Renewed**",
             "inline": False,
         } in embed["fields"]
         assert {"name": "Source", "value": NETFLIX, "inline": False} in embed["fields"]

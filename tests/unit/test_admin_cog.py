@@ -21,7 +21,7 @@ from kdrama.models import Actor
 from kdrama.settings import Settings
 from kdrama.store import Store
 
-OWNER, CURATOR, SERVER_ADMIN = 11, 22, 33
+OWNER, CURATOR, SERVER_ADMIN, APP_OWNER = 11, 22, 33, 44
 MANAGE_GUILD = 1 << 5
 
 EXPECTED = {
@@ -73,6 +73,8 @@ EXPECTED = {
 async def bot(store: Store, catalog: Catalog) -> DramaBot:
     settings = Settings.from_env({"OWNER_IDS": str(OWNER)}, dotenv=False)
     drama = DramaBot(settings, store, catalog)
+    # What logging in learns from the application's info: its owner, besides OWNER_IDS.
+    drama.owner_id = APP_OWNER
     await drama.load_extension("cogs.admin")
     return drama
 
@@ -136,6 +138,7 @@ async def test_only_owners_and_curators_pass_the_run_time_check(bot: DramaBot) -
         await cog.interaction_check(_interaction(bot, SERVER_ADMIN))
     # The curator list itself is for owners only.
     assert await owners_only(_interaction(bot, OWNER))
+    assert await owners_only(_interaction(bot, APP_OWNER))  # OWNER_IDS adds to the app's owner
     with pytest.raises(app_commands.CheckFailure, match=f"^{OWNERS_ONLY}$"):
         await owners_only(_interaction(bot, CURATOR))
 
@@ -155,7 +158,7 @@ async def test_edit_reply_says_what_changed_and_how_to_undo(bot: DramaBot) -> No
     lines = reply.content.splitlines()
     assert change is not None
     assert lines[0] == f"**Change #{change.id}** · All of Us Are Dead, season 2"
-    assert "- the status of season 2: No official word → Renewed" in lines
+    assert "- the status of season 2: Filming → Renewed" in lines
     assert "Watchers of status will hear about it." in lines
     assert lines[-1] == f"Undo it with `/admin undo change_id:{change.id}`."
     nothing = admin_render.change_reply(None, "season 2 already has that status, source and as-of date.")

@@ -33,17 +33,58 @@ def test_release_of_season_two_is_honest_about_what_is_not_known(db: Path) -> No
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert text.startswith("All of Us Are Dead · Season 2\n")
-    assert (
-        "There is no official word on season 2 yet, and there is no official release date; "
-        "reports expected it in 2023, which has passed without a release." in text
+    # Filming, officially since July 2025; no official date; the expected 2023 and 2024
+    # passed, each with the age of the report behind it.
+    assert text.splitlines()[2] == (
+        "Season 2 is filming, and no release date has been announced. "
+        "Officially filming since 23 Jul 2025; that was over a year ago, so it may be out of date. "
+        "It was expected in 2023 (reported in 2022) and in 2024 (reported in January 2024); "
+        "both passed without a release."
     )
-    assert "2023 (expected: reported, not official)" in text
-    assert "Reports expected it later in 2023." in text
+    assert "Status (official):\nFilming\n" in text
+    assert "Source: Netflix's production announcement, 23 July 2025 · as of 23 Jul 2025" in text
+    assert "Release date:\nNot announced\n" in text
+    assert "late 2026" in text
     assert (
+        "Earlier: 2023 (expected, reported in 2022), passed without a release. "
         'Source: "All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
         in text
     )
+    assert (
+        "Earlier: 2024 (expected, reported in January 2024), passed without a release. "
+        "Source: An agency statement, January 2024" in text
+    )
+    assert "25 Nov 2026" not in text  # the day the catalog was typed is no one's as-of
     assert db.exists()  # created, migrated and filled on first use
+
+
+def test_cast_of_season_two_lists_the_eight_official_actors(db: Path) -> None:
+    text = ask("/cast title:All of Us Are Dead season:2", db).stdout
+    expected = [
+        "Park Ji-hu (박지후) as Nam On-jo",
+        "Yoon Chan-young (윤찬영) as Lee Cheong-san",
+        "Cho Yi-hyun (조이현) as Choi Nam-ra",
+        "Lomon (로몬) as Lee Su-hyeok",
+        "Lee Min-jae as Ma-ru",
+        "Kim Si-eun as Ju-ran",
+        "Roh Jae-won as Han Du-seok",
+        "Yoon Ga-i as Jong-a",
+    ]
+    lines = text.splitlines()
+    start = lines.index(expected[0])
+    assert lines[start : start + 9] == [*expected, ""]
+    assert "expected" not in "\n".join(lines[start : start + 8])
+
+
+def test_show_and_upcoming_give_the_same_ages_as_release(db: Path) -> None:
+    ages = (
+        "status as of 23 Jul 2025, may be out of date; "
+        "expected in 2023 (reported in 2022) and in 2024 (reported in January 2024), not released"
+    )
+    show = ask("/show title:All of Us Are Dead", db).stdout
+    assert f"Season 2: Filming · {ages}\n" in show
+    upcoming = ask("/upcoming", db).stdout
+    assert f"• All of Us Are Dead season 2: Filming; {ages}\n" in upcoming
 
 
 def test_release_defaults_to_the_newest_season(db: Path) -> None:

@@ -30,6 +30,9 @@ STATUSES = {
 }
 TRAILER_KINDS = {"teaser", "trailer"}
 ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
+PRODUCTION = "Netflix's production announcement, 23 July 2025"
+# Days the catalog was typed or loaded: never when a source said anything.
+LOAD_DAYS = {"2026-11-25"}
 
 
 def _load() -> dict[str, Any]:
@@ -69,6 +72,13 @@ def _is_iso_day(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def as_of_ok(text: str) -> bool:
+    """An as-of as precise as it is known: a day, a month, a quarter or a year."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return _is_iso_day(text)
+    return text not in ("unknown",) and release_date_ok(text) and "T" not in text
 
 
 def release_date_ok(text: str) -> bool:
@@ -220,7 +230,44 @@ def test_every_release_date_follows_the_grammar(shows: list[dict[str, Any]]) -> 
 def test_every_status_and_release_has_source_and_as_of(shows: list[dict[str, Any]]) -> None:
     for label, fact in _facts(shows):
         assert isinstance(fact["source"], str) and fact["source"].strip(), label
-        assert isinstance(fact["as_of"], str) and _is_iso_day(fact["as_of"]), label
+        assert isinstance(fact["as_of"], str) and as_of_ok(fact["as_of"]), label
+        for step in fact["history"]:
+            assert isinstance(step["source"], str) and step["source"].strip(), label
+            assert isinstance(step["as_of"], str) and as_of_ok(step["as_of"]), label
+
+
+@pytest.mark.parametrize("text", ["2022", "2024-01", "Q1 2024", "2022-06-06"])
+def test_as_of_grammar_accepts_a_year_quarter_month_or_day(text: str) -> None:
+    assert as_of_ok(text)
+
+
+@pytest.mark.parametrize("text", ["unknown", "2022-06-06T00:00:00Z", "2022-02-30", "June 2022", ""])
+def test_as_of_grammar_rejects_other_text(text: str) -> None:
+    assert not as_of_ok(text)
+
+
+def test_no_as_of_is_the_day_the_catalog_was_loaded(catalog: dict[str, Any]) -> None:
+    # As-of is when the source said it. Every as-of of the file, wherever it is.
+    as_ofs = [(where, text) for where, text in _strings(catalog) if where.endswith(".as_of")]
+    assert len(as_ofs) > 60
+    assert [(where, text) for where, text in as_ofs if text in LOAD_DAYS] == []
+    # Nor a day still to come: a source cannot have said it yet.
+    today = date.today().isoformat()
+    assert [(where, text) for where, text in as_ofs if text > today] == []
+
+
+def test_as_of_is_never_before_the_fact_it_dates(shows: list[dict[str, Any]]) -> None:
+    # A released season's status is settled on or after its premiere, and its release date
+    # was said on that day at the earliest; history runs oldest first.
+    for show in shows:
+        for season in show["seasons"]:
+            label = (show["slug"], season["number"])
+            status, release = season["status"], season["release"]
+            if status["value"] == "released":
+                assert status["as_of"] >= release["date"][:10], label
+                assert release["as_of"] == release["date"][:10], label
+            steps = [h["as_of"] for h in status["history"]] + [status["as_of"]]
+            assert steps == sorted(steps), label
 
 
 def test_released_and_airing_seasons_have_an_official_date(
@@ -288,8 +335,15 @@ def test_seed_season_1_released_officially_on_28_january_2022(seed: dict[str, An
     assert season["status"]["value"] == "released"
     assert season["release"]["date"] == "2022-01-28"
     assert season["release"]["official"] is True
-    assert "50 countries" in season["notes"]
-    assert "100% on Rotten Tomatoes" in season["notes"]
+    assert season["status"]["as_of"] == season["release"]["as_of"] == "2022-01-28"
+
+
+def test_the_articles_unattested_claims_are_not_stated_as_facts(catalog: dict[str, Any]) -> None:
+    # "Number 1 in 50 countries" and "100% on Rotten Tomatoes" are the article's claims, not
+    # attested: nowhere in the file unless labelled as the article's, with its date.
+    for where, text in _strings(catalog):
+        if "50 countries" in text or ("Rotten Tomatoes" in text and "100%" in text):
+            assert "article" in text and "2022" in text, where
 
 
 def test_seed_season_1_cast_in_billing_order(seed: dict[str, Any]) -> None:
@@ -327,22 +381,43 @@ def test_seed_trailer_is_on_season_1(seed: dict[str, Any]) -> None:
     assert _season(seed, 2)["trailers"] == []
 
 
-def test_seed_season_2_is_unconfirmed_with_2023_only_expected(seed: dict[str, Any]) -> None:
+def test_seed_season_2_is_officially_filming_since_july_2025_after_the_2022_renewal(
+    seed: dict[str, Any],
+) -> None:
+    status = _season(seed, 2)["status"]
+    assert (status["value"], status["source"], status["as_of"]) == ("filming", PRODUCTION, "2025-07-23")
+    assert "wrapped in February 2026" in status["note"] and "not confirmed by Netflix" in status["note"]
+    assert [(h["value"], h["as_of"]) for h in status["history"]] == [("renewed", "2022-06-06")]
+    assert "Geeked Week" in status["history"][0]["source"]
+
+
+def test_seed_season_2_date_is_unknown_with_the_passed_expectations(seed: dict[str, Any]) -> None:
     season = _season(seed, 2)
-    assert season["status"]["value"] == "unconfirmed"
     release = season["release"]
-    assert release["date"] == "2023"
-    assert release["official"] is False
-    assert release["source"] == ARTICLE
-    assert release["note"] == "Reports expected it later in 2023."
+    assert (release["date"], release["official"]) == ("unknown", False)
+    assert "late 2026" in release["note"]
+    # The expectations that passed, none official, each dated when it was said.
+    assert [(h["date"], h["official"], h["source"], h["as_of"]) for h in release["history"]] == [
+        ("2023", False, ARTICLE, "2022"),
+        ("2024", False, "An agency statement, January 2024", "2024-01"),
+    ]
     assert season["episodes"] is None
 
 
-def test_seed_season_2_cast_is_only_cho_yi_hyun_expected(seed: dict[str, Any]) -> None:
-    cast = _season(seed, 2)["cast"]
-    assert [(c["actor"], c["character"], c["official"], c["source"]) for c in cast] == [
-        ("Cho Yi-hyun", "Choi Nam-ra", False, ARTICLE)
+def test_seed_season_2_cast_is_the_eight_official_actors_in_billing_order(seed: dict[str, Any]) -> None:
+    cast = sorted(_season(seed, 2)["cast"], key=lambda c: c["billing"])
+    assert [(c["actor"], c["korean_name"], c["character"]) for c in cast] == [
+        ("Park Ji-hu", "박지후", "Nam On-jo"),
+        ("Yoon Chan-young", "윤찬영", "Lee Cheong-san"),
+        ("Cho Yi-hyun", "조이현", "Choi Nam-ra"),
+        ("Lomon", "로몬", "Lee Su-hyeok"),
+        ("Lee Min-jae", None, "Ma-ru"),
+        ("Kim Si-eun", None, "Ju-ran"),
+        ("Roh Jae-won", None, "Han Du-seok"),
+        ("Yoon Ga-i", None, "Jong-a"),
     ]
+    assert [c["billing"] for c in cast] == list(range(1, 9))
+    assert all(c["official"] is True and c["source"] == PRODUCTION for c in cast)
 
 
 def test_seed_points_fans_to_the_four_shows_in_order(seed: dict[str, Any]) -> None:

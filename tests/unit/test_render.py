@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import discord
 import pytest
 
 from kdrama import render
 from kdrama.dates import PartialDate
-from kdrama.lookup import CastAnswer, ReleaseAnswer
-from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, Status
+from kdrama.lookup import CastAnswer, Overview, ReleaseAnswer, UpcomingAnswer
+from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, ShowRef, Status
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SHOW = Show(id=1, slug="s", title="Sample Show")
@@ -19,8 +19,10 @@ def season(status: Status, when: str = "unknown", official: bool = False, **extr
         id=1,
         show_id=1,
         number=2,
-        status=SeasonStatus(status, "https://example.org/status", date(2026, 11, 1)),
-        release=ReleaseDate(PartialDate.parse(when), official, "Some magazine, 2026-10", date(2026, 11, 2)),
+        status=SeasonStatus(status, "https://example.org/status", PartialDate.parse("2026-11-01")),
+        release=ReleaseDate(
+            PartialDate.parse(when), official, "Some magazine, 2026-10", PartialDate.parse("2026-11-02")
+        ),
         **extra,  # type: ignore[arg-type]
     )
 
@@ -169,3 +171,76 @@ def test_error_replies_are_private_single_sentences() -> None:
 def test_fit_cuts_a_description_with_an_ellipsis() -> None:
     embed = render.fit(discord.Embed(title="t", description="d" * 5000))
     assert len(embed.description or "") == 4096 and (embed.description or "").endswith("…")
+
+
+# --- how old a report is -------------------------------------------------------------------------
+
+
+def dated_season(
+    status: Status,
+    status_as_of: str,
+    when: str = "unknown",
+    official: bool = False,
+    release_as_of: str | None = None,
+    earlier: tuple[ReleaseDate, ...] = (),
+) -> Season:
+    return Season(
+        id=1,
+        show_id=1,
+        number=2,
+        status=SeasonStatus(status, "Netflix", PartialDate.parse(status_as_of)),
+        release=ReleaseDate(
+            PartialDate.parse(when),
+            official,
+            "A magazine",
+            PartialDate.parse(release_as_of) if release_as_of else None,
+            history=earlier,
+        ),
+    )
+
+
+def test_a_report_over_a_year_old_says_how_old_it_is_in_every_answer() -> None:
+    s = dated_season(Status.RENEWED, "2022-06-06", "2027", False, "2022")
+    release = render.to_text(render.release_reply(ReleaseAnswer(SHOW, s, [s], NOW)), NOW)
+    assert (
+        "Officially renewed since 6 Jun 2022; that was over a year ago, so it may be out of date. "
+        "That date was reported in 2022; it may be out of date." in release
+    )
+    notes = "status as of 6 Jun 2022, may be out of date; reported in 2022, may be out of date"
+    overview = render.to_text(render.overview_reply(Overview(SHOW, [s], None), NOW), NOW)
+    assert f"Season 2: Renewed · 2027 (expected, not official) · {notes}" in overview
+    ref = ShowRef(1, "s", "Sample Show")
+    upcoming = render.to_text(render.upcoming_reply(UpcomingAnswer(90, NOW, [], [(ref, s)])), NOW)
+    assert f"• Sample Show season 2: Renewed; expected 2027 (not official); {notes}" in upcoming
+
+
+def test_a_recent_report_and_an_old_official_release_carry_no_warning() -> None:
+    fresh = dated_season(Status.FILMING, "2026-10-01", "2027", False, "2026-10")
+    text = render.to_text(render.release_reply(ReleaseAnswer(SHOW, fresh, [fresh], NOW)), NOW)
+    assert "Officially filming since 1 Oct 2026." in text
+    assert "may be out of date" not in text
+    # Facts that do not move need no warning, however old: a season released in 2016.
+    old = dated_season(Status.RELEASED, "2016-04-14", "2016-02-24", True, "2016-02-24")
+    assert render.report_ages(old, NOW) == [] and render.report_notes(old, NOW) == ""
+    assert "may be out of date" not in render.to_text(
+        render.release_reply(ReleaseAnswer(SHOW, old, [old], NOW))
+    )
+
+
+def test_earlier_dates_that_passed_are_listed_with_the_age_of_each_report() -> None:
+    earlier = (
+        ReleaseDate(PartialDate.parse("2023"), False, "A fan article", PartialDate.parse("2022")),
+        ReleaseDate(PartialDate.parse("Q3 2026"), False, "A later report", PartialDate.parse("2026-02")),
+        ReleaseDate(PartialDate.parse("2028"), False, "A hopeful report", PartialDate.parse("2026-03")),
+    )
+    s = dated_season(Status.FILMING, "2026-01-05", earlier=earlier)
+    assert render.report_ages(s, NOW)[-1] == (
+        "It was expected in 2023 (reported in 2022) and in Q3 2026 (reported in February 2026); "
+        "both passed without a release."
+    )
+    lines = render.history_lines(s, NOW)
+    assert (
+        lines[0]
+        == "Earlier: 2023 (expected, reported in 2022), passed without a release. Source: A fan article"
+    )
+    assert lines[2] == "Earlier: 2028 (expected, reported in March 2026). Source: A hopeful report"

@@ -57,11 +57,22 @@ async def test_seed_show_reads_back_as_the_article_has_it(store: Store) -> None:
         12,
     )
     assert (two.status.value, two.release.date.canonical(), two.release.official) == (
-        Status.UNCONFIRMED,
-        "2023",
+        Status.FILMING,
+        "unknown",
         False,
     )
-    assert "fan article" in (two.release.source or "")
+    # The renewal of 6 June 2022 comes back as the status's history; the fan article's
+    # expectation (said in 2022) as the release date's.
+    assert [(h.value, h.as_of and h.as_of.canonical()) for h in two.status.history] == [
+        (Status.RENEWED, "2022-06-06")
+    ]
+    assert [
+        (h.date.canonical(), h.official, h.as_of and h.as_of.canonical()) for h in two.release.history
+    ] == [
+        ("2023", False, "2022"),
+        ("2024", False, "2024-01"),
+    ]
+    assert "fan article" in (two.release.history[0].source or "")
     cast = await store.credits(show.id, 1)
     assert [(c.actor, c.character) for c in cast] == [
         ("Park Ji-hu", "Nam On-jo"),
@@ -189,3 +200,103 @@ async def test_outbox_rows_are_written_with_the_change_one_per_channel(store: St
             (100, "[7, 8]", "pending"),
             (200, "[]", "pending"),
         ]
+
+
+# --- as-of precision and season history ---------------------------------------------------------
+
+
+async def test_the_bundled_file_comes_back_out_exactly_as_written(store: Store) -> None:
+    """Raw JSON in, export out: history lists and less precise as-of values included."""
+    written = {s["slug"]: s for s in json.loads(BUNDLED_CATALOG.read_text(encoding="utf-8"))["shows"]}
+    exported = {s["slug"]: s for s in (await export_catalog(store))["shows"]}
+    assert exported == written
+
+
+def _season_two(status: dict[str, object], release: dict[str, object] | None = None) -> dict[str, object]:
+    season: dict[str, object] = {"number": 2, "status": status}
+    if release is not None:
+        season["release"] = release
+    return {"shows": [{"slug": "x", "title": "X", "seasons": [season]}]}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2022-06-06T10:00:00Z", "a year, a month or a day"),
+        ("June 2022", "a year, a month or a day"),
+        ("2022-02-30", "a year, a month or a day"),
+        ("unknown", "a year, a month or a day"),
+    ],
+)
+def test_an_as_of_more_precise_or_vaguer_than_a_day_month_or_year_is_refused(
+    as_of: str, message: str
+) -> None:
+    with pytest.raises(CatalogError, match=message):
+        parse_catalog(_season_two({"value": "renewed", "source": "Netflix press release", "as_of": as_of}))
+
+
+def test_an_as_of_keeps_the_precision_it_was_given() -> None:
+    (show,) = parse_catalog(
+        _season_two(
+            {"value": "renewed", "source": "Netflix press release", "as_of": "2022-06"},
+            {"date": "2023", "source": "a fan article", "as_of": "2022"},
+        )
+    )
+    season = show.seasons[0]
+    assert season.status.as_of is not None and season.status.as_of.canonical() == "2022-06"
+    assert season.release.as_of is not None and season.release.as_of.canonical() == "2022"
+    assert show_to_dict(show)["seasons"][0]["release"]["as_of"] == "2022"
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        (
+            [{"value": "greenlit", "source": "Netflix press release", "as_of": "2022-06-06"}],
+            "value must be one of",
+        ),
+        ([{"value": "renewed", "source": "Netflix press release", "as_of": "2026-01-01"}], "oldest first"),
+        ("renewed", "must be a list"),
+    ],
+)
+def test_a_wrong_status_history_is_refused_naming_the_season(history: object, message: str) -> None:
+    data = _season_two(
+        {"value": "filming", "source": "Netflix press release", "as_of": "2025-07-23", "history": history}
+    )
+    with pytest.raises(CatalogError, match=rf"^shows\[0\] \(X\): season 2 .*{message}"):
+        parse_catalog(data)
+
+
+async def test_import_records_each_status_step_on_its_own_day_and_notifies_no_one(store: Store) -> None:
+    show = await store.show_by_slug("all-of-us-are-dead")
+    assert show is not None
+    changes = list(reversed(await store.changes_for_show(show.id, limit=50)))
+    steps = [c for c in changes if c.action == "import.history"]
+    assert [
+        (c.at.isoformat(), c.season_number, [(i.field, i.old, i.new) for i in c.items]) for c in steps
+    ] == [
+        ("2022-06-06T00:00:00+00:00", 2, [("status", "unconfirmed", "renewed")]),
+        ("2025-07-23T00:00:00+00:00", 2, [("status", "renewed", "filming")]),
+    ]
+    assert "Geeked Week" in (steps[0].source or "")
+    assert steps[1].source == "Netflix's production announcement, 23 July 2025"
+    assert all(c.events == frozenset() for c in steps)
+    # Oldest first, and before the load that wrote them.
+    assert [c.action for c in changes] == ["import.history", "import.history", "import"]
+
+
+async def test_a_reimport_does_not_record_known_steps_again_but_records_a_new_one(store: Store) -> None:
+    show = await store.show_by_slug("all-of-us-are-dead")
+    assert show is not None
+    data = json.loads(BUNDLED_CATALOG.read_text(encoding="utf-8"))
+    (aouad,) = [s for s in data["shows"] if s["slug"] == "all-of-us-are-dead"]
+    status = aouad["seasons"][1]["status"]
+    status["history"].append({"value": "filming", "source": status["source"], "as_of": status["as_of"]})
+    status.update(value="post_production", source="A later announcement", as_of="2026-03-02", note=None)
+    await import_catalog(store, parse_catalog(data), actor=ACTOR)
+    steps = [c for c in await store.changes_for_show(show.id, limit=50) if c.action == "import.history"]
+    assert [(c.at.date().isoformat(), c.items[0].new) for c in reversed(steps)] == [
+        ("2022-06-06", "renewed"),
+        ("2025-07-23", "filming"),
+        ("2026-03-02", "post_production"),
+    ]

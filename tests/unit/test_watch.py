@@ -710,7 +710,7 @@ async def test_a_curators_date_edit_is_one_field_saying_what_became_official(
     assert [(f.name, f.value) for f in embed.fields] == [
         (
             "Release date",
-            f"2023 (expected, not official) → **<t:{stamp}:F> (<t:{stamp}:R>) (official)**",
+            f"unknown → **<t:{stamp}:F> (<t:{stamp}:R>) (official)**",
         ),
         ("Release date note", "Teased at Tudum"),
         ("Source", netflix),
