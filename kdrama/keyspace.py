@@ -15,7 +15,7 @@ from itertools import accumulate, chain, groupby, repeat
 
 log = logging.getLogger(__name__)
 
-_SORT_SLICE = 8192  # keys sorted in one C call at most (see sorted_positions)
+_SORT_SLICE = 32768  # keys sorted in one C call at most (see sorted_positions)
 _CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
 _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
 
@@ -124,18 +124,20 @@ class KeySpace:
         words = self._blob.replace("\n", " ").split(" ")
         owners = array("i", chain.from_iterable(map(repeat, range(len(counts)), map((1).__add__, counts))))
         del counts
+        order = sorted_positions(words)
+        # Positions ascend within a word (the sort is stable). A word twice in one key is
+        # there twice: _fuzzy_candidates counts distinct keys.
+        self._postings = array("i", map(owners.__getitem__, order))
+        del owners
         distinct: list[str] = []
-        postings, post_at = array("i"), array("i")
-        for word, group in groupby(sorted_positions(words), key=words.__getitem__):
+        sizes: list[int] = []
+        for word, group in groupby(map(words.__getitem__, order)):
             distinct.append(word)
-            post_at.append(len(postings))
-            # Positions ascend within a word (the sort is stable): a word twice in a key
-            # counts once.
-            postings.extend(dict.fromkeys(map(owners.__getitem__, group)))
-        post_at.append(len(postings))
+            sizes.append(len(list(group)))
+        del order, words
+        self._post_at = array("i", accumulate(sizes, initial=0))
         self._words = "\n".join(distinct)
         self._word_starts = array("i", accumulate(map((1).__add__, map(len, distinct)), initial=0))
-        self._postings, self._post_at = postings, post_at
 
     def word_positions(self, word: str) -> array[int] | None:
         """Positions of the keys holding word as a whole word (None if there are none)."""

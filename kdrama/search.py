@@ -557,7 +557,7 @@ class SearchIndex:
             return list({*candidates, *posting[lo : lo + _FUZZY_CANDIDATES]})
         if postings:
             need = max(1, len(postings) - 1)
-            counts = Counter(chain.from_iterable(postings))
+            counts = Counter(chain.from_iterable(map(set, postings)))  # keys, not words
             shared = [position for position, count in counts.items() if count >= need]
             if len(shared) > _FUZZY_CANDIDATES:
                 shared = [position for position, _ in counts.most_common(_FUZZY_CANDIDATES)]
