@@ -30,6 +30,7 @@ from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
 from kdrama.store import Store, StoreError
+from kdrama.watch.budget import RateBudget, bot_budget
 
 log = logging.getLogger("dramabot")
 
@@ -95,9 +96,11 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
 
 
 class DramaBot(commands.AutoShardedBot):
-    """The Discord client: owns nothing but references to the store and catalog it was given."""
+    """The Discord client: references to the store and catalog it was given, and its rate budget."""
 
-    def __init__(self, settings: Settings, store: Store, catalog: Catalog) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, catalog: Catalog, *, budget: RateBudget | None = None
+    ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels, roles and permissions for /watch; CHANNEL_DELETE, GUILD_DELETE
         super().__init__(
@@ -112,6 +115,8 @@ class DramaBot(commands.AutoShardedBot):
         self.settings = settings
         self.store = store
         self.catalog = catalog
+        # Discord's global limit is per bot: every sender (channel posts, DMs) takes from this one.
+        self.budget = budget or bot_budget()
         # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs.
         self.pagers: dict[str, Pager] = {}
 

@@ -26,17 +26,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kdrama import catalog as catalog_file  # noqa: E402
-from kdrama.models import ALL_EVENTS, Actor, ChangeItem, Event  # noqa: E402
+from kdrama.models import ALL_EVENTS, Actor, ChangeItem, Delivery, Event  # noqa: E402
 from kdrama.notices import NoticeRenderer  # noqa: E402
 from kdrama.store import Store  # noqa: E402
-from kdrama.watch import (  # noqa: E402
-    GLOBAL_BURST,
-    GLOBAL_RATE,
-    Delivery,
-    DeliveryEngine,
-    TokenBucket,
-    WatchStore,
-)
+from kdrama.watch.budget import GLOBAL_BURST, GLOBAL_RATE, TokenBucket  # noqa: E402
+from kdrama.watch.engine import DeliveryEngine  # noqa: E402
+from kdrama.watch.subscriptions import subscribe  # noqa: E402
 
 GUILD = 81_000_000_000_000_000
 
@@ -56,9 +51,9 @@ async def fan_out(folder: Path, channels: int, bucket: TokenBucket) -> dict[str,
     store = await Store.open(folder / f"bench-{channels}-{bucket.rate:.0f}.db")
     try:
         await catalog_file.load_starter_if_empty(store)
-        watch = WatchStore(store)
         for channel in range(1, channels + 1):
-            await watch.add(
+            await subscribe(
+                store,
                 guild_id=GUILD,
                 channel_id=channel,
                 show_id=None,
@@ -69,7 +64,7 @@ async def fan_out(folder: Path, channels: int, bucket: TokenBucket) -> dict[str,
         show = await store.show_by_slug("all-of-us-are-dead")
         assert show is not None
         sender = InstantDiscord()
-        engine = DeliveryEngine(watch, NoticeRenderer(store), sender, bucket=bucket, channel_interval=0.0)
+        engine = DeliveryEngine(store, NoticeRenderer(store), sender, budget=bucket, channel_interval=0.0)
         edited = time.monotonic()
         async with store.transaction() as db:
             await store.record_change(

@@ -12,27 +12,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import build_view, to_choices
-from kdrama.lookup import EVERY_SHOW, UserError
+from cogs.ui import build_view, send_reply, to_choices
+from kdrama.errors import UserError
+from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
-from kdrama.render import Reply, cut, fit, safe
-from kdrama.search import normalize
-from kdrama.watch import (
-    ChannelUnusable,
-    Delivery,
-    DeliveryEngine,
-    EventsError,
-    Rejected,
-    RetryLater,
-    Shards,
-    Subscription,
-    WatchStore,
-    clock_loop,
+from kdrama.render import Reply, cut
+from kdrama.watch import render
+from kdrama.watch.clock import clock_loop, release_due_seasons
+from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater
+from kdrama.watch.subscriptions import (
+    bot_removed,
+    channel_deleted,
     event_choices,
-    events_text,
+    followed,
+    followed_choices,
+    is_every_show,
     parse_events_option,
-    supervise,
+    subscribe,
+    unsubscribe,
+    watch_list,
 )
+from kdrama.watch.supervisor import supervise
 
 if TYPE_CHECKING:
     from bot import DramaBot
@@ -54,7 +54,6 @@ PAUSE_REASONS = {
 }
 GUILD_REMOVED = "the bot was removed from this server"
 Title = app_commands.Range[str, 1, 200]
-LIST_CHANNELS_MAX = 24  # embed fields, leaving room under Discord's 25
 
 
 def pause_reason(e: discord.HTTPException) -> str:
@@ -120,10 +119,6 @@ def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]
     return missing[:1] if missing and missing[0] != "Embed Links" else missing
 
 
-def _events_label(sub: Subscription) -> str:
-    return "all events" if len(sub.events) == 5 else events_text(sub.events).replace(",", ", ")
-
-
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_channels=True)
 class Watch(commands.GroupCog, group_name="watch", group_description="Post show news in a channel"):
@@ -131,9 +126,8 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
-        self.watch = WatchStore(bot.store)
         self.engine: DeliveryEngine[Reply] = DeliveryEngine(
-            self.watch, NoticeRenderer(bot.store), DiscordSender(bot), shards=self._shards
+            bot.store, NoticeRenderer(bot.store), DiscordSender(bot), budget=bot.budget, shards=self._shards
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -188,7 +182,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     async def _clock(self) -> None:
         await supervise(
             "the release clock",
-            lambda: clock_loop(self.watch, self.engine.wake),
+            lambda: clock_loop(lambda: release_due_seasons(self.bot.store), self.engine.wake),
             stopping=lambda: self._stopping,
         )
 
@@ -196,7 +190,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         try:
-            removed = await self.watch.delete_channel(channel.id)
+            removed = await channel_deleted(self.bot.store, channel.id)
         except Exception:
             log.exception("could not drop the subscriptions of deleted channel %d", channel.id)
             return
@@ -206,7 +200,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         try:
-            paused = await self.watch.pause_guild(guild.id, GUILD_REMOVED)
+            paused = await bot_removed(self.bot.store, guild.id, GUILD_REMOVED)
         except Exception:
             log.exception("could not pause the subscriptions of server %d", guild.id)
             return
@@ -224,56 +218,46 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     @app_commands.checks.has_permissions(manage_channels=True)
     async def add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         channel: discord.TextChannel | None = None,
         events: app_commands.Range[str, 0, 100] | None = None,
         role: discord.Role | None = None,
     ) -> None:
-        target, problem = self._target(interaction, channel)
-        if problem:
-            return await _private(interaction, problem)
-        assert target is not None and interaction.guild is not None
         try:
+            target = self._target(interaction, channel)
             wanted = parse_events_option(events)
-        except EventsError as e:
-            return await _private(interaction, str(e))
-        if role is not None and role.is_default():
-            return await _private(
-                interaction, "Pick a role to ping, not @everyone; or leave the role empty to ping no one."
-            )
-        try:
-            show = None if _every_show(title) else await self.bot.catalog.resolve(title)
+            if role is not None and role.is_default():
+                raise UserError("Pick a role to ping, not @everyone; or leave the role empty to ping no one.")
+            show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
         except UserError as e:
             return await _private(interaction, str(e))
-        result = await self.watch.add(
-            guild_id=interaction.guild.id,
+        result = await subscribe(
+            self.bot.store,
+            guild_id=target.guild.id,
             channel_id=target.id,
             show_id=show.id if show else None,
             events=wanted,
             role_id=role.id if role else None,
             created_by=interaction.user.id,
         )
-        what = f"**{safe(show.title)}**" if show else "**every show**"
-        verb = "Now posting" if result.created else "Updated: posting"
-        lines = [f"{verb} news about {what} in {target.mention}: {_events_label(result.subscription)}."]
-        if role is not None:
-            lines.append(f"Each notification pings {role.mention}.")
-            me = interaction.guild.me
-            if not role.mentionable and me is not None and not target.permissions_for(me).mention_everyone:
-                lines.append(
-                    "That role is not mentionable and the bot can't mention it anyway: make the role "
-                    "mentionable or give the bot Mention All Roles, or the ping will be plain text."
-                )
-        if result.resumed:
-            lines.append(f"Resumed the channel's {result.resumed} paused subscription(s).")
-        if result.resent:
-            lines.append(f"{result.resent} notification(s) it missed will be posted now.")
-        if result.dropped:
-            lines.append(f"{result.dropped} older missed notification(s) were dropped as stale.")
+        me = target.guild.me
+        unpingable = (
+            role is not None
+            and not role.mentionable
+            and me is not None
+            and not target.permissions_for(me).mention_everyone
+        )
         if result.resumed or result.resent:
             self.engine.wake()
-        await _private(interaction, "\n".join(lines))
+        text = render.added_text(
+            result,
+            show.title if show else None,
+            target.mention,
+            role.mention if role else None,
+            role_unpingable=unpingable,
+        )
+        await _private(interaction, text)
 
     @app_commands.command(name="remove", description="Stop posting news about a show in a channel")
     @app_commands.describe(
@@ -283,85 +267,48 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     @app_commands.checks.has_permissions(manage_channels=True)
     async def remove(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        target, problem = self._target(interaction, channel, check_bot=False)
-        if problem:
-            return await _private(interaction, problem)
-        assert target is not None
-        show_id: int | None = None
-        label = "every show"
-        if not _every_show(title):
-            try:
-                show = await self.bot.catalog.resolve(title)
-            except UserError as e:
-                return await _private(interaction, str(e))
-            show_id, label = show.id, safe(show.title)
-        if await self.watch.remove(target.id, show_id):
-            return await _private(interaction, f"{target.mention} no longer follows **{label}**.")
-        subs = await self.watch.subscriptions(target.guild.id, target.id)
-        follows = ", ".join(safe(s.show_title) for s in subs) or "nothing"
-        await _private(interaction, f"{target.mention} doesn't follow **{label}**; it follows {follows}.")
+        try:
+            target = self._target(interaction, channel, check_bot=False)
+            show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
+        except UserError as e:
+            return await _private(interaction, str(e))
+        show_id, show_title = (show.id, show.title) if show else (None, None)
+        if await unsubscribe(self.bot.store, target.id, show_id):
+            return await _private(interaction, render.removed_text(target.mention, show_title))
+        subs = await followed(self.bot.store, target.guild.id, target.id)
+        await _private(interaction, render.not_followed_text(target.mention, show_title, subs))
 
     @app_commands.command(name="list", description="What a channel (or this server) follows")
     @app_commands.describe(channel="Only this channel (default: every channel in the server)")
     @app_commands.checks.has_permissions(manage_channels=True)
     async def list_(
-        self, interaction: discord.Interaction[Any], channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction[DramaBot], channel: discord.TextChannel | None = None
     ) -> None:
-        assert interaction.guild is not None
-        subs = await self.watch.subscriptions(interaction.guild.id, channel.id if channel else None)
+        guild = interaction.guild
+        assert guild is not None
+        answer = await watch_list(self.bot.store, guild.id, channel.id if channel else None)
         where = channel.mention if channel else "this server"
-        if not subs:
-            return await _private(interaction, f"Nothing is followed in {where} yet. Start with /watch add.")
-        embed = discord.Embed(title="Followed shows", colour=discord.Colour(0xE50914))
-        by_channel: dict[int, list[Subscription]] = {}
-        for s in subs:
-            by_channel.setdefault(s.channel_id, []).append(s)
-        # Paused channels first: they are what staff must act on.
-        ordered = sorted(by_channel.items(), key=lambda kv: not any(s.paused for s in kv[1]))
-        shown = ordered[:LIST_CHANNELS_MAX]
-        for channel_id, group in shown:
-            lines = []
-            for s in group:
-                line = f"• **{safe(s.show_title)}** · {_events_label(s)}"
-                if s.role_id:
-                    line += f" · pings <@&{s.role_id}>"
-                if s.paused:
-                    since = discord.utils.format_dt(s.paused_at, "R") if s.paused_at else ""
-                    line += f"\n  ⏸ Paused {since}: {safe(s.paused_reason)}."
-                lines.append(line)
-            if any(s.paused for s in group):
-                lines.append("Fix the channel, then run /watch add there again to resume it.")
-            backlog = await self.watch.backlog(channel_id)
-            if backlog.pending:
-                lines.append(f"{backlog.pending} notification(s) waiting to be posted.")
-            embed.add_field(
-                name=f"#{_channel_name(interaction.guild, channel_id)}",
-                value=cut("\n".join(lines), 1024),
-                inline=False,
-            )
-        embed.description = f"In {where}:" if channel else None
-        if len(ordered) > len(shown):
-            embed.set_footer(
-                text=f"… and {len(ordered) - len(shown)} more channels: pick one with the channel option."
-            )
-        await interaction.response.send_message(
-            embed=fit(embed), ephemeral=True, allowed_mentions=NO_MENTIONS
+        if not answer.channels:
+            return await _private(interaction, render.nothing_followed_text(where))
+        reply = render.watch_list_reply(
+            answer, where, one_channel=channel is not None, channel_name=lambda ch: _channel_name(guild, ch)
         )
+        await send_reply(interaction, reply)
 
     # --- autocomplete ----------------------------------------------------------------------
     @add.autocomplete("title")
     async def add_title_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return to_choices(await self.bot.catalog.title_choices(current, every_show=True))
 
     @remove.autocomplete("title")
     async def remove_title_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
@@ -369,60 +316,45 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         channel_id = int(chosen.id) if chosen is not None else interaction.channel_id
         if channel_id is None:
             return []
-        subs = await self.watch.subscriptions(interaction.guild_id, channel_id)
-        typed = normalize(current)
-        out = []
-        for s in subs:
-            if typed and typed not in normalize(s.show_title):
-                continue
-            value = s.show.slug if s.show else EVERY_SHOW
-            name = s.show_title + (" (paused)" if s.paused else "")
-            out.append(app_commands.Choice(name=cut(name, 100), value=value))
-        return out[:25]
+        return to_choices(await followed_choices(self.bot.store, interaction.guild_id, channel_id, current))
 
     @add.autocomplete("events")
     async def events_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n, value=v) for n, v in event_choices(current)]
 
     # --- helpers ---------------------------------------------------------------------------
     def _target(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         channel: discord.TextChannel | None,
         *,
         check_bot: bool = True,
-    ) -> tuple[discord.TextChannel | None, str | None]:
-        """The channel to act on, or a sentence saying why it can't be used."""
+    ) -> discord.TextChannel:
+        """The channel to act on; a UserError says why it can't be used."""
         guild = interaction.guild
         if guild is None:
-            return None, "This command works in a server, not in direct messages."
+            raise UserError("This command works in a server, not in direct messages.")
         target = channel if channel is not None else interaction.channel
         if not isinstance(target, discord.TextChannel):
-            return None, "Run this in a text channel, or choose one with the channel option."
+            raise UserError("Run this in a text channel, or choose one with the channel option.")
         if target.guild.id != guild.id:
-            return None, "Choose a channel in this server."
+            raise UserError("Choose a channel in this server.")
         if not check_bot:
-            return target, None
+            return target
         me = guild.me
         if me is None:
-            return None, "I can't see my own permissions in this server yet; try again in a minute."
+            raise UserError("I can't see my own permissions in this server yet; try again in a minute.")
         missing = _missing(target, me)
         if missing:
-            perms = ", ".join(missing)
-            return None, (
-                f"I can't post in {target.mention}: I'm missing {perms} there. Give me "
-                f"{perms} in that channel (or its category), then run /watch add again."
+            raise UserError(
+                "I can't post in {channel}: I'm missing {perms} there. Give me {perms} in that channel "
+                "(or its category), then run /watch add again.",
+                channel=target.mention,
+                perms=", ".join(missing),
             )
-        return target, None
-
-
-def _every_show(title: str) -> bool:
-    """The "Every show" choice, or those words typed without picking it."""
-    return title.strip() == EVERY_SHOW or normalize(title) in {
-        normalize(w) for w in ("every show", "all shows", "every", "all")
-    }
+        return target
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:
@@ -430,7 +362,7 @@ def _channel_name(guild: discord.Guild, channel_id: int) -> str:
     return cut(channel.name, 90) if channel is not None else f"deleted-channel-{channel_id}"
 
 
-async def _private(interaction: discord.Interaction[Any], text: str) -> None:
+async def _private(interaction: discord.Interaction[DramaBot], text: str) -> None:
     await interaction.response.send_message(cut(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -58,6 +59,17 @@ class Event(StrEnum):
 
 
 ALL_EVENTS: frozenset[Event] = frozenset(Event)
+
+
+def events_text(events: Iterable[Event]) -> str:
+    """Events comma-separated in `Event` order, as a subscription stores and shows them."""
+    chosen = set(events)
+    return ",".join(e.value for e in Event if e in chosen)
+
+
+def parse_events(text: str | None) -> frozenset[Event]:
+    """Events from their stored comma-separated form."""
+    return frozenset(Event(e) for e in (text or "").split(",") if e)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,3 +205,79 @@ class Name:
     ref: int  # show id for the title kinds, person id for "actor"
     kind: str  # "title" | "korean" | "romanized" | "alias" | "actor"
     text: str  # as displayed
+
+
+# --- the watch engine's rows -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Shards:
+    """The shards this process serves: it delivers only to guilds on them."""
+
+    count: int
+    ids: frozenset[int]
+
+    def owns(self, guild_id: int) -> bool:
+        return (guild_id >> 22) % self.count in self.ids
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel following a show (or every show) for some kinds of news."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    show: ShowRef | None  # None: every show
+    events: frozenset[Event]
+    role_id: int | None
+    created_by: int
+    created_at: datetime
+    paused_reason: str | None
+    paused_at: datetime | None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_reason is not None
+
+    @property
+    def show_title(self) -> str:
+        return self.show.title if self.show else "Every show"
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What `/watch add` did: the subscription, and what resuming its channel brought back."""
+
+    subscription: Subscription
+    created: bool  # False: an existing subscription was updated
+    resumed: int  # paused subscriptions of the channel that are active again
+    resent: int  # paused deliveries put back in the queue
+    dropped: int  # paused deliveries too old to be news, marked failed
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row: a change to post in one channel, with the roles to ping."""
+
+    id: int
+    change_id: int
+    guild_id: int
+    channel_id: int
+    role_ids: tuple[int, ...]
+    attempts: int
+    created_at: datetime
+
+    @property
+    def nonce(self) -> str:
+        """What Discord deduplicates on: the same for every attempt of this delivery."""
+        return f"d{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelBacklog:
+    """How many of a channel's notifications wait, are held, or failed."""
+
+    pending: int
+    paused: int
+    failed: int

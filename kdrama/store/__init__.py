@@ -1,6 +1,7 @@
 """All SQL lives in this package, split by aggregate; each part returns typed models.
 
-`database.Store` owns the connection, migrations and transactions; the aggregates hang off it.
+`database.Store` owns the connection, migrations and transactions; the aggregates hang off it:
+`store.subscriptions` (subscriptions.py) and `store.outbox` (outbox.py).
 """
 
 from kdrama.store.database import (
@@ -13,11 +14,15 @@ from kdrama.store.database import (
     status_columns,
     utcnow,
 )
+from kdrama.store.outbox import OutboxStore
+from kdrama.store.subscriptions import SubscriptionStore
 
 __all__ = [
     "Migration",
+    "OutboxStore",
     "Store",
     "StoreError",
+    "SubscriptionStore",
     "load_migrations",
     "parse_events",
     "release_columns",

@@ -33,6 +33,7 @@ from kdrama.models import (
     ShowRef,
     Status,
     Trailer,
+    parse_events,
 )
 from kdrama.store.history import (
     release_history,
@@ -40,6 +41,8 @@ from kdrama.store.history import (
     status_history,
     status_history_json,
 )
+from kdrama.store.outbox import OutboxStore, enqueue_deliveries
+from kdrama.store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +61,6 @@ def _iso_day(value: str | None) -> date | None:
 
 def _events_text(events: Iterable[Event]) -> str:
     return ",".join(sorted(e.value for e in events))
-
-
-def parse_events(text: str | None) -> frozenset[Event]:
-    return frozenset(Event(e) for e in (text or "").split(",") if e)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +117,8 @@ class Store:
         self.db = db
         self.path = path
         self._write_lock = asyncio.Lock()
+        self.subscriptions = SubscriptionStore(self)
+        self.outbox = OutboxStore(self)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -363,6 +364,18 @@ class Store:
         )
         return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
 
+    async def mark_released(
+        self, db: aiosqlite.Connection, season_id: int, *, source: str, now: datetime
+    ) -> bool:
+        """Release one due scheduled season in `db`'s transaction; False if no longer due."""
+        cur = await db.execute(
+            "UPDATE season SET status = 'released', status_source = ?, status_as_of = ?, "
+            "status_note = NULL WHERE id = ? AND status = 'scheduled' "
+            "AND release_precision = 'exact' AND release_at <= ?",
+            (source, now.date().isoformat(), season_id, now.timestamp()),
+        )
+        return cur.rowcount == 1
+
     async def search_names(self) -> list[Name]:
         """Every searchable name: titles, Korean, romanized, aliases, and actors."""
         names: list[Name] = []
@@ -469,35 +482,8 @@ class Store:
             [(change_id, i.entity, i.key, i.field, _json(i.old), _json(i.new)) for i in items],
         )
         if event_set and show is not None:
-            await self._enqueue_deliveries(db, change_id, show.id, event_set)
+            await enqueue_deliveries(db, change_id, show.id, event_set)
         return change_id
-
-    async def _enqueue_deliveries(
-        self, db: aiosqlite.Connection, change_id: int, show_id: int, events: frozenset[Event]
-    ) -> None:
-        """One outbox row per subscribed channel that wants any of `events`."""
-        async with db.execute(
-            "SELECT guild_id, channel_id, events, role_id FROM subscription "
-            "WHERE paused_reason IS NULL AND (show_id = ? OR show_id IS NULL)",
-            (show_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        per_channel: dict[int, tuple[int, set[int]]] = {}
-        for guild_id, channel_id, wanted, role_id in rows:
-            if not events & parse_events(wanted):
-                continue
-            _, roles = per_channel.setdefault(channel_id, (guild_id, set()))
-            if role_id:
-                roles.add(role_id)
-        now = utcnow().isoformat(timespec="seconds")
-        await db.executemany(
-            "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, role_ids, created_at) "
-            "VALUES (?,?,?,?,?)",
-            [
-                (change_id, guild_id, channel_id, json.dumps(sorted(roles)), now)
-                for channel_id, (guild_id, roles) in per_channel.items()
-            ],
-        )
 
     async def change(self, change_id: int) -> Change | None:
         changes = await self._changes("c.id = ?", (change_id,))

@@ -1,0 +1,216 @@
+"""The outbox: one `delivery` row per (change, subscribed channel), and its life until posted.
+
+Every statement on the delivery table is here. The functions that take a connection run
+inside the caller's transaction: `enqueue_deliveries` in the edit's own (so a notification
+exists exactly when its change does), the hold/resend/cancel ones in a subscription's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import aiosqlite
+
+from kdrama.models import ChannelBacklog, Delivery, Event, Shards, parse_events
+
+if TYPE_CHECKING:
+    from kdrama.store.database import Store
+
+
+def stamp(now: datetime | None = None) -> str:
+    """A moment as the watch tables store it (UTC, to the second)."""
+    return (now or datetime.now(UTC)).isoformat(timespec="seconds")
+
+
+def moment(text: str | None) -> datetime | None:
+    """A stored moment back as an aware datetime (UTC when the text has no zone)."""
+    if not text:
+        return None
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- inside the caller's transaction ------------------------------------------------------------
+
+
+async def enqueue_deliveries(
+    db: aiosqlite.Connection, change_id: int, show_id: int, events: frozenset[Event]
+) -> None:
+    """One outbox row per subscribed channel that wants any of `events`."""
+    async with db.execute(
+        "SELECT guild_id, channel_id, events, role_id FROM subscription "
+        "WHERE paused_reason IS NULL AND (show_id = ? OR show_id IS NULL)",
+        (show_id,),
+    ) as cur:
+        rows = await cur.fetchall()
+    per_channel: dict[int, tuple[int, set[int]]] = {}
+    for guild_id, channel_id, wanted, role_id in rows:
+        if not events & parse_events(wanted):
+            continue
+        _, roles = per_channel.setdefault(channel_id, (guild_id, set()))
+        if role_id:
+            roles.add(role_id)
+    now = stamp()
+    await db.executemany(
+        "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, role_ids, created_at) "
+        "VALUES (?,?,?,?,?)",
+        [
+            (change_id, guild_id, channel_id, json.dumps(sorted(roles)), now)
+            for channel_id, (guild_id, roles) in per_channel.items()
+        ],
+    )
+
+
+async def resend_held(db: aiosqlite.Connection, channel_id: int, since: datetime) -> tuple[int, int]:
+    """Queue a resumed channel's held deliveries again if made since `since`, fail older ones.
+
+    Returns (resent, dropped).
+    """
+    cur = await db.execute(
+        "UPDATE delivery SET state = 'pending', attempts = 0, next_try_at = 0 "
+        "WHERE channel_id = ? AND state = 'paused' AND created_at >= ?",
+        (channel_id, stamp(since)),
+    )
+    resent = cur.rowcount
+    cur = await db.execute(
+        "UPDATE delivery SET state = 'failed', last_error = 'stale: the channel was paused "
+        "for more than a day' WHERE channel_id = ? AND state = 'paused'",
+        (channel_id,),
+    )
+    return resent, cur.rowcount
+
+
+async def cancel_if_unsubscribed(db: aiosqlite.Connection, channel_id: int) -> None:
+    """A channel left with no subscription wants nothing more: cancel its queue."""
+    await db.execute(
+        "UPDATE delivery SET state = 'failed', last_error = 'unsubscribed before it was posted' "
+        "WHERE channel_id = ? AND state IN ('pending', 'paused') "
+        "AND NOT EXISTS (SELECT 1 FROM subscription WHERE channel_id = ?)",
+        (channel_id, channel_id),
+    )
+
+
+async def hold_channel(db: aiosqlite.Connection, channel_id: int, reason: str) -> int:
+    """Hold a paused channel's pending deliveries; returns how many."""
+    cur = await db.execute(
+        "UPDATE delivery SET state = 'paused', last_error = ? WHERE channel_id = ? AND state = 'pending'",
+        (reason, channel_id),
+    )
+    return cur.rowcount
+
+
+async def hold_guild(db: aiosqlite.Connection, guild_id: int, reason: str) -> int:
+    """Hold the pending deliveries of a whole server; returns how many."""
+    cur = await db.execute(
+        "UPDATE delivery SET state = 'paused', last_error = ? WHERE guild_id = ? AND state = 'pending'",
+        (reason, guild_id),
+    )
+    return cur.rowcount
+
+
+async def cancel_channel(db: aiosqlite.Connection, channel_id: int) -> None:
+    """A deleted channel's queue will never be posted: fail it."""
+    await db.execute(
+        "UPDATE delivery SET state = 'failed', last_error = 'the channel was deleted' "
+        "WHERE channel_id = ? AND state IN ('pending', 'paused')",
+        (channel_id,),
+    )
+
+
+# --- the delivery loop's side --------------------------------------------------------------------
+
+
+def _pending_on(shards: Shards | None, extra: str = "", args: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    """WHERE clause and arguments for pending deliveries to guilds on `shards` (all if None)."""
+    where, values = f"state = 'pending' {extra}".strip(), list(args)
+    if shards is not None:
+        ids = sorted(shards.ids)
+        where += f" AND ((guild_id >> 22) % ?) IN ({','.join('?' * len(ids))})"
+        values += [shards.count, *ids]
+    return where, values
+
+
+class OutboxStore:
+    """Claiming and recording deliveries, on the bot's one Store (writes serialised)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        return self.store.db
+
+    async def _one(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        rows = await self.db.execute_fetchall(sql, args)
+        return next(iter(rows), None)
+
+    async def due(self, now: float, shards: Shards | None, limit: int = 200) -> list[Delivery]:
+        """Due pending deliveries, the oldest first and at most one per channel."""
+        where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
+        rows = await self.db.execute_fetchall(
+            "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at FROM delivery "
+            f"WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
+            "ORDER BY id LIMIT ?",
+            (*args, limit),
+        )
+        return [
+            Delivery(
+                id=r[0],
+                change_id=r[1],
+                guild_id=r[2],
+                channel_id=r[3],
+                role_ids=tuple(json.loads(r[4] or "[]")),
+                attempts=r[5],
+                created_at=moment(r[6]) or datetime.now(UTC),
+            )
+            for r in rows
+        ]
+
+    async def count_pending(self, shards: Shards | None) -> int:
+        where, args = _pending_on(shards)
+        row = await self._one(f"SELECT count(*) FROM delivery WHERE {where}", args)
+        return int(row[0]) if row else 0
+
+    async def next_due_at(self, shards: Shards | None) -> float | None:
+        """When the soonest pending delivery is due (wall-clock seconds), or None."""
+        where, args = _pending_on(shards)
+        row = await self._one(f"SELECT min(next_try_at) FROM delivery WHERE {where}", args)
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def state(self, delivery_id: int) -> str | None:
+        row = await self._one("SELECT state FROM delivery WHERE id = ?", (delivery_id,))
+        return row[0] if row else None
+
+    async def backlog(self, channel_id: int) -> ChannelBacklog:
+        row = await self._one(
+            "SELECT sum(state = 'pending'), sum(state = 'paused'), sum(state = 'failed') "
+            "FROM delivery WHERE channel_id = ?",
+            (channel_id,),
+        )
+        return ChannelBacklog(*(int(x or 0) for x in (row or (0, 0, 0))))
+
+    async def mark_sent(self, delivery_id: int, message_id: int | None) -> None:
+        async with self.store.transaction() as db:
+            await db.execute(
+                "UPDATE delivery SET state = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1, "
+                "last_error = NULL WHERE id = ?",
+                (message_id, stamp(), delivery_id),
+            )
+
+    async def mark_retry(self, delivery_id: int, attempts: int, next_try_at: float, error: str) -> None:
+        async with self.store.transaction() as db:
+            await db.execute(
+                "UPDATE delivery SET attempts = ?, next_try_at = ?, last_error = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (attempts, next_try_at, error[:500], delivery_id),
+            )
+
+    async def mark_failed(self, delivery_id: int, attempts: int, error: str) -> None:
+        async with self.store.transaction() as db:
+            await db.execute(
+                "UPDATE delivery SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
+                (attempts, error[:500], delivery_id),
+            )

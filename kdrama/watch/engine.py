@@ -1,0 +1,355 @@
+"""The delivery engine: posts the outbox through a `Sender`, paced, retried, never lost.
+
+A curator's edit writes one `delivery` row per subscribed channel in its own transaction.
+`DeliveryEngine` posts them through a `Sender` the cog implements with discord.py: paced by
+the bot's rate budget, retried with persisted backoff, each message carrying a nonce derived
+from its delivery id so that a retry after a crash cannot post twice, and a channel that
+answers 403/404 paused at the first such answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Generic, Protocol, TypeVar
+
+from kdrama.models import Delivery, Shards
+from kdrama.store import Store, utcnow
+from kdrama.watch.budget import RateBudget
+
+log = logging.getLogger(__name__)
+
+# Discord's per-channel message bucket is about 5 per 5 s; one a second never meets it.
+CHANNEL_INTERVAL = 1.0
+CONCURRENCY = 16
+SEND_TIMEOUT = 60.0  # discord.py itself retries 429s and some 5xx inside one send
+POLL_INTERVAL = 1.0
+# Backoff for 429/5xx/timeouts: 2 s, 4 s, 8 s … capped, each with jitter, persisted in the
+# row so a restart keeps the schedule. The cap stays inside Discord's nonce memory ("a few
+# minutes") as far as possible, so a retry of a send that did land is still deduplicated.
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 300.0
+# A notification that still cannot be posted after a day is stale news: it is marked
+# failed (and logged) rather than retried for ever.
+MAX_AGE = timedelta(hours=24)
+# An error of our own (a bug in rendering, say) is retried a few times, then failed.
+MAX_UNEXPECTED = 5
+
+
+# --- what a Sender may raise -----------------------------------------------------------------
+
+
+class DeliveryError(Exception):
+    """Base of what a `Sender` raises; `detail` is kept in the row's last_error."""
+
+    def __init__(self, detail: str, *, status: int | None = None, code: int | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.code = code
+
+
+class RetryLater(DeliveryError):
+    """429, 5xx or a timeout: the message may go through later."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(detail, status=status, code=code)
+        self.retry_after = retry_after
+
+
+class ChannelUnusable(DeliveryError):
+    """404 10003 (channel gone) or 403 50001/50013 (no access): pause the whole channel."""
+
+
+class Rejected(DeliveryError):
+    """Discord refused this one message for good (e.g. 400): mark it failed, keep the channel."""
+
+
+# --- retry policy ----------------------------------------------------------------------------
+
+
+def retry_delay(
+    attempts: int, retry_after: float | None = None, rng: Callable[[], float] = random.random
+) -> float:
+    """Seconds before try number `attempts + 1`: exponential, capped, with equal jitter."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    delay = ceiling / 2 + rng() * ceiling / 2
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
+
+
+# --- the engine ------------------------------------------------------------------------------
+
+M = TypeVar("M")
+M_in = TypeVar("M_in", contravariant=True)
+M_out = TypeVar("M_out", covariant=True)
+
+
+class Sender(Protocol[M_in]):
+    """Posts one rendered message; returns its id. Raises the DeliveryError subclasses above."""
+
+    async def send(self, delivery: Delivery, message: M_in) -> int | None: ...
+
+
+class Renderer(Protocol[M_out]):
+    """Turns a delivery into the message to post (the same change renders once)."""
+
+    async def __call__(self, delivery: Delivery) -> M_out: ...
+
+
+class DeliveryEngine(Generic[M]):
+    """Claims due deliveries and posts them; never stops on a failure, loses nothing on a stop."""
+
+    def __init__(
+        self,
+        store: Store,
+        render: Renderer[M],
+        sender: Sender[M],
+        *,
+        budget: RateBudget,
+        shards: Callable[[], Shards | None] = lambda: None,
+        concurrency: int = CONCURRENCY,
+        channel_interval: float = CHANNEL_INTERVAL,
+        send_timeout: float = SEND_TIMEOUT,
+        poll_interval: float = POLL_INTERVAL,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.outbox = store.outbox
+        self.subscriptions = store.subscriptions
+        self.render = render
+        self.sender = sender
+        self.budget = budget  # the bot's, shared with every other sender
+        self.shards = shards
+        self.concurrency = concurrency
+        self.channel_interval = channel_interval
+        self.send_timeout = send_timeout
+        self.poll_interval = poll_interval
+        self._wall = wall
+        self._mono = monotonic
+        self._rng = rng
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._busy: set[int] = set()  # channels with a send in flight
+        self._channel_ready: dict[int, float] = {}  # channel -> monotonic time it may be sent to
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._stopping = False
+        self.sent = 0  # counters for logs and benchmarks
+        self.retried = 0
+        self.failed = 0
+        self.paused_channels = 0
+        self._reported = (0, 0, 0, 0)
+
+    def wake(self) -> None:
+        """Look for due deliveries now (after an edit queued some)."""
+        self._wake.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._inflight)
+
+    async def run(self) -> None:
+        """Deliver until stopped. Each pass is guarded, so a failure only delays the next one."""
+        try:
+            waiting = await self.outbox.count_pending(self.shards())
+        except Exception:
+            log.warning("delivery loop started; could not count the queued notifications", exc_info=True)
+        else:
+            log.info("delivery loop started; %d notification(s) queued", waiting)
+        while not self._stopping:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("delivery pass failed; trying again shortly")
+                await asyncio.sleep(self.poll_interval)
+            await self._idle()
+
+    async def run_once(self) -> int:
+        """Start a send for every due delivery whose channel is free; returns how many started."""
+        started = 0
+        rows = await self.outbox.due(self._wall(), self.shards(), limit=max(50, self.concurrency * 8))
+        for row in rows:
+            if self._stopping:
+                break
+            if row.channel_id in self._busy or self._channel_ready.get(row.channel_id, 0) > self._mono():
+                continue
+            await self._slots.acquire()
+            if self._stopping:
+                self._slots.release()
+                break
+            self._busy.add(row.channel_id)
+            task = asyncio.create_task(self._deliver_guarded(row), name=f"delivery-{row.id}")
+            self._inflight.add(task)
+            task.add_done_callback(self._finished(row.channel_id))
+            started += 1
+        return started
+
+    def _finished(self, channel_id: int) -> Callable[[asyncio.Task[None]], None]:
+        def done(task: asyncio.Task[None]) -> None:
+            self._inflight.discard(task)
+            self._busy.discard(channel_id)
+            self._slots.release()
+            self._wake.set()
+            if not task.cancelled() and task.exception() is not None:
+                log.error("delivery task %s ended with an error", task.get_name(), exc_info=task.exception())
+
+        return done
+
+    def _summarise(self) -> None:
+        """One log line when a burst of work is over, so an operator sees the loop is alive."""
+        counts = (self.sent, self.retried, self.failed, self.paused_channels)
+        if self._inflight or counts == self._reported:
+            return
+        log.info(
+            "delivered %d notification(s) so far; %d retries scheduled, %d failed, %d channel(s) paused",
+            *counts,
+        )
+        self._reported = counts
+
+    async def _idle(self) -> None:
+        """Sleep until woken, until the next retry is due, or one poll interval."""
+        self._summarise()
+        timeout = self.poll_interval
+        try:
+            next_at = await self.outbox.next_due_at(self.shards())
+        except Exception:
+            log.warning("could not read when the next retry is due; polling instead", exc_info=True)
+        else:
+            if next_at is not None:
+                timeout = max(0.0, min(timeout, next_at - self._wall()))
+        if self._channel_ready:
+            soonest = min(self._channel_ready.values()) - self._mono()
+            if soonest > 0:
+                timeout = min(timeout, soonest) if timeout > 0 else soonest
+            now = self._mono()
+            for ch in [c for c, t in self._channel_ready.items() if t <= now]:
+                del self._channel_ready[ch]
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that arrives as
+        # the event is set, and shutdown would then wait for ever.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(timeout, 0.01)):
+                await self._wake.wait()
+        self._wake.clear()
+
+    async def drain(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 (a deadline across passes)
+        """Deliver everything due now and wait for the sends (for tests and the CLI)."""
+        deadline = self._mono() + timeout
+        while self._mono() < deadline:
+            started = await self.run_once()
+            if self._inflight:
+                await asyncio.wait(set(self._inflight), timeout=max(0.0, deadline - self._mono()))
+            elif not started:
+                nxt = await self.outbox.next_due_at(self.shards())
+                if nxt is None or nxt > self._wall():
+                    soonest = min(self._channel_ready.values(), default=0) - self._mono()
+                    if soonest <= 0:
+                        return
+                    await asyncio.sleep(min(soonest, max(0.0, deadline - self._mono())))
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop claiming; let sends in flight finish for `grace` seconds, cancel the rest.
+
+        A cancelled send stays pending in the database and is retried, with the same nonce,
+        when the bot starts again: nothing is lost and nothing is posted twice.
+        """
+        self._stopping = True
+        self._wake.set()
+        if self._inflight:
+            _, pending = await asyncio.wait(set(self._inflight), timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+                log.info("%d deliveries were still in flight at shutdown; they stay queued", len(pending))
+
+    # --- one delivery --------------------------------------------------------------------
+    async def _deliver_guarded(self, row: Delivery) -> None:
+        try:
+            await self.deliver(row)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Only the bookkeeping itself can land here (e.g. the database is busy). The row
+            # stays pending and is tried again with the same nonce.
+            log.exception("could not record the outcome of delivery %d; it stays queued", row.id)
+
+    async def deliver(self, row: Delivery) -> None:
+        """Render and post one delivery, then record what happened."""
+        if await self.outbox.state(row.id) != "pending":
+            return  # paused or cancelled since it was claimed
+        attempts = row.attempts + 1
+        try:
+            message = await self.render(row)
+            await self.budget.take()
+            self._channel_ready[row.channel_id] = self._mono() + self.channel_interval
+            async with asyncio.timeout(self.send_timeout):
+                message_id = await self.sender.send(row, message)
+        except ChannelUnusable as e:
+            held = await self.subscriptions.pause_channel(row.channel_id, e.detail)
+            self.paused_channels += 1
+            log.warning(
+                "channel %d answered %s (code %s): paused its subscriptions and %d queued notices: %s",
+                row.channel_id,
+                e.status,
+                e.code,
+                held,
+                e.detail,
+            )
+        except Rejected as e:
+            self.failed += 1
+            await self.outbox.mark_failed(row.id, attempts, e.detail)
+            log.error("Discord rejected delivery %d to channel %d: %s", row.id, row.channel_id, e.detail)
+        except (RetryLater, TimeoutError) as e:
+            detail = e.detail if isinstance(e, RetryLater) else f"no answer within {self.send_timeout:.0f}s"
+            retry_after = e.retry_after if isinstance(e, RetryLater) else None
+            await self._retry(row, attempts, detail, retry_after, unexpected=False)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            log.exception("delivery %d to channel %d failed unexpectedly", row.id, row.channel_id)
+            await self._retry(row, attempts, f"{type(e).__name__}: {e}", None, unexpected=True)
+        else:
+            self.sent += 1
+            await self.outbox.mark_sent(row.id, message_id)
+
+    async def _retry(
+        self, row: Delivery, attempts: int, detail: str, retry_after: float | None, *, unexpected: bool
+    ) -> None:
+        too_old = utcnow() - row.created_at > MAX_AGE
+        if too_old or (unexpected and attempts >= MAX_UNEXPECTED):
+            self.failed += 1
+            why = "stale after a day of retries" if too_old else f"gave up after {attempts} errors"
+            await self.outbox.mark_failed(row.id, attempts, f"{detail} ({why})")
+            log.error(
+                "delivery %d to channel %d failed for good: %s (%s)", row.id, row.channel_id, detail, why
+            )
+            return
+        self.retried += 1
+        delay = retry_delay(attempts, retry_after, self._rng)
+        await self.outbox.mark_retry(row.id, attempts, self._wall() + delay, detail)
+        log.info(
+            "delivery %d to channel %d: %s; try %d in %.1fs",
+            row.id,
+            row.channel_id,
+            detail,
+            attempts + 1,
+            delay,
+        )

@@ -1,0 +1,181 @@
+"""The subscription rules: what staff may type, who follows what, and what a channel's list says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kdrama.errors import UserError
+from kdrama.lookup import EVERY_SHOW, Choice
+from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
+from kdrama.search import normalize
+from kdrama.store import Store, utcnow
+
+# /watch add on a paused channel re-posts what it missed, if it is still news.
+RESEND_WINDOW = timedelta(hours=24)
+LIST_CHANNELS_MAX = 24  # embed fields, leaving room under Discord's 25
+CHOICE_NAME_MAX = 100
+
+
+class EventsError(UserError):
+    """The events option could not be read."""
+
+
+def parse_events_option(text: str | None) -> frozenset[Event]:
+    """Read the /watch add events option: "status,date", "status date", "all" or empty (all)."""
+    raw = (text or "").strip().lower()
+    if not raw or raw in {"all", "*", "every", "everything", "all events"}:
+        return ALL_EVENTS
+    tokens = [t for t in raw.replace("+", ",").replace("/", ",").replace(" ", ",").split(",") if t]
+    known = {e.value: e for e in Event}
+    aliases = {"dates": "date", "trailers": "trailer", "releases": "release", "statuses": "status"}
+    found: set[Event] = set()
+    unknown: list[str] = []
+    for t in tokens:
+        if t in {"all", "*"}:
+            return ALL_EVENTS
+        name = aliases.get(t, t)
+        if name in known:
+            found.add(known[name])
+        else:
+            unknown.append(t)
+    if unknown or not found:
+        shown = ", ".join(f"“{u[:30]}”" for u in unknown[:3]) or "nothing"
+        raise EventsError(
+            "I don't know the event {events}. Choose from status, date, trailer, cast and release, "
+            "separated by commas (for example status,date), or leave it empty for all of them.",
+            events=shown,
+        )
+    return frozenset(found)
+
+
+def event_choices(current: str) -> list[tuple[str, str]]:
+    """Autocomplete for the events option: (name, value) pairs that extend what was typed."""
+    typed = current.strip().lower().replace(" ", ",")
+    parts = typed.split(",")
+    done = [p for p in parts[:-1] if p]
+    partial = parts[-1]
+    valid_done = [p for p in done if p in {e.value for e in Event}]
+    out: list[tuple[str, str]] = []
+    if not valid_done and (not partial or "all".startswith(partial)):
+        out.append(("All events (status, date, trailer, cast, release)", "all"))
+    prefix = ",".join(valid_done)
+    if valid_done and not partial:
+        out.append((prefix, prefix))
+    for e in Event:
+        if e.value in valid_done or not e.value.startswith(partial):
+            continue
+        value = f"{prefix},{e.value}" if prefix else e.value
+        out.append((value, value))
+    if partial in {e.value for e in Event} and typed not in {v for _, v in out}:
+        out.insert(0, (typed.strip(","), typed.strip(",")))
+    return out[:25]
+
+
+def is_every_show(title: str) -> bool:
+    """The "Every show" choice, or those words typed without picking it."""
+    return title.strip() == EVERY_SHOW or normalize(title) in {
+        normalize(w) for w in ("every show", "all shows", "every", "all")
+    }
+
+
+# --- following and unfollowing ------------------------------------------------------------------
+
+
+async def subscribe(
+    store: Store,
+    *,
+    guild_id: int,
+    channel_id: int,
+    show_id: int | None,
+    events: frozenset[Event],
+    role_id: int | None,
+    created_by: int,
+    now: datetime | None = None,
+) -> AddResult:
+    """Subscribe a channel (or update its subscription) and resume it if it was paused.
+
+    The caller has just checked that the bot can post there again, so every paused
+    subscription of the channel resumes, and what it missed in the last RESEND_WINDOW is
+    queued again; older paused deliveries are marked failed as stale.
+    """
+    now = now or utcnow()
+    return await store.subscriptions.add(
+        guild_id=guild_id,
+        channel_id=channel_id,
+        show_id=show_id,
+        events=events,
+        role_id=role_id,
+        created_by=created_by,
+        resend_since=now - RESEND_WINDOW,
+        now=now,
+    )
+
+
+async def unsubscribe(store: Store, channel_id: int, show_id: int | None) -> bool:
+    """Unsubscribe a channel from a show (or from every show); False if it wasn't."""
+    return await store.subscriptions.remove(channel_id, show_id)
+
+
+async def followed(store: Store, guild_id: int, channel_id: int | None = None) -> list[Subscription]:
+    """A server's subscriptions (or one channel's), by channel, every-show first, then title."""
+    return await store.subscriptions.for_guild(guild_id, channel_id)
+
+
+async def followed_choices(store: Store, guild_id: int, channel_id: int, current: str) -> list[Choice]:
+    """Autocomplete for /watch remove: what the channel follows, matching what was typed."""
+    typed = normalize(current)
+    out: list[Choice] = []
+    for s in await followed(store, guild_id, channel_id):
+        if typed and typed not in normalize(s.show_title):
+            continue
+        name = s.show_title + (" (paused)" if s.paused else "")
+        name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
+        out.append(Choice(name, s.show.slug if s.show else EVERY_SHOW))
+    return out[:25]
+
+
+async def channel_deleted(store: Store, channel_id: int) -> int:
+    """A deleted channel loses its subscriptions and its queue; returns subscriptions removed."""
+    return await store.subscriptions.delete_channel(channel_id)
+
+
+async def bot_removed(store: Store, guild_id: int, reason: str) -> int:
+    """The bot left a server: pause its subscriptions until /watch add resumes a channel."""
+    return await store.subscriptions.pause_guild(guild_id, reason)
+
+
+# --- /watch list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedChannel:
+    channel_id: int
+    subscriptions: tuple[Subscription, ...]
+    backlog: ChannelBacklog
+
+    @property
+    def paused(self) -> bool:
+        return any(s.paused for s in self.subscriptions)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchList:
+    """What a server (or one channel) follows: paused channels first, at most LIST_CHANNELS_MAX."""
+
+    channels: tuple[WatchedChannel, ...]
+    more: int  # channels left out
+
+
+async def watch_list(store: Store, guild_id: int, channel_id: int | None = None) -> WatchList:
+    """The /watch list answer: each channel's subscriptions and how many notices wait."""
+    by_channel: dict[int, list[Subscription]] = {}
+    for s in await followed(store, guild_id, channel_id):
+        by_channel.setdefault(s.channel_id, []).append(s)
+    # Paused channels first: they are what staff must act on.
+    ordered = sorted(by_channel.items(), key=lambda kv: not any(s.paused for s in kv[1]))
+    shown = [
+        WatchedChannel(ch, tuple(group), await store.outbox.backlog(ch))
+        for ch, group in ordered[:LIST_CHANNELS_MAX]
+    ]
+    return WatchList(tuple(shown), len(ordered) - len(shown))

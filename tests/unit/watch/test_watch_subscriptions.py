@@ -1,0 +1,100 @@
+"""The subscription rules: the events option, resuming a paused channel, deleted channels."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kdrama.models import ALL_EVENTS, Event
+from kdrama.store import Store
+from kdrama.watch import subscriptions as watch
+from kdrama.watch.engine import ChannelUnusable
+from kdrama.watch.subscriptions import EventsError, event_choices, parse_events_option
+from tests.unit.watch.helpers import (
+    AOUAD,
+    GUILD,
+    OTHER_GUILD,
+    FakeDiscord,
+    add_trailer,
+    engine_for,
+    ref,
+    renew,
+    rows,
+    subscribe,
+)
+
+
+async def test_watch_add_resumes_a_paused_channel_and_posts_what_it_missed(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await subscribe(store, 1, None)
+    await renew(store, show)
+    fake = FakeDiscord(gone={1: ChannelUnusable("the bot can't see this channel", status=403, code=50001)})
+    engine = engine_for(store, fake)
+    await engine.drain()
+    assert all(s.paused for s in await watch.followed(store, GUILD, 1))
+    del fake.gone[1]  # staff fixed the permissions
+    result = await watch.subscribe(
+        store, guild_id=GUILD, channel_id=1, show_id=show.id, events=ALL_EVENTS, role_id=None, created_by=5
+    )
+    assert (result.created, result.resumed, result.resent) == (False, 2, 1)
+    assert not any(s.paused for s in await watch.followed(store, GUILD, 1))
+    await engine.drain()
+    assert len(fake.in_channel(1)) == 1
+    await add_trailer(store, show)
+    await engine.drain()
+    assert len(fake.in_channel(1)) == 2
+
+
+async def test_missed_news_older_than_a_day_is_dropped_on_resume(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await renew(store, show)
+    await store.subscriptions.pause_channel(1, "the bot lacks permission to post here")
+    result = await watch.subscribe(
+        store,
+        guild_id=GUILD,
+        channel_id=1,
+        show_id=show.id,
+        events=ALL_EVENTS,
+        role_id=None,
+        created_by=5,
+        now=datetime.now(UTC) + timedelta(days=2),
+    )
+    assert (result.resent, result.dropped) == (0, 1)
+    assert [r[1] for r in await rows(store)] == ["failed"]
+
+
+async def test_channel_delete_drops_and_guild_remove_pauses(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await subscribe(store, 2, show)
+    await subscribe(store, 3, show, guild=OTHER_GUILD)
+    await renew(store, show)
+    assert await watch.channel_deleted(store, 1) == 1
+    assert await watch.bot_removed(store, OTHER_GUILD, "the bot was removed from this server") == 1
+    assert await watch.followed(store, GUILD, 1) == []
+    assert (await watch.followed(store, OTHER_GUILD))[
+        0
+    ].paused_reason == "the bot was removed from this server"
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    assert [ch for ch, _ in fake.requests] == [2]
+    assert [r[1] for r in await rows(store)] == ["failed", "sent", "paused"]
+
+
+def test_events_option_reads_what_staff_type() -> None:
+    assert parse_events_option(None) == ALL_EVENTS
+    assert parse_events_option(" all ") == ALL_EVENTS
+    assert parse_events_option("status, date") == {Event.STATUS, Event.DATE}
+    assert parse_events_option("Trailer cast") == {Event.TRAILER, Event.CAST}
+    with pytest.raises(EventsError, match=r"“premiere”.*status, date, trailer, cast and release"):
+        parse_events_option("status,premiere")
+
+
+def test_events_autocomplete_builds_a_list_a_tap_at_a_time() -> None:
+    assert event_choices("")[0][1] == "all"
+    values = [v for _, v in event_choices("status,")]
+    assert values[0] == "status" and "status,date" in values and "status,status" not in values
+    assert [v for _, v in event_choices("status,tr")] == ["status,trailer"]
