@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from kdrama.errors import UserError
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRef, Trailer
-from kdrama.search import Match, SearchIndex, normalize
+from kdrama.search import Match, SearchIndex, handed_over, normalize
 from kdrama.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -146,9 +146,11 @@ class Catalog:
         titles = [n for n in names if n.kind != "actor"]
         people = [n for n in names if n.kind == "actor"]
         del names
+        counts = len(titles), len(people)
         # The larger index first: its temporary lists are gone before the second is built.
-        self.people = await asyncio.to_thread(SearchIndex, people)
-        self.titles = await asyncio.to_thread(SearchIndex, titles)
+        # The index keeps no Name, and handed_over lets each go as soon as it is read.
+        self.people = await asyncio.to_thread(SearchIndex, handed_over(people))
+        self.titles = await asyncio.to_thread(SearchIndex, handed_over(titles))
         # prepare() builds now what the first typo after start-up would otherwise build on
         # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
         # the loading thread while the bot waits on Discord. After both builds, it reuses
@@ -157,7 +159,7 @@ class Catalog:
         await asyncio.to_thread(self.titles.prepare)
         self._refs.update(refs)
         await self._popular_shows()
-        log.info("search indexes hold %d titles and %d actor names", len(titles), len(people))
+        log.info("search indexes hold %d titles and %d actor names", *counts)
 
     async def loaded(self) -> None:
         """Wait until the search index is built (returns at once after that; raises if it failed)."""
