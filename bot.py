@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.translator import CommandTranslator
-from cogs.ui import PageButton, Pager
-from kdrama import answers, i18n, render
+from kdrama import answers, edits, i18n, render
 from kdrama import catalog as catalog_file
+from kdrama.errors import UserError
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
@@ -37,21 +38,8 @@ from kdrama.watch.budget import RateBudget, bot_budget
 log = logging.getLogger("dramabot")
 
 
-def discover_cogs() -> tuple[str, ...]:
-    """Every module in cogs/ with a `setup` function (helpers such as cogs/ui.py have none)."""
-    import importlib
-    import pkgutil
-
-    import cogs
-
-    names = []
-    for info in pkgutil.iter_modules(cogs.__path__, "cogs."):
-        if hasattr(importlib.import_module(info.name), "setup"):
-            names.append(info.name)
-    return tuple(sorted(names))
-
-
-COGS = discover_cogs()
+# The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
+COGS = ("cogs.admin", "cogs.lookup", "cogs.watch")
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
@@ -63,6 +51,21 @@ No DISCORD_TOKEN is set, so the bot can't log in.
 """
 
 
+def user_error(error: BaseException) -> UserError | None:
+    """The UserError behind an app-command error (a command's or a transformer's), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, UserError):
+            return seen
+        seen = getattr(seen, "original", None) or seen.__cause__
+    return None
+
+
+# A pager turns (interaction, ids from the page key, page) into that page's Reply; an
+# ephemeral Reply without embeds is a refusal, sent privately instead of editing the page.
+Pager = Callable[["discord.Interaction[DramaBot]", list[int], int], Awaitable[render.Reply]]
+
+
 class DramaTree(app_commands.CommandTree["DramaBot"]):
     """The one place app-command errors are logged and turned into a private sentence."""
 
@@ -70,7 +73,10 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
         self, interaction: discord.Interaction[DramaBot], error: app_commands.AppCommandError
     ) -> None:
         t = i18n.text(interaction.locale.value)
-        if isinstance(error, app_commands.MissingPermissions):
+        refused = user_error(error)
+        if refused is not None:
+            message = render.error_reply(t.error(refused)).content or ""
+        elif isinstance(error, app_commands.MissingPermissions):
             perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
             message = t.gettext(
                 "You need the {permissions} permission to use this command.", permissions=perms
@@ -124,7 +130,8 @@ class DramaBot(commands.AutoShardedBot):
         self.catalog = catalog
         # Discord's global limit is per bot: every sender (channel posts, DMs) takes from this one.
         self.budget = budget or bot_budget()
-        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs.
+        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs
+        # with cogs.ui.register_pager.
         self.pagers: dict[str, Pager] = {}
 
     async def is_owner(self, user: discord.abc.User, /) -> bool:
@@ -135,7 +142,6 @@ class DramaBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CommandTranslator())
-        self.add_dynamic_items(PageButton)
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
@@ -190,7 +196,7 @@ def setup_logging(level: str) -> None:
 
 async def open_store(settings: Settings) -> Store:
     store = await Store.open(settings.database_path)
-    report = await catalog_file.load_starter_if_empty(store)
+    report = await edits.load_starter_if_empty(store)
     if report is not None:
         log.info("new database: %s", report.summary())
     return store
@@ -234,7 +240,10 @@ async def run(settings: Settings) -> int:
 async def ask(settings: Settings, question: str, locale: str = i18n.ENGLISH) -> int:
     async with await open_store(settings) as store:
         catalog = await Catalog.load(store)
-        reply = await answers.ask(catalog, question, locale=locale)
+        try:
+            reply = await answers.ask(catalog, question, locale=locale)
+        except UserError as e:
+            reply = render.error_reply(i18n.text(locale).error(e))
     print(render.to_text(reply, locale=locale))
     return 1 if reply.ephemeral else 0
 
@@ -247,9 +256,7 @@ async def import_file(settings: Settings, path: Path) -> int:
         return 1
     async with await Store.open(settings.database_path) as store:
         try:
-            report = await catalog_file.import_catalog(
-                store, shows, actor=Actor(None, f"import of {path.name}")
-            )
+            report = await edits.import_shows(store, shows, actor=Actor(None, f"import of {path.name}"))
         except catalog_file.CatalogError as e:
             print(f"Nothing imported: {e}", file=sys.stderr)
             return 1

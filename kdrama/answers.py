@@ -1,6 +1,7 @@
 """The lookup commands as functions from options to a `Reply`.
 
-The cog and `bot.py ask` both call these, so the offline answer is the one Discord gets.
+The cog and `bot.py ask` both call these, so the offline answer is the one Discord gets. A
+question they can't answer raises `UserError`; the command tree (or `ask`'s caller) says so.
 """
 
 from __future__ import annotations
@@ -11,27 +12,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kdrama import i18n, render
+from kdrama import render
+from kdrama.errors import UserError
 from kdrama.i18n import ENGLISH
-from kdrama.lookup import Catalog, UserError
+from kdrama.lookup import CHOICE_MAX, CHOICES_MAX, Catalog, Choice
 from kdrama.render import Reply
 from kdrama.store import utcnow
 
 log = logging.getLogger(__name__)
 
 
-async def _answer(make: Callable[[], Awaitable[Reply]], locale: str = ENGLISH) -> Reply:
-    try:
-        return await make()
-    except UserError as e:
-        return render.error_reply(i18n.text(locale).error(e))
-
-
 async def show(catalog: Catalog, title: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
-    async def make() -> Reply:
-        return render.overview_reply(await catalog.overview(title), now or utcnow(), locale)
-
-    return await _answer(make, locale)
+    return render.overview_reply(await catalog.overview(title), now or utcnow(), locale)
 
 
 async def release(
@@ -42,40 +34,39 @@ async def release(
     now: datetime | None = None,
     locale: str = ENGLISH,
 ) -> Reply:
-    async def make() -> Reply:
-        return render.release_reply(await catalog.release(title, season, now=now), locale)
-
-    return await _answer(make, locale)
+    return render.release_reply(await catalog.release(title, season, now=now), locale)
 
 
 async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
-    async def make() -> Reply:
-        return render.cast_reply(await catalog.cast(title, season), locale=locale)
-
-    return await _answer(make, locale)
+    return render.cast_reply(await catalog.cast(title, season), locale=locale)
 
 
 async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
-    async def make() -> Reply:
-        return render.trailer_reply(await catalog.trailer(title, season), locale)
-
-    return await _answer(make, locale)
+    return render.trailer_reply(await catalog.trailer(title, season), locale)
 
 
 async def upcoming(
     catalog: Catalog, days: int = 90, *, now: datetime | None = None, locale: str = ENGLISH
 ) -> Reply:
-    async def make() -> Reply:
-        return render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
-
-    return await _answer(make, locale)
+    return render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
 
 
 async def search(catalog: Catalog, query: str, *, locale: str = ENGLISH) -> Reply:
-    async def make() -> Reply:
-        return render.search_reply(await catalog.search(query), locale)
+    return render.search_reply(await catalog.search(query), locale)
 
-    return await _answer(make, locale)
+
+async def season_choices(catalog: Catalog, title: str, query: str, locale: str = ENGLISH) -> list[Choice]:
+    """The seasons of the show chosen so far, newest first, as choices (value: the number)."""
+    typed = query.strip()
+    return [
+        Choice(_fit_choice(render.season_label(s, locale)), str(s.number))
+        for s in reversed(await catalog.seasons_for(title))
+        if not typed or str(s.number).startswith(typed)
+    ][:CHOICES_MAX]
+
+
+def _fit_choice(text: str) -> str:
+    return text if len(text) <= CHOICE_MAX else text[: CHOICE_MAX - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,39 +107,39 @@ def parse_question(text: str) -> tuple[str, dict[str, str]]:
 
 
 async def ask(catalog: Catalog, text: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
-    """Answer one lookup command typed as text, as the bot would in Discord."""
-    try:
-        name, raw = parse_question(text)
-        spec = COMMANDS.get(name)
-        if spec is None:
+    """Answer one lookup command typed as text, as the bot would in Discord.
+
+    A question the bot can't answer as asked raises UserError, as the commands do.
+    """
+    name, raw = parse_question(text)
+    spec = COMMANDS.get(name)
+    if spec is None:
+        raise UserError(
+            "/{name} is not a lookup command; try {commands}.",
+            name=name,
+            commands=", ".join(f"/{c}" for c in COMMANDS),
+        )
+    kwargs: dict[str, object] = {}
+    for key, value in raw.items():
+        kind = spec.options.get(key)
+        if kind is None:
             raise UserError(
-                "/{name} is not a lookup command; try {commands}.",
+                "/{name} has no option {option}; its options are {options}.",
                 name=name,
-                commands=", ".join(f"/{c}" for c in COMMANDS),
+                option=key,
+                options=", ".join(spec.options),
             )
-        kwargs: dict[str, object] = {}
-        for key, value in raw.items():
-            kind = spec.options.get(key)
-            if kind is None:
+        if kind is int:
+            if not value.isdigit() or int(value) < 1:
                 raise UserError(
-                    "/{name} has no option {option}; its options are {options}.",
-                    name=name,
-                    option=key,
-                    options=", ".join(spec.options),
+                    "{option} must be a whole number from 1, not {value}.", option=key, value=repr(value)
                 )
-            if kind is int:
-                if not value.isdigit() or int(value) < 1:
-                    raise UserError(
-                        "{option} must be a whole number from 1, not {value}.", option=key, value=repr(value)
-                    )
-                kwargs[key] = int(value)
-            else:
-                kwargs[key] = value
-        missing = [k for k in spec.required if k not in kwargs]
-        if missing:
-            raise UserError("/{name} needs {option}:…", name=name, option=missing[0])
-    except UserError as e:
-        return render.error_reply(i18n.text(locale).error(e))
+            kwargs[key] = int(value)
+        else:
+            kwargs[key] = value
+    missing = [k for k in spec.required if k not in kwargs]
+    if missing:
+        raise UserError("/{name} needs {option}:…", name=name, option=missing[0])
     if now is not None and name in ("show", "release", "upcoming"):
         kwargs["now"] = now
     kwargs["locale"] = locale
