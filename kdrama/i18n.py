@@ -192,7 +192,9 @@ class Text:
         return found if found != message else None
 
     def error(self, error: UserError) -> str:
-        """A user error's sentence in this language."""
+        """A user error's sentence in this language (its English sentence where none is translated)."""
+        if self.english or self.translated(error.message) is None:
+            return str(error)
         return self.gettext(error.message, **error.params)
 
     def _fill(self, text: str, english: str, params: Mapping[str, object]) -> str:
