@@ -84,7 +84,8 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = t.gettext("This command works in a server, not in direct messages.")
         elif isinstance(error, app_commands.CheckFailure):
-            message = str(error) or t.gettext("You can't use this command.")
+            # A check's reason is an English message id (cogs mark them N_): translate it.
+            message = t.gettext(str(error)) if str(error) else t.gettext("You can't use this command.")
         elif isinstance(error, app_commands.TransformerError):
             message = t.gettext(
                 "I couldn't read {value} as a {kind}.", value=repr(error.value), kind=error.type.name.lower()

@@ -19,14 +19,16 @@ from cogs.ui import (
     NO_MENTIONS,
     answer,
     drama_bot,
+    locale_of,
     register_pager,
     season_autocomplete,
     send_reply,
     title_autocomplete,
     to_choices,
 )
-from kdrama import admin_render, edits
+from kdrama import admin_render, edits, i18n
 from kdrama.errors import UserError
+from kdrama.i18n import N_
 from kdrama.lookup import Catalog
 from kdrama.models import STATUS_LABELS, Actor, Change
 from kdrama.render import Reply, error_reply
@@ -38,8 +40,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CURATORS_ONLY = "Only Drama bot curators can edit the catalog."
-OWNERS_ONLY = "Only the bot's owners can change the curator list."
+CURATORS_ONLY = N_("Only Drama bot curators can edit the catalog.")
+OWNERS_ONLY = N_("Only the bot's owners can change the curator list.")
 TITLE_HELP = "The show: start typing its title and pick it"
 SEASON_HELP = "Season number"
 SOURCE_HELP = "Where this comes from: an https:// link or a short citation"
@@ -72,9 +74,23 @@ async def owners_only(interaction: discord.Interaction[DramaBot]) -> bool:
     raise app_commands.CheckFailure(OWNERS_ONLY)
 
 
-async def outcome(work: Awaitable[Change | None], nothing: str) -> Reply:
-    """An edit's outcome as its private reply; a refusal goes to the command tree's handler."""
-    return admin_render.change_reply(await work, nothing)
+def text_of(interaction: discord.Interaction[DramaBot]) -> i18n.Text:
+    """Messages in the curator's language."""
+    return i18n.text(locale_of(interaction))
+
+
+async def outcome(
+    interaction: discord.Interaction[DramaBot],
+    work: Awaitable[Change | None],
+    nothing: str = "",
+    **params: object,
+) -> Reply:
+    """An edit's outcome as its private reply; a refusal goes to the command tree's handler.
+
+    `nothing` is the English message (with `params`) saying why nothing changed, if nothing did.
+    """
+    t = text_of(interaction)
+    return admin_render.change_reply(await work, t.gettext(nothing, **params) if nothing else "", t)
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -143,7 +159,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             genres=genres,
             poster_url=poster_url,
         )
-        await answer(interaction, outcome(work, "the show is already there."), ephemeral=True)
+        await answer(
+            interaction, outcome(interaction, work, N_("the show is already there.")), ephemeral=True
+        )
 
     @show.command(name="edit", description="Change a show's fields; the synopsis opens in a form")
     @app_commands.describe(
@@ -189,7 +207,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.describe(title=TITLE_HELP)
     async def show_remove(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         work = edits.remove_show(self.catalog, actor_of(interaction), title)
-        await answer(interaction, outcome(work, ""), ephemeral=True)
+        await answer(interaction, outcome(interaction, work), ephemeral=True)
 
     @show.command(name="alias", description="Add another name fans use for a show, or remove one")
     @app_commands.describe(title=TITLE_HELP, alias="The other name", remove="Remove this alias instead")
@@ -197,7 +215,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         self, interaction: discord.Interaction[DramaBot], title: Title, alias: Title, remove: bool = False
     ) -> None:
         work = edits.alias(self.catalog, actor_of(interaction), title, alias, remove=remove)
-        await answer(interaction, outcome(work, "the show already has that alias."), ephemeral=True)
+        await answer(
+            interaction, outcome(interaction, work, N_("the show already has that alias.")), ephemeral=True
+        )
 
     # --- /admin season --------------------------------------------------------------------
     @season.command(name="add", description="Add a season (or set an existing season's episode count)")
@@ -211,7 +231,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     ) -> None:
         work = edits.add_season(self.catalog, actor_of(interaction), title, season, episodes)
         await answer(
-            interaction, outcome(work, f"season {season} is already there as given."), ephemeral=True
+            interaction,
+            outcome(interaction, work, N_("season {season} is already there as given."), season=season),
+            ephemeral=True,
         )
 
     @season.command(name="remove", description="Remove a season with its cast entries and trailers")
@@ -220,7 +242,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         self, interaction: discord.Interaction[DramaBot], title: Title, season: SeasonNumber
     ) -> None:
         work = edits.remove_season(self.catalog, actor_of(interaction), title, season)
-        await answer(interaction, outcome(work, ""), ephemeral=True)
+        await answer(interaction, outcome(interaction, work), ephemeral=True)
 
     @season.command(name="status", description="Set a season's official status, with its source")
     @app_commands.describe(
@@ -243,8 +265,8 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         work = edits.set_status(
             self.catalog, actor_of(interaction), title, season, status.value, source, note
         )
-        nothing = f"season {season} already has that status, source and as-of date."
-        await answer(interaction, outcome(work, nothing), ephemeral=True)
+        nothing = N_("season {season} already has that status, source and as-of date.")
+        await answer(interaction, outcome(interaction, work, nothing, season=season), ephemeral=True)
 
     @season.command(name="date", description="Set a season's release date, official or expected")
     @app_commands.describe(
@@ -268,8 +290,8 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         work = edits.set_date(
             self.catalog, actor_of(interaction), title, season, date, official, source, note
         )
-        nothing = f"season {season} already has that date, source and as-of date."
-        await answer(interaction, outcome(work, nothing), ephemeral=True)
+        nothing = N_("season {season} already has that date, source and as-of date.")
+        await answer(interaction, outcome(interaction, work, nothing, season=season), ephemeral=True)
 
     # --- /admin cast ----------------------------------------------------------------------
     @cast.command(name="add", description="Add a cast entry (or update one), official or expected")
@@ -304,7 +326,9 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             source=source,
             korean_name=korean_name,
         )
-        await answer(interaction, outcome(work, "that cast entry already reads so."), ephemeral=True)
+        await answer(
+            interaction, outcome(interaction, work, N_("that cast entry already reads so.")), ephemeral=True
+        )
 
     @cast.command(name="remove", description="Remove a cast entry")
     @app_commands.describe(title=TITLE_HELP, actor="Actor's name", season="Season (empty: the whole show)")
@@ -316,7 +340,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         season: SeasonNumber | None = None,
     ) -> None:
         work = edits.remove_cast(self.catalog, actor_of(interaction), title, actor, season=season)
-        await answer(interaction, outcome(work, ""), ephemeral=True)
+        await answer(interaction, outcome(interaction, work), ephemeral=True)
 
     # --- /admin trailer -------------------------------------------------------------------
     @trailer.command(name="add", description="Add a trailer or teaser (YouTube, Vimeo, Naver TV…)")
@@ -347,7 +371,11 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             kind=kind.value if kind else "trailer",
             hosts=self.bot.settings.trailer_hosts,
         )
-        await answer(interaction, outcome(work, "that trailer is already there as given."), ephemeral=True)
+        await answer(
+            interaction,
+            outcome(interaction, work, N_("that trailer is already there as given.")),
+            ephemeral=True,
+        )
 
     @trailer.command(name="remove", description="Remove a trailer")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, url="The trailer's link")
@@ -359,20 +387,27 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         url: app_commands.Range[str, 1, 500],
     ) -> None:
         work = edits.remove_trailer(self.catalog, actor_of(interaction), title, season, url)
-        await answer(interaction, outcome(work, ""), ephemeral=True)
+        await answer(interaction, outcome(interaction, work), ephemeral=True)
 
     # --- /admin curator (owners only) -----------------------------------------------------
     @curator.command(name="add", description="Let a user edit the catalog")
     @app_commands.describe(user="Who")
     @app_commands.check(owners_only)
     async def curator_add(self, interaction: discord.Interaction[DramaBot], user: discord.User) -> None:
+        t = text_of(interaction)
+
         async def make() -> Reply:
             if user.bot:
-                return error_reply("Bots can't be curators.")
+                return error_reply(t.gettext("Bots can't be curators."))
             change_id = await edits.add_curator(self.bot.store, actor_of(interaction), user.id)
             if change_id is None:
-                return error_reply(f"Nothing changed: {user.mention} is already a curator.")
-            return Reply(content=f"{user.mention} is now a curator (change #{change_id}).", ephemeral=True)
+                return error_reply(
+                    t.gettext("Nothing changed: {user} is already a curator.", user=user.mention)
+                )
+            return Reply(
+                content=t.gettext("{user} is now a curator (change #{id}).", user=user.mention, id=change_id),
+                ephemeral=True,
+            )
 
         await answer(interaction, make(), ephemeral=True)
 
@@ -380,10 +415,15 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.describe(user="Who")
     @app_commands.check(owners_only)
     async def curator_remove(self, interaction: discord.Interaction[DramaBot], user: discord.User) -> None:
+        t = text_of(interaction)
+
         async def make() -> Reply:
             change_id = await edits.remove_curator(self.bot.store, actor_of(interaction), user.id)
             return Reply(
-                content=f"{user.mention} is no longer a curator (change #{change_id}).", ephemeral=True
+                content=t.gettext(
+                    "{user} is no longer a curator (change #{id}).", user=user.mention, id=change_id
+                ),
+                ephemeral=True,
             )
 
         await answer(interaction, make(), ephemeral=True)
@@ -393,7 +433,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     async def curator_list(self, interaction: discord.Interaction[DramaBot]) -> None:
         async def make() -> Reply:
             curators = await edits.list_curators(self.bot.store)
-            return admin_render.curators_reply(curators, self.bot.settings.owner_ids)
+            return admin_render.curators_reply(curators, self.bot.settings.owner_ids, text_of(interaction))
 
         await answer(interaction, make(), ephemeral=True)
 
@@ -402,7 +442,8 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.describe(title=TITLE_HELP)
     async def history(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         show = await self.catalog.resolve(title)
-        reply = await history_page(self.bot, show.id, 0) or error_reply("That show is gone.")
+        t = text_of(interaction)
+        reply = await history_page(self.bot, show.id, 0, t) or error_reply(t.gettext("That show is gone."))
         await send_reply(interaction, reply)
 
     @app_commands.command(name="undo", description="Undo a change (as a new change that can be undone too)")
@@ -411,24 +452,29 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         self, interaction: discord.Interaction[DramaBot], change_id: app_commands.Range[int, 1]
     ) -> None:
         work = edits.undo(self.catalog, actor_of(interaction), change_id)
-        await answer(interaction, outcome(work, ""), ephemeral=True)
+        await answer(interaction, outcome(interaction, work), ephemeral=True)
 
     @app_commands.command(name="import", description="Import a catalog JSON file (validated whole first)")
     @app_commands.describe(file="A catalog file in the format /admin export writes")
     async def import_(self, interaction: discord.Interaction[DramaBot], file: discord.Attachment) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
+        t = text_of(interaction)
 
         async def make() -> Reply:
             if file.size > edits.IMPORT_MAX_BYTES:
                 return error_reply(
-                    f"Nothing imported: the file is too big ({file.size:,} bytes, at most {edits.IMPORT_MAX_BYTES:,})."
+                    t.gettext(
+                        "Nothing imported: the file is too big ({size} bytes, at most {limit}).",
+                        size=format(file.size, ","),
+                        limit=format(edits.IMPORT_MAX_BYTES, ","),
+                    )
                 )
             data = await file.read()
             result = await edits.import_catalog(
                 self.catalog, actor_of(interaction), data, hosts=self.bot.settings.trailer_hosts
             )
             log.info("import of %s by %s: %s", file.filename, interaction.user.id, result.report.summary())
-            return admin_render.import_reply(result)
+            return admin_render.import_reply(result, t)
 
         await send_reply(interaction, await make())
 
@@ -438,7 +484,12 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         text, shows = await edits.export_file(self.bot.store)
         name = f"drama-catalog-{utcnow().date().isoformat()}.json"
         await interaction.followup.send(
-            f"The catalog: {shows} shows. Import it with `/admin import` or `python bot.py import`.",
+            text_of(interaction).ngettext(
+                "The catalog: {count} show. Import it with `/admin import` or `python bot.py import`.",
+                "The catalog: {count} shows. Import it with `/admin import` or `python bot.py import`.",
+                shows,
+                count=shows,
+            ),
             file=discord.File(io.BytesIO(text.encode("utf-8")), filename=name),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -513,40 +564,48 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
     async def on_submit(self, interaction: discord.Interaction[DramaBot], /) -> None:
         # The form outlives the check that opened it: check again before writing.
         if not await may_curate(self.cog.bot, interaction.user):
-            await send_reply(interaction, error_reply(CURATORS_ONLY))
+            await send_reply(interaction, error_reply(text_of(interaction).gettext(CURATORS_ONLY)))
             return
         changes = dict(self.changes)
         typed = self.synopsis.value or ""
         if typed.strip() != self.before.strip():
             changes["synopsis"] = typed if typed.strip() else edits.CLEAR
         work = edits.edit_show(self.cog.catalog, actor_of(interaction), self.slug, changes)
-        await answer(interaction, outcome(work, "the show already reads so."), ephemeral=True)
+        await answer(
+            interaction, outcome(interaction, work, N_("the show already reads so.")), ephemeral=True
+        )
 
     async def on_error(self, interaction: discord.Interaction[DramaBot], error: Exception, /) -> None:
         # A form's errors don't reach the command tree's handler: refusals are answered here.
+        t = text_of(interaction)
         if isinstance(error, UserError):
-            await send_reply(interaction, error_reply(str(error)))
+            await send_reply(interaction, error_reply(t.error(error)))
             return
         log.error("the show edit form failed", exc_info=error)
-        await send_reply(interaction, error_reply("Something went wrong on my side; it has been logged."))
+        await send_reply(
+            interaction, error_reply(t.gettext("Something went wrong on my side; it has been logged."))
+        )
 
 
 # --- history pages ---------------------------------------------------------------------------
 
 
-async def history_page(bot: DramaBot, show_id: int, page: int) -> Reply | None:
+async def history_page(bot: DramaBot, show_id: int, page: int, t: i18n.Text) -> Reply | None:
     found = await edits.history(bot.store, show_id, page, admin_render.HISTORY_PAGE_SIZE)
     if found is None:
         return None
-    return admin_render.history_reply(found.show, found.changes, found.page, found.total)
+    return admin_render.history_reply(found.show, found.changes, found.page, found.total, t)
 
 
 async def history_pager(interaction: discord.Interaction[DramaBot], ids: list[int], page: int) -> Reply:
     """Another page of /admin history, for curators only (ids: the show)."""
     bot = drama_bot(interaction)
+    t = text_of(interaction)
     if not await may_curate(bot, interaction.user):
-        return error_reply(CURATORS_ONLY)
-    return await history_page(bot, ids[0], page) or error_reply("That show is no longer in the catalog.")
+        return error_reply(t.gettext(CURATORS_ONLY))
+    return await history_page(bot, ids[0], page, t) or error_reply(
+        t.gettext("That show is no longer in the catalog.")
+    )
 
 
 async def setup(bot: DramaBot) -> None:

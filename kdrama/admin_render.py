@@ -9,9 +9,14 @@ from datetime import datetime
 import discord
 from discord.utils import format_dt
 
-from kdrama.edits import ImportResult, describe_change
+from kdrama import i18n
+from kdrama.describe import EVENT_NAMES, describe_change
+from kdrama.edits import ImportResult
+from kdrama.i18n import Text
 from kdrama.models import Action, Change, Show
-from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe
+from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe, show_name
+
+EN = i18n.text(i18n.ENGLISH)
 
 HISTORY_PAGE_SIZE = 8
 LINE_MAX = 400
@@ -23,32 +28,43 @@ def inert(text: str) -> str:
     return cleaned.replace("@", "@\u200b").replace("`", "'")
 
 
-def _where(change: Change) -> str:
-    title = safe(change.show_title) if change.show_title else "the catalog"
-    return f"{title}, season {change.season_number}" if change.season_number else title
+def _where(change: Change, t: Text) -> str:
+    title = safe(change.show_title) if change.show_title else t.gettext("the catalog")
+    if change.season_number:
+        return t.gettext("{show}, season {number}", show=title, number=change.season_number)
+    return title
 
 
-def _events(change: Change) -> str:
+def events_words(change: Change, t: Text) -> str:
+    return ", ".join(t.gettext(EVENT_NAMES[e]) for e in sorted(change.events, key=lambda e: e.value))
+
+
+def _events(change: Change, t: Text) -> str:
     if not change.events:
-        return "Notifies no one."
-    return "Watchers of " + ", ".join(sorted(e.value for e in change.events)) + " will hear about it."
+        return t.gettext("Notifies no one.")
+    return t.gettext("Watchers of {events} will hear about it.", events=events_words(change, t))
 
 
-def change_reply(change: Change | None, nothing: str) -> Reply:
-    """The private answer to an edit: exactly what changed, its id, and how to undo it."""
+def change_reply(change: Change | None, nothing: str, t: Text = EN) -> Reply:
+    """The private answer to an edit: exactly what changed, its id, and how to undo it.
+
+    `nothing` (already in the curator's language) says why nothing changed, if it didn't.
+    """
     if change is None:
-        return Reply(content=cut(f"Nothing changed: {nothing}", CONTENT_MAX), ephemeral=True)
-    head = f"**Change #{change.id}**"
+        return Reply(
+            content=cut(t.gettext("Nothing changed: {why}", why=nothing), CONTENT_MAX), ephemeral=True
+        )
+    head = t.gettext("**Change #{id}**", id=change.id)
     if change.undo_of:
-        head += f" (undid change #{change.undo_of})"
-    lines = [f"{head} · {_where(change)}"]
-    lines += [f"- {cut(inert(line), LINE_MAX)}" for line in describe_change(change)]
-    lines.append(_events(change))
-    lines.append(f"Undo it with `/admin undo change_id:{change.id}`.")
-    return Reply(content=_fit(lines, CONTENT_MAX), ephemeral=True)
+        head += " " + t.gettext("(undid change #{id})", id=change.undo_of)
+    lines = [f"{head} · {_where(change, t)}"]
+    lines += [f"- {cut(inert(line), LINE_MAX)}" for line in describe_change(change, t)]
+    lines.append(_events(change, t))
+    lines.append(t.gettext("Undo it with `/admin undo change_id:{id}`.", id=change.id))
+    return Reply(content=_fit(lines, CONTENT_MAX, t), ephemeral=True)
 
 
-def _fit(lines: Sequence[str], limit: int) -> str:
+def _fit(lines: Sequence[str], limit: int, t: Text = EN) -> str:
     """Join lines, dropping middle ones (with a count) so the head and the undo hint always show."""
     text = "\n".join(lines)
     if len(text) <= limit:
@@ -56,74 +72,95 @@ def _fit(lines: Sequence[str], limit: int) -> str:
     head, tail, middle = [lines[0]], list(lines[-2:]), list(lines[1:-2])
     while middle:
         middle.pop()
-        more = f"- … and {len(lines) - 3 - len(middle)} more"
+        more = "- " + t.gettext("… and {count} more", count=len(lines) - 3 - len(middle))
         text = "\n".join([*head, *middle, more, *tail])
         if len(text) <= limit:
             return text
     return cut("\n".join([*head, *tail]), limit)
 
 
-def history_line(change: Change) -> str:
+def history_line(change: Change, t: Text = EN) -> str:
     """#id, when, who, what old → new, source."""
-    what = "; ".join(describe_change(change)) or change.action
+    what = "; ".join(describe_change(change, t)) or change.action
     # A step of a season's history is known to the day only: no invented time, no time-zone shift.
-    moment = day(change.at.date()) if change.action is Action.IMPORT_HISTORY else format_dt(change.at, "f")
+    moment = day(change.at.date(), t) if change.action is Action.IMPORT_HISTORY else format_dt(change.at, "f")
     line = f"**#{change.id}** {moment} · {inert(change.actor_name)}"
     if change.actor_id:
         line += f" (<@{change.actor_id}>)"
     line += f" · {cut(inert(what), LINE_MAX)}"
     if change.source:
-        line += f" · source: {cut(inert(change.source), 200)}"
+        line += " · " + t.gettext("source: {source}", source=cut(inert(change.source), 200))
     if change.events:
-        line += " · notified: " + ", ".join(sorted(e.value for e in change.events))
+        line += " · " + t.gettext("notified: {events}", events=events_words(change, t))
     return line
 
 
-def history_reply(show: Show, changes: Sequence[Change], page: int, total: int) -> Reply:
+def history_reply(show: Show, changes: Sequence[Change], page: int, total: int, t: Text = EN) -> Reply:
     """One page of a show's history, newest first."""
     pages = max(1, -(-total // HISTORY_PAGE_SIZE))
-    embed = discord.Embed(title=cut(f"History of {safe(show.title)}", 256), colour=COLOUR)
+    name = show_name(show.title, show.korean_title, t)
+    embed = discord.Embed(title=cut(t.gettext("History of {show}", show=name), 256), colour=COLOUR)
     if changes:
-        embed.description = _fit([history_line(c) for c in changes], DESCRIPTION_MAX)
+        embed.description = _fit([history_line(c, t) for c in changes], DESCRIPTION_MAX, t)
     else:
-        embed.description = "No recorded changes yet."
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} change{'s' * (total != 1)} · newest first")
+        embed.description = t.gettext("No recorded changes yet.")
+    count = t.ngettext("{count} change", "{count} changes", total, count=total)
+    embed.set_footer(
+        text=t.gettext(
+            "Page {page} of {pages} · {changes} · newest first", page=page + 1, pages=pages, changes=count
+        )
+    )
     return Reply(
         embeds=[embed],
         ephemeral=True,
         page=page,
         pages=pages,
         page_key=f"history:{show.id}",
-        page_labels=("◀ Newer", "Older ▶"),
+        page_labels=(t.gettext("◀ Newer"), t.gettext("Older ▶")),
     )
 
 
-def import_reply(result: ImportResult) -> Reply:
-    text = inert(result.report.summary())
+def import_reply(result: ImportResult, t: Text = EN) -> Reply:
+    text = inert(result.report.summary(t))
     ids = result.change_ids
     if ids:
-        span = f"#{ids[0]}" if len(ids) == 1 else f"#{ids[0]} to #{ids[-1]}"
-        text += f" Recorded as change {span}; each can be undone with `/admin undo`."
+        if len(ids) == 1:
+            text += " " + t.gettext(
+                "Recorded as change #{first}; each can be undone with `/admin undo`.", first=ids[0]
+            )
+        else:
+            text += " " + t.gettext(
+                "Recorded as change #{first} to #{last}; each can be undone with `/admin undo`.",
+                first=ids[0],
+                last=ids[-1],
+            )
     else:
-        text += " Nothing changed."
+        text += " " + t.gettext("Nothing changed.")
     return Reply(content=cut(text, CONTENT_MAX), ephemeral=True)
 
 
-def curators_reply(curators: Iterable[tuple[int, int | None, str]], owner_ids: Iterable[int]) -> Reply:
+def curators_reply(
+    curators: Iterable[tuple[int, int | None, str]], owner_ids: Iterable[int], t: Text = EN
+) -> Reply:
     lines = []
     owners = sorted(owner_ids)
     if owners:
         named = ", ".join(f"<@{o}>" for o in owners)
-        lines.append(f"Owners (always curators): the application's owner or team, and {named}")
+        lines.append(
+            t.gettext("Owners (always curators): the application's owner or team, and {owners}", owners=named)
+        )
     else:
-        lines.append("Owners (always curators): the application's owner or team.")
+        lines.append(t.gettext("Owners (always curators): the application's owner or team."))
     listed = list(curators)
     if not listed:
-        lines.append("No other curators yet: add one with `/admin curator add`.")
+        lines.append(t.gettext("No other curators yet: add one with `/admin curator add`."))
     for user_id, added_by, added_at in listed:
-        line = f"- <@{user_id}> ({user_id})"
-        line += f", added {format_dt(datetime.fromisoformat(added_at), 'D')}"
+        when = format_dt(datetime.fromisoformat(added_at), "D")
         if added_by:
-            line += f" by <@{added_by}>"
+            line = t.gettext(
+                "- <@{user}> ({user}), added {when} by <@{by}>", user=user_id, when=when, by=added_by
+            )
+        else:
+            line = t.gettext("- <@{user}> ({user}), added {when}", user=user_id, when=when)
         lines.append(line)
-    return Reply(content=_fit(lines, CONTENT_MAX), ephemeral=True)
+    return Reply(content=_fit(lines, CONTENT_MAX, t), ephemeral=True)

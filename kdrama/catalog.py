@@ -13,8 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kdrama import i18n
 from kdrama.dates import DateError, PartialDate, as_of_text, parse_as_of
 from kdrama.errors import UserError
+from kdrama.i18n import Text
 from kdrama.models import (
     CreditEntry,
     ReleaseDate,
@@ -54,19 +56,37 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
 
-    def summary(self) -> str:
+    def summary(self, t: Text | None = None) -> str:
+        """What an import did, in one sentence (English unless a language is given)."""
+        t = t or i18n.text(i18n.ENGLISH)
+
         def names(titles: list[str]) -> str:
-            shown = ", ".join(titles[:10])
-            return shown + (f" and {len(titles) - 10} more" if len(titles) > 10 else "")
+            if len(titles) > 10:
+                return t.gettext(
+                    "{names} and {count} more", names=", ".join(titles[:10]), count=len(titles) - 10
+                )
+            return ", ".join(titles)
 
         parts = []
         if self.added:
-            parts.append(f"added {len(self.added)} show{'s' * (len(self.added) != 1)} ({names(self.added)})")
+            parts.append(
+                t.ngettext(
+                    "added {count} show ({names})",
+                    "added {count} shows ({names})",
+                    len(self.added),
+                    count=len(self.added),
+                    names=names(self.added),
+                )
+            )
         if self.changed:
-            parts.append(f"changed {len(self.changed)} ({names(self.changed)})")
+            parts.append(
+                t.gettext("changed {count} ({names})", count=len(self.changed), names=names(self.changed))
+            )
         if self.unchanged:
-            parts.append(f"{self.unchanged} already up to date")
-        return ("Imported: " + "; ".join(parts) + ".") if parts else "The file lists no shows."
+            parts.append(t.gettext("{count} already up to date", count=self.unchanged))
+        if not parts:
+            return t.gettext("The file lists no shows.")
+        return t.gettext("Imported: {parts}.", parts="; ".join(parts))
 
 
 # --- reading and validating ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal, Protocol, cast, runtime_checkable
 
 from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.lists import format_list
@@ -141,7 +141,11 @@ def extract(
         yield line, "gettext" if funcname in ERROR_KEYWORDS else funcname, messages, comments
 
 
-_LOCALIZED = (Listing, Title)  # parameters that take the reader's language themselves
+@runtime_checkable
+class Localized(Protocol):
+    """A parameter that takes the reader's language itself (a list, a title, a described item)."""
+
+    def localize(self, text: Text) -> str: ...
 
 
 @cache
@@ -200,7 +204,7 @@ class Text:
     def _fill(self, text: str, english: str, params: Mapping[str, object]) -> str:
         if not params:
             return text
-        values = {k: v.localize(self) if isinstance(v, _LOCALIZED) else v for k, v in params.items()}
+        values = {k: v.localize(self) if isinstance(v, Localized) else v for k, v in params.items()}
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):

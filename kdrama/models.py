@@ -391,6 +391,7 @@ class Subscription:
     created_at: datetime
     paused_reason: str | None
     paused_at: datetime | None
+    language: str | None = None  # its channel's notices; None: English
 
     @property
     def paused(self) -> bool:
@@ -423,6 +424,7 @@ class Delivery:
     role_ids: tuple[int, ...]
     attempts: int
     created_at: datetime
+    language: str | None = None  # the channel's, read when it is due; None: English
 
     @property
     def nonce(self) -> str:

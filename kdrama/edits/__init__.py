@@ -5,13 +5,14 @@ and notifications are complete. Every edit reads the current values inside its w
 transaction (so two curators editing the same season at once both land, in order), writes
 the new values through the store and records one `change` with its items (see items.py).
 
-Rooms: items.py (keys, events, words), common.py (limits, checks), shows.py, seasons.py
+Rooms: items.py (keys, events; kdrama.describe puts items in words), common.py (limits, checks), shows.py, seasons.py
 (with the release clock), cast.py (cast and trailers), undo.py, history.py, curators.py,
 imports.py.
 """
 
 from __future__ import annotations
 
+from kdrama.describe import describe_change, describe_item, describe_target
 from kdrama.edits.cast import add_cast, add_trailer, remove_cast, remove_trailer
 from kdrama.edits.common import (
     CLEAR,
@@ -31,13 +32,7 @@ from kdrama.edits.imports import (
     import_shows,
     load_starter_if_empty,
 )
-from kdrama.edits.items import (
-    describe_change,
-    describe_item,
-    describe_target,
-    events_for,
-    replaced_show_events,
-)
+from kdrama.edits.items import events_for, replaced_show_events
 from kdrama.edits.seasons import (
     CLOCK_ACTOR,
     add_season,

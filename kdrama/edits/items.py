@@ -1,4 +1,4 @@
-"""Change items: their keys, what watchers hear about them, and how they read in words.
+"""Change items: their keys and what watchers hear about them (kdrama.describe puts them in words).
 
 An item carries enough to undo it: the entity, its key, the field, and the old and new
 values; an add or a removal records the whole row (field "*") as new or old.
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from kdrama.dates import DateError, PartialDate, as_of_text
-from kdrama.models import Change, ChangeItem, Credit, Entity, Event, ItemKey, Season, Show, Status, Trailer
+from kdrama.dates import PartialDate, as_of_text
+from kdrama.models import ChangeItem, Credit, Entity, Event, ItemKey, Season, Show, Status, Trailer
 from kdrama.store.catalog import SEASON_FIELDS, SHOW_FIELDS
 from kdrama.store.history import release_history_json, status_history_json
 
@@ -23,37 +23,6 @@ __all__ = ["SEASON_FIELDS", "SHOW_FIELDS"]
 
 CREDIT_FIELDS = ("character", "billing", "official", "source")
 TRAILER_FIELDS = ("title", "kind", "published")
-
-FIELD_LABELS = {
-    "title": "title",
-    "korean_title": "Korean title",
-    "romanized_title": "romanized title",
-    "country": "country",
-    "platform": "platform",
-    "platform_url": "platform link",
-    "genres": "genres",
-    "synopsis": "synopsis",
-    "poster_url": "poster link",
-    "episodes": "episode count",
-    "notes": "notes",
-    "status": "status",
-    "status_source": "status source",
-    "status_as_of": "status as-of date",
-    "status_note": "status note",
-    "release_date": "release date",
-    "release_official": "release date's officialness",
-    "release_source": "release date source",
-    "release_as_of": "release date as-of",
-    "release_note": "release date note",
-    "status_history": "earlier statuses",
-    "release_history": "earlier release dates",
-    "character": "character",
-    "billing": "billing",
-    "official": "officialness",
-    "source": "source",
-    "kind": "kind",
-    "published": "published date",
-}
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -248,75 +217,3 @@ def _cast_items(
             items.append(
                 ChangeItem(Entity.CREDIT, key, "official", bool(before["official"]), bool(c["official"]))
             )
-
-
-# --- in words --------------------------------------------------------------------------------
-
-
-def _value(field: str, value: object) -> str:
-    """A stored value as a curator reads it."""
-    if value is None or value == "" or value == []:
-        return "none"
-    if field == "status":
-        try:
-            return Status(str(value)).label
-        except ValueError:
-            return str(value)
-    if field == "release_date":
-        try:
-            return PartialDate.parse(str(value)).human()
-        except DateError:
-            return str(value)
-    if field in ("release_official", "official"):
-        return "official" if value else "expected"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    text = str(value)
-    if isinstance(value, str) and not text.startswith("https://"):
-        text = f"“{_short(text)}”"
-    return text
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def describe_target(item: ChangeItem) -> str:
-    """What an item is about, in words: "the status of season 2"."""
-    key = item.key
-    label = FIELD_LABELS.get(item.field, item.field.replace("_", " "))
-    match item.entity:
-        case Entity.SHOW:
-            return "the show" if item.field == "*" else f"the {label}"
-        case Entity.SEASON:
-            return f"season {key.season}" if item.field == "*" else f"the {label} of season {key.season}"
-        case Entity.CREDIT:
-            where = "the whole show" if key.season is None else f"season {key.season}"
-            what = f"the cast entry for {key.name} ({where})"
-            return what if item.field == "*" else f"the {label} of {what}"
-        case Entity.TRAILER:
-            what = f"the trailer {key.name} of season {key.season}"
-            return what if item.field == "*" else f"the {label} of {what}"
-        case Entity.ALIAS:
-            return f"the alias “{key.name}”"
-        case Entity.CURATOR:
-            return f"the curator <@{key.slug}>"
-    return f"{item.entity} {key} {item.field}"
-
-
-def describe_item(item: ChangeItem) -> str:
-    """One line saying what an item changed, old → new."""
-    target = describe_target(item)
-    if item.field == "*":
-        if item.old is None:
-            return f"added {target}"
-        if item.new is None:
-            return f"removed {target}"
-        return f"replaced {target} (import)"
-    return f"{target}: {_value(item.field, item.old)} → {_value(item.field, item.new)}"
-
-
-def describe_change(change: Change) -> list[str]:
-    """Every line of a change; repeated season/credit prefixes are kept, the curator reads them."""
-    return [describe_item(i) for i in change.items]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kdrama import catalog as catalog_file
+from kdrama.describe import FIELD_LABELS
 from kdrama.edits.common import (
     NAME_MAX,
     EditError,
@@ -16,7 +17,7 @@ from kdrama.edits.common import (
 )
 from kdrama.edits.common import country as _country
 from kdrama.edits.common import genres as _genres
-from kdrama.edits.items import FIELD_LABELS, SHOW_FIELDS, alias_key, diff, show_key, show_values
+from kdrama.edits.items import SHOW_FIELDS, alias_key, diff, show_key, show_values
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kdrama.describe import Target
 from kdrama.edits.common import EditError, finish
 from kdrama.edits.items import (
     credit_value,
-    describe_target,
     events_for,
     season_values,
     show_key,
@@ -63,7 +63,9 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
         return [ChangeItem(Entity.SHOW, show_key(slug), "*", current, item.old)]
     if show_id is None:
         raise EditError(
-            f"The show {slug} is no longer in the catalog, so change #{change.id} can't be undone."
+            "The show {slug} is no longer in the catalog, so change #{change} can't be undone.",
+            slug=slug,
+            change=change.id,
         )
     match item.entity:
         case "show":
@@ -85,7 +87,11 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
                     await store.catalog.insert_season(show_id, number, item.old)
                 return [ChangeItem(Entity.SEASON, item.key, "*", current, item.old)]
             if current is None:
-                raise EditError(f"Season {number} is gone, so change #{change.id} can't be undone.")
+                raise EditError(
+                    "Season {number} is gone, so change #{change} can't be undone.",
+                    number=number,
+                    change=change.id,
+                )
             await store.catalog.update_season(show_id, number, {item.field: item.old})
             return [ChangeItem(Entity.SEASON, item.key, item.field, current[item.field], item.old)]
         case "credit":
@@ -100,7 +106,9 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
                     await store.catalog.insert_credit(show_id, item.old)
                 return [ChangeItem(Entity.CREDIT, item.key, "*", now_value, item.old)]
             if not rows or now_value is None:
-                raise EditError(f"That cast entry is gone, so change #{change.id} can't be undone.")
+                raise EditError(
+                    "That cast entry is gone, so change #{change} can't be undone.", change=change.id
+                )
             await store.catalog.update_credit(rows[0].id, {item.field: item.old})
             return [ChangeItem(Entity.CREDIT, item.key, item.field, now_value[item.field], item.old)]
         case "trailer":
@@ -116,7 +124,9 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
                 now = trailer_value(trailer) if trailer else None
                 return [ChangeItem(Entity.TRAILER, item.key, "*", now, item.old)]
             if trailer is None:
-                raise EditError(f"That trailer is gone, so change #{change.id} can't be undone.")
+                raise EditError(
+                    "That trailer is gone, so change #{change} can't be undone.", change=change.id
+                )
             await store.catalog.update_trailer(trailer.id, {item.field: item.old})
             return [
                 ChangeItem(Entity.TRAILER, item.key, item.field, trailer_value(trailer)[item.field], item.old)
@@ -129,7 +139,9 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
                 await store.catalog.add_alias(show_id, item.old["alias"], item.old.get("position", 0))
             now_alias = {"alias": row[0], "position": row[1]} if row else None
             return [ChangeItem(Entity.ALIAS, item.key, "*", now_alias, item.old)]
-    raise EditError(f"Change #{change.id} holds an item this bot can't undo ({item.entity}).")
+    raise EditError(
+        "Change #{change} holds an item this bot can't undo ({entity}).", change=change.id, entity=item.entity
+    )
 
 
 async def _undo_show_ref(store: Store, change: Change, slugs: set[str]) -> ShowRef | None:
@@ -152,16 +164,20 @@ async def undo(catalog: Catalog, actor: Actor, change_id: int) -> Change:
     async with store.transaction():
         change = await store.changes.change(change_id)
         if change is None:
-            raise EditError(f"There is no change #{change_id}.")
+            raise EditError("There is no change #{change}.", change=change_id)
         if change.action.about_curators:
             raise EditError("Curator changes are not undone: use /admin curator add or remove.")
         done = await store.changes.undone_by(change_id)
         if done:
-            raise EditError(f"Change #{change_id} was already undone by change #{done}.")
+            raise EditError(
+                "Change #{change} was already undone by change #{undo}.", change=change_id, undo=done
+            )
         conflict = await _later_conflict(store, change)
         if conflict:
             later, item = conflict
-            raise EditError(f"Change #{later} later changed {describe_target(item)}; undo that first.")
+            raise EditError(
+                "Change #{later} later changed {target}; undo that first.", later=later, target=Target(item)
+            )
         items: list[ChangeItem] = []
         for item in reversed(change.items):
             items.extend(await _restore(store, change, item))
@@ -181,7 +197,8 @@ async def undo(catalog: Catalog, actor: Actor, change_id: int) -> Change:
         )
     if new_id is None:
         raise EditError(
-            f"Change #{change_id} has nothing left to undo: the catalog already holds its old values."
+            "Change #{change} has nothing left to undo: the catalog already holds its old values.",
+            change=change_id,
         )
     refreshed = [] if change.show_id is None else [change.show_id]
     for slug in touched_shows:

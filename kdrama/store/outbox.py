@@ -151,8 +151,9 @@ class OutboxStore:
         """Due pending deliveries, the oldest first and at most one per channel."""
         where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
         rows = await self.db.execute_fetchall(
-            "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at FROM delivery "
-            f"WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
+            "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at, "
+            "(SELECT max(s.language) FROM subscription s WHERE s.channel_id = delivery.channel_id) "
+            f"FROM delivery WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
             "ORDER BY id LIMIT ?",
             (*args, limit),
         )
@@ -165,6 +166,7 @@ class OutboxStore:
                 role_ids=tuple(json.loads(r[4] or "[]")),
                 attempts=r[5],
                 created_at=moment(r[6]) or datetime.now(UTC),
+                language=r[7],
             )
             for r in rows
         ]

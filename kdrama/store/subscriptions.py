@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _COLUMNS = (
     "s.id, s.guild_id, s.channel_id, s.show_id, x.slug, x.title, s.events, s.role_id, s.created_by, "
-    "s.created_at, s.paused_reason, s.paused_at"
+    "s.created_at, s.paused_reason, s.paused_at, s.language"
 )
 
 
@@ -38,6 +38,7 @@ def _subscription(r: Sequence[Any]) -> Subscription:
         created_at=moment(r[9]) or datetime.now(UTC),
         paused_reason=r[10],
         paused_at=moment(r[11]),
+        language=r[12],
     )
 
 
@@ -85,11 +86,13 @@ class SubscriptionStore:
         created_by: int,
         resend_since: datetime,
         now: datetime,
+        language: str | None = None,
     ) -> AddResult:
         """Subscribe a channel (or update its subscription) and resume it if it was paused.
 
         Every paused subscription of the channel resumes; its held deliveries made since
-        `resend_since` are queued again, older ones are marked failed as stale.
+        `resend_since` are queued again, older ones are marked failed as stale. `language`
+        becomes the channel's: one delivery per channel, in one language.
         """
         async with self.store.transaction() as db:
             cur = await db.execute(
@@ -110,6 +113,9 @@ class SubscriptionStore:
                 (channel_id,),
             )
             resumed = cur.rowcount
+            await db.execute(
+                "UPDATE subscription SET language = ? WHERE channel_id = ?", (language, channel_id)
+            )
             resent, dropped = await outbox.resend_held(db, channel_id, resend_since)
         sub = await self.get(channel_id, show_id)
         assert sub is not None
