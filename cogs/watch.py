@@ -12,9 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import build_view, send_reply, to_choices
-from kdrama import edits
+from cogs.ui import build_view, locale_of, send_reply, to_choices
+from kdrama import edits, i18n
 from kdrama.errors import UserError
+from kdrama.i18n import N_
 from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
@@ -48,12 +49,16 @@ NEEDED = (
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
 )
+# Stored in English with the paused subscription; /watch list translates them.
 PAUSE_REASONS = {
-    10003: "the channel no longer exists",
-    50001: "the bot can't see this channel (Missing Access)",
-    50013: "the bot lacks permission to post here (Missing Permissions)",
+    10003: N_("the channel no longer exists"),
+    50001: N_("the bot can't see this channel (Missing Access)"),
+    50013: N_("the bot lacks permission to post here (Missing Permissions)"),
 }
-GUILD_REMOVED = "the bot was removed from this server"
+GUILD_REMOVED = N_("the bot was removed from this server")
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name=i18n.LANGUAGE_NAMES[lang], value=lang) for lang in i18n.LANGUAGES
+]
 Title = app_commands.Range[str, 1, 200]
 
 
@@ -215,7 +220,9 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         channel="Where to post (default: this channel)",
         events="Which news: status, date, trailer, cast, release, comma-separated (default: all)",
         role="A role to ping with each notification",
+        language="The notifications' language (default: the server's, else English)",
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     @app_commands.checks.has_permissions(manage_channels=True)
     async def add(
         self,
@@ -224,7 +231,9 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         channel: discord.TextChannel | None = None,
         events: app_commands.Range[str, 0, 100] | None = None,
         role: discord.Role | None = None,
+        language: app_commands.Choice[str] | None = None,
     ) -> None:
+        t = text_of(interaction)
         try:
             target = self._target(interaction, channel)
             wanted = parse_events_option(events)
@@ -232,7 +241,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 raise UserError("Pick a role to ping, not @everyone; or leave the role empty to ping no one.")
             show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
         except UserError as e:
-            return await _private(interaction, str(e))
+            return await _private(interaction, t.error(e))
         result = await subscribe(
             self.bot.store,
             guild_id=target.guild.id,
@@ -241,6 +250,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             events=wanted,
             role_id=role.id if role else None,
             created_by=interaction.user.id,
+            language=language.value if language else notice_language(interaction),
         )
         me = target.guild.me
         unpingable = (
@@ -257,6 +267,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             target.mention,
             role.mention if role else None,
             role_unpingable=unpingable,
+            t=t,
         )
         await _private(interaction, text)
 
@@ -272,16 +283,17 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         title: Title,
         channel: discord.TextChannel | None = None,
     ) -> None:
+        t = text_of(interaction)
         try:
             target = self._target(interaction, channel, check_bot=False)
             show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
         except UserError as e:
-            return await _private(interaction, str(e))
+            return await _private(interaction, t.error(e))
         show_id, show_title = (show.id, show.title) if show else (None, None)
         if await unsubscribe(self.bot.store, target.id, show_id):
-            return await _private(interaction, render.removed_text(target.mention, show_title))
+            return await _private(interaction, render.removed_text(target.mention, show_title, t))
         subs = await followed(self.bot.store, target.guild.id, target.id)
-        await _private(interaction, render.not_followed_text(target.mention, show_title, subs))
+        await _private(interaction, render.not_followed_text(target.mention, show_title, subs, t))
 
     @app_commands.command(name="list", description="What a channel (or this server) follows")
     @app_commands.describe(channel="Only this channel (default: every channel in the server)")
@@ -291,12 +303,17 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     ) -> None:
         guild = interaction.guild
         assert guild is not None
+        t = text_of(interaction)
         answer = await watch_list(self.bot.store, guild.id, channel.id if channel else None)
-        where = channel.mention if channel else "this server"
+        where = channel.mention if channel else t.gettext("this server")
         if not answer.channels:
-            return await _private(interaction, render.nothing_followed_text(where))
+            return await _private(interaction, render.nothing_followed_text(where, t))
         reply = render.watch_list_reply(
-            answer, where, one_channel=channel is not None, channel_name=lambda ch: _channel_name(guild, ch)
+            answer,
+            where,
+            one_channel=channel is not None,
+            channel_name=lambda ch: _channel_name(guild, ch),
+            t=t,
         )
         await send_reply(interaction, reply)
 
@@ -305,7 +322,9 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     async def add_title_autocomplete(
         self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return to_choices(await self.bot.catalog.title_choices(current, every_show=True))
+        return to_choices(
+            await self.bot.catalog.title_choices(current, every_show=True, locale=locale_of(interaction))
+        )
 
     @remove.autocomplete("title")
     async def remove_title_autocomplete(
@@ -317,13 +336,19 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         channel_id = int(chosen.id) if chosen is not None else interaction.channel_id
         if channel_id is None:
             return []
-        return to_choices(await followed_choices(self.bot.store, interaction.guild_id, channel_id, current))
+        return to_choices(
+            await followed_choices(
+                self.bot.store, interaction.guild_id, channel_id, current, locale_of(interaction)
+            )
+        )
 
     @add.autocomplete("events")
     async def events_autocomplete(
         self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n, value=v) for n, v in event_choices(current)]
+        return [
+            app_commands.Choice(name=n, value=v) for n, v in event_choices(current, locale_of(interaction))
+        ]
 
     # --- helpers ---------------------------------------------------------------------------
     def _target(
@@ -356,6 +381,17 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 perms=", ".join(missing),
             )
         return target
+
+
+def text_of(interaction: discord.Interaction[DramaBot]) -> i18n.Text:
+    """Replies in the staff member's language."""
+    return i18n.text(locale_of(interaction))
+
+
+def notice_language(interaction: discord.Interaction[DramaBot]) -> str:
+    """The server's preferred language (its community locale), where we have it; else English."""
+    locale = interaction.guild_locale or (interaction.guild.preferred_locale if interaction.guild else None)
+    return i18n.resolve(locale.value if locale else i18n.ENGLISH)
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:

@@ -52,6 +52,10 @@ def N_(message: str) -> str:
     return message
 
 
+# Each language's name, as the language option of /watch add offers it (translated there).
+LANGUAGE_NAMES = {ENGLISH: N_("English"), "ko": N_("Korean")}
+
+
 def resolve(locale: object) -> str:
     """Our language for a Discord locale ("ko", "en-US", "en-GB", …); English when we have none."""
     return _resolve(str(locale or ""))

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from kdrama import i18n
 from kdrama.errors import UserError
 from kdrama.i18n import N_, Title, all_of, any_of
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRef, Trailer
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 SHOW_KINDS = frozenset({"title", "korean", "romanized", "alias"})
 ACTOR_KINDS = frozenset({"actor"})
 EVERY_SHOW = "*"
+EVERY_SHOW_NAME = N_("Every show")  # the choice whose value is EVERY_SHOW
 CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
 CHOICES_MAX = 25
 POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
@@ -273,12 +275,21 @@ class Catalog:
         raise UnknownSeason(show, number, [s.number for s in seasons])
 
     # --- autocomplete ----------------------------------------------------------------------
-    async def title_choices(self, query: str, *, every_show: bool = False) -> list[Choice]:
+    async def title_choices(
+        self, query: str, *, every_show: bool = False, locale: str = i18n.ENGLISH
+    ) -> list[Choice]:
         """Up to 25 title choices for what the fan has typed so far (value: the show's slug)."""
         q = query.strip()
         choices: list[Choice] = []
-        if every_show and (not q or normalize(q).startswith(("every", "all")) or q == EVERY_SHOW):
-            choices.append(Choice("Every show", EVERY_SHOW))
+        every = i18n.text(locale).gettext(EVERY_SHOW_NAME)
+        words = ("every", "all", normalize(every))
+        if every_show and (
+            not q
+            or normalize(q).startswith(words)
+            or normalize(every).startswith(normalize(q))
+            or q == EVERY_SHOW
+        ):
+            choices.append(Choice(every, EVERY_SHOW))
         if not q:
             refs = (await self._popular_shows())[: CHOICES_MAX - len(choices)]
             choices.extend(Choice(_cut(r.title), r.slug) for r in refs)

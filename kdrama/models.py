@@ -97,6 +97,7 @@ class ShowRef:
     id: int
     slug: str
     title: str
+    korean_title: str | None = None  # where a list names shows Korean-first for Korean readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ class Show:
 
     @property
     def ref(self) -> ShowRef:
-        return ShowRef(self.id, self.slug, self.title)
+        return ShowRef(self.id, self.slug, self.title, self.korean_title)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from kdrama.lookup import (
     TrailerAnswer,
     UpcomingAnswer,
 )
-from kdrama.models import Credit, ReleaseDate, Season, Status
+from kdrama.models import Credit, ReleaseDate, Season, ShowRef, Status
 
 COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
@@ -367,6 +367,11 @@ def show_name(title: str, korean: str | None, t: Text = EN) -> str:
     return safe(title)
 
 
+def _korean_first(ref: ShowRef, t: Text) -> str | None:
+    """The Korean title where a Korean reader's list already shows it first."""
+    return ref.korean_title if t.lang == "ko" else None
+
+
 def _links(
     show_platform: str | None, platform_url: str | None, trailer_url: str | None, t: Text = EN
 ) -> list[Link]:
@@ -461,7 +466,7 @@ def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
     if show.similar:
         embed.add_field(
             name=t.gettext("Similar shows"),
-            value=", ".join(safe(x.title) for x in show.similar),
+            value=", ".join(show_name(x.title, x.korean_title, t) for x in show.similar),
             inline=False,
         )
     if show.poster_url:
@@ -569,7 +574,11 @@ def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:
     lines: list[str] = []
     if a.dated:
         for ref, s in a.dated:
-            args = {"date": when(s.release.date, t), "show": safe(ref.title), "number": s.number}
+            args = {
+                "date": when(s.release.date, t),
+                "show": show_name(ref.title, ref.korean_title, t),
+                "number": s.number,
+            }
             if s.release.official:
                 lines.append(t.gettext("• {date}: **{show}** season {number} (official)", **args))
             else:
@@ -585,7 +594,7 @@ def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:
             r = s.release
             line = t.gettext(
                 "• **{show}** season {number}: {status}",
-                show=safe(ref.title),
+                show=show_name(ref.title, ref.korean_title, t),
                 number=s.number,
                 status=status_label(s.status.value, t),
             )
@@ -617,7 +626,8 @@ def search_reply(a: SearchAnswer, locale: str = ENGLISH) -> Reply:
     )
     if a.shows:
         lines = [
-            f"• **{safe(ref.title)}**" + (f" ({safe(matched)})" if matched != ref.title else "")
+            f"• **{show_name(ref.title, ref.korean_title, t)}**"
+            + (f" ({safe(matched)})" if matched not in (ref.title, _korean_first(ref, t)) else "")
             for ref, matched in a.shows
         ]
         embed.add_field(name=t.gettext("Shows"), value=_fit_lines(lines, FIELD_VALUE_MAX, t), inline=False)
@@ -625,7 +635,11 @@ def search_reply(a: SearchAnswer, locale: str = ENGLISH) -> Reply:
         lines = [
             f"• **{safe(p.name)}**"
             + (f" ({safe(p.korean_name)})" if p.korean_name else "")
-            + (": " + ", ".join(safe(s.title) for s in p.shows[:5]) if p.shows else "")
+            + (
+                ": " + ", ".join(show_name(s.title, s.korean_title, t) for s in p.shows[:5])
+                if p.shows
+                else ""
+            )
             for p in a.people
         ]
         embed.add_field(name=t.gettext("People"), value=_fit_lines(lines, FIELD_VALUE_MAX, t), inline=False)

@@ -92,8 +92,8 @@ class CatalogStore(CatalogWrites):
             "platform_url, genres, synopsis, poster_url, "
             "(SELECT json_group_array(alias) FROM (SELECT alias FROM show_alias "
             " WHERE show_id = show.id ORDER BY position, alias)), "
-            "(SELECT json_group_array(json_array(id, slug, title)) FROM (SELECT s.id, s.slug, "
-            " s.title FROM show_similar x JOIN show s ON s.id = x.similar_id "
+            "(SELECT json_group_array(json_array(id, slug, title, korean_title)) FROM (SELECT s.id, s.slug, "
+            " s.title, s.korean_title FROM show_similar x JOIN show s ON s.id = x.similar_id "
             " WHERE x.show_id = show.id ORDER BY x.position, s.title)) "
             f"FROM show WHERE {where}"
         )
@@ -113,30 +113,32 @@ class CatalogStore(CatalogWrites):
             genres=tuple(json.loads(row[8] or "[]")),
             synopsis=row[9],
             poster_url=row[10],
-            similar=tuple(ShowRef(i, slug, title) for i, slug, title in json.loads(row[12])),
+            similar=tuple(ShowRef(*ref) for ref in json.loads(row[12])),
         )
 
     async def show_refs(self, ids: Iterable[int] | None = None) -> dict[int, ShowRef]:
-        """Id, slug and title of the given shows (of every show when `ids` is None)."""
+        """Id, slug and titles of the given shows (of every show when `ids` is None)."""
         if ids is None:
-            sql, args = "SELECT id, slug, title FROM show", ()
+            sql, args = "SELECT id, slug, title, korean_title FROM show", ()
         else:
             wanted = list(dict.fromkeys(ids))
             if not wanted:
                 return {}
-            sql = f"SELECT id, slug, title FROM show WHERE id IN ({','.join('?' * len(wanted))})"
+            sql = (
+                f"SELECT id, slug, title, korean_title FROM show WHERE id IN ({','.join('?' * len(wanted))})"
+            )
             args = tuple(wanted)
-        return {r[0]: ShowRef(r[0], r[1], r[2]) for r in await self._all(sql, args)}
+        return {r[0]: ShowRef(r[0], r[1], r[2], r[3]) for r in await self._all(sql, args)}
 
     async def popular_shows(self, limit: int) -> list[ShowRef]:
         """Shows to offer before anything is typed: those with news coming first."""
         rows = await self._all(
-            "SELECT s.id, s.slug, s.title FROM show s ORDER BY EXISTS (SELECT 1 FROM season x "
+            "SELECT s.id, s.slug, s.title, s.korean_title FROM show s ORDER BY EXISTS (SELECT 1 FROM season x "
             "WHERE x.show_id = s.id AND x.status IN ('renewed', 'filming', 'post_production', "
             "'scheduled', 'airing')) DESC, s.title LIMIT ?",
             (limit,),
         )
-        return [ShowRef(r[0], r[1], r[2]) for r in rows]
+        return [ShowRef(r[0], r[1], r[2], r[3]) for r in rows]
 
     async def seasons(self, show_id: int) -> list[Season]:
         rows = await self._all(
@@ -176,34 +178,37 @@ class CatalogStore(CatalogWrites):
     ) -> list[tuple[ShowRef, Season]]:
         """Seasons whose release date starts in [start, end), soonest first."""
         rows = await self._all(
-            f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
+            f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))}, "
+            "s.korean_title "
             "FROM season x JOIN show s ON s.id = x.show_id "
             "WHERE x.release_at >= ? AND x.release_at < ? ORDER BY x.release_at, s.title",
             (start.timestamp(), end.timestamp()),
         )
-        return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
+        return [(ShowRef(r[3], r[0], r[1], r[-1]), _season(r[2:-1])) for r in rows]
 
     async def seasons_in_production(self) -> list[tuple[ShowRef, Season]]:
         """Seasons renewed, filming, in post-production or scheduled, or expected with no word."""
         rows = await self._all(
-            f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
+            f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))}, "
+            "s.korean_title "
             "FROM season x JOIN show s ON s.id = x.show_id "
             "WHERE x.status IN ('renewed', 'filming', 'post_production', 'scheduled') "
             "OR (x.status = 'unconfirmed' AND x.release_precision != 'unknown') "
             "ORDER BY x.release_at IS NULL, x.release_at, s.title, x.number"
         )
-        return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
+        return [(ShowRef(r[3], r[0], r[1], r[-1]), _season(r[2:-1])) for r in rows]
 
     async def due_exact_releases(self, now: datetime) -> list[tuple[ShowRef, Season]]:
         """Scheduled seasons whose exact release time has passed."""
         rows = await self._all(
-            f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
+            f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))}, "
+            "s.korean_title "
             "FROM season x JOIN show s ON s.id = x.show_id "
             "WHERE x.status = 'scheduled' AND x.release_precision = 'exact' AND x.release_at <= ? "
             "ORDER BY x.release_at",
             (now.timestamp(),),
         )
-        return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
+        return [(ShowRef(r[3], r[0], r[1], r[-1]), _season(r[2:-1])) for r in rows]
 
     async def search_names(self) -> list[Name]:
         """Every searchable name: titles, Korean, romanized, aliases, and actors."""
@@ -258,11 +263,11 @@ class CatalogStore(CatalogWrites):
         if row is None:
             return None
         rows = await self._all(
-            "SELECT DISTINCT s.id, s.slug, s.title FROM credit c JOIN show s ON s.id = c.show_id "
+            "SELECT DISTINCT s.id, s.slug, s.title, s.korean_title FROM credit c JOIN show s ON s.id = c.show_id "
             "WHERE c.person_id = ? ORDER BY s.title",
             (person_id,),
         )
-        return Person(row[0], row[1], row[2], tuple(ShowRef(r[0], r[1], r[2]) for r in rows))
+        return Person(row[0], row[1], row[2], tuple(ShowRef(r[0], r[1], r[2], r[3]) for r in rows))
 
     # --- what an edit reads --------------------------------------------------------------
     async def show_ref(self, show_id: int) -> ShowRef | None:

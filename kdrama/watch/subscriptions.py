@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kdrama import i18n
+from kdrama.describe import EVENT_NAMES
 from kdrama.errors import UserError
-from kdrama.lookup import EVERY_SHOW, Choice
+from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
 from kdrama.search import normalize
 from kdrama.store import Store, utcnow
@@ -49,8 +51,20 @@ def parse_events_option(text: str | None) -> frozenset[Event]:
     return frozenset(found)
 
 
-def event_choices(current: str) -> list[tuple[str, str]]:
-    """Autocomplete for the events option: (name, value) pairs that extend what was typed."""
+def event_choices(current: str, locale: str = i18n.ENGLISH) -> list[tuple[str, str]]:
+    """Autocomplete for the events option: (name, value) pairs that extend what was typed.
+
+    The values stay English (they are what the option reads); the names say them in the
+    reader's language.
+    """
+    t = i18n.text(locale)
+
+    def named(value: str) -> str:
+        if t.english:
+            return value
+        words = ", ".join(t.gettext(EVENT_NAMES[Event(v)]) for v in value.split(",") if v)
+        return f"{words} ({value})"
+
     typed = current.strip().lower().replace(" ", ",")
     parts = typed.split(",")
     done = [p for p in parts[:-1] if p]
@@ -58,24 +72,25 @@ def event_choices(current: str) -> list[tuple[str, str]]:
     valid_done = [p for p in done if p in {e.value for e in Event}]
     out: list[tuple[str, str]] = []
     if not valid_done and (not partial or "all".startswith(partial)):
-        out.append(("All events (status, date, trailer, cast, release)", "all"))
+        out.append((t.gettext("All events (status, date, trailer, cast, release)"), "all"))
     prefix = ",".join(valid_done)
     if valid_done and not partial:
-        out.append((prefix, prefix))
+        out.append((named(prefix), prefix))
     for e in Event:
         if e.value in valid_done or not e.value.startswith(partial):
             continue
         value = f"{prefix},{e.value}" if prefix else e.value
-        out.append((value, value))
+        out.append((named(value), value))
     if partial in {e.value for e in Event} and typed not in {v for _, v in out}:
-        out.insert(0, (typed.strip(","), typed.strip(",")))
+        out.insert(0, (named(typed.strip(",")), typed.strip(",")))
     return out[:25]
 
 
 def is_every_show(title: str) -> bool:
-    """The "Every show" choice, or those words typed without picking it."""
+    """The "Every show" choice, or those words (in any of our languages) typed without picking it."""
+    names = {i18n.text(lang).gettext(EVERY_SHOW_NAME) for lang in i18n.LANGUAGES}
     return title.strip() == EVERY_SHOW or normalize(title) in {
-        normalize(w) for w in ("every show", "all shows", "every", "all")
+        normalize(w) for w in ("every show", "all shows", "every", "all", *names)
     }
 
 
@@ -91,13 +106,15 @@ async def subscribe(
     events: frozenset[Event],
     role_id: int | None,
     created_by: int,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> AddResult:
     """Subscribe a channel (or update its subscription) and resume it if it was paused.
 
     The caller has just checked that the bot can post there again, so every paused
     subscription of the channel resumes, and what it missed in the last RESEND_WINDOW is
-    queued again; older paused deliveries are marked failed as stale.
+    queued again; older paused deliveries are marked failed as stale. `language` (one of
+    i18n.LANGUAGES) becomes the language of every notice the channel receives.
     """
     now = now or utcnow()
     return await store.subscriptions.add(
@@ -109,6 +126,7 @@ async def subscribe(
         created_by=created_by,
         resend_since=now - RESEND_WINDOW,
         now=now,
+        language=language,
     )
 
 
@@ -122,14 +140,18 @@ async def followed(store: Store, guild_id: int, channel_id: int | None = None) -
     return await store.subscriptions.for_guild(guild_id, channel_id)
 
 
-async def followed_choices(store: Store, guild_id: int, channel_id: int, current: str) -> list[Choice]:
+async def followed_choices(
+    store: Store, guild_id: int, channel_id: int, current: str, locale: str = i18n.ENGLISH
+) -> list[Choice]:
     """Autocomplete for /watch remove: what the channel follows, matching what was typed."""
+    t = i18n.text(locale)
     typed = normalize(current)
     out: list[Choice] = []
     for s in await followed(store, guild_id, channel_id):
-        if typed and typed not in normalize(s.show_title):
+        title = s.show_title if s.show else t.gettext(EVERY_SHOW_NAME)
+        if typed and typed not in normalize(title):
             continue
-        name = s.show_title + (" (paused)" if s.paused else "")
+        name = t.gettext("{title} (paused)", title=title) if s.paused else title
         name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
         out.append(Choice(name, s.show.slug if s.show else EVERY_SHOW))
     return out[:25]

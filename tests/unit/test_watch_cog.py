@@ -18,7 +18,7 @@ async def test_watch_commands_keep_their_public_names_and_are_for_staff_in_serve
         await bot.unload_extension("cogs.watch")
     options = {sub["name"]: [o["name"] for o in sub.get("options", [])] for sub in group["options"]}
     assert options == {
-        "add": ["title", "channel", "events", "role"],
+        "add": ["title", "channel", "events", "role", "language"],
         "remove": ["title", "channel"],
         "list": ["channel"],
     }
