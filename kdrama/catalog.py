@@ -97,7 +97,7 @@ def load_file(path: Path | str, *, trailer_hosts: tuple[str, ...] | None = None)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as e:
-        raise CatalogError(f"can't read {path}: {e.strerror or e}") from e
+        raise CatalogError("can't read {path}: {reason}", path=path, reason=e.strerror or e) from e
     return parse_text(text, trailer_hosts=trailer_hosts)
 
 
@@ -106,7 +106,7 @@ def parse_text(text: str | bytes, *, trailer_hosts: tuple[str, ...] | None = Non
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         where = f" (line {e.lineno}, column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
-        raise CatalogError(f"the file is not valid JSON{where}.") from e
+        raise CatalogError("the file is not valid JSON{where}.", where=where) from e
     return parse_catalog(data, trailer_hosts=trailer_hosts)
 
 
@@ -116,7 +116,9 @@ def parse_catalog(data: object, *, trailer_hosts: tuple[str, ...] | None = None)
         raise CatalogError('the file must be a JSON object with a "shows" list.')
     if data.get("format", FORMAT) != FORMAT:
         raise CatalogError(
-            f"format {data.get('format')!r} is not supported (this bot reads format {FORMAT})."
+            "format {found} is not supported (this bot reads format {format}).",
+            found=repr(data.get("format")),
+            format=FORMAT,
         )
     shows: list[ShowEntry] = []
     seen: set[str] = set()
@@ -127,9 +129,9 @@ def parse_catalog(data: object, *, trailer_hosts: tuple[str, ...] | None = None)
         try:
             entry = _show(raw, trailer_hosts)
         except (ValidationError, DateError) as e:
-            raise CatalogError(f"{label}: {e}") from e
+            raise CatalogError("{label}: {reason}", label=label, reason=e) from e
         if entry.slug in seen:
-            raise CatalogError(f"{label}: the slug {entry.slug!r} is used twice.")
+            raise CatalogError("{label}: the slug {slug} is used twice.", label=label, slug=repr(entry.slug))
         seen.add(entry.slug)
         shows.append(entry)
     return shows
@@ -137,7 +139,7 @@ def parse_catalog(data: object, *, trailer_hosts: tuple[str, ...] | None = None)
 
 def _obj(raw: object, what: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ValidationError(f"{what} must be an object.")
+        raise ValidationError("{what} must be an object.", what=what)
     return raw
 
 
@@ -145,7 +147,7 @@ def _list(raw: object, what: str) -> list[Any]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise ValidationError(f"{what} must be a list.")
+        raise ValidationError("{what} must be a list.", what=what)
     return raw
 
 
@@ -153,7 +155,7 @@ def _int(raw: object, what: str, *, minimum: int = 0) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < minimum:
-        raise ValidationError(f"{what} must be a whole number from {minimum}.")
+        raise ValidationError("{what} must be a whole number from {minimum}.", what=what, minimum=minimum)
     return raw
 
 
@@ -161,7 +163,7 @@ def _bool(raw: object, what: str, default: bool) -> bool:
     if raw is None:
         return default
     if not isinstance(raw, bool):
-        raise ValidationError(f"{what} must be true or false.")
+        raise ValidationError("{what} must be true or false.", what=what)
     return raw
 
 
@@ -171,7 +173,9 @@ def _day(raw: object, what: str) -> date | None:
     try:
         return date.fromisoformat(str(raw))
     except ValueError as e:
-        raise ValidationError(f"{what} must be a day like 2024-05-31, not {raw!r}.") from e
+        raise ValidationError(
+            "{what} must be a day like 2024-05-31, not {raw}.", what=what, raw=repr(raw)
+        ) from e
 
 
 def _as_of(raw: object, what: str) -> PartialDate | None:
@@ -181,8 +185,10 @@ def _as_of(raw: object, what: str) -> PartialDate | None:
         return parse_as_of(str(raw))
     except DateError as e:
         raise ValidationError(
-            f"{what} must be when the source said it: a year, a month or a day (2022, 2022-06, 2022-06-06), "
-            f"not {raw!r}."
+            "{what} must be when the source said it: a year, a month or a day (2022, 2022-06, 2022-06-06), "
+            "not {raw}.",
+            what=what,
+            raw=repr(raw),
         ) from e
 
 
@@ -205,7 +211,9 @@ def _show(raw: object, trailer_hosts: tuple[str, ...] | None) -> ShowEntry:
     similar = tuple(check_slug(x, field="similar") for x in _list(d.get("similar"), "similar"))
     country = clean_text(d.get("country"), field="country", max_len=2)
     if country is not None and not (len(country) == 2 and country.isalpha()):
-        raise ValidationError(f"country must be a two-letter code like KR, not {country!r}.")
+        raise ValidationError(
+            "country must be a two-letter code like KR, not {country}.", country=repr(country)
+        )
     return ShowEntry(
         slug=check_slug(d.get("slug")),
         title=title,
@@ -235,7 +243,12 @@ def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
         status_value = Status(st.get("value", "unconfirmed"))
     except ValueError as e:
         allowed = ", ".join(s.value for s in Status)
-        raise ValidationError(f"{where} status must be one of {allowed}, not {st.get('value')!r}.") from e
+        raise ValidationError(
+            "{where} status must be one of {allowed}, not {value}.",
+            where=where,
+            allowed=allowed,
+            value=repr(st.get("value")),
+        ) from e
     status = SeasonStatus(
         status_value,
         check_source(st.get("source"), field=f"{where} status source", required=False),
@@ -278,14 +291,18 @@ def _with_status_history(status: SeasonStatus, raw: object, where: str) -> Seaso
         try:
             value = Status(d.get("value"))
         except ValueError as e:
-            raise ValidationError(f"{what} value must be one of {', '.join(Status)}.") from e
+            raise ValidationError(
+                "{what} value must be one of {allowed}.", what=what, allowed=", ".join(Status)
+            ) from e
         source = check_source(d.get("source"), field=f"{what} source", required=False)
         steps.append(SeasonStatus(value, source, _as_of(d.get("as_of"), f"{what} as_of")))
     if not steps:
         return status
     dated = [x.as_of.canonical() for x in (*steps, status) if x.as_of]
     if dated != sorted(dated):
-        raise ValidationError(f"{where} status history must run oldest first, ending before the status.")
+        raise ValidationError(
+            "{where} status history must run oldest first, ending before the status.", where=where
+        )
     return SeasonStatus(status.value, status.source, status.as_of, status.note, tuple(steps))
 
 
@@ -299,7 +316,7 @@ def _with_release_history(release: ReleaseDate, raw: object, where: str) -> Rele
         source = check_source(d.get("source"), field=f"{what} source", required=True)
         as_of = _as_of(d.get("as_of"), f"{what} as_of")
         if as_of is None:
-            raise ValidationError(f"{what} needs as_of: when the source said it.")
+            raise ValidationError("{what} needs as_of: when the source said it.", what=what)
         steps.append(ReleaseDate(PartialDate.parse(str(d.get("date") or "unknown")), official, source, as_of))
     if not steps:
         return release
@@ -326,10 +343,12 @@ def _trailer(raw: object, where: str, hosts: tuple[str, ...] | None) -> TrailerE
     d = _obj(raw, where)
     url = https_url(d.get("url"), field=f"{where} url", hosts=hosts)
     if url is None:
-        raise ValidationError(f"{where} needs a url.")
+        raise ValidationError("{where} needs a url.", where=where)
     kind = d.get("kind") or "trailer"
     if kind not in ("teaser", "trailer"):
-        raise ValidationError(f"{where} kind must be teaser or trailer, not {kind!r}.")
+        raise ValidationError(
+            "{where} kind must be teaser or trailer, not {kind}.", where=where, kind=repr(kind)
+        )
     return TrailerEntry(
         title=clean_text(d.get("title"), field=f"{where} title", max_len=TITLE_MAX),
         url=url,

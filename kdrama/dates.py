@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kdrama.errors import UserError
@@ -32,7 +33,6 @@ class DateError(UserError, ValueError):
     """A date that cannot be read or does not exist; the message is fit to show a curator."""
 
 
-_FORMS_HELP = "Use 2023, Q4 2023, 2023-10, 2023-10-06, 2023-10-06 17:00 (Korea time unless a zone like +00:00 is given) or unknown."
 _QUARTER = re.compile(r"^(?:q([1-4])[\s-]*(\d{4})|(\d{4})[\s-]*q([1-4]))$", re.I)
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -56,6 +56,19 @@ MONTHS = (
     "November",
     "December",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _InWords:
+    """A date as a message parameter: in words, in the language of the message."""
+
+    date: PartialDate
+
+    def localize(self, text: Any) -> str:  # text: i18n.Text (which imports this module)
+        return text.date(self.date)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.date.human(), spec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +97,7 @@ class PartialDate:
         if m := _MONTH.match(raw):
             y, mo = _year(int(m[1])), int(m[2])
             if not 1 <= mo <= 12:
-                raise DateError(f"{raw} is not a month: months run from 01 to 12.")
+                raise DateError("{raw} is not a month: months run from 01 to 12.", raw=raw)
             return cls(Precision.MONTH, y, quarter=(mo - 1) // 3 + 1, month=mo)
         if m := _DAY.match(raw):
             d = _calendar_day(int(m[1]), int(m[2]), int(m[3]), raw)
@@ -93,11 +106,15 @@ class PartialDate:
             d = _calendar_day(int(m[1]), int(m[2]), int(m[3]), raw)
             hour, minute, second = int(m[4]), int(m[5]), int(m[6] or 0)
             if hour > 23 or minute > 59 or second > 59:
-                raise DateError(f"{raw} is not a time of day: use 00:00 to 23:59.")
+                raise DateError("{raw} is not a time of day: use 00:00 to 23:59.", raw=raw)
             zone = _zone(m[7], default_zone)
             local = datetime(d.year, d.month, d.day, hour, minute, second, tzinfo=zone)
             return cls.from_datetime(local)
-        raise DateError(f"I can't read the date {raw!r}. {_FORMS_HELP}")
+        raise DateError(
+            "I can't read the date {raw}. Use 2023, Q4 2023, 2023-10, 2023-10-06, 2023-10-06 17:00 "
+            "(Korea time unless a zone like +00:00 is given) or unknown.",
+            raw=repr(raw),
+        )
 
     @classmethod
     def from_day(cls, d: date) -> PartialDate:
@@ -201,7 +218,7 @@ def parse_as_of(text: str | None) -> PartialDate | None:
     found = PartialDate.parse(raw)
     if found.precision in (Precision.UNKNOWN, Precision.EXACT):
         raise DateError(
-            f"An as-of date is a year, a month or a day (2022, 2022-06, 2022-06-06), not {raw!r}."
+            "An as-of date is a year, a month or a day (2022, 2022-06, 2022-06-06), not {raw}.", raw=repr(raw)
         )
     return found
 
@@ -218,17 +235,20 @@ def as_of_day(day: date) -> PartialDate:
 
 def _year(y: int) -> int:
     if not 1950 <= y <= 2100:
-        raise DateError(f"{y} is not a plausible release year.")
+        raise DateError("{y} is not a plausible release year.", y=y)
     return y
 
 
 def _calendar_day(y: int, m: int, d: int, raw: str) -> date:
     _year(y)
     if not 1 <= m <= 12:
-        raise DateError(f"{raw} is not a date: months run from 01 to 12.")
+        raise DateError("{raw} is not a date: months run from 01 to 12.", raw=raw)
     last = calendar.monthrange(y, m)[1]
     if not 1 <= d <= last:
-        raise DateError(f"{raw} is not a date: {MONTHS[m - 1]} {y} has {last} days.")
+        month = PartialDate(Precision.MONTH, y, quarter=(m - 1) // 3 + 1, month=m)
+        raise DateError(
+            "{raw} is not a date: {month} has {last} days.", raw=raw, month=_InWords(month), last=last
+        )
     return date(y, m, d)
 
 
@@ -244,5 +264,5 @@ def _zone(raw: str | None, default: timezone | ZoneInfo) -> timezone | ZoneInfo:
     digits = token[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
     if hours > 14 or minutes > 59:
-        raise DateError(f"{raw} is not a time zone offset.")
+        raise DateError("{raw} is not a time zone offset.", raw=raw)
     return timezone(sign * timedelta(hours=hours, minutes=minutes))

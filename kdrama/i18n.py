@@ -113,6 +113,40 @@ class Title:
         return self.english
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A message as another message's parameter ("season 2" inside a refusal), in its language."""
+
+    message: str  # marked N_ where it is written
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, message: str, /, **params: object) -> Phrase:
+        return cls(message, tuple(params.items()))
+
+    def localize(self, text: Text) -> str:
+        return text.gettext(self.message, **dict(self.params))
+
+    def __format__(self, spec: str) -> str:
+        return format(self.localize(_text(ENGLISH)), spec)
+
+    def __str__(self) -> str:
+        return self.localize(_text(ENGLISH))
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """Phrases joined with commas, each in the message's language."""
+
+    items: tuple[Phrase, ...]
+
+    def localize(self, text: Text) -> str:
+        return ", ".join(p.localize(text) for p in self.items)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.localize(_text(ENGLISH)), spec)
+
+
 def any_of(items: Iterable[str]) -> Listing:
     return Listing(tuple(items), "or")
 
@@ -205,10 +239,17 @@ class Text:
             return str(error)
         return self.gettext(error.message, **error.params)
 
+    def _value(self, value: object) -> object:
+        if isinstance(value, Localized):
+            return value.localize(self)
+        if isinstance(value, UserError):  # a refusal quoted in another ("Nothing imported: …")
+            return self.error(value)
+        return value
+
     def _fill(self, text: str, english: str, params: Mapping[str, object]) -> str:
         if not params:
             return text
-        values = {k: v.localize(self) if isinstance(v, Localized) else v for k, v in params.items()}
+        values = {k: self._value(v) for k, v in params.items()}
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):

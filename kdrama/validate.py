@@ -8,6 +8,7 @@ import unicodedata
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from kdrama.errors import UserError
+from kdrama.i18n import Phrase
 
 TITLE_MAX = 200
 SHORT_TEXT_MAX = 300
@@ -33,7 +34,7 @@ def clean_text(
     elif isinstance(value, str):
         text = value
     else:
-        raise ValidationError(f"{field} must be text.")
+        raise ValidationError("{field} must be text.", field=Phrase.of(field))
     keep = {"\n"} if multiline else set()
     text = "".join(
         ch if (ch in keep or unicodedata.category(ch)[0] != "C" or ch in "\u200d") else " " for ch in text
@@ -45,10 +46,15 @@ def clean_text(
         text = " ".join(text.split())
     if not text:
         if required:
-            raise ValidationError(f"{field} can't be empty.")
+            raise ValidationError("{field} can't be empty.", field=Phrase.of(field))
         return None
     if len(text) > max_len:
-        raise ValidationError(f"{field} is too long: {len(text)} characters, at most {max_len}.")
+        raise ValidationError(
+            "{field} is too long: {length} characters, at most {limit}.",
+            field=Phrase.of(field),
+            length=len(text),
+            limit=max_len,
+        )
     return text
 
 
@@ -69,28 +75,45 @@ def https_url(value: object, *, field: str, hosts: tuple[str, ...] | None = None
     if text is None:
         return None
     if not text.lower().startswith("https://"):
-        raise ValidationError(f"{field} must be an https:// link, not {text!r}.")
+        raise ValidationError(
+            "{field} must be an https:// link, not {text}.", field=Phrase.of(field), text=repr(text)
+        )
     bad = sorted({ch for ch in text if ch.isascii() and ch not in _URL_ASCII})
     if bad:
-        raise ValidationError(f"{field} has characters a link can't contain ({' '.join(bad)}).")
+        raise ValidationError(
+            "{field} has characters a link can't contain ({characters}).",
+            field=Phrase.of(field),
+            characters=" ".join(bad),
+        )
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise ValidationError(f"{field} must be a web address with a host name, not {text!r}.") from None
+        raise ValidationError(
+            "{field} must be a web address with a host name, not {text}.",
+            field=Phrase.of(field),
+            text=repr(text),
+        ) from None
     if "@" in parts.netloc:
-        raise ValidationError(f"{field} can't contain a user name or password.")
+        raise ValidationError("{field} can't contain a user name or password.", field=Phrase.of(field))
     if port not in (None, 443):
-        raise ValidationError(f"{field} can't name a port other than 443.")
+        raise ValidationError("{field} can't name a port other than 443.", field=Phrase.of(field))
     host = _host_name(parts.hostname)
     if host is None:
-        raise ValidationError(f"{field} must be a web address with a host name, not {text!r}.")
+        raise ValidationError(
+            "{field} must be a web address with a host name, not {text}.",
+            field=Phrase.of(field),
+            text=repr(text),
+        )
     rest = parts.path + parts.query + parts.fragment
     if "[" in rest or "]" in rest:
-        raise ValidationError(f"{field} has characters a link can't contain ([ ]).")
+        raise ValidationError("{field} has characters a link can't contain ([ ]).", field=Phrase.of(field))
     if hosts is not None and not any(host == h or host.endswith("." + h) for h in hosts):
         raise ValidationError(
-            f"{field} must be on a known video site ({', '.join(sorted(set(hosts)))}), not {host}."
+            "{field} must be on a known video site ({sites}), not {host}.",
+            field=Phrase.of(field),
+            sites=", ".join(sorted(set(hosts))),
+            host=host,
         )
     # Non-ASCII in the path or query is percent-encoded, as a browser does when it sends it.
     path, query, fragment = (quote(p, safe=_ENCODE_SAFE) for p in (parts.path, parts.query, parts.fragment))
@@ -119,11 +142,18 @@ def source(value: object, *, field: str = "source", required: bool = True) -> st
     if text is None:
         return None
     if "://" in text and not text.startswith("https://"):
-        raise ValidationError(f"{field} must be an https:// link or a short citation, not {text!r}.")
+        raise ValidationError(
+            "{field} must be an https:// link or a short citation, not {text}.",
+            field=Phrase.of(field),
+            text=repr(text),
+        )
     if text.lower().startswith("https://"):
         return https_url(text, field=field)
     elif len(text) < 3:
-        raise ValidationError(f"{field} must name where the fact comes from (a link or a short citation).")
+        raise ValidationError(
+            "{field} must name where the fact comes from (a link or a short citation).",
+            field=Phrase.of(field),
+        )
     return text
 
 
@@ -134,7 +164,11 @@ def slug(value: object, *, field: str = "slug") -> str:
     text = clean_text(value, field=field, max_len=100, required=True)
     assert text is not None
     if not _SLUG.match(text):
-        raise ValidationError(f"{field} must be lowercase letters, digits and hyphens, not {text!r}.")
+        raise ValidationError(
+            "{field} must be lowercase letters, digits and hyphens, not {text}.",
+            field=Phrase.of(field),
+            text=repr(text),
+        )
     return text
 
 

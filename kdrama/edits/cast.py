@@ -14,6 +14,7 @@ from kdrama.edits.common import (
     text,
 )
 from kdrama.edits.items import credit_key, credit_value, diff, events_for, trailer_key, trailer_value
+from kdrama.i18n import N_, Phrase, Phrases
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity
 from kdrama.validate import TITLE_MAX, clean_text, https_url
@@ -41,11 +42,11 @@ async def add_cast(
 
     `official` None means: official for a new entry, unchanged for an existing one.
     """
-    name = clean_text(person, field="The actor's name", max_len=NAME_MAX, required=True)
+    name = clean_text(person, field=N_("The actor's name"), max_len=NAME_MAX, required=True)
     assert name is not None
-    role = text(character, "The character", NAME_MAX)
-    korean = text(korean_name, "The Korean name", NAME_MAX)
-    src = check_source(source, field="The source", required=False)
+    role = text(character, N_("The character"), NAME_MAX)
+    korean = text(korean_name, N_("The Korean name"), NAME_MAX)
+    src = check_source(source, field=N_("The source"), required=False)
     number = season_number(season) if season is not None else None
     show = await catalog.resolve(title)
     store = catalog.store
@@ -97,7 +98,7 @@ async def remove_cast(
     catalog: Catalog, actor: Actor, title: str, person: str, *, season: int | None = None
 ) -> Change:
     """Remove an actor's cast entry from a season (or from the whole show)."""
-    name = clean_text(person, field="The actor's name", max_len=NAME_MAX, required=True)
+    name = clean_text(person, field=N_("The actor's name"), max_len=NAME_MAX, required=True)
     assert name is not None
     number = season_number(season) if season is not None else None
     show = await catalog.resolve(title)
@@ -106,13 +107,31 @@ async def remove_cast(
         ref = await show_ref(store, show.id)
         found = await store.catalog.season_credits(ref.id, number, name)
         if not found:
-            where = f"season {number}" if number is not None else "the whole-show cast"
+            where = (
+                Phrase.of(N_("season {number}"), number=number)
+                if number is not None
+                else Phrase.of(N_("the whole-show cast"))
+            )
             elsewhere = await store.catalog.credited_seasons(ref.id, name)
-            hint = ""
-            if elsewhere:
-                places = ", ".join("the whole show" if n is None else f"season {n}" for n in elsewhere)
-                hint = f"; they are credited in {places}"
-            raise EditError(f"{name} is not in the cast of {ref.title} ({where}){hint}.")
+            if not elsewhere:
+                raise EditError(
+                    "{name} is not in the cast of {title} ({where}).", name=name, title=ref.title, where=where
+                )
+            places = Phrases(
+                tuple(
+                    Phrase.of(N_("the whole show"))
+                    if n is None
+                    else Phrase.of(N_("season {number}"), number=n)
+                    for n in elsewhere
+                )
+            )
+            raise EditError(
+                "{name} is not in the cast of {title} ({where}); they are credited in {places}.",
+                name=name,
+                title=ref.title,
+                where=where,
+                places=places,
+            )
         c = found[0]
         await store.catalog.delete_credit(c.id)
         items = [ChangeItem(Entity.CREDIT, credit_key(ref.slug, number, c.actor), "*", credit_value(c), None)]
@@ -138,12 +157,12 @@ async def add_trailer(
 ) -> Change | None:
     """Add a trailer (from an allowed video host) to a season; a known URL gets its name or kind updated."""
     number = season_number(season)
-    link = https_url(url, field="The trailer link", hosts=hosts)
+    link = https_url(url, field=N_("The trailer link"), hosts=hosts)
     if link is None:
         raise EditError("Give the trailer's link.")
     if kind not in ("teaser", "trailer"):
-        raise EditError(f"The kind is teaser or trailer, not {kind!r}.")
-    label = text(name, "The trailer's name", TITLE_MAX)
+        raise EditError("The kind is teaser or trailer, not {kind}.", kind=repr(kind))
+    label = text(name, N_("The trailer's name"), TITLE_MAX)
     show = await catalog.resolve(title)
     store = catalog.store
     async with store.transaction():
@@ -176,7 +195,7 @@ async def add_trailer(
 async def remove_trailer(catalog: Catalog, actor: Actor, title: str, season: int, url: str) -> Change:
     """Remove a trailer from a season."""
     number = season_number(season)
-    link = clean_text(url, field="The trailer link", max_len=500, required=True)
+    link = clean_text(url, field=N_("The trailer link"), max_len=500, required=True)
     assert link is not None
     show = await catalog.resolve(title)
     store = catalog.store
@@ -187,7 +206,13 @@ async def remove_trailer(catalog: Catalog, actor: Actor, title: str, season: int
         if current is None:
             urls = [t.url for t in await store.catalog.season_trailers(ref.id, number)]
             listed = ", ".join(urls) if urls else "none"
-            raise EditError(f"Season {number} of {ref.title} has no trailer {link} (its trailers: {listed}).")
+            raise EditError(
+                "Season {number} of {title} has no trailer {link} (its trailers: {listed}).",
+                number=number,
+                title=ref.title,
+                link=link,
+                listed=listed,
+            )
         await store.catalog.delete_trailer(current.id)
         items = [
             ChangeItem(Entity.TRAILER, trailer_key(ref.slug, number, link), "*", trailer_value(current), None)

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from kdrama.errors import UserError
+from kdrama.i18n import N_, Phrase
 from kdrama.lookup import Catalog, UnknownSeason
 from kdrama.models import Change, Season, ShowRef, Status
 from kdrama.store import Store
@@ -33,15 +34,17 @@ def text(
 
 def required_source(value: str | None, what: str) -> str:
     if value is None or not value.strip():
-        raise EditError(f"A {what} edit needs a source: an https:// link or a short citation.")
-    found = check_source(value, field="source")
+        raise EditError(
+            "A {what} edit needs a source: an https:// link or a short citation.", what=Phrase.of(what)
+        )
+    found = check_source(value, field=N_("source"))
     assert found is not None
     return found
 
 
 def season_number(n: int) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= SEASON_MAX:
-        raise EditError(f"A season number is a whole number from 1 to {SEASON_MAX}.")
+        raise EditError("A season number is a whole number from 1 to {max}.", max=SEASON_MAX)
     return n
 
 
@@ -50,21 +53,23 @@ def status(value: Status | str) -> Status:
         return Status(value)
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise EditError(f"The status must be one of {allowed}, not {value!r}.") from None
+        raise EditError(
+            "The status must be one of {allowed}, not {value}.", allowed=allowed, value=repr(value)
+        ) from None
 
 
 def country(value: str | None) -> str | None:
-    found = text(value, "country", 2 + 10)
+    found = text(value, N_("country"), 2 + 10)
     if found is None:
         return None
     if not (len(found) == 2 and found.isalpha()):
-        raise EditError(f"The country must be a two-letter code like KR, not {found!r}.")
+        raise EditError("The country must be a two-letter code like KR, not {country}.", country=repr(found))
     return found.upper()
 
 
 def genres(value: str | None) -> list[str]:
-    found = text(value, "genres", SHORT_TEXT_MAX) or ""
-    names = [g for g in (text(x, "a genre", 40) for x in found.split(",")) if g]
+    found = text(value, N_("genres"), SHORT_TEXT_MAX) or ""
+    names = [g for g in (text(x, N_("a genre"), 40) for x in found.split(",")) if g]
     return list(dict.fromkeys(names))
 
 
@@ -74,7 +79,9 @@ def clearing(value: str | None) -> bool:
 
 def note(value: str | None) -> str | None:
     return (
-        None if value is None or clearing(value) else text(value, "The note", LONG_TEXT_MAX, multiline=True)
+        None
+        if value is None or clearing(value)
+        else text(value, N_("The note"), LONG_TEXT_MAX, multiline=True)
     )
 
 

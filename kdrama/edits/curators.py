@@ -44,7 +44,7 @@ async def remove_curator(store: Store, actor: Actor, user_id: int) -> int:
     async with store.transaction():
         found = await store.curators.get(user_id)
         if found is None:
-            raise EditError(f"<@{user_id}> is not a curator.")
+            raise EditError("<@{user}> is not a curator.", user=user_id)
         await store.curators.remove(user_id)
         change_id = await store.changes.record(
             actor=actor,

@@ -46,7 +46,9 @@ async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) ->
         missing = [x for x in s.similar if x not in file_slugs and x not in by_slug]
         if missing:
             raise CatalogError(
-                f"{s.title}: similar show {missing[0]!r} is neither in the file nor in the catalog."
+                "{title}: similar show {slug} is neither in the file nor in the catalog.",
+                title=s.title,
+                slug=repr(missing[0]),
             )
     old_dicts = await store.catalog.file_shows([by_slug[s.slug].id for s in shows if s.slug in by_slug])
     old_by_slug = {d["slug"]: d for d in old_dicts}
@@ -131,17 +133,21 @@ async def import_catalog(
 ) -> ImportResult:
     """Validate a whole catalog file, then apply it in one transaction; nothing is written if any entry is wrong."""
     if len(data) > IMPORT_MAX_BYTES:
-        raise EditError(f"The file is too big: {len(data):,} bytes, at most {IMPORT_MAX_BYTES:,}.")
+        raise EditError(
+            "The file is too big: {size} bytes, at most {limit}.",
+            size=format(len(data), ","),
+            limit=format(IMPORT_MAX_BYTES, ","),
+        )
     try:
         shows = catalog_file.parse_text(data, trailer_hosts=hosts)
     except CatalogError as e:
-        raise EditError(f"Nothing imported: {e}") from e
+        raise EditError("Nothing imported: {reason}", reason=e) from e
     store = catalog.store
     before = await store.changes.last_id()
     try:
         report = await import_shows(store, shows, actor=actor)
     except CatalogError as e:
-        raise EditError(f"Nothing imported: {e}") from e
+        raise EditError("Nothing imported: {reason}", reason=e) from e
     ids = await store.changes.ids_since(before, action=Action.IMPORT, actor_id=actor.id)
     for s in shows:
         found = await store.catalog.show_by_slug(s.slug)

@@ -29,6 +29,7 @@ from kdrama.edits.items import (
     trailer_key,
     trailer_value,
 )
+from kdrama.i18n import N_
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, Season, Show, Status
 from kdrama.store import utcnow
@@ -46,7 +47,7 @@ async def add_season(
     """Add a season (status unconfirmed, date unknown); on an existing season, set its episode count."""
     number = season_number(season)
     if episodes is not None and not 0 <= episodes <= EPISODES_MAX:
-        raise EditError(f"The episode count is a whole number from 0 to {EPISODES_MAX}.")
+        raise EditError("The episode count is a whole number from 0 to {max}.", max=EPISODES_MAX)
     show = await catalog.resolve(title)
     store = catalog.store
     async with store.transaction():
@@ -136,7 +137,7 @@ async def set_status(
     """Set a season's official status, with its source; as-of becomes today."""
     number = season_number(season)
     value = check_status(status)
-    src = required_source(source, "status")
+    src = required_source(source, N_("status"))
     new_note = _note(note)
     show = await catalog.resolve(title)
 
@@ -169,10 +170,10 @@ async def set_date(
     """Set a season's release date at the precision it was typed, official or expected; as-of today."""
     number = season_number(season)
     try:
-        when = PartialDate.parse(clean_text(date_text, field="The date", max_len=60))
+        when = PartialDate.parse(clean_text(date_text, field=N_("The date"), max_len=60))
     except DateError as e:
-        raise EditError(str(e)) from e
-    src = required_source(source, "date")
+        raise EditError(e.message, **e.params) from e
+    src = required_source(source, N_("date"))
     new_note = _note(note)
     show = await catalog.resolve(title)
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from kdrama import catalog as catalog_file
-from kdrama.describe import FIELD_LABELS
 from kdrama.edits.common import (
     NAME_MAX,
     EditError,
@@ -18,10 +17,24 @@ from kdrama.edits.common import (
 from kdrama.edits.common import country as _country
 from kdrama.edits.common import genres as _genres
 from kdrama.edits.items import SHOW_FIELDS, alias_key, diff, show_key, show_values
+from kdrama.i18n import N_
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store
 from kdrama.validate import LONG_TEXT_MAX, TITLE_MAX, clean_text, https_url, slugify
+
+# A show field's name where a refusal starts with it ("The platform link must be …").
+EDIT_FIELD_NAMES = {
+    "title": N_("The title"),
+    "korean_title": N_("The Korean title"),
+    "romanized_title": N_("The romanized title"),
+    "country": N_("The country"),
+    "platform": N_("The platform"),
+    "platform_url": N_("The platform link"),
+    "genres": N_("The genres"),
+    "synopsis": N_("The synopsis"),
+    "poster_url": N_("The poster link"),
+}
 
 
 async def snapshot_show(store: Store, show_id: int) -> dict[str, Any]:
@@ -39,7 +52,7 @@ async def write_show(store: Store, snapshot: Mapping[str, Any], prefer_id: int |
     try:
         (entry,) = catalog_file.parse_catalog({"format": catalog_file.FORMAT, "shows": [clean]})
     except catalog_file.CatalogError as e:
-        raise EditError(f"The recorded show can't be restored: {e}") from e
+        raise EditError("The recorded show can't be restored: {reason}", reason=e) from e
     # Keep the old id when it is free, so the show's history stays with it.
     return await store.catalog.restore_show(
         entry,
@@ -63,24 +76,28 @@ async def add_show(
     poster_url: str | None = None,
 ) -> Change:
     """Add a show (no seasons yet); its slug comes from the title."""
-    clean_title = clean_text(title, field="The title", max_len=TITLE_MAX, required=True)
+    clean_title = clean_text(title, field=N_("The title"), max_len=TITLE_MAX, required=True)
     assert clean_title is not None
     row = {
         "title": clean_title,
-        "korean_title": text(korean_title, "The Korean title", TITLE_MAX),
-        "romanized_title": text(romanized_title, "The romanized title", TITLE_MAX),
+        "korean_title": text(korean_title, N_("The Korean title"), TITLE_MAX),
+        "romanized_title": text(romanized_title, N_("The romanized title"), TITLE_MAX),
         "country": _country(country),
-        "platform": text(platform, "The platform", NAME_MAX),
-        "platform_url": https_url(platform_url, field="The platform link"),
+        "platform": text(platform, N_("The platform"), NAME_MAX),
+        "platform_url": https_url(platform_url, field=N_("The platform link")),
         "genres": _genres(genres),
         "synopsis": None,
-        "poster_url": https_url(poster_url, field="The poster link"),
+        "poster_url": https_url(poster_url, field=N_("The poster link")),
     }
     store = catalog.store
     async with store.transaction():
         same = await store.catalog.slug_titled(clean_title)
         if same:
-            raise EditError(f"A show called “{clean_title}” is already in the catalog (slug {same}).")
+            raise EditError(
+                "A show called “{title}” is already in the catalog (slug {slug}).",
+                title=clean_title,
+                slug=same,
+            )
         base = slugify(clean_title)
         slug, n = base, 2
         while await store.catalog.show_ref_by_slug(slug) is not None:
@@ -107,7 +124,7 @@ async def edit_show(
     """Change a show's fields; an option given as "-" empties the field (never the title)."""
     unknown = set(changes) - set(SHOW_FIELDS)
     if unknown:
-        raise EditError(f"Shows have no field {sorted(unknown)[0]!r}.")
+        raise EditError("Shows have no field {field}.", field=repr(sorted(unknown)[0]))
     new: dict[str, Any] = {}
     for field, raw in changes.items():
         if raw is None:
@@ -117,7 +134,7 @@ async def edit_show(
                 raise EditError("A show always has a title; type the new one instead of -.")
             new[field] = [] if field == "genres" else None
             continue
-        label = f"The {FIELD_LABELS[field]}"
+        label = EDIT_FIELD_NAMES[field]
         match field:
             case "title":
                 new[field] = clean_text(raw, field=label, max_len=TITLE_MAX, required=True)
@@ -140,7 +157,9 @@ async def edit_show(
         if "title" in new and new["title"] != ref.title:
             same = await store.catalog.slug_titled(new["title"], besides=ref.id)
             if same:
-                raise EditError(f"Another show is already called “{new['title']}” (slug {same}).")
+                raise EditError(
+                    "Another show is already called “{title}” (slug {slug}).", title=new["title"], slug=same
+                )
         current = await store.catalog.show(ref.id)
         assert current is not None
         items = diff(show_key(ref.slug), show_values(current), new)
@@ -181,7 +200,7 @@ async def alias(
     catalog: Catalog, actor: Actor, title: str, alias_text: str, *, remove: bool = False
 ) -> Change | None:
     """Add an alias to a show, or remove one."""
-    wanted = clean_text(alias_text, field="The alias", max_len=TITLE_MAX, required=True)
+    wanted = clean_text(alias_text, field=N_("The alias"), max_len=TITLE_MAX, required=True)
     assert wanted is not None
     show = await catalog.resolve(title)
     store = catalog.store
@@ -193,7 +212,12 @@ async def alias(
         if remove:
             if existing is None:
                 listed = ", ".join(f"“{r[0]}”" for r in rows) or "none"
-                raise EditError(f"{ref.title} has no alias “{wanted}” (its aliases: {listed}).")
+                raise EditError(
+                    "{title} has no alias “{wanted}” (its aliases: {listed}).",
+                    title=ref.title,
+                    wanted=wanted,
+                    listed=listed,
+                )
             await store.catalog.remove_alias(ref.id, existing[0])
             items.append(
                 ChangeItem(
@@ -206,7 +230,7 @@ async def alias(
             )
         elif existing is None:
             if wanted.casefold() == ref.title.casefold():
-                raise EditError(f"“{wanted}” is already the show's title.")
+                raise EditError("“{wanted}” is already the show's title.", wanted=wanted)
             position = max((r[1] for r in rows), default=-1) + 1
             await store.catalog.add_alias(ref.id, wanted, position)
             items.append(
