@@ -163,8 +163,9 @@ def placeholders(message: str) -> set[str]:
 # --- extraction (babel.cfg) ------------------------------------------------------------------
 
 # Calls whose first argument is a message besides gettext's own: a user error's English
-# sentence is its message id. (A subclass marks the sentence it passes up with N_.)
-ERROR_KEYWORDS = ("UserError",)
+# sentence is its message id. The subclasses raised with a sentence are listed; one that
+# builds its own sentence marks it with N_ where it passes it up.
+ERROR_KEYWORDS = ("UserError", "EditError", "ValidationError", "DateError", "CatalogError", "EventsError")
 
 
 def extract(

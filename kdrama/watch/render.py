@@ -120,10 +120,10 @@ def watch_list_reply(
         for s in watched.subscriptions:
             line = f"• **{show_label(s, t)}** · {events_label(s, t)}"
             if s.role_id:
-                line += " · " + t.gettext("pings {role}", role=f"<@&{s.role_id}>")
+                line += " · " + t.gettext("pings {role}", role="<@&" + str(s.role_id) + ">")
             if s.paused:
                 since = discord.utils.format_dt(s.paused_at, "R") if s.paused_at else ""
-                reason = t.gettext(s.paused_reason or "")
+                reason = t.gettext(s.paused_reason) if s.paused_reason else ""
                 line += "\n  ⏸ " + t.gettext("Paused {since}: {reason}.", since=since, reason=safe(reason))
             lines.append(line)
         if watched.paused:

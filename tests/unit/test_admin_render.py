@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kdrama import admin_render, edits, render
+import pytest
+
+from kdrama import admin_render, edits, i18n, render
 from kdrama.catalog import ImportReport
+from kdrama.errors import UserError
 from kdrama.lookup import Catalog
 from kdrama.models import Actor, Status
 
@@ -65,3 +68,27 @@ def test_the_curator_list_names_owners_and_who_added_whom() -> None:
 
 def test_curator_facing_text_cannot_ping_or_break_code() -> None:
     assert admin_render.inert("@everyone `x`\u0007") == "@\u200beveryone 'x'"
+
+
+async def test_a_korean_curator_reads_the_edit_reply_and_undo_refusals_in_korean(catalog: Catalog) -> None:
+    ko = i18n.text("ko")
+    change = await edits.set_status(
+        catalog, CURATOR, "All of Us Are Dead", 2, Status.POST_PRODUCTION, NETFLIX
+    )
+    assert change is not None
+    lines = (admin_render.change_reply(change, "", ko).content or "").splitlines()
+    assert lines[0] == f"**변경 #{change.id}** · All of Us Are Dead, 시즌 2"
+    assert "- 시즌 2의 상태: 촬영 중 → 후반 작업 중" in lines
+    assert lines[-2] == "상태 소식을 구독한 채널에 알림이 갑니다."
+    assert lines[-1] == f"`/admin undo change_id:{change.id}`로 되돌릴 수 있습니다."
+    # The same describer serves history: one line per change, in the reader's language.
+    assert "시즌 2의 상태: 촬영 중 → 후반 작업 중" in admin_render.history_line(change, ko)
+    # A refusal names the item another change touched, described in the refusal's language.
+    later = await edits.set_status(catalog, CURATOR, "All of Us Are Dead", 2, Status.SCHEDULED, NETFLIX)
+    assert later is not None
+    with pytest.raises(UserError) as refused:
+        await edits.undo(catalog, CURATOR, change.id)
+    assert str(refused.value) == f"Change #{later.id} later changed the status of season 2; undo that first."
+    assert ko.error(refused.value) == (
+        f"나중에 변경 #{later.id}에서 시즌 2의 상태 항목을 바꿨습니다. 그 변경을 먼저 되돌리세요."
+    )

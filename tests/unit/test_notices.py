@@ -9,7 +9,7 @@ from kdrama import edits
 from kdrama.dates import PartialDate
 from kdrama.lookup import Catalog
 from kdrama.models import Actor, Change, Status
-from kdrama.notices import Notice, render_notice, role_content
+from kdrama.notices import Notice, NoticeRenderer, render_notice, role_content
 from kdrama.settings import DEFAULT_TRAILER_HOSTS
 
 CURATOR = Actor(1001, "curator")
@@ -88,3 +88,43 @@ async def test_the_release_clock_says_now_streaming(catalog: Catalog) -> None:
 def test_only_the_chosen_roles_are_mentioned() -> None:
     assert role_content(()) is None
     assert role_content((5, 7)) == "<@&5> <@&7>"
+
+
+# --- in the channel's language -------------------------------------------------------------
+
+
+async def test_a_korean_channel_reads_the_status_move_in_korean(catalog: Catalog) -> None:
+    change = await edits.set_status(catalog, CURATOR, AOUAD, 2, Status.POST_PRODUCTION, NETFLIX)
+    assert change is not None and change.show_id is not None
+    show = await catalog.store.catalog.show(change.show_id)
+    season = await catalog.store.catalog.season(change.show_id, 2)
+    notice = render_notice(change, show, season, language="ko")
+    assert embed(notice)["title"] == "지금 우리 학교는 (All of Us Are Dead) · 시즌 2"
+    assert embed(notice)["description"] == "지금 우리 학교는 (All of Us Are Dead) 시즌 2: 후반 작업 중."
+    assert fields(notice) == {"상태 (공식)": "촬영 중 → **후반 작업 중**", "출처": NETFLIX}
+    assert embed(notice)["footer"]["text"] == (
+        "공식: 방송사나 제작사가 확인함. 예상: 보도되었으나 확인되지 않음. 수정: curator."
+    )
+    assert [link.label for link in notice.links] == ["Netflix에서 보기"]
+
+
+async def test_a_korean_date_notice_keeps_the_precision_and_officialness(catalog: Catalog) -> None:
+    change = await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", True, NETFLIX)
+    assert change is not None and change.show_id is not None
+    show = await catalog.store.catalog.show(change.show_id)
+    season = await catalog.store.catalog.season(change.show_id, 2)
+    notice = render_notice(change, show, season, language="ko")
+    assert embed(notice)["description"] == "지금 우리 학교는 (All of Us Are Dead) 시즌 2의 공개일 소식입니다."
+    assert fields(notice)["공개일"] == "알 수 없음 → **2026년 4분기 (공식)**"
+
+
+async def test_the_renderer_renders_a_change_once_per_language(catalog: Catalog) -> None:
+    change = await edits.add_cast(catalog, CURATOR, AOUAD, "Kim Star", "Hero", season=2)
+    assert change is not None
+    renderer = NoticeRenderer(catalog.store)
+    english = await renderer.notice(change.id, None)
+    korean = await renderer.notice(change.id, "ko")
+    assert fields(english) == {"Cast announced": "**Kim Star** as Hero (official)"}
+    assert fields(korean) == {"출연진 발표": "**Kim Star** – Hero 역 (공식)"}
+    assert await renderer.notice(change.id, "ko") is korean
+    assert await renderer.notice(change.id, "en") is english
