@@ -268,6 +268,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             role.mention if role else None,
             role_unpingable=unpingable,
             t=t,
+            korean_title=show.korean_title if show else None,
         )
         await _private(interaction, text)
 
@@ -291,7 +292,8 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             return await _private(interaction, t.error(e))
         show_id, show_title = (show.id, show.title) if show else (None, None)
         if await unsubscribe(self.bot.store, target.id, show_id):
-            return await _private(interaction, render.removed_text(target.mention, show_title, t))
+            korean = show.korean_title if show else None
+            return await _private(interaction, render.removed_text(target.mention, show_title, t, korean))
         subs = await followed(self.bot.store, target.guild.id, target.id)
         await _private(interaction, render.not_followed_text(target.mention, show_title, subs, t))
 

@@ -11,7 +11,7 @@ from kdrama.describe import EVENT_NAMES
 from kdrama.i18n import Text
 from kdrama.lookup import EVERY_SHOW_NAME
 from kdrama.models import ALL_EVENTS, AddResult, Event, Subscription
-from kdrama.render import COLOUR, FIELD_VALUE_MAX, Reply, cut, fit, safe
+from kdrama.render import COLOUR, FIELD_VALUE_MAX, Reply, cut, fit, safe, show_name
 from kdrama.watch.subscriptions import WatchList
 
 EN = i18n.text(i18n.ENGLISH)
@@ -24,8 +24,8 @@ def events_label(sub: Subscription, t: Text = EN) -> str:
     return ", ".join(t.gettext(EVENT_NAMES[e]) for e in Event if e in sub.events)
 
 
-def _label(show_title: str | None, t: Text) -> str:
-    return safe(show_title) if show_title is not None else t.gettext("every show")
+def _label(show_title: str | None, t: Text, korean_title: str | None = None) -> str:
+    return show_name(show_title, korean_title, t) if show_title is not None else t.gettext("every show")
 
 
 def show_label(sub: Subscription, t: Text = EN) -> str:
@@ -41,9 +41,10 @@ def added_text(
     *,
     role_unpingable: bool,
     t: Text = EN,
+    korean_title: str | None = None,
 ) -> str:
     """The reply to /watch add; `channel` and `role` are mentions, `show_title` None is every show."""
-    what = f"**{_label(show_title, t)}**"
+    what = f"**{_label(show_title, t, korean_title)}**"
     events = events_label(result.subscription, t)
     if result.created:
         lines = [
@@ -90,9 +91,11 @@ def added_text(
     return "\n".join(lines)
 
 
-def removed_text(channel: str, show_title: str | None, t: Text = EN) -> str:
+def removed_text(channel: str, show_title: str | None, t: Text = EN, korean_title: str | None = None) -> str:
     """The reply to /watch remove when the channel followed it (`show_title` None: every show)."""
-    return t.gettext("{channel} no longer follows **{show}**.", channel=channel, show=_label(show_title, t))
+    return t.gettext(
+        "{channel} no longer follows **{show}**.", channel=channel, show=_label(show_title, t, korean_title)
+    )
 
 
 def not_followed_text(channel: str, show_title: str | None, subs: list[Subscription], t: Text = EN) -> str:

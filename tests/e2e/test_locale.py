@@ -28,6 +28,14 @@ FOOTER_EN = "Official: confirmed by the network or studio. Expected: reported, n
 
 
 @pytest.fixture(scope="module")
+def guild(standin_server: DiscordStandIn) -> Guild:
+    """An English-speaking fan server (en-US) with news channels, made before the bot connects."""
+    return standin_server.make_guild(
+        "K-drama fans", channels=("general", "news-ko", "news-en", "news-server")
+    )
+
+
+@pytest.fixture(scope="module")
 def drama(guild: Guild, bot_factory: Callable[..., BotProcess]) -> Iterator[BotProcess]:
     """The real bot (`python bot.py`) on a fresh database, for the whole module."""
     proc = bot_factory(
@@ -223,3 +231,141 @@ async def test_cast_trailer_show_and_season_autocomplete_in_korean(
         "시즌 2 · 촬영 중",
         "시즌 1 · 공개 완료 · 2022년 1월 28일",
     ]
+
+
+# --- channel notices and /watch, /admin for Korean staff ------------------------------------
+
+KINGDOM = "kingdom"
+SOURCE = "https://www.netflix.com/tudum/articles/kingdom-season-3"
+
+
+def news(guild: Guild, name: str) -> Channel:
+    return next(c for c in guild.channels.values() if c.name == name)
+
+
+async def test_each_channel_reads_a_curator_edit_in_its_own_language(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild
+) -> None:
+    mod = standin.manager_member(guild, "mod")
+    korean = news(guild, "news-ko")
+    # English staff choose Korean for one channel; its reply says so in English.
+    added = await ask(standin, "watch add", by=mod, at=korean, locale="en-US", title=KINGDOM, language="ko")
+    assert added.ephemeral
+    assert added.content == (
+        f"Now posting news about **Kingdom** in {korean.mention}: all events.\n"
+        "Notifications are written in Korean."
+    )
+    # A channel added with no language takes the server's: English here...
+    english = news(guild, "news-en")
+    await ask(standin, "watch add", by=mod, at=english, locale="en-US", title=KINGDOM)
+    # ...and Korean once the server's preferred locale is Korean; this Korean mod reads Korean.
+    server = news(guild, "news-server")
+    guild.locale = "ko"
+    try:
+        added = await ask(standin, "watch add", by=mod, at=server, locale="ko", title=KINGDOM)
+    finally:
+        guild.locale = "en-US"
+    assert added.content == (
+        f"이제 {server.mention}에 **킹덤 (Kingdom)** 소식을 올립니다: 모든 소식.\n알림은 한국어로 작성됩니다."
+    )
+    listed = await ask(standin, "watch list", by=mod, at=korean, locale="ko", channel=korean)
+    assert listed.embeds[0]["title"] == "구독 중인 작품"
+    assert listed.embeds[0]["fields"][0]["value"] == "• **Kingdom** · 모든 소식"
+
+    owner = standin.owner_member(guild)
+    general = news(guild, "general")
+    await ask(standin, "admin season add", by=owner, at=general, locale="en-US", title=KINGDOM, season=3)
+    await ask(
+        standin,
+        "admin season status",
+        by=owner,
+        at=general,
+        locale="en-US",
+        title=KINGDOM,
+        season=3,
+        status="renewed",
+        source=SOURCE,
+    )
+    # One message per channel, each in the channel's language.
+    for ch in (korean, server):
+        (message,) = await standin.wait_channel_messages(ch, 1, within=15)
+        embed = message.embeds[0]
+        assert embed["title"] == "킹덤 (Kingdom) · 시즌 3"
+        assert embed["description"] == "킹덤 (Kingdom) 시즌 3: 제작 확정."
+        assert embed["fields"] == [
+            {"name": "상태 (공식)", "value": "공식 발표 없음 → **제작 확정**", "inline": False},
+            {"name": "출처", "value": SOURCE, "inline": False},
+        ]
+        assert embed["footer"]["text"] == f"{FOOTER_KO} 수정: {owner.user.username}."
+    (message,) = await standin.wait_channel_messages(english, 1, within=15)
+    assert message.embeds[0]["description"] == "Season 3 of Kingdom: Renewed."
+    assert message.embeds[0]["fields"][0] == {
+        "name": "Status (official)",
+        "value": "No official word → **Renewed**",
+        "inline": False,
+    }
+
+
+async def test_a_korean_curator_reads_admin_replies_history_and_refusals_in_korean(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild
+) -> None:
+    owner = standin.owner_member(guild)
+    general = news(guild, "general")
+    edit = await ask(
+        standin,
+        "admin season date",
+        by=owner,
+        at=general,
+        locale="ko",
+        title=KINGDOM,
+        season=3,
+        date="2027",
+        official=False,
+        source=SOURCE,
+    )
+    assert edit.ephemeral
+    lines = edit.content.splitlines()
+    change_id = int(lines[0].split("#")[1].split("*")[0])
+    assert lines[0] == f"**변경 #{change_id}** · Kingdom, 시즌 3"
+    assert "- 시즌 3의 공개일: 알 수 없음 → 2027년" in lines
+    assert lines[-2] == "공개일 소식을 구독한 채널에 알림이 갑니다."
+    assert lines[-1] == f"`/admin undo change_id:{change_id}`로 되돌릴 수 있습니다."
+    same = await ask(
+        standin,
+        "admin season date",
+        by=owner,
+        at=general,
+        locale="ko",
+        title=KINGDOM,
+        season=3,
+        date="2027",
+        official=False,
+        source=SOURCE,
+    )
+    assert same.content == "변경 사항 없음: 시즌 3에 이미 같은 공개일, 출처, 기준일이 있습니다."
+    history = await ask(standin, "admin history", by=owner, at=general, locale="ko", title=KINGDOM)
+    assert history.embeds[0]["title"] == "킹덤 (Kingdom) 변경 기록"
+    newest = history.embeds[0]["description"].splitlines()[0]
+    assert newest.startswith(f"**#{change_id}** ")
+    assert "시즌 3의 공개일: 알 수 없음 → 2027년" in newest and newest.endswith("알림: 공개일")
+    undone = await ask(standin, "admin undo", by=owner, at=general, locale="ko", change_id=change_id)
+    assert undone.content.splitlines()[0].endswith(f"(변경 #{change_id} 되돌림) · Kingdom, 시즌 3")
+    again = await ask(standin, "admin undo", by=owner, at=general, locale="ko", change_id=change_id)
+    assert again.ephemeral
+    assert again.content == f"변경 #{change_id}은(는) 이미 변경 #{change_id + 1}(으)로 되돌렸습니다."
+    bad = await ask(
+        standin,
+        "admin season date",
+        by=owner,
+        at=general,
+        locale="ko",
+        title=KINGDOM,
+        season=3,
+        date="2027-02-30",
+        official=True,
+        source=SOURCE,
+    )
+    assert bad.content == "2027-02-30: 없는 날짜입니다. 2027년 2월은 28일까지 있습니다."
+    mod = standin.manager_member(guild, "mod2")
+    refused = await ask(standin, "admin history", by=mod, at=general, locale="ko", title=KINGDOM)
+    assert refused.content == "Drama bot 큐레이터만 카탈로그를 수정할 수 있습니다."
