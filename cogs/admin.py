@@ -200,7 +200,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             "poster_url": poster_url,
         }
         await interaction.response.send_modal(
-            SynopsisForm(self, show.slug, show.title, show.synopsis, changes)
+            SynopsisForm(self, show.slug, show.title, show.synopsis, changes, text_of(interaction))
         )
 
     @show.command(name="remove", description="Remove a show with its seasons, cast and trailers")
@@ -552,9 +552,16 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
     )
 
     def __init__(
-        self, cog: Admin, slug: str, title: str, synopsis: str | None, changes: dict[str, str | None]
+        self,
+        cog: Admin,
+        slug: str,
+        title: str,
+        synopsis: str | None,
+        changes: dict[str, str | None],
+        t: i18n.Text,
     ) -> None:
-        super().__init__(title=f"Edit {title}"[:45], timeout=600)
+        super().__init__(title=t.gettext("Edit {title}", title=title)[:45], timeout=600)
+        self.synopsis.label = t.gettext("Synopsis (empty it to remove)")[:45]
         self.cog = cog
         self.slug = slug
         self.before = synopsis or ""

@@ -15,7 +15,7 @@ from discord.ext import commands
 from cogs.ui import build_view, locale_of, send_reply, to_choices
 from kdrama import edits, i18n
 from kdrama.errors import UserError
-from kdrama.i18n import N_
+from kdrama.i18n import N_, Phrase, Phrases
 from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
@@ -45,9 +45,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 SHUTDOWN_GRACE = 5.0
 # What the bot needs in a channel to post a notification there.
 NEEDED = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
+    ("view_channel", N_("View Channel")),
+    ("send_messages", N_("Send Messages")),
+    ("embed_links", N_("Embed Links")),
 )
 # Stored in English with the paused subscription; /watch list translates them.
 PAUSE_REASONS = {
@@ -119,7 +119,7 @@ def _retry_after(e: discord.HTTPException) -> float | None:
 
 def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
     perms = channel.permissions_for(me)
-    missing = [label for attr, label in NEEDED if not getattr(perms, attr)]
+    missing = [label for attr, label in NEEDED if not getattr(perms, attr)]  # English: the message ids
     # Discord denies what depends on a missing permission (no View Channel: nothing; no Send
     # Messages: no Embed Links); name only the root of the problem.
     return missing[:1] if missing and missing[0] != "Embed Links" else missing
@@ -380,7 +380,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 "I can't post in {channel}: I'm missing {perms} there. Give me {perms} in that channel "
                 "(or its category), then run /watch add again.",
                 channel=target.mention,
-                perms=", ".join(missing),
+                perms=Phrases(tuple(Phrase.of(p) for p in missing)),
             )
         return target
 

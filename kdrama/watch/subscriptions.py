@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from kdrama import i18n
 from kdrama.describe import EVENT_NAMES
 from kdrama.errors import UserError
+from kdrama.i18n import N_, Phrase
 from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
 from kdrama.search import normalize
@@ -42,7 +43,7 @@ def parse_events_option(text: str | None) -> frozenset[Event]:
         else:
             unknown.append(t)
     if unknown or not found:
-        shown = ", ".join(f"“{u[:30]}”" for u in unknown[:3]) or "nothing"
+        shown: object = ", ".join(f"“{u[:30]}”" for u in unknown[:3]) or Phrase.of(N_("nothing"))
         raise EventsError(
             "I don't know the event {events}. Choose from status, date, trailer, cast and release, "
             "separated by commas (for example status,date), or leave it empty for all of them.",

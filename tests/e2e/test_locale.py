@@ -329,7 +329,7 @@ async def test_a_korean_curator_reads_admin_replies_history_and_refusals_in_kore
     assert lines[0] == f"**변경 #{change_id}** · Kingdom, 시즌 3"
     assert "- 시즌 3의 공개일: 알 수 없음 → 2027년" in lines
     assert lines[-2] == "공개일 소식을 구독한 채널에 알림이 갑니다."
-    assert lines[-1] == f"`/admin undo change_id:{change_id}`로 되돌릴 수 있습니다."
+    assert lines[-1] == f"`/관리 되돌리기 변경번호:{change_id}`로 되돌릴 수 있습니다."
     same = await ask(
         standin,
         "admin season date",

@@ -80,7 +80,7 @@ async def test_a_korean_curator_reads_the_edit_reply_and_undo_refusals_in_korean
     assert lines[0] == f"**변경 #{change.id}** · All of Us Are Dead, 시즌 2"
     assert "- 시즌 2의 상태: 촬영 중 → 후반 작업 중" in lines
     assert lines[-2] == "상태 소식을 구독한 채널에 알림이 갑니다."
-    assert lines[-1] == f"`/admin undo change_id:{change.id}`로 되돌릴 수 있습니다."
+    assert lines[-1] == f"`/관리 되돌리기 변경번호:{change.id}`로 되돌릴 수 있습니다."
     # The same describer serves history: one line per change, in the reader's language.
     assert "시즌 2의 상태: 촬영 중 → 후반 작업 중" in admin_render.history_line(change, ko)
     # A refusal names the item another change touched, described in the refusal's language.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kdrama.models import ALL_EVENTS, Event
+from kdrama import edits
+from kdrama.lookup import Catalog
+from kdrama.models import ALL_EVENTS, Actor, Event
 from kdrama.store import Store
 from kdrama.watch import subscriptions as watch
 from kdrama.watch.engine import ChannelUnusable
@@ -98,3 +101,42 @@ def test_events_autocomplete_builds_a_list_a_tap_at_a_time() -> None:
     values = [v for _, v in event_choices("status,")]
     assert values[0] == "status" and "status,date" in values and "status,status" not in values
     assert [v for _, v in event_choices("status,tr")] == ["status,trailer"]
+
+
+def test_korean_staff_read_the_event_choices_in_korean_and_type_every_show_in_korean() -> None:
+    assert event_choices("", "ko")[0] == ("모든 소식 (상태, 공개일, 예고편, 출연진, 공개)", "all")
+    assert event_choices("status,tr", "ko") == [("상태, 예고편 (status,trailer)", "status,trailer")]
+    assert watch.is_every_show("모든 작품") and watch.is_every_show("Every show")
+    assert not watch.is_every_show("모든")
+
+
+async def test_the_language_is_the_channels_and_each_delivery_carries_it(catalog: Catalog) -> None:
+    store = catalog.store
+    await watch.subscribe(
+        store,
+        guild_id=1,
+        channel_id=10,
+        show_id=None,
+        events=ALL_EVENTS,
+        role_id=None,
+        created_by=5,
+        language="ko",
+    )
+    await watch.subscribe(
+        store, guild_id=1, channel_id=11, show_id=None, events=ALL_EVENTS, role_id=None, created_by=5
+    )
+    await edits.set_status(catalog, Actor(1, "curator"), "All of Us Are Dead", 2, "renewed", "Netflix, 2026")
+    due = {d.channel_id: d.language for d in await store.outbox.due(time.time() + 1, None)}
+    assert due == {10: "ko", 11: None}
+    # A later /watch add in the channel (another show, the server's language) sets it for all.
+    await watch.subscribe(
+        store,
+        guild_id=1,
+        channel_id=10,
+        show_id=1,
+        events=ALL_EVENTS,
+        role_id=None,
+        created_by=5,
+        language="en",
+    )
+    assert {s.language for s in await watch.followed(store, 1, 10)} == {"en"}
