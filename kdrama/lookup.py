@@ -407,7 +407,8 @@ class Catalog:
         await self.loaded()
         show_matches = self.titles.search(q, limit=10)
         actor_matches = self.people.search(q, limit=5)
-        refs = await self.show_refs([m.ref for m in show_matches])
+        # From the store, not the in-memory refs: these carry the Korean title (one query).
+        refs = await self.store.catalog.show_refs([m.ref for m in show_matches])
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
         people = [p for p in [await self.store.catalog.person(m.ref) for m in actor_matches] if p and p.shows]
         return SearchAnswer(q, shows, people)

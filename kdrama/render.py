@@ -349,7 +349,7 @@ def history_lines(season: Season, now: datetime, t: Text = EN) -> list[str]:
 
 def _title(show_title: str, korean: str | None = None, season: int | None = None, t: Text = EN) -> str:
     """The show's title in the reader's script first: "지금 우리 학교는 (All of Us Are Dead)" for ko."""
-    if korean and t.lang == "ko":
+    if korean and korean != show_title and t.lang == "ko":
         text = f"{safe(korean)} ({safe(show_title)})"
     else:
         text = safe(show_title)
@@ -362,7 +362,7 @@ def _title(show_title: str, korean: str | None = None, season: int | None = None
 
 def show_name(title: str, korean: str | None, t: Text = EN) -> str:
     """A show named in running text: its Korean title first for Korean readers (escaped)."""
-    if korean and t.lang == "ko":
+    if korean and korean != title and t.lang == "ko":
         return f"{safe(korean)} ({safe(title)})"
     return safe(title)
 

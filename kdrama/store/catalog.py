@@ -117,9 +117,14 @@ class CatalogStore(CatalogWrites):
         )
 
     async def show_refs(self, ids: Iterable[int] | None = None) -> dict[int, ShowRef]:
-        """Id, slug and titles of the given shows (of every show when `ids` is None)."""
+        """Id, slug and titles of the given shows (of every show when `ids` is None).
+
+        Every show's refs are what the lookup keeps in memory for autocomplete: without the
+        Korean title, which would cost 0.75 MiB per 10,000 shows there; the lists that name
+        shows Korean-first read it with their rows.
+        """
         if ids is None:
-            sql, args = "SELECT id, slug, title, korean_title FROM show", ()
+            sql, args = "SELECT id, slug, title, NULL FROM show", ()
         else:
             wanted = list(dict.fromkeys(ids))
             if not wanted:

@@ -369,3 +369,21 @@ async def test_a_korean_curator_reads_admin_replies_history_and_refusals_in_kore
     mod = standin.manager_member(guild, "mod2")
     refused = await ask(standin, "admin history", by=mod, at=general, locale="ko", title=KINGDOM)
     assert refused.content == "Drama bot 큐레이터만 카탈로그를 수정할 수 있습니다."
+
+
+async def test_lists_name_shows_korean_first_for_korean_readers(
+    standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
+) -> None:
+    found = await ask(standin, "search", by=fan, at=general, locale="ko", query="오징어")
+    assert fields(found)[0] == ("작품", "• **오징어 게임 (Squid Game)**")
+    people = await ask(standin, "search", by=fan, at=general, locale="ko", query="Park Hae-soo")
+    assert dict(fields(people))["인물"] == "• **Park Hae-soo** (박해수): 오징어 게임 (Squid Game)"
+    english = await ask(standin, "search", by=fan, at=general, locale="en-US", query="오징어")
+    assert fields(english)[0] == ("Shows", "• **Squid Game** (오징어 게임)")
+    show = await ask(standin, "show", by=fan, at=general, locale="ko", title="squid-game")
+    assert dict(fields(show))["비슷한 작품"].startswith(
+        "지금 우리 학교는 (All of Us Are Dead), 지옥 (Hellbound)"
+    )
+    assert "D.P. (D.P.)" not in dict(fields(show))["비슷한 작품"]
+    upcoming = await ask(standin, "upcoming", by=fan, at=general, locale="ko", days=3650)
+    assert "• **지금 우리 학교는 (All of Us Are Dead)** 시즌 2: 촬영 중" in upcoming.embeds[0]["description"]
