@@ -29,6 +29,7 @@ from cogs.translator import CommandTranslator
 from kdrama import answers, edits, i18n, render
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
+from kdrama.i18n import N_
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
@@ -36,6 +37,11 @@ from kdrama.store import Store, StoreError
 from kdrama.watch.budget import RateBudget, bot_budget
 
 log = logging.getLogger("dramabot")
+# The permissions a command asks of its user, as Discord's clients name them.
+PERMISSION_NAMES = {
+    "manage_channels": N_("Manage Channels"),
+    "manage_guild": N_("Manage Server"),
+}
 
 
 # The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
@@ -77,7 +83,12 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
         if refused is not None:
             message = render.error_reply(t.error(refused)).content or ""
         elif isinstance(error, app_commands.MissingPermissions):
-            perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+            perms = i18n.Phrases(
+                tuple(
+                    i18n.Phrase.of(PERMISSION_NAMES.get(p) or p.replace("_", " ").title())
+                    for p in error.missing_permissions
+                )
+            )
             message = t.gettext(
                 "You need the {permissions} permission to use this command.", permissions=perms
             )

@@ -387,3 +387,11 @@ async def test_lists_name_shows_korean_first_for_korean_readers(
     assert "D.P. (D.P.)" not in dict(fields(show))["비슷한 작품"]
     upcoming = await ask(standin, "upcoming", by=fan, at=general, locale="ko", days=3650)
     assert "• **지금 우리 학교는 (All of Us Are Dead)** 시즌 2: 촬영 중" in upcoming.embeds[0]["description"]
+
+
+async def test_a_korean_fan_without_the_permission_is_told_in_korean(
+    standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
+) -> None:
+    refused = await ask(standin, "watch add", by=fan, at=general, locale="ko", title=KINGDOM)
+    assert refused.ephemeral
+    assert refused.content == "이 명령어를 쓰려면 채널 관리하기 권한이 필요합니다."
