@@ -196,7 +196,12 @@ def setup_logging(level: str) -> None:
 
 async def open_store(settings: Settings) -> Store:
     store = await Store.open(settings.database_path)
-    report = await edits.load_starter_if_empty(store)
+    try:
+        report = await edits.load_starter_if_empty(store)
+    except BaseException:
+        # The connection's thread would keep the process alive after the error.
+        await store.close()
+        raise
     if report is not None:
         log.info("new database: %s", report.summary())
     return store
@@ -328,7 +333,11 @@ def main(argv: list[str] | None = None) -> int:
             command = backup_file(settings, args.file)
         case _:
             command = run(settings)
-    return asyncio.run(command)
+    try:
+        return asyncio.run(command)
+    except (UserError, StoreError) as e:
+        print(f"Drama bot stopped: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
