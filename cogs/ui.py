@@ -61,13 +61,24 @@ async def send_reply(interaction: discord.Interaction[DramaBot], reply: Reply) -
         await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
 
 
+def defer_in(interaction: discord.Interaction[DramaBot]) -> float:
+    """Seconds left until we must defer, counted from when Discord created the interaction.
+
+    Time already spent (checks and transformers waiting on the database, a busy event loop)
+    counts. A clock behind Discord's only makes the interaction look younger: never a later
+    defer than DEFER_AFTER from now.
+    """
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return max(0.0, DEFER_AFTER - max(0.0, age))
+
+
 async def answer(
     interaction: discord.Interaction[DramaBot], work: Awaitable[Reply], *, ephemeral: bool = False
 ) -> None:
     """Send what `work` produces; defer first if it is not ready well inside the 3 s deadline."""
     task = asyncio.ensure_future(work)
     try:
-        reply = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+        reply = await asyncio.wait_for(asyncio.shield(task), defer_in(interaction))
     except TimeoutError:
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
         reply = await task

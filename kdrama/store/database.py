@@ -196,6 +196,11 @@ class Store:
         rows = await self.db.execute_fetchall(sql, args)
         return next(iter(rows), None)
 
+    async def data_version(self) -> int:
+        """A number that changes whenever another connection (or process) commits."""
+        row = await self.fetch_one("PRAGMA data_version")
+        return int(row[0]) if row else 0
+
     # --- meta ----------------------------------------------------------------------------
     async def get_meta(self, key: str) -> str | None:
         row = await self.fetch_one("SELECT value FROM meta WHERE key = ?", (key,))
