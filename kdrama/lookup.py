@@ -31,12 +31,14 @@ class UnknownShow(UserError):
         self.title = title
         self.suggestions = suggestions
         shown = title if len(title) <= 80 else title[:79] + "…"
-        text = f"No show called “{shown}”."
-        if suggestions:
-            quoted = [f"“{s}”" for s in suggestions]
-            joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-            text = f"No show called “{shown}”; did you mean {joined}?"
-        super().__init__(text)
+        if not suggestions:
+            super().__init__("No show called “{title}”.", title=shown)
+            return
+        quoted = [f"“{s}”" for s in suggestions]
+        joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        super().__init__(
+            "No show called “{title}”; did you mean {suggestions}?", title=shown, suggestions=joined
+        )
 
 
 class UnknownSeason(UserError):
@@ -44,11 +46,13 @@ class UnknownSeason(UserError):
         if existing:
             listed = ", ".join(str(n) for n in existing[:-1])
             listed = f"{listed} and {existing[-1]}" if listed else str(existing[-1])
-            word = "seasons are" if len(existing) > 1 else "only season is"
-            text = f"{show.title} has no season {number}; its {word} {listed}."
+            if len(existing) > 1:
+                message = "{title} has no season {number}; its seasons are {listed}."
+            else:
+                message = "{title} has no season {number}; its only season is {listed}."
+            super().__init__(message, title=show.title, number=number, listed=listed)
         else:
-            text = f"{show.title} has no seasons in the catalog yet."
-        super().__init__(text)
+            super().__init__("{title} has no seasons in the catalog yet.", title=show.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +281,7 @@ class Catalog:
         seasons = await self.store.catalog.seasons(show.id)
         if number is None:
             if not seasons:
-                raise UserError(f"{show.title} has no seasons in the catalog yet.")
+                raise UserError("{title} has no seasons in the catalog yet.", title=show.title)
             return seasons[-1], seasons
         for s in seasons:
             if s.number == number:
