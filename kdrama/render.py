@@ -24,6 +24,7 @@ from kdrama.lookup import (
     UpcomingAnswer,
 )
 from kdrama.models import Credit, ReleaseDate, Season, Status
+from kdrama.validate import ValidationError, https_url
 
 COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
@@ -73,6 +74,33 @@ def safe(text: str | None) -> str:
     return escape_mentions(escape_markdown(cleaned))
 
 
+# A stored link that fails today's checks (a row written before they existed) is not shown.
+LINK_WITHHELD = "(link not shown: not a valid web address)"
+
+
+def sound_link(url: str | None) -> str | None:
+    """A stored link if it passes the link checks now (re-assembled as they store it), else None."""
+    if not url:
+        return None
+    try:
+        return https_url(url, field="link")
+    except ValidationError:
+        return None
+
+
+def shown_link(url: str | None) -> str:
+    """A link as text: <https://…> (a link, no preview that could pass for ours), or a notice."""
+    checked = sound_link(url)
+    return f"<{checked}>" if checked else LINK_WITHHELD
+
+
+def shown_source(source: str) -> str:
+    """A source: its link in angle brackets, or the citation as inert text."""
+    if source.lower().startswith("https://") or "://" in source:
+        return shown_link(source)
+    return safe(source)
+
+
 def cut(text: str, limit: int) -> str:
     """At most `limit` characters, ending in "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -96,7 +124,7 @@ def day(d: date | None) -> str:
 def source_line(source: str | None, as_of: PartialDate | None) -> str:
     parts = []
     if source:
-        parts.append(f"Source: {source if source.startswith('https://') else safe(source)}")
+        parts.append(f"Source: {shown_source(source)}")
     if as_of:
         parts.append(f"as of {as_of_words(as_of)}")
     return " · ".join(parts)
@@ -267,7 +295,7 @@ def history_lines(season: Season, now: datetime) -> list[str]:
         if _moves(season) and r.date.has_passed(now):
             line += ", passed without a release"
         if r.source:
-            line += f". Source: {r.source if r.source.startswith('https://') else safe(r.source)}"
+            line += f". Source: {shown_source(r.source)}"
         lines.append(line)
     return lines
 
@@ -283,11 +311,11 @@ def _title(show_title: str, korean: str | None = None, season: int | None = None
 
 def _links(show_platform: str | None, platform_url: str | None, trailer_url: str | None) -> list[Link]:
     links = []
-    if trailer_url:
-        links.append(Link("Trailer", trailer_url))
-    if platform_url:
+    if trailer := sound_link(trailer_url):
+        links.append(Link("Trailer", trailer))
+    if platform := sound_link(platform_url):
         links.append(
-            Link(cut(f"Watch on {show_platform}" if show_platform else "Where to watch", 80), platform_url)
+            Link(cut(f"Watch on {show_platform}" if show_platform else "Where to watch", 80), platform)
         )
     return links
 
@@ -412,8 +440,10 @@ def trailer_reply(a: TrailerAnswer) -> Reply:
         head = f"No trailer for {show} season {a.asked} yet. Here is season {a.season_number}'s: {name}"
     else:
         head = f"{show} season {a.season_number} {t.kind}: {name}"
-    # The bare URL in the content is what makes Discord show the player.
-    return Reply(content=cut(head, CONTENT_MAX - len(t.url) - 1) + "\n" + t.url)
+    # The bare URL in the content is what makes Discord show the player: only for a link that
+    # passes the checks now (a row from before them may hold one that is not what it looks like).
+    url = sound_link(t.url) or LINK_WITHHELD
+    return Reply(content=cut(head, CONTENT_MAX - len(url) - 1) + "\n" + url)
 
 
 def upcoming_reply(a: UpcomingAnswer) -> Reply:

@@ -236,7 +236,7 @@ async def test_curator_status_edit_is_what_release_answers_and_undo_restores_it(
         "both passed without a release."
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Status (official)"].startswith(f"Renewed\nSource: {NETFLIX} · as of ")
+    assert fields["Status (official)"].startswith(f"Renewed\nSource: <{NETFLIX}> · as of ")
     # The date is a separate fact: still not announced, with the expectations that passed.
     (old_embed,) = before.embeds
     old_fields = {f["name"]: f["value"] for f in old_embed["fields"]}
@@ -300,6 +300,30 @@ async def test_bad_input_gets_one_private_sentence(
         reply = await run(standin, path, by=owner, at=general, **options)
         assert reply.ephemeral, path
         assert reply.content.startswith(message), (path, reply.content)
+    assert state(drama.database) == before
+
+
+async def test_links_that_are_not_what_they_look_like_are_refused_clearly(
+    standin: DiscordStandIn, drama: BotProcess, owner: Member, general: Channel
+) -> None:
+    before = state(drama.database)
+    cases = [
+        # A browser opens evil.example: "\\" is read as "/".
+        (
+            "https://evil.example\\.youtube.com/x",
+            "The trailer link has characters a link can't contain (\\).",
+        ),
+        (
+            "https://www.youtube.com/watch?v=<>[x](https://evil.example)",
+            "The trailer link has characters a link can't contain (< >).",
+        ),
+        ("https://[x", "The trailer link must be a web address with a host name"),
+    ]
+    for url, message in cases:
+        reply = await run(standin, "admin trailer add", by=owner, at=general, title=AOUAD, season=2, url=url)
+        assert reply.ephemeral, url
+        assert reply.content.startswith(message), (url, reply.content)
+        assert "Something went wrong" not in reply.content
     assert state(drama.database) == before
 
 
