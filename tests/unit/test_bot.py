@@ -51,12 +51,13 @@ class FakeInteraction(SimpleNamespace):
         self.deleted += 1
 
 
-def interaction(*, deferred: bool = False, public: bool = False) -> Any:
+def interaction(*, deferred: bool = False, public: bool = False, locale: str = "en-US") -> Any:
     return FakeInteraction(
         response=FakeResponse(deferred),
         followup=FakeFollowup(),
         command=COMMAND,
         extras={PUBLIC_PLACEHOLDER: True} if public else {},
+        locale=discord.Locale(locale),  # every interaction carries the user's client language
     )
 
 
@@ -72,6 +73,20 @@ async def test_a_refusal_inside_a_command_is_answered_privately_with_its_sentenc
     assert sent["content"] == "No show called “Nope”; did you mean “Nope Show”?"
     assert sent["ephemeral"] is True
     assert sent["allowed_mentions"].to_dict() == discord.AllowedMentions.none().to_dict()
+
+
+async def test_the_refusal_is_in_the_users_language() -> None:
+    korean, french = interaction(locale="ko"), interaction(locale="fr")
+    error = app_commands.CommandInvokeError(COMMAND, UnknownShow("Nope", ["Nope Show", "Nope 2"]))
+    await tree().on_error(korean, error)
+    await tree().on_error(french, error)
+    assert korean.response.sent[0]["content"] == (
+        "“Nope” 작품을 찾을 수 없습니다. 찾으시는 작품이 “Nope Show” 또는 “Nope 2”인가요?"
+    )
+    assert korean.response.sent[0]["ephemeral"] is True
+    assert (
+        french.response.sent[0]["content"] == "No show called “Nope”; did you mean “Nope Show” or “Nope 2”?"
+    )
 
 
 async def test_a_refusal_after_deferring_is_a_private_follow_up() -> None:
