@@ -261,7 +261,7 @@ async def test_curator_status_edit_is_what_release_answers_and_undo_restores_it(
     first_line = history.embeds[0]["description"].splitlines()[0]
     assert first_line.startswith(f"**#{change_id}** <t:")
     assert f"curator (<@{curator.user.id}>)" in first_line
-    assert "Filming → Renewed" in first_line and f"source: {NETFLIX}" in first_line
+    assert "Filming → Renewed" in first_line and f"source: <{NETFLIX}>" in first_line
 
     undone = await run(standin, "admin undo", by=curator, at=general, change_id=change_id)
     assert undone.ephemeral
