@@ -52,8 +52,10 @@ def load_migrations() -> list[Migration]:
 
 
 # Set while a task is inside `Store.transaction()`: its reads go to the writer connection
-# (they must see the edit's own rows); every other task reads committed data only.
-_writing: ContextVar[bool] = ContextVar("writing", default=False)
+# (they must see the edit's own rows); every other task reads committed data only. The value
+# is that transaction's own marker, so a task that inherited it (created inside) and outlives
+# the transaction reads committed data again, never another transaction's rows.
+_writing: ContextVar[object | None] = ContextVar("writing", default=None)
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -70,6 +72,7 @@ class Store:
         self.reader = writer  # until open() adds the read-only connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._open_transaction: object | None = None
         self.catalog = CatalogStore(self)
         self.changes = ChangeStore(self)
         self.curators = CuratorStore(self)
@@ -101,7 +104,8 @@ class Store:
     @property
     def db(self) -> aiosqlite.Connection:
         """The connection for this task: the writer inside a transaction, else the reader."""
-        return self.writer if _writing.get() else self.reader
+        marker = _writing.get()
+        return self.writer if marker is not None and marker is self._open_transaction else self.reader
 
     async def close(self) -> None:
         async with self._write_lock:
@@ -149,7 +153,8 @@ class Store:
         open on the connection and the lock is released.
         """
         async with self._write_lock:
-            token = _writing.set(True)
+            marker = self._open_transaction = object()
+            token = _writing.set(marker)
             try:
                 # Inside the try: a cancel while BEGIN waits still rolls back once it lands.
                 await self.writer.execute("BEGIN IMMEDIATE")
@@ -159,6 +164,7 @@ class Store:
                 await self._roll_back()
                 raise
             finally:
+                self._open_transaction = None
                 _writing.reset(token)
 
     async def _roll_back(self) -> None:

@@ -117,3 +117,28 @@ async def test_lookups_never_see_an_uncommitted_edit(store: Store) -> None:
     await task
     assert await store.curators.get(5) is not None
     assert (await catalog.resolve("all-of-us-are-dead")).title == "Half Edited"
+
+
+async def test_a_task_started_inside_an_edit_never_reads_a_later_edits_rows(empty_store: Store) -> None:
+    go_read, second_open, finish = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def read_later() -> object:
+        await go_read.wait()
+        return await empty_store.curators.get(11)
+
+    async with empty_store.transaction():
+        reading = asyncio.ensure_future(read_later())  # inherits the edit's context
+
+    async def second_edit() -> None:
+        async with empty_store.transaction() as db:
+            await db.execute("INSERT INTO curator (user_id, added_by, added_at) VALUES (11, 1, '2026-11-30')")
+            second_open.set()
+            await finish.wait()
+
+    second = asyncio.ensure_future(second_edit())
+    await second_open.wait()
+    go_read.set()
+    assert await reading is None  # the second edit is not committed yet
+    finish.set()
+    await second
+    assert await empty_store.curators.get(11) is not None
