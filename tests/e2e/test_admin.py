@@ -395,6 +395,32 @@ async def test_a_bad_import_changes_nothing_and_names_the_entry(
     assert not_json.content == "Nothing imported: the file is not valid JSON (line 1, column 2)."
     assert state(drama.database) == before
 
+    # Files that crashed the import before: each is one sentence naming the entry.
+    show = '{"slug": "bad-show", "title": "Bad Show", '
+    hostile = [
+        (
+            show + '"seasons": ' + "[" * 50_000 + "]" * 50_000 + "}",
+            "shows[0]: lists or objects nest too deeply",
+        ),
+        (
+            show + '"seasons": [{"number": 1, "episodes": ' + "7" * 5000 + "}]}",
+            "shows[0] (Bad Show): season 1 episodes",
+        ),
+        (
+            show + '"seasons": [{"number": 1000}]}',
+            "shows[0] (Bad Show): season number must be a whole number from 1 to 99",
+        ),
+        (
+            show + '"cast": [{"actor": "Kim"}, {"actor": "Kim"}]}',
+            "shows[0] (Bad Show): the cast lists Kim twice",
+        ),
+    ]
+    for body, names in hostile:
+        text = '{"format": 1, "shows": [' + body + "]}"
+        refused = await run(standin, "admin import", by=owner, at=general, file=("bad.json", text.encode()))
+        assert refused.ephemeral and refused.content.startswith(f"Nothing imported: {names}"), refused.content
+    assert state(drama.database) == before
+
 
 async def test_export_then_import_into_a_new_database_gives_the_same_catalog(
     standin: DiscordStandIn,
