@@ -26,6 +26,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.translator import CommandTranslator
+from cogs.ui import send_privately
 from kdrama import answers, edits, i18n, render
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
@@ -95,8 +96,9 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
             message = t.gettext("Something went wrong on my side; it has been logged. Please try again.")
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(
-                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                # After a public defer too: its placeholder goes, the error stays private.
+                await send_privately(
+                    interaction, content=message, allowed_mentions=discord.AllowedMentions.none()
                 )
             else:
                 await interaction.response.send_message(

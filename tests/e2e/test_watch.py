@@ -206,7 +206,7 @@ async def test_a_renewal_reaches_each_subscribed_channel_exactly_once(
             "value": "Filming → **Renewed**",
             "inline": False,
         } in embed["fields"]
-        assert {"name": "Source", "value": NETFLIX, "inline": False} in embed["fields"]
+        assert {"name": "Source", "value": f"<{NETFLIX}>", "inline": False} in embed["fields"]
         assert message.payload["nonce"].startswith("d") and message.payload["enforce_nonce"] is True
     both = (await standin.wait_channel_messages(channel(guild, "both"), 1))[0]
     assert both.content == f"<@&{fans_role.id}>"

@@ -1316,6 +1316,7 @@ class StandIn(GatewayMixin):
         original = inter.original
         if (
             original is not None
+            and not inter.original_deleted
             and original["flags"] & LOADING
             and inter.callback_type == DEFERRED_CHANNEL_MESSAGE
         ):
@@ -1377,14 +1378,16 @@ class StandIn(GatewayMixin):
             self.interactions_by_token[inter.token] = inter
             return inter
 
-    def send_interaction(self, payload: dict[str, Any]) -> InteractionRecord:
-        """Dispatch INTERACTION_CREATE and start the 3-second clock."""
+    def send_interaction(self, payload: dict[str, Any], *, late: float = 0.0) -> InteractionRecord:
+        """Start the 3-second clock and dispatch INTERACTION_CREATE (`late` seconds after it)."""
         inter = self.register_interaction(payload)
         shard = (inter.guild_id >> 22) % self.shard_count if inter.guild_id else 0
 
         async def go() -> None:
             with self.lock:
                 inter.sent_at = time.monotonic()
+            if late:
+                await asyncio.sleep(late)
             await self._dispatch("INTERACTION_CREATE", payload, None, shard, False)
 
         self.call(go())
