@@ -19,7 +19,7 @@ from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
 from kdrama.watch import render
 from kdrama.watch.clock import clock_loop, release_due_seasons
-from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater
+from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater, StopEverything
 from kdrama.watch.subscriptions import (
     bot_removed,
     channel_deleted,
@@ -53,6 +53,8 @@ PAUSE_REASONS = {
     50013: "the bot lacks permission to post here (Missing Permissions)",
 }
 GUILD_REMOVED = "the bot was removed from this server"
+# A 429 for the whole bot that names no wait: Cloudflare's bans last minutes, not seconds.
+BOT_WIDE_429_PAUSE = 60.0
 Title = app_commands.Range[str, 1, 200]
 
 
@@ -93,14 +95,38 @@ class DiscordSender:
             raise ChannelUnusable(pause_reason(e), status=e.status, code=e.code) from e
         except discord.HTTPException as e:
             detail = f"HTTP {e.status} (code {e.code}): {cut(e.text or '', 200)}"
-            # 401 means the whole bot lost its token, not that this message is bad: keep it.
-            if e.status in (401, 429) or e.status >= 500:
+            # 401: the whole bot lost its token, not that this message is bad. A 429 that gets
+            # here from Cloudflare (no Via header: discord.py raises at once) or from the global
+            # limit is about the whole bot too. Either way every sender stops, and the
+            # message stays queued.
+            if e.status == 401:
+                raise StopEverything(
+                    f"HTTP 401: Discord refused the bot's token: {detail}", status=401
+                ) from e
+            if e.status == 429 and _bot_wide(e):
+                raise StopEverything(
+                    f"HTTP 429 for the whole bot: {detail}",
+                    status=429,
+                    retry_after=_retry_after(e) or BOT_WIDE_429_PAUSE,
+                ) from e
+            if e.status == 429 or e.status >= 500:
                 retry_after = _retry_after(e)
                 raise RetryLater(detail, status=e.status, code=e.code, retry_after=retry_after) from e
             raise Rejected(detail, status=e.status, code=e.code) from e
         except (aiohttp.ClientError, OSError, TimeoutError) as e:
             raise RetryLater(f"{type(e).__name__}: {e}") from e
         return sent.id
+
+
+def _bot_wide(e: discord.HTTPException) -> bool:
+    """A 429 for the whole bot: Cloudflare's (no Via header) or Discord's global limit."""
+    headers = e.response.headers if e.response is not None else {}
+    if not headers.get("Via"):
+        return True
+    return (
+        headers.get("X-RateLimit-Global", "").lower() == "true"
+        or headers.get("X-RateLimit-Scope") == "global"
+    )
 
 
 def _retry_after(e: discord.HTTPException) -> float | None:

@@ -421,3 +421,52 @@ async def test_a_release_time_passing_while_the_bot_is_down_is_announced_once(
     await settle(3)
     for ch in watchers:
         assert len(standin.channel_messages(ch)) == before[ch.id] + 3
+
+
+# --- when Discord says stop ----------------------------------------------------------------------
+
+
+def requests_after(standin: DiscordStandIn, moment: float, until: float) -> list[Any]:
+    return [r for r in standin.requests_to(POST) if moment < r.time < until]
+
+
+async def test_a_cloudflare_ban_pauses_every_delivery_for_the_time_it_asks(
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
+) -> None:
+    channels = list(big_guild.channels.values())
+    before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
+    seen = len(standin.requests_to(POST))
+    standin.inject(POST, status=429, cloudflare=True, retry_after=3, times=1)
+    await curate("status", status="airing")
+    for ch in channels:
+        await standin.wait_channel_messages(ch, before[ch.id] + 1, within=60)
+    await settle()
+    (banned,) = [r for r in standin.requests_to(POST)[seen:] if r.status == 429]
+    # Sends already past the budget may still land; after that, silence for the 3 s asked.
+    assert requests_after(standin, banned.time + 0.5, banned.time + 2.9) == []
+    assert {len(standin.channel_messages(ch)) - before[ch.id] for ch in channels} == {1}
+    assert drama.log_since_start().count("every delivery is paused for 3.0s") == 1
+
+
+async def test_a_401_stops_every_delivery_until_a_restart(
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
+) -> None:
+    channels = list(big_guild.channels.values())
+    before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
+    seen = len(standin.requests_to(POST))
+    standin.inject(POST, status=401, times=1)
+    await curate("status", status="released")
+    await standin.wait_for(
+        lambda: any(r.status == 401 for r in standin.requests_to(POST)[seen:]), 15, "the 401"
+    )
+    await settle(3)
+    (refused,) = [r for r in standin.requests_to(POST)[seen:] if r.status == 401]
+    assert requests_after(standin, refused.time + 0.5, time.monotonic()) == []
+    assert (
+        "every delivery is paused until the bot is restarted with a working token" in drama.log_since_start()
+    )
+    drama.restart()  # the token was fixed
+    for ch in channels:
+        await standin.wait_channel_messages(ch, before[ch.id] + 1, within=60)
+    await settle()
+    assert {len(standin.channel_messages(ch)) - before[ch.id] for ch in channels} == {1}
