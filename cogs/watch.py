@@ -255,6 +255,8 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             wanted = parse_events_option(events)
             if role is not None and role.is_default():
                 raise UserError("Pick a role to ping, not @everyone; or leave the role empty to ping no one.")
+            if role is not None:
+                _check_may_ping(interaction.user, role, target)
             show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
         except UserError as e:
             return await _private(interaction, str(e))
@@ -367,6 +369,14 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             raise UserError("Run this in a text channel, or choose one with the channel option.")
         if target.guild.id != guild.id:
             raise UserError("Choose a channel in this server.")
+        # The command's own check looked at the channel it was typed in; what counts is the
+        # channel whose subscriptions change.
+        member = interaction.user
+        if not isinstance(member, discord.Member) or not target.permissions_for(member).manage_channels:
+            raise UserError(
+                "You need the Manage Channels permission in {channel} to change what it follows.",
+                channel=target.mention,
+            )
         if not check_bot:
             return target
         me = guild.me
@@ -381,6 +391,22 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 perms=", ".join(missing),
             )
         return target
+
+
+def _check_may_ping(
+    user: discord.User | discord.Member, role: discord.Role, target: discord.TextChannel
+) -> None:
+    """Staff may have a role pinged only where they could ping it themselves."""
+    if role.mentionable:
+        return
+    if isinstance(user, discord.Member) and target.permissions_for(user).mention_everyone:
+        return
+    raise UserError(
+        "You can't have {role} pinged in {channel}: the role isn't mentionable, and you don't have "
+        "Mention @everyone, @here and All Roles there.",
+        role=role.mention,
+        channel=target.mention,
+    )
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:

@@ -23,7 +23,7 @@ from kdrama.models import Actor
 from kdrama.store import Store
 from tests.standin.process import REPO_ROOT, BotProcess
 from tests.standin.scenario import DiscordStandIn, Reply
-from tests.standin.world import SEND_MESSAGES, Channel, Guild, Member, Role
+from tests.standin.world import MANAGE_CHANNELS, SEND_MESSAGES, Channel, Guild, Member, Overwrite, Role
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,7 +59,7 @@ def mod(standin_server: DiscordStandIn, guild: Guild) -> Member:
 
 @pytest.fixture(scope="module")
 def fans_role(standin_server: DiscordStandIn, guild: Guild) -> Role:
-    return standin_server.make_role(guild, "AOUAD fans", 0)
+    return standin_server.make_role(guild, "AOUAD fans", 0, mentionable=True)
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +184,45 @@ async def test_a_fan_without_manage_channels_cannot_subscribe(
     reply = await standin.slash("watch add", by=fan, at=channel(guild, "quiet"), title=AOUAD).reply(within=10)
     assert reply.ephemeral
     assert reply.content == "You need the Manage Channels permission to use this command."
+
+
+async def test_staff_need_manage_channels_in_the_channel_they_change(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, mod: Member
+) -> None:
+    quiet = channel(guild, "quiet")
+    staff_room = standin.make_channel(guild, "staff-room")
+    helpers = standin.make_role(guild, "Helpers", MANAGE_CHANNELS)
+    helper = standin.make_member(guild, "helper", roles=[helpers])
+    standin.set_overwrites(staff_room, [Overwrite(helpers.id, 0, deny=MANAGE_CHANNELS)])
+    await settle(0.5)  # the role and the overwrite reach the bot's cache
+    refusal = f"You need the Manage Channels permission in {staff_room.mention} to change what it follows."
+    reply = await watch(standin, "add", by=helper, at=quiet, title=AOUAD, channel=staff_room)
+    assert reply.content == refusal
+    await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=staff_room)
+    reply = await watch(standin, "remove", by=helper, at=quiet, title=AOUAD, channel=staff_room)
+    assert reply.content == refusal
+    listed = await watch(standin, "list", by=mod, at=quiet, channel=staff_room)
+    assert "All of Us Are Dead" in listed.text()  # still followed
+    await watch(standin, "remove", by=mod, at=quiet, title=AOUAD, channel=staff_room)
+
+
+async def test_a_role_is_pinged_only_if_mentionable_or_the_member_may_mention_everyone(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, mod: Member
+) -> None:
+    quiet = channel(guild, "quiet")
+    hidden = standin.make_role(guild, "Not mentionable", 0)
+    await settle(0.5)
+    reply = await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=quiet, role=hidden)
+    assert reply.content == (
+        f"You can't have {hidden.mention} pinged in {quiet.mention}: the role isn't mentionable, and you "
+        "don't have Mention @everyone, @here and All Roles there."
+    )
+    listed = await watch(standin, "list", by=mod, at=quiet, channel=quiet)
+    assert "Nothing is followed" in listed.content
+    admin = standin.admin_member(guild, "server admin")
+    reply = await watch(standin, "add", by=admin, at=quiet, title=AOUAD, channel=quiet, role=hidden)
+    assert reply.content.startswith("Now posting news about **All of Us Are Dead**"), reply.content
+    await watch(standin, "remove", by=admin, at=quiet, title=AOUAD, channel=quiet)
 
 
 # --- notifications -------------------------------------------------------------------------------

@@ -422,10 +422,17 @@ class StandIn(GatewayMixin):
             self.channels[channel.id] = channel
             return channel
 
-    def make_role(self, guild: Guild, name: str, permissions: int) -> Role:
-        """A role in guild with the given permission bits."""
+    def make_role(self, guild: Guild, name: str, permissions: int, *, mentionable: bool = False) -> Role:
+        """A role in guild with the given permission bits (anyone may ping it if `mentionable`)."""
         with self.lock:
-            role = Role(self.ids.next(), guild.id, name, permissions, position=len(guild.roles))
+            role = Role(
+                self.ids.next(),
+                guild.id,
+                name,
+                permissions,
+                position=len(guild.roles),
+                mentionable=mentionable,
+            )
             guild.roles[role.id] = role
         self.dispatch(
             "GUILD_ROLE_CREATE",
