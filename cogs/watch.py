@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -153,7 +154,12 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
         self.engine: DeliveryEngine[Reply] = DeliveryEngine(
-            bot.store, NoticeRenderer(bot.store), DiscordSender(bot), budget=bot.budget, shards=self._shards
+            bot.store,
+            NoticeRenderer(bot.store),
+            DiscordSender(bot),
+            budget=bot.budget,
+            shards=self._shards,
+            retention=timedelta(days=bot.settings.outbox_retention_days),
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -258,17 +264,18 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             if role is not None:
                 _check_may_ping(interaction.user, role, target)
             show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
+            result = await subscribe(
+                self.bot.store,
+                guild_id=target.guild.id,
+                channel_id=target.id,
+                show_id=show.id if show else None,
+                events=wanted,
+                role_id=role.id if role else None,
+                created_by=interaction.user.id,
+                max_per_server=self.bot.settings.max_subscriptions_per_server,
+            )
         except UserError as e:
             return await _private(interaction, str(e))
-        result = await subscribe(
-            self.bot.store,
-            guild_id=target.guild.id,
-            channel_id=target.id,
-            show_id=show.id if show else None,
-            events=wanted,
-            role_id=role.id if role else None,
-            created_by=interaction.user.id,
-        )
         me = target.guild.me
         unpingable = (
             role is not None

@@ -44,6 +44,8 @@ MAX_UNEXPECTED = 5
 # meanwhile, so nothing is posted twice and no forbidden channel is asked twice.
 RECORD_BACKOFF = 1.0
 RECORD_BACKOFF_CAP = 60.0
+# Sent and failed rows older than the retention (OUTBOX_RETENTION_DAYS) are pruned this often.
+PRUNE_INTERVAL = 3600.0
 
 
 # --- what a Sender may raise -----------------------------------------------------------------
@@ -154,6 +156,7 @@ class DeliveryEngine(Generic[M]):
         monotonic: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         record_backoff: float = RECORD_BACKOFF,
+        retention: timedelta | None = None,
     ) -> None:
         self.outbox = store.outbox
         self.subscriptions = store.subscriptions
@@ -181,6 +184,8 @@ class DeliveryEngine(Generic[M]):
         self._record_backoff = record_backoff
         self._record_delay = 0.0
         self._record_retry_at = 0.0
+        self.retention = retention
+        self._prune_at = 0.0  # monotonic: the first pass prunes
         self.sent = 0  # counters for logs and benchmarks
         self.retried = 0
         self.failed = 0
@@ -208,6 +213,7 @@ class DeliveryEngine(Generic[M]):
         else:
             log.info("delivery loop started; %d notification(s) queued", waiting)
         while not self._stopping:
+            await self._prune_if_due()
             try:
                 await self.run_once()
             except Exception:
@@ -238,6 +244,20 @@ class DeliveryEngine(Generic[M]):
             task.add_done_callback(self._finished(row.channel_id))
             started += 1
         return started
+
+    async def _prune_if_due(self) -> None:
+        """Delete delivered and failed rows past the retention, once an interval."""
+        if self.retention is None or self._mono() < self._prune_at:
+            return
+        self._prune_at = self._mono() + PRUNE_INTERVAL
+        days = self.retention.total_seconds() / 86400
+        try:
+            pruned = await self.outbox.prune(older_than_days=days)
+        except Exception:
+            log.warning("could not prune old notifications; trying again in an hour", exc_info=True)
+            return
+        if pruned:
+            log.info("pruned %d delivered or failed notification(s) older than %g days", pruned, days)
 
     def _finished(self, channel_id: int) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
