@@ -38,6 +38,9 @@ from kdrama.validate import source as check_source
 
 log = logging.getLogger(__name__)
 
+# Why a subscription restored with its show (undoing the show's removal) waits for /watch add.
+RESTORED_PAUSED = "the show was removed and restored: run /watch add here to resume"
+
 CLEAR = "-"  # typed as an option value, empties an optional field
 IMPORT_MAX_BYTES = 5_000_000
 SEASON_MAX = 99
@@ -604,7 +607,12 @@ async def _write_show(db: aiosqlite.Connection, snapshot: Mapping[str, Any], pre
                 },
             )
     for sub in snapshot.get("_subscriptions") or []:
+        # The channel may have been deleted, or the bot lost access to it, while the show was
+        # gone: it comes back paused, until /watch add there checks it again and resumes it.
         row = {**sub, "show_id": show_id}
+        if not row.get("paused_reason"):
+            row["paused_reason"] = RESTORED_PAUSED
+            row["paused_at"] = utcnow().isoformat(timespec="seconds")
         row.pop("id", None)
         await db.execute(
             f"INSERT OR IGNORE INTO subscription ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",

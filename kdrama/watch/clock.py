@@ -1,4 +1,4 @@
-"""The release clock: when a scheduled season's exact release time passes, it is released."""
+"""The release clock: when a scheduled season's official exact release time passes, it is released."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ CLOCK_ACTOR = Actor(None, "Drama bot (clock)")
 
 
 async def release_due_seasons(store: Store, now: datetime | None = None) -> list[int]:
-    """Move every scheduled season whose exact release time has passed to released, once.
+    """Move every scheduled season whose official exact release time has passed to released, once.
+
+    An expected exact time (a report's, not the network's) passing proves nothing: the
+    season stays scheduled and nobody hears "now streaming".
 
     Each move is a recorded change by the clock (events status and release), so
     subscribers hear "now streaming". The conditional UPDATE under the write lock makes
