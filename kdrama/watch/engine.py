@@ -341,6 +341,15 @@ class DeliveryEngine(Generic[M]):
             if pending:
                 await asyncio.wait(pending)
                 log.info("%d deliveries were still in flight at shutdown; they stay queued", len(pending))
+        if self._unrecorded:
+            # One last try, whatever the backoff says: what stays unwritten is forgotten at exit.
+            self._record_retry_at = 0.0
+            if not await self._flush():
+                log.error(
+                    "stopping with %d outcome(s) the database would not record; a delivered one may be "
+                    "posted again after the restart (with the same nonce)",
+                    len(self._unrecorded),
+                )
 
     # --- one delivery --------------------------------------------------------------------
     async def _deliver_guarded(self, row: Delivery) -> None:

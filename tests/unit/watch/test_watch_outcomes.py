@@ -89,3 +89,19 @@ async def test_when_discord_says_stop_every_delivery_stops(
     if quiet_for is None:  # a 401: nothing more until the token is fixed and the bot restarted
         assert [ch for ch, _ in fake.requests] == [1]
         assert {r[1] for r in await rows(store)} == {"pending"}
+
+
+async def test_outcomes_kept_in_memory_are_written_when_the_bot_stops(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await renew(store, show)
+    fake = FakeDiscord()
+    engine = engine_for(store, fake, record_backoff=60.0)  # no retry before the stop
+    sent = Breakable(store.outbox.mark_sent)
+    store.outbox.mark_sent = sent  # type: ignore[method-assign]
+    await engine.drain(timeout=0.2)
+    assert [r[1] for r in await rows(store)] == ["pending"]
+    sent.broken = False
+    await engine.stop()
+    assert [r[1] for r in await rows(store)] == ["sent"]
+    assert len(fake.requests) == 1
