@@ -6,6 +6,7 @@ both processes deliver at once must stay under it together, with no 429 at all.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -116,3 +117,32 @@ async def test_two_processes_share_the_global_limit(
     assert standin.global_limit_violations == 0
     assert busiest_second([r.time for r in requests]) <= GLOBAL_LIMIT
     assert all(len(standin.channel_messages(ch)) == 1 for ch in channels)
+
+
+async def test_a_process_keeps_its_pace_when_the_other_dies(
+    standin: DiscordStandIn, processes: list[BotProcess], servers: list[Guild]
+) -> None:
+    mine, theirs = (list(g.channels.values()) for g in servers)
+    assert processes[1].kill() != 0  # shard 1's process dies: no word to shard 0's
+    standin.enforce_global_limit = True
+    with standin.lock:
+        first = len(standin.requests)
+    reply = await standin.slash(
+        "admin season status", by=standin.owner_member(servers[0]), at=mine[0], title=AOUAD, season=2,
+        status="filming", source=NETFLIX,
+    ).reply(within=10)  # fmt: skip
+    assert reply.content.startswith("**Change #"), reply.content
+    for ch in mine:
+        await standin.wait_channel_messages(ch, 2, within=30)
+    with standin.lock:
+        times = sorted(r.time for r in standin.requests[first:] if r.route == POST)
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    print(f"shard 0 alone: {rate:.1f} messages/s")
+    assert 18 <= rate <= 25  # its own share (22.5/s), neither stalled nor grown into the dead one's
+    assert all(len(standin.channel_messages(ch)) == 1 for ch in theirs)  # shard 1's news waits
+    processes[1].start(timeout=60)
+    for ch in theirs:
+        await standin.wait_channel_messages(ch, 2, within=30)
+    await asyncio.sleep(2)  # time for anything posted twice to show
+    assert standin.global_limit_violations == 0
+    assert all(len(standin.channel_messages(ch)) == 2 for ch in mine + theirs)
