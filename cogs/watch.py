@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs import http_answers
 from cogs.ui import build_view, send_reply, to_choices
 from kdrama.errors import UserError
 from kdrama.models import Delivery, Shards
@@ -20,7 +21,7 @@ from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
 from kdrama.watch import render
 from kdrama.watch.clock import clock_loop, release_due_seasons
-from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater, StopEverything
+from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater
 from kdrama.watch.subscriptions import (
     bot_removed,
     channel_deleted,
@@ -54,8 +55,6 @@ PAUSE_REASONS = {
     50013: "the bot lacks permission to post here (Missing Permissions)",
 }
 GUILD_REMOVED = "the bot was removed from this server"
-# A 429 for the whole bot that names no wait: Cloudflare's bans last minutes, not seconds.
-BOT_WIDE_429_PAUSE = 60.0
 Title = app_commands.Range[str, 1, 200]
 
 
@@ -95,47 +94,14 @@ class DiscordSender:
         except discord.Forbidden as e:
             raise ChannelUnusable(pause_reason(e), status=e.status, code=e.code) from e
         except discord.HTTPException as e:
-            detail = f"HTTP {e.status} (code {e.code}): {cut(e.text or '', 200)}"
-            # 401: the whole bot lost its token, not that this message is bad. A 429 that gets
-            # here from Cloudflare (no Via header: discord.py raises at once) or from the global
-            # limit is about the whole bot too. Either way every sender stops, and the
-            # message stays queued.
-            if e.status == 401:
-                raise StopEverything(
-                    f"HTTP 401: Discord refused the bot's token: {detail}", status=401
-                ) from e
-            if e.status == 429 and _bot_wide(e):
-                raise StopEverything(
-                    f"HTTP 429 for the whole bot: {detail}",
-                    status=429,
-                    retry_after=_retry_after(e) or BOT_WIDE_429_PAUSE,
-                ) from e
-            if e.status == 429 or e.status >= 500:
-                retry_after = _retry_after(e)
-                raise RetryLater(detail, status=e.status, code=e.code, retry_after=retry_after) from e
-            raise Rejected(detail, status=e.status, code=e.code) from e
+            # A 401 or a bot-wide 429 stops every sender; the message stays queued.
+            failure = http_answers.bot_wide_stop(e) or http_answers.retry_later(e)
+            if failure is not None:
+                raise failure from e
+            raise Rejected(http_answers.detail(e), status=e.status, code=e.code) from e
         except (aiohttp.ClientError, OSError, TimeoutError) as e:
             raise RetryLater(f"{type(e).__name__}: {e}") from e
         return sent.id
-
-
-def _bot_wide(e: discord.HTTPException) -> bool:
-    """A 429 for the whole bot: Cloudflare's (no Via header) or Discord's global limit."""
-    headers = e.response.headers if e.response is not None else {}
-    if not headers.get("Via"):
-        return True
-    return (
-        headers.get("X-RateLimit-Global", "").lower() == "true"
-        or headers.get("X-RateLimit-Scope") == "global"
-    )
-
-
-def _retry_after(e: discord.HTTPException) -> float | None:
-    header = e.response.headers.get("Retry-After") if e.response is not None else None
-    try:
-        return float(header) if header else None
-    except ValueError:
-        return None
 
 
 def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
