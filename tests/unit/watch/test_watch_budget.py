@@ -45,8 +45,8 @@ async def test_processes_sharing_a_bot_stay_under_its_limit_together(processes: 
     assert sum(shares) == pytest.approx(1.0)
     buckets = [bot_budget(share, clock=lambda: now[0], sleep=sleep) for share in shares]
     busiest, rate = await busiest_second_of(buckets, now, 300)
-    assert busiest <= 48
-    assert rate > 38  # together still close to the limit: the shares add up to it
+    assert busiest <= 45  # 5 under Discord's 50: room for each process's own delays
+    assert rate > 35  # together still close to it: the shares add up to the whole
 
 
 def test_a_process_running_every_shard_has_the_whole_budget() -> None:
