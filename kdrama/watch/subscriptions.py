@@ -22,10 +22,6 @@ class EventsError(UserError):
     """The events option could not be read."""
 
 
-class TooManySubscriptions(UserError):
-    """A server is at its cap of subscriptions (MAX_SUBSCRIPTIONS_PER_SERVER)."""
-
-
 def parse_events_option(text: str | None) -> frozenset[Event]:
     """Read the /watch add events option: "status,date", "status date", "all" or empty (all)."""
     raw = (text or "").strip().lower()
@@ -104,7 +100,7 @@ async def subscribe(
     The caller has just checked that the bot can post there again, so every paused
     subscription of the channel resumes, and what it missed in the last RESEND_WINDOW is
     queued again; older paused deliveries are marked failed as stale. A server already at
-    `max_per_server` subscriptions gets TooManySubscriptions for a new one.
+    `max_per_server` subscriptions gets a UserError for a new one.
     """
     now = now or utcnow()
     try:
@@ -120,7 +116,7 @@ async def subscribe(
             max_per_guild=max_per_server,
         )
     except SubscriptionLimit as e:
-        raise TooManySubscriptions(
+        raise UserError(
             "This server already has {limit} subscriptions, the most one server may have: remove one "
             "with /watch remove, then try again.",
             limit=e.limit,
