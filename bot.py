@@ -34,7 +34,7 @@ from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
 from kdrama.store import Store, StoreError
-from kdrama.watch.budget import RateBudget, bot_budget
+from kdrama.watch.budget import RateBudget, bot_budget, shard_share
 
 log = logging.getLogger("dramabot")
 
@@ -130,8 +130,9 @@ class DramaBot(commands.AutoShardedBot):
         self.settings = settings
         self.store = store
         self.catalog = catalog
-        # Discord's global limit is per bot: every sender (channel posts, DMs) takes from this one.
-        self.budget = budget or bot_budget()
+        # Discord's global limit is per bot, not per process: every sender here (channel
+        # posts, DMs) takes from this one, which is this process's share of the bot's.
+        self.budget = budget or bot_budget(shard_share(settings.shard_count, settings.shard_ids))
         # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs
         # with cogs.ui.register_pager.
         self.pagers: dict[str, Pager] = {}
