@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -14,7 +15,7 @@ from kdrama.describe import EVENT_NAMES, describe_change
 from kdrama.edits import ImportResult
 from kdrama.i18n import Text
 from kdrama.models import Action, Change, Show
-from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe, show_name
+from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe, show_name, shown_link
 
 EN = i18n.text(i18n.ENGLISH)
 
@@ -26,6 +27,14 @@ def inert(text: str) -> str:
     """Curator-facing text without control characters or pings; links stay clickable."""
     cleaned = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
     return cleaned.replace("@", "@\u200b").replace("`", "'")
+
+
+_BARE_LINK = re.compile(r"(?<!<)https://[^\s”<>]+")
+
+
+def bracket_links(text: str) -> str:
+    """Links in a line as <https://…>: shown as the address they are, with no preview."""
+    return _BARE_LINK.sub(lambda m: f"<{m[0]}>", text)
 
 
 def _where(change: Change, t: Text) -> str:
@@ -87,9 +96,11 @@ def history_line(change: Change, t: Text = EN) -> str:
     line = f"**#{change.id}** {moment} · {inert(change.actor_name)}"
     if change.actor_id:
         line += f" (<@{change.actor_id}>)"
-    line += f" · {cut(inert(what), LINE_MAX)}"
+    line += f" · {bracket_links(cut(inert(what), LINE_MAX))}"
     if change.source:
-        line += " · " + t.gettext("source: {source}", source=cut(inert(change.source), 200))
+        source = change.source
+        shown = shown_link(source, t) if "://" in source else inert(source)
+        line += " · " + t.gettext("source: {source}", source=cut(shown, 200))
     if change.events:
         line += " · " + t.gettext("notified: {events}", events=events_words(change, t))
     return line

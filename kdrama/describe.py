@@ -14,7 +14,7 @@ from kdrama import i18n
 from kdrama.dates import DateError, PartialDate
 from kdrama.i18n import N_, Text
 from kdrama.models import Change, ChangeItem, Entity, Event, Season, Status
-from kdrama.render import cut, safe, status_label, when
+from kdrama.render import cut, safe, shown_link, status_label, when
 
 EN = i18n.text(i18n.ENGLISH)
 ARROW = "→"
@@ -148,8 +148,8 @@ def channel_value(item: ChangeItem, value: object, t: Text = EN) -> str:
     if isinstance(value, dict):
         return record(item.entity, value, t)
     text = str(value)
-    if item.field.endswith("url") and text.startswith("https://"):
-        return text
+    if item.field.endswith("url") or text.startswith("https://"):
+        return shown_link(text, t)
     return safe(cut(text, 300))
 
 
@@ -158,7 +158,7 @@ def record(entity: Entity, value: dict[str, Any], t: Text = EN) -> str:
     if entity is Entity.TRAILER or "url" in value:
         name = safe(value.get("title") or value.get("kind") or t.gettext("Trailer"))
         url = str(value.get("url") or "")
-        return f"{name}\n{url}" if url.startswith("https://") else name
+        return f"{name}\n{shown_link(url, t)}" if url else name
     if entity is Entity.CREDIT or "actor" in value:
         actor = f"**{safe(str(value.get('actor') or '?'))}**"
         if value.get("korean_name"):

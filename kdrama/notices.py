@@ -31,6 +31,8 @@ from kdrama.render import (
     fit,
     safe,
     show_name,
+    shown_source,
+    sound_link,
     status_label,
 )
 from kdrama.store import Store
@@ -107,23 +109,24 @@ def render_notice(
     if streaming and show and show.platform:
         embed.add_field(name=t.gettext("Where to watch"), value=safe(show.platform), inline=True)
     if change.source:
-        source = change.source if change.source.startswith("https://") else safe(change.source)
+        source = shown_source(change.source, t)
         embed.add_field(name=t.gettext("Source"), value=cut(source, FIELD_VALUE_MAX), inline=False)
     footer = t.gettext(FOOTER) + " " + t.gettext("Edit by {name}.", name=safe(change.actor_name))
     embed.set_footer(text=footer)
     links: list[Link] = []
     for item in change.items:
         if item.entity is Entity.TRAILER and isinstance(item.new, dict):
-            url = str(item.new.get("url") or "")
-            if url.startswith("https://") and len(links) < 3:
+            url = sound_link(str(item.new.get("url") or ""))
+            if url and len(links) < 3:
                 links.append(Link(t.gettext("Watch the trailer"), url))
-    if platform_link and show and show.platform_url and show.platform_url.startswith("https://"):
+    platform_url = sound_link(show.platform_url) if platform_link and show else None
+    if show and platform_url:
         label = (
             t.gettext("Watch on {platform}", platform=show.platform)
             if show.platform
             else t.gettext("Where to watch")
         )
-        links.append(Link(cut(label, 80), show.platform_url))
+        links.append(Link(cut(label, 80), platform_url))
     data: dict[str, Any] = dict(fit(embed).to_dict())
     return Notice(data, tuple(links))
 

@@ -11,6 +11,9 @@ from kdrama.errors import UserError
 from kdrama.i18n import Phrase
 
 TITLE_MAX = 200
+# The /admin season options' range: what the file may hold is what a curator can edit.
+SEASON_MAX = 99
+EPISODES_MAX = 1000
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 3000
 SOURCE_MAX = 300

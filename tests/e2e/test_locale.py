@@ -294,7 +294,7 @@ async def test_each_channel_reads_a_curator_edit_in_its_own_language(
         assert embed["description"] == "킹덤 (Kingdom) 시즌 3: 제작 확정."
         assert embed["fields"] == [
             {"name": "상태 (공식)", "value": "공식 발표 없음 → **제작 확정**", "inline": False},
-            {"name": "출처", "value": SOURCE, "inline": False},
+            {"name": "출처", "value": f"<{SOURCE}>", "inline": False},
         ]
         assert embed["footer"]["text"] == f"{FOOTER_KO} 수정: {owner.user.username}."
     (message,) = await standin.wait_channel_messages(english, 1, within=15)

@@ -42,7 +42,10 @@ async def test_a_status_move_says_what_moved_and_cites_its_source(catalog: Catal
     notice = await notice_of(catalog, change)
     assert embed(notice)["title"] == "All of Us Are Dead · Season 2"
     assert embed(notice)["description"] == "Season 2 of All of Us Are Dead: In post-production."
-    assert fields(notice) == {"Status (official)": "Filming → **In post-production**", "Source": NETFLIX}
+    assert fields(notice) == {
+        "Status (official)": "Filming → **In post-production**",
+        "Source": f"<{NETFLIX}>",
+    }
     assert embed(notice)["footer"]["text"].endswith("Edit by curator.")
     assert [link.label for link in notice.links] == ["Watch on Netflix"]
 
@@ -61,7 +64,7 @@ async def test_a_new_teaser_gets_a_watch_button(catalog: Catalog) -> None:
     )
     notice = await notice_of(catalog, change)
     assert embed(notice)["description"] == "A new trailer for Season 2 of All of Us Are Dead."
-    assert fields(notice) == {"New teaser": f"Teaser\n{TEASER}"}
+    assert fields(notice) == {"New teaser": f"Teaser\n<{TEASER}>"}
     assert notice.links[0].label == "Watch the trailer" and notice.links[0].url == TEASER
 
 
@@ -101,7 +104,7 @@ async def test_a_korean_channel_reads_the_status_move_in_korean(catalog: Catalog
     notice = render_notice(change, show, season, language="ko")
     assert embed(notice)["title"] == "지금 우리 학교는 (All of Us Are Dead) · 시즌 2"
     assert embed(notice)["description"] == "지금 우리 학교는 (All of Us Are Dead) 시즌 2: 후반 작업 중."
-    assert fields(notice) == {"상태 (공식)": "촬영 중 → **후반 작업 중**", "출처": NETFLIX}
+    assert fields(notice) == {"상태 (공식)": "촬영 중 → **후반 작업 중**", "출처": f"<{NETFLIX}>"}
     assert embed(notice)["footer"]["text"] == (
         "공식: 방송사나 제작사가 확인함. 예상: 보도되었으나 확인되지 않음. 수정: curator."
     )
