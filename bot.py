@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import PageButton, Pager
+from cogs.ui import NotifyButton, PageButton, Pager
 from kdrama import answers, render
 from kdrama import catalog as catalog_file
 from kdrama.lookup import Catalog
@@ -127,7 +127,7 @@ class DramaBot(commands.AutoShardedBot):
         return await super().is_owner(user)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PageButton)
+        self.add_dynamic_items(PageButton, NotifyButton)
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
@@ -138,7 +138,12 @@ class DramaBot(commands.AutoShardedBot):
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
+            # Only global commands reach user installs: say so, or /follow in DMs looks broken.
+            log.info(
+                "synced %d commands to the dev guild %s only (user installs see none of them)",
+                len(synced),
+                guild.id,
+            )
             return
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import app_commands
 
+from kdrama.errors import UserError
+from kdrama.follow import render as follow_render
+from kdrama.follow.rules import toggle
 from kdrama.lookup import Choice
 from kdrama.render import Reply, error_reply
 
@@ -29,10 +32,12 @@ def drama_bot(interaction: discord.Interaction[Any]) -> DramaBot:
 
 
 def build_view(reply: Reply) -> discord.ui.View | None:
-    """Link buttons and, for a paged reply, previous/next buttons that survive restarts."""
-    if not reply.links and reply.pages <= 1:
+    """Link buttons, a Notify me button and page buttons; the last two survive restarts."""
+    if not reply.links and reply.pages <= 1 and reply.follow_show_id is None:
         return None
     view = discord.ui.View(timeout=None)
+    if reply.follow_show_id is not None:
+        view.add_item(NotifyButton(reply.follow_show_id))
     if reply.pages > 1 and reply.page_key:
         back, forward = reply.page_labels
         view.add_item(PageButton(reply.page_key, reply.page - 1, back, disabled=reply.page == 0))
@@ -139,3 +144,52 @@ class PageButton(
         await interaction.response.edit_message(
             content=reply.content, embeds=reply.embeds, view=build_view(reply), allowed_mentions=NO_MENTIONS
         )
+
+
+class NotifyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"follow:(?P<show>\d+)",
+):
+    """ "Notify me" under /release, /show and /trailer: follows the show by DM, or unfollows it.
+
+    The custom_id is `follow:<show id>`, so a button on an old message works after a restart;
+    whoever clicks is the one who follows, and only they see the confirmation.
+    """
+
+    def __init__(self, show_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Notify me",
+                emoji="🔔",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"follow:{show_id}",
+            )
+        )
+        self.show_id = show_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> NotifyButton:
+        return cls(int(match["show"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = drama_bot(interaction)
+        show = await bot.store.show(self.show_id)
+        if show is None:
+            reply = error_reply("That show is no longer in the catalog.")
+        else:
+            try:
+                result = await toggle(
+                    bot.store, interaction.user.id, show.ref, limit=bot.settings.follow_limit
+                )
+            except UserError as e:
+                reply = error_reply(str(e))
+            else:
+                text = (
+                    follow_render.unfollowed_text(show.title, button=True)
+                    if result is None
+                    else follow_render.followed_text(result, show.title)
+                )
+                reply = error_reply(text)
+        await send_reply(interaction, reply)

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.dm import DMSender
 from cogs.ui import build_view, send_reply, to_choices
 from kdrama.errors import UserError
 from kdrama.models import Delivery, Shards
@@ -67,8 +68,11 @@ class DiscordSender:
 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
+        self.dms = DMSender(bot)
 
     async def send(self, delivery: Delivery, message: Reply) -> int | None:
+        if delivery.is_dm:
+            return await self.dms.send(delivery, message)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
         roles = [discord.Object(r) for r in delivery.role_ids]
         mentions = (
@@ -120,6 +124,7 @@ def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_channels=True)
 class Watch(commands.GroupCog, group_name="watch", group_description="Post show news in a channel"):
     """/watch add, remove and list, and the loops that deliver the news."""

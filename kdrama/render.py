@@ -60,6 +60,7 @@ class Reply:
     pages: int = 1
     page_key: str | None = None  # "kind:ids": what a page button carries to show another page
     page_labels: tuple[str, str] = ("◀ Previous", "Next ▶")
+    follow_show_id: int | None = None  # a "Notify me" button that follows this show by DM
 
 
 # --- small pieces --------------------------------------------------------------------------
@@ -336,7 +337,11 @@ def release_reply(a: ReleaseAnswer) -> Reply:
             name="Other seasons", value="\n".join(season_summary(x, a.now) for x in others), inline=False
         )
     embed.set_footer(text=FOOTER_OFFICIAL)
-    return Reply(embeds=[fit(embed)], links=_links(a.show.platform, a.show.platform_url, None))
+    return Reply(
+        embeds=[fit(embed)],
+        links=_links(a.show.platform, a.show.platform_url, None),
+        follow_show_id=a.show.id,
+    )
 
 
 def overview_reply(a: Overview, now: datetime) -> Reply:
@@ -365,6 +370,7 @@ def overview_reply(a: Overview, now: datetime) -> Reply:
     return Reply(
         embeds=[fit(embed)],
         links=_links(show.platform, show.platform_url, a.trailer.url if a.trailer else None),
+        follow_show_id=show.id,
     )
 
 
@@ -405,15 +411,18 @@ def trailer_reply(a: TrailerAnswer) -> Reply:
     t = a.trailer
     if t is None:
         if a.asked is None:
-            return Reply(content=f"No trailer for {show} yet.")
-        return Reply(content=f"No trailer for {show} season {a.asked} yet, nor for an earlier season.")
+            return Reply(content=f"No trailer for {show} yet.", follow_show_id=a.show.id)
+        return Reply(
+            content=f"No trailer for {show} season {a.asked} yet, nor for an earlier season.",
+            follow_show_id=a.show.id,
+        )
     name = safe(t.title) if t.title else f"{show} season {a.season_number} {t.kind}"
     if a.asked is not None and a.season_number != a.asked:
         head = f"No trailer for {show} season {a.asked} yet. Here is season {a.season_number}'s: {name}"
     else:
         head = f"{show} season {a.season_number} {t.kind}: {name}"
     # The bare URL in the content is what makes Discord show the player.
-    return Reply(content=cut(head, CONTENT_MAX - len(t.url) - 1) + "\n" + t.url)
+    return Reply(content=cut(head, CONTENT_MAX - len(t.url) - 1) + "\n" + t.url, follow_show_id=a.show.id)
 
 
 def upcoming_reply(a: UpcomingAnswer) -> Reply:

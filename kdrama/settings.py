@@ -20,6 +20,9 @@ DEFAULT_TRAILER_HOSTS = (
 )
 
 
+DEFAULT_FOLLOW_LIMIT = 200
+
+
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
 
@@ -53,6 +56,8 @@ class Settings:
     # delivers notifications only to guilds on them. Unset: one process, every shard.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # How many shows one person may follow by DM (FOLLOW_LIMIT).
+    follow_limit: int = DEFAULT_FOLLOW_LIMIT
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -76,6 +81,12 @@ class Settings:
             raise SettingsError(
                 "SHARD_IDS needs SHARD_COUNT, and every id must be below it (0 to SHARD_COUNT-1)."
             )
+        follow_limit_text = env.get("FOLLOW_LIMIT", "").strip()
+        follow_limit = (
+            _ids(follow_limit_text, "FOLLOW_LIMIT")[0] if follow_limit_text else DEFAULT_FOLLOW_LIMIT
+        )
+        if follow_limit < 1:
+            raise SettingsError("FOLLOW_LIMIT must be at least 1.")
         return cls(
             token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
@@ -85,6 +96,7 @@ class Settings:
             log_level=level,
             shard_count=shard_count,
             shard_ids=shard_ids,
+            follow_limit=follow_limit,
         )
 
 

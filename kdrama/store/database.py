@@ -35,6 +35,7 @@ from kdrama.models import (
     Trailer,
     parse_events,
 )
+from kdrama.store.follows import FollowStore
 from kdrama.store.history import (
     release_history,
     release_history_json,
@@ -119,6 +120,7 @@ class Store:
         self._write_lock = asyncio.Lock()
         self.subscriptions = SubscriptionStore(self)
         self.outbox = OutboxStore(self)
+        self.follows = FollowStore(self)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod

@@ -70,7 +70,10 @@ class RetryLater(DeliveryError):
 
 
 class ChannelUnusable(DeliveryError):
-    """404 10003 (channel gone) or 403 50001/50013 (no access): pause the whole channel."""
+    """404 10003 (channel gone) or 403 50001/50013 (no access): pause the whole channel.
+
+    For a DM (403 50007, the person can't be messaged): pause that person's follows.
+    """
 
 
 class Rejected(DeliveryError):
@@ -131,6 +134,7 @@ class DeliveryEngine(Generic[M]):
     ) -> None:
         self.outbox = store.outbox
         self.subscriptions = store.subscriptions
+        self.follows = store.follows
         self.render = render
         self.sender = sender
         self.budget = budget  # the bot's, shared with every other sender
@@ -303,6 +307,19 @@ class DeliveryEngine(Generic[M]):
             async with asyncio.timeout(self.send_timeout):
                 message_id = await self.sender.send(row, message)
         except ChannelUnusable as e:
+            if row.user_id is not None:
+                # A person, not a channel: pause their follows; nothing more goes to them
+                # until they follow again.
+                held = await self.follows.pause(row.user_id, e.detail)
+                self.paused_channels += 1
+                log.warning(
+                    "a DM to follower %d answered %s (code %s): paused their follows and %d queued DMs",
+                    row.user_id,
+                    e.status,
+                    e.code,
+                    held,
+                )
+                return
             held = await self.subscriptions.pause_channel(row.channel_id, e.detail)
             self.paused_channels += 1
             log.warning(
