@@ -93,7 +93,9 @@ def dm_requests(standin: DiscordStandIn, user: User) -> list[Any]:
 
 
 def opens(standin: DiscordStandIn, user: User) -> int:
-    return sum(1 for r in standin.requests_to(OPEN_DM) if str((r.json or {}).get("recipient_id")) == str(user.id))
+    return sum(
+        1 for r in standin.requests_to(OPEN_DM) if str((r.json or {}).get("recipient_id")) == str(user.id)
+    )
 
 
 async def wait_dms(
