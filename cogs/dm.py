@@ -46,7 +46,11 @@ def _engine_error(e: discord.HTTPException, *, unreachable: str) -> Exception:
 
 
 class DMSender:
-    """Sends a notice to a follower by DM, paced by the bot's one rate budget like channel posts."""
+    """Sends a notice to a follower by DM, paced by the bot's one rate budget like channel posts.
+
+    It takes one token right before each request it makes (opening the DM channel, sending),
+    never before a database look-up, so what reaches Discord is paced, not what was planned.
+    """
 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
@@ -68,8 +72,10 @@ class DMSender:
         return channel_id
 
     async def send(self, delivery: Delivery, message: Reply) -> int | None:
+        """Send one DM; the engine leaves DMs to take their own tokens, just before each request."""
         assert delivery.user_id is not None
         channel_id = await self._channel_id(delivery.user_id)
+        await self.bot.budget.take()  # nothing but the request itself after this
         channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
         kwargs: dict[str, Any] = {
             "content": DM_LINE,

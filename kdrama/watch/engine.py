@@ -302,7 +302,12 @@ class DeliveryEngine(Generic[M]):
         attempts = row.attempts + 1
         try:
             message = await self.render(row)
-            await self.budget.take()
+            if not row.is_dm:
+                # A DM sender looks up (or opens) the person's DM channel first, so it takes
+                # from the budget itself, right before each request it makes: a token taken
+                # here would age while it waits for the database, and tokens that age arrive
+                # at Discord together.
+                await self.budget.take()
             self._channel_ready[row.channel_id] = self._mono() + self.channel_interval
             async with asyncio.timeout(self.send_timeout):
                 message_id = await self.sender.send(row, message)
