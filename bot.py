@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import NotifyButton, PageButton, Pager
-from kdrama import answers, render
+from kdrama import answers, edits, render
 from kdrama import catalog as catalog_file
+from kdrama.errors import UserError
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
@@ -35,21 +36,8 @@ from kdrama.watch.budget import RateBudget, bot_budget
 log = logging.getLogger("dramabot")
 
 
-def discover_cogs() -> tuple[str, ...]:
-    """Every module in cogs/ with a `setup` function (helpers such as cogs/ui.py have none)."""
-    import importlib
-    import pkgutil
-
-    import cogs
-
-    names = []
-    for info in pkgutil.iter_modules(cogs.__path__, "cogs."):
-        if hasattr(importlib.import_module(info.name), "setup"):
-            names.append(info.name)
-    return tuple(sorted(names))
-
-
-COGS = discover_cogs()
+# The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
+COGS = ("cogs.admin", "cogs.follow", "cogs.lookup", "cogs.watch")
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
@@ -61,13 +49,31 @@ No DISCORD_TOKEN is set, so the bot can't log in.
 """
 
 
+def user_error(error: BaseException) -> UserError | None:
+    """The UserError behind an app-command error (a command's or a transformer's), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, UserError):
+            return seen
+        seen = getattr(seen, "original", None) or seen.__cause__
+    return None
+
+
+# A pager turns (interaction, ids from the page key, page) into that page's Reply; an
+# ephemeral Reply without embeds is a refusal, sent privately instead of editing the page.
+Pager = Callable[["discord.Interaction[DramaBot]", list[int], int], Awaitable[render.Reply]]
+
+
 class DramaTree(app_commands.CommandTree["DramaBot"]):
     """The one place app-command errors are logged and turned into a private sentence."""
 
     async def on_error(
         self, interaction: discord.Interaction[DramaBot], error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.MissingPermissions):
+        refused = user_error(error)
+        if refused is not None:
+            message = render.error_reply(str(refused)).content or ""
+        elif isinstance(error, app_commands.MissingPermissions):
             perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
             message = f"You need the {perms} permission to use this command."
         elif isinstance(error, app_commands.NoPrivateMessage):
@@ -117,7 +123,8 @@ class DramaBot(commands.AutoShardedBot):
         self.catalog = catalog
         # Discord's global limit is per bot: every sender (channel posts, DMs) takes from this one.
         self.budget = budget or bot_budget()
-        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs.
+        # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs
+        # with cogs.ui.register_pager.
         self.pagers: dict[str, Pager] = {}
 
     async def is_owner(self, user: discord.abc.User, /) -> bool:
@@ -127,7 +134,6 @@ class DramaBot(commands.AutoShardedBot):
         return await super().is_owner(user)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(PageButton, NotifyButton)
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
@@ -180,7 +186,7 @@ def setup_logging(level: str) -> None:
 
 async def open_store(settings: Settings) -> Store:
     store = await Store.open(settings.database_path)
-    report = await catalog_file.load_starter_if_empty(store)
+    report = await edits.load_starter_if_empty(store)
     if report is not None:
         log.info("new database: %s", report.summary())
     return store
@@ -224,7 +230,10 @@ async def run(settings: Settings) -> int:
 async def ask(settings: Settings, question: str) -> int:
     async with await open_store(settings) as store:
         catalog = await Catalog.load(store)
-        reply = await answers.ask(catalog, question)
+        try:
+            reply = await answers.ask(catalog, question)
+        except UserError as e:
+            reply = render.error_reply(str(e))
     print(render.to_text(reply))
     return 1 if reply.ephemeral else 0
 
@@ -237,9 +246,7 @@ async def import_file(settings: Settings, path: Path) -> int:
         return 1
     async with await Store.open(settings.database_path) as store:
         try:
-            report = await catalog_file.import_catalog(
-                store, shows, actor=Actor(None, f"import of {path.name}")
-            )
+            report = await edits.import_shows(store, shows, actor=Actor(None, f"import of {path.name}"))
         except catalog_file.CatalogError as e:
             print(f"Nothing imported: {e}", file=sys.stderr)
             return 1

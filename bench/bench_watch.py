@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kdrama import catalog as catalog_file  # noqa: E402
+from kdrama import edits  # noqa: E402
 from kdrama.models import ALL_EVENTS, Actor, ChangeItem, Delivery, Event  # noqa: E402
 from kdrama.notices import NoticeRenderer  # noqa: E402
 from kdrama.store import Store  # noqa: E402
@@ -50,7 +50,7 @@ class InstantDiscord:
 async def fan_out(folder: Path, channels: int, bucket: TokenBucket) -> dict[str, Any]:
     store = await Store.open(folder / f"bench-{channels}-{bucket.rate:.0f}.db")
     try:
-        await catalog_file.load_starter_if_empty(store)
+        await edits.load_starter_if_empty(store)
         for channel in range(1, channels + 1):
             await subscribe(
                 store,
@@ -61,14 +61,13 @@ async def fan_out(folder: Path, channels: int, bucket: TokenBucket) -> dict[str,
                 role_id=None,
                 created_by=1,
             )
-        show = await store.show_by_slug("all-of-us-are-dead")
+        show = await store.catalog.show_by_slug("all-of-us-are-dead")
         assert show is not None
         sender = InstantDiscord()
         engine = DeliveryEngine(store, NoticeRenderer(store), sender, budget=bucket, channel_interval=0.0)
         edited = time.monotonic()
-        async with store.transaction() as db:
-            await store.record_change(
-                db,
+        async with store.transaction():
+            await store.changes.record(
                 actor=Actor(1, "bench"),
                 action="season.status",
                 show=show.ref,

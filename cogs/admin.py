@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -19,17 +19,19 @@ from cogs.ui import (
     NO_MENTIONS,
     answer,
     drama_bot,
+    register_pager,
     season_autocomplete,
     send_reply,
     title_autocomplete,
+    to_choices,
 )
 from kdrama import admin_render, edits
-from kdrama.dates import DateError
-from kdrama.lookup import Catalog, UserError
+from kdrama.errors import UserError
+from kdrama.lookup import Catalog
 from kdrama.models import STATUS_LABELS, Actor, Change
 from kdrama.render import Reply, error_reply
 from kdrama.store import utcnow
-from kdrama.validate import LONG_TEXT_MAX, ValidationError
+from kdrama.validate import LONG_TEXT_MAX
 
 if TYPE_CHECKING:
     from bot import DramaBot
@@ -55,7 +57,7 @@ KIND_CHOICES = [
 ]
 
 
-def actor_of(interaction: discord.Interaction[Any]) -> Actor:
+def actor_of(interaction: discord.Interaction[DramaBot]) -> Actor:
     return Actor(interaction.user.id, interaction.user.name)
 
 
@@ -64,25 +66,15 @@ async def may_curate(bot: DramaBot, user: discord.abc.User) -> bool:
     return await bot.is_owner(user) or await edits.is_curator(bot.store, user.id)
 
 
-async def owners_only(interaction: discord.Interaction[Any]) -> bool:
+async def owners_only(interaction: discord.Interaction[DramaBot]) -> bool:
     if await drama_bot(interaction).is_owner(interaction.user):
         return True
     raise app_commands.CheckFailure(OWNERS_ONLY)
 
 
-async def as_reply(work: Awaitable[Change | None], nothing: str) -> Reply:
-    """Run an edit; refused input becomes its one-sentence private message."""
-    try:
-        return admin_render.change_reply(await work, nothing)
-    except (UserError, ValidationError, DateError) as e:
-        return error_reply(str(e))
-
-
-async def guarded(make: Callable[[], Awaitable[Reply]]) -> Reply:
-    try:
-        return await make()
-    except (UserError, ValidationError, DateError) as e:
-        return error_reply(str(e))
+async def outcome(work: Awaitable[Change | None], nothing: str) -> Reply:
+    """An edit's outcome as its private reply; a refusal goes to the command tree's handler."""
+    return admin_render.change_reply(await work, nothing)
 
 
 @app_commands.allowed_installs(guilds=True, users=False)
@@ -105,7 +97,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     def catalog(self) -> Catalog:
         return self.bot.catalog
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[DramaBot], /) -> bool:
         """Run before every /admin subcommand: owners and curators only, whatever the server allows."""
         if await may_curate(self.bot, interaction.user):
             return True
@@ -131,7 +123,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def show_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         korean_title: Title | None = None,
         romanized_title: Title | None = None,
@@ -153,7 +145,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             genres=genres,
             poster_url=poster_url,
         )
-        await answer(interaction, as_reply(work, "the show is already there."), ephemeral=True)
+        await answer(interaction, outcome(work, "the show is already there."), ephemeral=True)
 
     @show.command(name="edit", description="Change a show's fields; the synopsis opens in a form")
     @app_commands.describe(
@@ -169,7 +161,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def show_edit(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         new_title: Title | None = None,
         korean_title: Title | None = None,
@@ -180,11 +172,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
         genres: Text | None = None,
         poster_url: Text | None = None,
     ) -> None:
-        try:
-            show = await self.catalog.resolve(title)
-        except UserError as e:
-            await send_reply(interaction, error_reply(str(e)))
-            return
+        show = await self.catalog.resolve(title)
         changes = {
             "title": new_title,
             "korean_title": korean_title,
@@ -201,40 +189,40 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
 
     @show.command(name="remove", description="Remove a show with its seasons, cast and trailers")
     @app_commands.describe(title=TITLE_HELP)
-    async def show_remove(self, interaction: discord.Interaction[Any], title: Title) -> None:
+    async def show_remove(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         work = edits.remove_show(self.catalog, actor_of(interaction), title)
-        await answer(interaction, as_reply(work, ""), ephemeral=True)
+        await answer(interaction, outcome(work, ""), ephemeral=True)
 
     @show.command(name="alias", description="Add another name fans use for a show, or remove one")
     @app_commands.describe(title=TITLE_HELP, alias="The other name", remove="Remove this alias instead")
     async def show_alias(
-        self, interaction: discord.Interaction[Any], title: Title, alias: Title, remove: bool = False
+        self, interaction: discord.Interaction[DramaBot], title: Title, alias: Title, remove: bool = False
     ) -> None:
         work = edits.alias(self.catalog, actor_of(interaction), title, alias, remove=remove)
-        await answer(interaction, as_reply(work, "the show already has that alias."), ephemeral=True)
+        await answer(interaction, outcome(work, "the show already has that alias."), ephemeral=True)
 
     # --- /admin season --------------------------------------------------------------------
     @season.command(name="add", description="Add a season (or set an existing season's episode count)")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, episodes="Number of episodes")
     async def season_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         episodes: app_commands.Range[int, 0, edits.EPISODES_MAX] | None = None,
     ) -> None:
         work = edits.add_season(self.catalog, actor_of(interaction), title, season, episodes)
         await answer(
-            interaction, as_reply(work, f"season {season} is already there as given."), ephemeral=True
+            interaction, outcome(work, f"season {season} is already there as given."), ephemeral=True
         )
 
     @season.command(name="remove", description="Remove a season with its cast entries and trailers")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def season_remove(
-        self, interaction: discord.Interaction[Any], title: Title, season: SeasonNumber
+        self, interaction: discord.Interaction[DramaBot], title: Title, season: SeasonNumber
     ) -> None:
         work = edits.remove_season(self.catalog, actor_of(interaction), title, season)
-        await answer(interaction, as_reply(work, ""), ephemeral=True)
+        await answer(interaction, outcome(work, ""), ephemeral=True)
 
     @season.command(name="status", description="Set a season's official status, with its source")
     @app_commands.describe(
@@ -247,7 +235,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.choices(status=STATUS_CHOICES)
     async def season_status(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         status: app_commands.Choice[str],
@@ -258,7 +246,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             self.catalog, actor_of(interaction), title, season, status.value, source, note
         )
         nothing = f"season {season} already has that status, source and as-of date."
-        await answer(interaction, as_reply(work, nothing), ephemeral=True)
+        await answer(interaction, outcome(work, nothing), ephemeral=True)
 
     @season.command(name="date", description="Set a season's release date, official or expected")
     @app_commands.describe(
@@ -271,7 +259,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def season_date(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         date: app_commands.Range[str, 1, 60],
@@ -283,7 +271,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             self.catalog, actor_of(interaction), title, season, date, official, source, note
         )
         nothing = f"season {season} already has that date, source and as-of date."
-        await answer(interaction, as_reply(work, nothing), ephemeral=True)
+        await answer(interaction, outcome(work, nothing), ephemeral=True)
 
     # --- /admin cast ----------------------------------------------------------------------
     @cast.command(name="add", description="Add a cast entry (or update one), official or expected")
@@ -298,7 +286,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     )
     async def cast_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         actor: app_commands.Range[str, 1, edits.NAME_MAX],
         character: app_commands.Range[str, 1, edits.NAME_MAX],
@@ -318,19 +306,19 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             source=source,
             korean_name=korean_name,
         )
-        await answer(interaction, as_reply(work, "that cast entry already reads so."), ephemeral=True)
+        await answer(interaction, outcome(work, "that cast entry already reads so."), ephemeral=True)
 
     @cast.command(name="remove", description="Remove a cast entry")
     @app_commands.describe(title=TITLE_HELP, actor="Actor's name", season="Season (empty: the whole show)")
     async def cast_remove(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         actor: app_commands.Range[str, 1, edits.NAME_MAX],
         season: SeasonNumber | None = None,
     ) -> None:
         work = edits.remove_cast(self.catalog, actor_of(interaction), title, actor, season=season)
-        await answer(interaction, as_reply(work, ""), ephemeral=True)
+        await answer(interaction, outcome(work, ""), ephemeral=True)
 
     # --- /admin trailer -------------------------------------------------------------------
     @trailer.command(name="add", description="Add a trailer or teaser (YouTube, Vimeo, Naver TV…)")
@@ -344,7 +332,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
     @app_commands.choices(kind=KIND_CHOICES)
     async def trailer_add(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         url: app_commands.Range[str, 1, 500],
@@ -361,25 +349,25 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             kind=kind.value if kind else "trailer",
             hosts=self.bot.settings.trailer_hosts,
         )
-        await answer(interaction, as_reply(work, "that trailer is already there as given."), ephemeral=True)
+        await answer(interaction, outcome(work, "that trailer is already there as given."), ephemeral=True)
 
     @trailer.command(name="remove", description="Remove a trailer")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP, url="The trailer's link")
     async def trailer_remove(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[DramaBot],
         title: Title,
         season: SeasonNumber,
         url: app_commands.Range[str, 1, 500],
     ) -> None:
         work = edits.remove_trailer(self.catalog, actor_of(interaction), title, season, url)
-        await answer(interaction, as_reply(work, ""), ephemeral=True)
+        await answer(interaction, outcome(work, ""), ephemeral=True)
 
     # --- /admin curator (owners only) -----------------------------------------------------
     @curator.command(name="add", description="Let a user edit the catalog")
     @app_commands.describe(user="Who")
     @app_commands.check(owners_only)
-    async def curator_add(self, interaction: discord.Interaction[Any], user: discord.User) -> None:
+    async def curator_add(self, interaction: discord.Interaction[DramaBot], user: discord.User) -> None:
         async def make() -> Reply:
             if user.bot:
                 return error_reply("Bots can't be curators.")
@@ -388,51 +376,48 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
                 return error_reply(f"Nothing changed: {user.mention} is already a curator.")
             return Reply(content=f"{user.mention} is now a curator (change #{change_id}).", ephemeral=True)
 
-        await answer(interaction, guarded(make), ephemeral=True)
+        await answer(interaction, make(), ephemeral=True)
 
     @curator.command(name="remove", description="Stop a user from editing the catalog")
     @app_commands.describe(user="Who")
     @app_commands.check(owners_only)
-    async def curator_remove(self, interaction: discord.Interaction[Any], user: discord.User) -> None:
+    async def curator_remove(self, interaction: discord.Interaction[DramaBot], user: discord.User) -> None:
         async def make() -> Reply:
             change_id = await edits.remove_curator(self.bot.store, actor_of(interaction), user.id)
             return Reply(
                 content=f"{user.mention} is no longer a curator (change #{change_id}).", ephemeral=True
             )
 
-        await answer(interaction, guarded(make), ephemeral=True)
+        await answer(interaction, make(), ephemeral=True)
 
     @curator.command(name="list", description="Who may edit the catalog")
     @app_commands.check(owners_only)
-    async def curator_list(self, interaction: discord.Interaction[Any]) -> None:
+    async def curator_list(self, interaction: discord.Interaction[DramaBot]) -> None:
         async def make() -> Reply:
             curators = await edits.list_curators(self.bot.store)
             return admin_render.curators_reply(curators, self.bot.settings.owner_ids)
 
-        await answer(interaction, guarded(make), ephemeral=True)
+        await answer(interaction, make(), ephemeral=True)
 
     # --- history, undo, import, export ----------------------------------------------------
     @app_commands.command(name="history", description="A show's changes, newest first")
     @app_commands.describe(title=TITLE_HELP)
-    async def history(self, interaction: discord.Interaction[Any], title: Title) -> None:
-        async def make() -> Reply:
-            show = await self.catalog.resolve(title)
-            return await history_page(self.bot, show.id, 0) or error_reply("That show is gone.")
-
-        reply = await guarded(make)
+    async def history(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
+        show = await self.catalog.resolve(title)
+        reply = await history_page(self.bot, show.id, 0) or error_reply("That show is gone.")
         await send_reply(interaction, reply)
 
     @app_commands.command(name="undo", description="Undo a change (as a new change that can be undone too)")
     @app_commands.describe(change_id="The change's number, as its reply or /admin history shows it")
     async def undo(
-        self, interaction: discord.Interaction[Any], change_id: app_commands.Range[int, 1]
+        self, interaction: discord.Interaction[DramaBot], change_id: app_commands.Range[int, 1]
     ) -> None:
         work = edits.undo(self.catalog, actor_of(interaction), change_id)
-        await answer(interaction, as_reply(work, ""), ephemeral=True)
+        await answer(interaction, outcome(work, ""), ephemeral=True)
 
     @app_commands.command(name="import", description="Import a catalog JSON file (validated whole first)")
     @app_commands.describe(file="A catalog file in the format /admin export writes")
-    async def import_(self, interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
+    async def import_(self, interaction: discord.Interaction[DramaBot], file: discord.Attachment) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
 
         async def make() -> Reply:
@@ -447,10 +432,10 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
             log.info("import of %s by %s: %s", file.filename, interaction.user.id, result.report.summary())
             return admin_render.import_reply(result)
 
-        await send_reply(interaction, await guarded(make))
+        await send_reply(interaction, await make())
 
     @app_commands.command(name="export", description="The whole catalog as a JSON file")
-    async def export(self, interaction: discord.Interaction[Any]) -> None:
+    async def export(self, interaction: discord.Interaction[DramaBot]) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         text, shows = await edits.export_file(self.bot.store)
         name = f"drama-catalog-{utcnow().date().isoformat()}.json"
@@ -492,41 +477,19 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Curators: 
 
     @cast_remove.autocomplete("actor")
     async def credit_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            show = await self.catalog.resolve(str(getattr(interaction.namespace, "title", "") or ""))
-        except UserError:
-            return []
+        title = str(getattr(interaction.namespace, "title", "") or "")
         season = getattr(interaction.namespace, "season", None)
-        credits = await self.bot.store.credits(show.id, int(season) if season else None)
-        typed = current.casefold().strip()
-        names = [c.actor for c in credits if c.season_number == (int(season) if season else None)]
-        return [
-            app_commands.Choice(name=n[:100], value=n[:100])
-            for n in dict.fromkeys(names)
-            if typed in n.casefold()
-        ][:25]
+        return to_choices(await self.catalog.cast_choices(title, int(season) if season else None, current))
 
     @trailer_remove.autocomplete("url")
     async def trailer_autocomplete(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            show = await self.catalog.resolve(str(getattr(interaction.namespace, "title", "") or ""))
-        except UserError:
-            return []
+        title = str(getattr(interaction.namespace, "title", "") or "")
         season = getattr(interaction.namespace, "season", None)
-        trailers = [
-            t
-            for t in await self.bot.store.trailers(show.id)
-            if season is None or t.season_number == int(season)
-        ]
-        return [
-            app_commands.Choice(name=(t.title or t.url)[:100], value=t.url)
-            for t in trailers
-            if len(t.url) <= 100 and current.casefold() in (t.title or t.url).casefold() + t.url.casefold()
-        ][:25]
+        return to_choices(await self.catalog.trailer_choices(title, int(season) if season else None, current))
 
 
 class SynopsisForm(discord.ui.Modal, title="Edit the show"):
@@ -549,7 +512,7 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
         self.changes = changes
         self.synopsis.default = self.before[:LONG_TEXT_MAX]
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+    async def on_submit(self, interaction: discord.Interaction[DramaBot], /) -> None:
         # The form outlives the check that opened it: check again before writing.
         if not await may_curate(self.cog.bot, interaction.user):
             await send_reply(interaction, error_reply(CURATORS_ONLY))
@@ -559,9 +522,13 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
         if typed.strip() != self.before.strip():
             changes["synopsis"] = typed if typed.strip() else edits.CLEAR
         work = edits.edit_show(self.cog.catalog, actor_of(interaction), self.slug, changes)
-        await answer(interaction, as_reply(work, "the show already reads so."), ephemeral=True)
+        await answer(interaction, outcome(work, "the show already reads so."), ephemeral=True)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+    async def on_error(self, interaction: discord.Interaction[DramaBot], error: Exception, /) -> None:
+        # A form's errors don't reach the command tree's handler: refusals are answered here.
+        if isinstance(error, UserError):
+            await send_reply(interaction, error_reply(str(error)))
+            return
         log.error("the show edit form failed", exc_info=error)
         await send_reply(interaction, error_reply("Something went wrong on my side; it has been logged."))
 
@@ -570,19 +537,13 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
 
 
 async def history_page(bot: DramaBot, show_id: int, page: int) -> Reply | None:
-    show = await bot.store.show(show_id)
-    if show is None:
+    found = await edits.history(bot.store, show_id, page, admin_render.HISTORY_PAGE_SIZE)
+    if found is None:
         return None
-    total = await bot.store.count_changes_for_show(show_id)
-    pages = max(1, -(-total // admin_render.HISTORY_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    changes = await bot.store.changes_for_show(
-        show_id, limit=admin_render.HISTORY_PAGE_SIZE, offset=page * admin_render.HISTORY_PAGE_SIZE
-    )
-    return admin_render.history_reply(show, changes, page, total)
+    return admin_render.history_reply(found.show, found.changes, found.page, found.total)
 
 
-async def history_pager(interaction: discord.Interaction[Any], ids: list[int], page: int) -> Reply:
+async def history_pager(interaction: discord.Interaction[DramaBot], ids: list[int], page: int) -> Reply:
     """Another page of /admin history, for curators only (ids: the show)."""
     bot = drama_bot(interaction)
     if not await may_curate(bot, interaction.user):
@@ -591,5 +552,5 @@ async def history_pager(interaction: discord.Interaction[Any], ids: list[int], p
 
 
 async def setup(bot: DramaBot) -> None:
-    bot.pagers["history"] = history_pager
+    register_pager(bot, "history", history_pager)
     await bot.add_cog(Admin(bot))

@@ -9,8 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import send_reply, title_autocomplete, to_choices
-from kdrama.errors import UserError
+from cogs.ui import NotifyButton, send_reply, title_autocomplete, to_choices
 from kdrama.follow import render
 from kdrama.follow.rules import (
     follow,
@@ -55,14 +54,12 @@ class Follow(
         title: Title,
         events: app_commands.Range[str, 0, 100] | None = None,
     ) -> None:
-        try:
-            wanted = parse_follow_events(events)
-            show = await self.bot.catalog.resolve(title)
-            result = await follow(
-                self.bot.store, interaction.user.id, show.ref, wanted, limit=self.bot.settings.follow_limit
-            )
-        except UserError as e:
-            return await _private(interaction, str(e))
+        # A UserError (an unknown title or event, the cap) is answered privately by the tree.
+        wanted = parse_follow_events(events)
+        show = await self.bot.catalog.resolve(title)
+        result = await follow(
+            self.bot.store, interaction.user.id, show.ref, wanted, limit=self.bot.settings.follow_limit
+        )
         await _private(interaction, render.followed_text(result, show.title))
 
     @app_commands.command(name="remove", description="Stop the DMs about a show (“Everything” forgets you)")
@@ -71,10 +68,7 @@ class Follow(
         if is_everything(title):
             forgotten = await forget(self.bot.store, interaction.user.id)
             return await _private(interaction, render.forgotten_text(forgotten))
-        try:
-            show = await self.bot.catalog.resolve(title)
-        except UserError as e:
-            return await _private(interaction, str(e))
+        show = await self.bot.catalog.resolve(title)
         if await unfollow(self.bot.store, interaction.user.id, show.id):
             return await _private(interaction, render.unfollowed_text(show.title))
         await _private(interaction, render.not_followed_text(show.title))
@@ -105,4 +99,5 @@ async def _private(interaction: discord.Interaction[DramaBot], text: str) -> Non
 
 
 async def setup(bot: DramaBot) -> None:
+    bot.add_dynamic_items(NotifyButton)  # Notify me under lookup answers, also after a restart
     await bot.add_cog(Follow(bot))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import answer, drama_bot, season_autocomplete, title_autocomplete
+from cogs.ui import answer, drama_bot, register_pager, season_autocomplete, title_autocomplete
 from kdrama import answers, render
 from kdrama.render import Reply, error_reply
 
@@ -35,27 +35,27 @@ class Lookup(commands.Cog):
         name="show", description="Overview of a show: titles, platform, seasons, similar shows"
     )
     @app_commands.describe(title=TITLE_HELP)
-    async def show(self, interaction: discord.Interaction[Any], title: Title) -> None:
+    async def show(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         await answer(interaction, answers.show(self.catalog, title))
 
     @app_commands.command(name="release", description="When a show or its next season comes out")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def release(
-        self, interaction: discord.Interaction[Any], title: Title, season: Season | None = None
+        self, interaction: discord.Interaction[DramaBot], title: Title, season: Season | None = None
     ) -> None:
         await answer(interaction, answers.release(self.catalog, title, season))
 
     @app_commands.command(name="cast", description="Who is in a season, official and expected")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def cast(
-        self, interaction: discord.Interaction[Any], title: Title, season: Season | None = None
+        self, interaction: discord.Interaction[DramaBot], title: Title, season: Season | None = None
     ) -> None:
         await answer(interaction, answers.cast(self.catalog, title, season))
 
     @app_commands.command(name="trailer", description="The newest trailer of a season")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def trailer(
-        self, interaction: discord.Interaction[Any], title: Title, season: Season | None = None
+        self, interaction: discord.Interaction[DramaBot], title: Title, season: Season | None = None
     ) -> None:
         await answer(interaction, answers.trailer(self.catalog, title, season))
 
@@ -64,14 +64,14 @@ class Lookup(commands.Cog):
     )
     @app_commands.describe(days="How many days ahead (default 90)")
     async def upcoming(
-        self, interaction: discord.Interaction[Any], days: app_commands.Range[int, 1, 3660] = 90
+        self, interaction: discord.Interaction[DramaBot], days: app_commands.Range[int, 1, 3660] = 90
     ) -> None:
         await answer(interaction, answers.upcoming(self.catalog, days))
 
     @app_commands.command(name="search", description="Find shows by title or alias, and actors by name")
     @app_commands.describe(query="A title, alias or actor, in English or Korean")
     async def search(
-        self, interaction: discord.Interaction[Any], query: app_commands.Range[str, 1, 100]
+        self, interaction: discord.Interaction[DramaBot], query: app_commands.Range[str, 1, 100]
     ) -> None:
         await answer(interaction, answers.search(self.catalog, query))
 
@@ -87,7 +87,7 @@ class Lookup(commands.Cog):
     del _command
 
 
-async def cast_page(interaction: discord.Interaction[Any], ids: list[int], page: int) -> Reply:
+async def cast_page(interaction: discord.Interaction[DramaBot], ids: list[int], page: int) -> Reply:
     """Another page of a /cast answer (ids: show, season or 0)."""
     show_id, season = ids
     answer_ = await drama_bot(interaction).catalog.cast_for(show_id, season or None)
@@ -97,5 +97,5 @@ async def cast_page(interaction: discord.Interaction[Any], ids: list[int], page:
 
 
 async def setup(bot: DramaBot) -> None:
-    bot.pagers["cast"] = cast_page
+    register_pager(bot, "cast", cast_page)
     await bot.add_cog(Lookup(bot))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
+from kdrama import answers
 from kdrama.errors import UserError
 from kdrama.follow import render as follow_render
 from kdrama.follow.rules import toggle
@@ -18,7 +19,7 @@ from kdrama.lookup import Choice
 from kdrama.render import Reply, error_reply
 
 if TYPE_CHECKING:
-    from bot import DramaBot
+    from bot import DramaBot, Pager
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,8 @@ NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_AFTER = 2.0
 
 
-def drama_bot(interaction: discord.Interaction[Any]) -> DramaBot:
-    return cast("DramaBot", interaction.client)
+def drama_bot(interaction: discord.Interaction[DramaBot]) -> DramaBot:
+    return interaction.client
 
 
 def build_view(reply: Reply) -> discord.ui.View | None:
@@ -49,7 +50,7 @@ def build_view(reply: Reply) -> discord.ui.View | None:
     return view
 
 
-async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> None:
+async def send_reply(interaction: discord.Interaction[DramaBot], reply: Reply) -> None:
     """Answer the interaction with `reply`, mentions off, whether or not it was deferred."""
     kwargs: dict[str, Any] = {
         "content": reply.content,
@@ -66,7 +67,7 @@ async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> Non
 
 
 async def answer(
-    interaction: discord.Interaction[Any], work: Awaitable[Reply], *, ephemeral: bool = False
+    interaction: discord.Interaction[DramaBot], work: Awaitable[Reply], *, ephemeral: bool = False
 ) -> None:
     """Send what `work` produces; defer first if it is not ready well inside the 3 s deadline."""
     task = asyncio.ensure_future(work)
@@ -83,24 +84,25 @@ def to_choices(choices: list[Choice]) -> list[app_commands.Choice[str]]:
 
 
 async def title_autocomplete(
-    interaction: discord.Interaction[Any], current: str
+    interaction: discord.Interaction[DramaBot], current: str
 ) -> list[app_commands.Choice[str]]:
     """Every `title` option: shows matching what the user has typed so far."""
     return to_choices(await drama_bot(interaction).catalog.title_choices(current))
 
 
 async def season_autocomplete(
-    interaction: discord.Interaction[Any], current: str
+    interaction: discord.Interaction[DramaBot], current: str
 ) -> list[app_commands.Choice[int]]:
     """Every `season` option: the seasons of the show picked in `title`."""
     title = getattr(interaction.namespace, "title", None) or ""
-    choices = await drama_bot(interaction).catalog.season_choices(str(title), str(current))
+    choices = await answers.season_choices(drama_bot(interaction).catalog, str(title), str(current))
     return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
 
 
-# A pager turns (interaction, ids from the page key, page) into that page's Reply; an
-# ephemeral Reply without embeds is a refusal, sent privately instead of editing the page.
-Pager = Callable[[discord.Interaction[Any], list[int], int], Awaitable[Reply]]
+def register_pager(bot: DramaBot, kind: str, pager: Pager) -> None:
+    """Let page buttons of `kind` work (also after a restart): `pager` makes each page."""
+    bot.add_dynamic_items(PageButton)  # keyed by its template, so adding it again is harmless
+    bot.pagers[kind] = pager
 
 
 class PageButton(
@@ -127,11 +129,11 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[DramaBot], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PageButton:
         return cls(match["key"], int(match["page"]), "")
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def callback(self, interaction: discord.Interaction[DramaBot]) -> None:
         kind, *ids = self.key.split(":")
         pager = drama_bot(interaction).pagers.get(kind)
         if pager is None:
@@ -175,7 +177,7 @@ class NotifyButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = drama_bot(interaction)
-        show = await bot.store.show(self.show_id)
+        show = await bot.store.catalog.show(self.show_id)
         if show is None:
             reply = error_reply("That show is no longer in the catalog.")
         else:

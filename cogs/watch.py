@@ -14,12 +14,13 @@ from discord.ext import commands
 
 from cogs.dm import DMSender
 from cogs.ui import build_view, send_reply, to_choices
+from kdrama import edits
 from kdrama.errors import UserError
 from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
 from kdrama.watch import render
-from kdrama.watch.clock import clock_loop, release_due_seasons
+from kdrama.watch.clock import clock_loop
 from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater
 from kdrama.watch.subscriptions import (
     bot_removed,
@@ -187,7 +188,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     async def _clock(self) -> None:
         await supervise(
             "the release clock",
-            lambda: clock_loop(lambda: release_due_seasons(self.bot.store), self.engine.wake),
+            lambda: clock_loop(lambda: edits.release_due(self.bot.catalog), self.engine.wake),
             stopping=lambda: self._stopping,
         )
 

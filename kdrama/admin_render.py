@@ -9,9 +9,8 @@ from datetime import datetime
 import discord
 from discord.utils import format_dt
 
-from kdrama.catalog import HISTORY_ACTION
 from kdrama.edits import ImportResult, describe_change
-from kdrama.models import Change, Show
+from kdrama.models import Action, Change, Show
 from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe
 
 HISTORY_PAGE_SIZE = 8
@@ -68,7 +67,7 @@ def history_line(change: Change) -> str:
     """#id, when, who, what old → new, source."""
     what = "; ".join(describe_change(change)) or change.action
     # A step of a season's history is known to the day only: no invented time, no time-zone shift.
-    moment = day(change.at.date()) if change.action == HISTORY_ACTION else format_dt(change.at, "f")
+    moment = day(change.at.date()) if change.action is Action.IMPORT_HISTORY else format_dt(change.at, "f")
     line = f"**#{change.id}** {moment} · {inert(change.actor_name)}"
     if change.actor_id:
         line += f" (<@{change.actor_id}>)"

@@ -1,6 +1,7 @@
 """The lookup commands as functions from options to a `Reply`.
 
-The cog and `bot.py ask` both call these, so the offline answer is the one Discord gets.
+The cog and `bot.py ask` both call these, so the offline answer is the one Discord gets. A
+question they can't answer raises `UserError`; the command tree (or `ask`'s caller) says so.
 """
 
 from __future__ import annotations
@@ -12,62 +13,52 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kdrama import render
-from kdrama.lookup import Catalog, UserError
+from kdrama.errors import UserError
+from kdrama.lookup import CHOICE_MAX, CHOICES_MAX, Catalog, Choice
 from kdrama.render import Reply
 from kdrama.store import utcnow
 
 log = logging.getLogger(__name__)
 
 
-async def _answer(make: Callable[[], Awaitable[Reply]]) -> Reply:
-    try:
-        return await make()
-    except UserError as e:
-        return render.error_reply(str(e))
-
-
 async def show(catalog: Catalog, title: str, *, now: datetime | None = None) -> Reply:
-    async def make() -> Reply:
-        return render.overview_reply(await catalog.overview(title), now or utcnow())
-
-    return await _answer(make)
+    return render.overview_reply(await catalog.overview(title), now or utcnow())
 
 
 async def release(
     catalog: Catalog, title: str, season: int | None = None, *, now: datetime | None = None
 ) -> Reply:
-    async def make() -> Reply:
-        return render.release_reply(await catalog.release(title, season, now=now))
-
-    return await _answer(make)
+    return render.release_reply(await catalog.release(title, season, now=now))
 
 
 async def cast(catalog: Catalog, title: str, season: int | None = None) -> Reply:
-    async def make() -> Reply:
-        return render.cast_reply(await catalog.cast(title, season))
-
-    return await _answer(make)
+    return render.cast_reply(await catalog.cast(title, season))
 
 
 async def trailer(catalog: Catalog, title: str, season: int | None = None) -> Reply:
-    async def make() -> Reply:
-        return render.trailer_reply(await catalog.trailer(title, season))
-
-    return await _answer(make)
+    return render.trailer_reply(await catalog.trailer(title, season))
 
 
 async def upcoming(catalog: Catalog, days: int = 90, *, now: datetime | None = None) -> Reply:
-    async def make() -> Reply:
-        return render.upcoming_reply(await catalog.upcoming(days, now=now))
-
-    return await _answer(make)
+    return render.upcoming_reply(await catalog.upcoming(days, now=now))
 
 
 async def search(catalog: Catalog, query: str) -> Reply:
-    async def make() -> Reply:
-        return render.search_reply(await catalog.search(query))
+    return render.search_reply(await catalog.search(query))
 
-    return await _answer(make)
+
+async def season_choices(catalog: Catalog, title: str, query: str) -> list[Choice]:
+    """The seasons of the show chosen so far, newest first, as choices (value: the number)."""
+    typed = query.strip()
+    return [
+        Choice(_fit_choice(render.season_label(s)), str(s.number))
+        for s in reversed(await catalog.seasons_for(title))
+        if not typed or str(s.number).startswith(typed)
+    ][:CHOICES_MAX]
+
+
+def _fit_choice(text: str) -> str:
+    return text if len(text) <= CHOICE_MAX else text[: CHOICE_MAX - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,28 +99,28 @@ def parse_question(text: str) -> tuple[str, dict[str, str]]:
 
 
 async def ask(catalog: Catalog, text: str, *, now: datetime | None = None) -> Reply:
-    """Answer one lookup command typed as text, as the bot would in Discord."""
-    try:
-        name, raw = parse_question(text)
-        spec = COMMANDS.get(name)
-        if spec is None:
-            raise UserError(f"/{name} is not a lookup command; try /{', /'.join(COMMANDS)}.")
-        kwargs: dict[str, object] = {}
-        for key, value in raw.items():
-            kind = spec.options.get(key)
-            if kind is None:
-                raise UserError(f"/{name} has no option {key}; its options are {', '.join(spec.options)}.")
-            if kind is int:
-                if not value.isdigit() or int(value) < 1:
-                    raise UserError(f"{key} must be a whole number from 1, not {value!r}.")
-                kwargs[key] = int(value)
-            else:
-                kwargs[key] = value
-        missing = [k for k in spec.required if k not in kwargs]
-        if missing:
-            raise UserError(f"/{name} needs {missing[0]}:…")
-    except UserError as e:
-        return render.error_reply(str(e))
+    """Answer one lookup command typed as text, as the bot would in Discord.
+
+    A question the bot can't answer as asked raises UserError, as the commands do.
+    """
+    name, raw = parse_question(text)
+    spec = COMMANDS.get(name)
+    if spec is None:
+        raise UserError(f"/{name} is not a lookup command; try /{', /'.join(COMMANDS)}.")
+    kwargs: dict[str, object] = {}
+    for key, value in raw.items():
+        kind = spec.options.get(key)
+        if kind is None:
+            raise UserError(f"/{name} has no option {key}; its options are {', '.join(spec.options)}.")
+        if kind is int:
+            if not value.isdigit() or int(value) < 1:
+                raise UserError(f"{key} must be a whole number from 1, not {value!r}.")
+            kwargs[key] = int(value)
+        else:
+            kwargs[key] = value
+    missing = [k for k in spec.required if k not in kwargs]
+    if missing:
+        raise UserError(f"/{name} needs {missing[0]}:…")
     if now is not None and name in ("show", "release", "upcoming"):
         kwargs["now"] = now
     return await spec.run(catalog, **kwargs)

@@ -1,21 +1,30 @@
-"""The catalog as JSON: validate a whole file, apply it in one transaction, export it back.
+"""The catalog as JSON: validate a whole file into entries, and export the catalog back.
 
-`data/catalog.json`, `bot.py import|export` and `/admin import|export` share this code.
+`data/catalog.json`, `bot.py import|export` and `/admin import|export` share this code;
+applying entries is an edit (kdrama/edits/imports.py).
 The format is documented in docs/catalog-format.md.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kdrama.dates import DateError, PartialDate, Precision, as_of_text, parse_as_of
-from kdrama.models import Actor, ChangeItem, ReleaseDate, SeasonStatus, ShowRef, Status
-from kdrama.store import Store, release_columns, status_columns
+from kdrama.dates import DateError, PartialDate, as_of_text, parse_as_of
+from kdrama.errors import UserError
+from kdrama.models import (
+    CreditEntry,
+    ReleaseDate,
+    SeasonEntry,
+    SeasonStatus,
+    ShowEntry,
+    Status,
+    TrailerEntry,
+)
+from kdrama.store import Store
 from kdrama.store.history import release_step, status_step
 from kdrama.validate import (
     LONG_TEXT_MAX,
@@ -35,55 +44,8 @@ FORMAT = 1
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 
 
-class CatalogError(ValueError):
+class CatalogError(UserError, ValueError):
     """A catalog file we refuse; the message names the entry that is wrong."""
-
-
-@dataclass(frozen=True, slots=True)
-class CreditEntry:
-    actor: str
-    korean_name: str | None
-    character: str | None
-    billing: int | None
-    official: bool
-    source: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TrailerEntry:
-    title: str | None
-    url: str
-    kind: str
-    published: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class SeasonEntry:
-    number: int
-    episodes: int | None
-    notes: str | None
-    status: SeasonStatus
-    release: ReleaseDate
-    cast: tuple[CreditEntry, ...]
-    trailers: tuple[TrailerEntry, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ShowEntry:
-    slug: str
-    title: str
-    korean_title: str | None
-    romanized_title: str | None
-    aliases: tuple[str, ...]
-    country: str | None
-    platform: str | None
-    platform_url: str | None
-    genres: tuple[str, ...]
-    synopsis: str | None
-    poster_url: str | None
-    similar: tuple[str, ...]
-    cast: tuple[CreditEntry, ...]
-    seasons: tuple[SeasonEntry, ...]
 
 
 @dataclass(slots=True)
@@ -356,190 +318,6 @@ def _trailer(raw: object, where: str, hosts: tuple[str, ...] | None) -> TrailerE
     )
 
 
-# --- writing ---------------------------------------------------------------------------------
-
-
-async def import_catalog(store: Store, shows: list[ShowEntry], *, actor: Actor) -> ImportReport:
-    """Apply validated entries in one transaction; a show in the file replaces its stored entry."""
-    report = ImportReport()
-    if not shows:
-        return report
-    existing = await store.show_refs()
-    by_slug = {ref.slug: ref for ref in existing.values()}
-    file_slugs = {s.slug for s in shows}
-    for s in shows:
-        missing = [x for x in s.similar if x not in file_slugs and x not in by_slug]
-        if missing:
-            raise CatalogError(
-                f"{s.title}: similar show {missing[0]!r} is neither in the file nor in the catalog."
-            )
-    old_dicts = await export_shows(store, [by_slug[s.slug].id for s in shows if s.slug in by_slug])
-    old_by_slug = {d["slug"]: d for d in old_dicts}
-    new_by_slug = {s.slug: show_to_dict(s) for s in shows}
-    todo = [s for s in shows if old_by_slug.get(s.slug) != new_by_slug[s.slug]]
-    report.unchanged = len(shows) - len(todo)
-    if not todo:
-        return report
-
-    async with store.transaction() as db:
-        replaced = [(by_slug[s.slug].id,) for s in todo if s.slug in by_slug]
-        for table in ("show_alias", "show_similar", "credit", "trailer", "season"):
-            await db.executemany(f"DELETE FROM {table} WHERE show_id = ?", replaced)
-        await db.executemany(
-            "INSERT INTO show (slug, title, korean_title, romanized_title, country, platform, "
-            "platform_url, genres, synopsis, poster_url) VALUES (?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT (slug) DO UPDATE SET title = excluded.title, "
-            "korean_title = excluded.korean_title, romanized_title = excluded.romanized_title, "
-            "country = excluded.country, platform = excluded.platform, "
-            "platform_url = excluded.platform_url, genres = excluded.genres, "
-            "synopsis = excluded.synopsis, poster_url = excluded.poster_url",
-            [
-                (
-                    s.slug,
-                    s.title,
-                    s.korean_title,
-                    s.romanized_title,
-                    s.country,
-                    s.platform,
-                    s.platform_url,
-                    json.dumps(list(s.genres), ensure_ascii=False),
-                    s.synopsis,
-                    s.poster_url,
-                )
-                for s in todo
-            ],
-        )
-        async with db.execute("SELECT slug, id FROM show") as cur:
-            ids: dict[str, int] = {r[0]: r[1] for r in await cur.fetchall()}
-        await db.executemany(
-            "INSERT OR IGNORE INTO show_alias (show_id, alias, position) VALUES (?,?,?)",
-            [(ids[s.slug], a, n) for s in todo for n, a in enumerate(s.aliases)],
-        )
-        await db.executemany(
-            "INSERT OR IGNORE INTO show_similar (show_id, similar_id, position) VALUES (?,?,?)",
-            [(ids[s.slug], ids[x], n) for s in todo for n, x in enumerate(s.similar) if x != s.slug],
-        )
-        season_rows = []
-        for s in todo:
-            for season in s.seasons:
-                cols = {**status_columns(season.status), **release_columns(season.release)}
-                season_rows.append(
-                    (ids[s.slug], season.number, season.episodes, season.notes, *cols.values())
-                )
-        cols_names = list({**status_columns(SeasonStatus()), **release_columns(ReleaseDate())})
-        await db.executemany(
-            f"INSERT INTO season (show_id, number, episodes, notes, {', '.join(cols_names)}) "
-            f"VALUES ({','.join('?' * (4 + len(cols_names)))})",
-            season_rows,
-        )
-        credits = [
-            (s.slug, season_number, c)
-            for s in todo
-            for season_number, cast in [(None, s.cast), *((x.number, x.cast) for x in s.seasons)]
-            for c in cast
-        ]
-        await db.executemany(
-            "INSERT OR IGNORE INTO person (name, korean_name) VALUES (?, ?)",
-            list({(c.actor, c.korean_name) for _, _, c in credits}),
-        )
-        async with db.execute("SELECT name, ifnull(korean_name, ''), id FROM person") as cur:
-            people = {(r[0], r[1]): r[2] for r in await cur.fetchall()}
-        await db.executemany(
-            "INSERT OR REPLACE INTO credit (show_id, season_number, person_id, character, billing, official, source) "
-            "VALUES (?,?,?,?,?,?,?)",
-            [
-                (
-                    ids[slug_],
-                    number,
-                    people[(c.actor, c.korean_name or "")],
-                    c.character,
-                    c.billing,
-                    int(c.official),
-                    c.source,
-                )
-                for slug_, number, c in credits
-            ],
-        )
-        await db.executemany(
-            "INSERT OR IGNORE INTO trailer (show_id, season_number, title, url, kind, published) "
-            "VALUES (?,?,?,?,?,?)",
-            [
-                (
-                    ids[s.slug],
-                    season.number,
-                    t.title,
-                    t.url,
-                    t.kind,
-                    t.published.isoformat() if t.published else None,
-                )
-                for s in todo
-                for season in s.seasons
-                for t in season.trailers
-            ],
-        )
-        await _record_status_history(store, db, todo, ids, old_by_slug, actor)
-        for s in todo:
-            old = old_by_slug.get(s.slug)
-            (report.changed if old else report.added).append(s.title)
-            await store.record_change(
-                db,
-                actor=actor,
-                action="import",
-                show=ShowRef(ids[s.slug], s.slug, s.title),
-                season_number=None,
-                source="catalog import",
-                items=[ChangeItem("show", s.slug, "*", old, new_by_slug[s.slug])],
-            )
-    return report
-
-
-HISTORY_ACTION = "import.history"
-
-
-async def _record_status_history(
-    store: Store,
-    db: Any,
-    shows: list[ShowEntry],
-    ids: dict[str, int],
-    old_by_slug: dict[str, dict[str, Any]],
-    actor: Actor,
-) -> None:
-    """Record each step of a season's status history in the change log, dated when it happened.
-
-    A step is the move from one official state to the next (the first from "no official word"),
-    recorded at the day its source gave, with that source, and notifying no one: watchers hear
-    about news, not about a file describing the past. Steps an earlier import recorded are skipped.
-    """
-    for s in shows:
-        old_seasons = {x["number"]: x for x in (old_by_slug.get(s.slug) or {}).get("seasons", [])}
-        for season in s.seasons:
-            if not season.status.history:
-                continue
-            old_status = old_seasons.get(season.number, {}).get("status") or {}
-            known = {(h["value"], h["as_of"]) for h in old_status.get("history") or []}
-            known.add((old_status.get("value"), old_status.get("as_of")))
-            before = Status.UNCONFIRMED
-            for step in (*season.status.history, season.status):
-                d = step.as_of
-                if d is None or d.precision is not Precision.DAY or not (d.year and d.month and d.day):
-                    before = step.value  # a step not known to the day has no place in a dated log
-                    continue
-                if (step.value.value, as_of_text(d)) not in known and step.value is not before:
-                    await store.record_change(
-                        db,
-                        actor=actor,
-                        action=HISTORY_ACTION,
-                        show=ShowRef(ids[s.slug], s.slug, s.title),
-                        season_number=season.number,
-                        source=step.source,
-                        items=[
-                            ChangeItem("season", f"{s.slug}#{season.number}", "status", before, step.value)
-                        ],
-                        at=datetime(d.year, d.month, d.day, tzinfo=UTC),
-                    )
-                before = step.value
-
-
 # --- exporting -------------------------------------------------------------------------------
 
 
@@ -606,126 +384,10 @@ def show_to_dict(s: ShowEntry) -> dict[str, Any]:
     }
 
 
-async def export_shows(store: Store, show_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """Shows in the file format, with bulk queries (fast for a 10,000-show catalog)."""
-    if show_ids is not None and not show_ids:
-        return []
-    db = store.db
-    flt, args = "", ()
-    if show_ids is not None:
-        flt = f" WHERE show_id IN ({','.join('?' * len(show_ids))})"
-        args = tuple(show_ids)
-    show_flt = flt.replace("show_id", "id")
-    async with db.execute(
-        "SELECT id, slug, title, korean_title, romanized_title, country, platform, platform_url, "
-        f"genres, synopsis, poster_url FROM show{show_flt} ORDER BY slug",
-        args,
-    ) as cur:
-        show_rows = await cur.fetchall()
-    aliases: dict[int, list[str]] = defaultdict(list)
-    async with db.execute(
-        f"SELECT show_id, alias FROM show_alias{flt} ORDER BY show_id, position", args
-    ) as cur:
-        for sid, alias in await cur.fetchall():
-            aliases[sid].append(alias)
-    similar: dict[int, list[str]] = defaultdict(list)
-    async with db.execute(
-        "SELECT x.show_id, s.slug FROM show_similar x JOIN show s ON s.id = x.similar_id"
-        f"{flt.replace('show_id', 'x.show_id')} ORDER BY x.show_id, x.position",
-        args,
-    ) as cur:
-        for sid, slug_ in await cur.fetchall():
-            similar[sid].append(slug_)
-    credits: dict[tuple[int, int | None], list[dict[str, Any]]] = defaultdict(list)
-    async with db.execute(
-        "SELECT c.show_id, c.season_number, p.name, p.korean_name, c.character, c.billing, c.official, c.source "
-        f"FROM credit c JOIN person p ON p.id = c.person_id{flt.replace('show_id', 'c.show_id')} "
-        "ORDER BY c.show_id, c.season_number, c.billing IS NULL, c.billing, c.id",
-        args,
-    ) as cur:
-        for sid, number, name, korean, character, billing, official, src in await cur.fetchall():
-            credits[(sid, number)].append(
-                {
-                    "actor": name,
-                    "korean_name": korean,
-                    "character": character,
-                    "billing": billing,
-                    "official": bool(official),
-                    "source": src,
-                }
-            )
-    trailers: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
-    async with db.execute(
-        f"SELECT show_id, season_number, title, url, kind, published FROM trailer{flt} ORDER BY id", args
-    ) as cur:
-        for sid, number, title, url, kind, published in await cur.fetchall():
-            trailers[(sid, number)].append({"title": title, "url": url, "kind": kind, "published": published})
-    seasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    async with db.execute(
-        "SELECT show_id, number, episodes, notes, status, status_source, status_as_of, status_note, "
-        "release_date, release_official, release_source, release_as_of, release_note, "
-        f"status_history, release_history FROM season{flt} ORDER BY show_id, number",
-        args,
-    ) as cur:
-        for r in await cur.fetchall():
-            sid, number = r[0], r[1]
-            seasons[sid].append(
-                {
-                    "number": number,
-                    "episodes": r[2],
-                    "notes": r[3],
-                    "status": {
-                        "value": r[4],
-                        "source": r[5],
-                        "as_of": r[6],
-                        "note": r[7],
-                        "history": json.loads(r[13] or "[]"),
-                    },
-                    "release": {
-                        "date": r[8],
-                        "official": bool(r[9]),
-                        "source": r[10],
-                        "as_of": r[11],
-                        "note": r[12],
-                        "history": json.loads(r[14] or "[]"),
-                    },
-                    "cast": credits.get((sid, number), []),
-                    "trailers": trailers.get((sid, number), []),
-                }
-            )
-    return [
-        {
-            "slug": r[1],
-            "title": r[2],
-            "korean_title": r[3],
-            "romanized_title": r[4],
-            "aliases": aliases.get(r[0], []),
-            "country": r[5],
-            "platform": r[6],
-            "platform_url": r[7],
-            "genres": json.loads(r[8] or "[]"),
-            "synopsis": r[9],
-            "poster_url": r[10],
-            "similar": similar.get(r[0], []),
-            "cast": credits.get((r[0], None), []),
-            "seasons": seasons.get(r[0], []),
-        }
-        for r in show_rows
-    ]
-
-
 async def export_catalog(store: Store) -> dict[str, Any]:
     """The whole catalog in the file format."""
-    return {"format": FORMAT, "shows": await export_shows(store)}
+    return {"format": FORMAT, "shows": await store.catalog.file_shows()}
 
 
 def dumps(catalog: dict[str, Any]) -> str:
     return json.dumps(catalog, ensure_ascii=False, indent=2) + "\n"
-
-
-async def load_starter_if_empty(store: Store, path: Path = BUNDLED_CATALOG) -> ImportReport | None:
-    """Fill an empty database from the bundled starter catalog."""
-    if not await store.is_empty():
-        return None
-    shows = load_file(path)
-    return await import_catalog(store, shows, actor=Actor(None, "starter catalog"))

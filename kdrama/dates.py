@@ -9,7 +9,14 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from kdrama.errors import UserError
+
 KST = ZoneInfo("Asia/Seoul")
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (the one clock edits and the store read)."""
+    return datetime.now(UTC)
 
 
 class Precision(StrEnum):
@@ -21,7 +28,7 @@ class Precision(StrEnum):
     EXACT = "exact"
 
 
-class DateError(ValueError):
+class DateError(UserError, ValueError):
     """A date that cannot be read or does not exist; the message is fit to show a curator."""
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from kdrama.errors import UserError
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRef, Trailer
-from kdrama.search import Match, SearchIndex, normalize
+from kdrama.search import Match, SearchIndex, handed_over, normalize
 from kdrama.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -141,14 +141,16 @@ class Catalog:
         return catalog
 
     async def _load(self) -> None:
-        names = await self.store.search_names()
-        refs = await self.store.show_refs()
+        names = await self.store.catalog.search_names()
+        refs = await self.store.catalog.show_refs()
         titles = [n for n in names if n.kind != "actor"]
         people = [n for n in names if n.kind == "actor"]
         del names
+        counts = len(titles), len(people)
         # The larger index first: its temporary lists are gone before the second is built.
-        self.people = await asyncio.to_thread(SearchIndex, people)
-        self.titles = await asyncio.to_thread(SearchIndex, titles)
+        # The index keeps no Name, and handed_over lets each go as soon as it is read.
+        self.people = await asyncio.to_thread(SearchIndex, handed_over(people))
+        self.titles = await asyncio.to_thread(SearchIndex, handed_over(titles))
         # prepare() builds now what the first typo after start-up would otherwise build on
         # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
         # the loading thread while the bot waits on Discord. After both builds, it reuses
@@ -157,7 +159,7 @@ class Catalog:
         await asyncio.to_thread(self.titles.prepare)
         self._refs.update(refs)
         await self._popular_shows()
-        log.info("search indexes hold %d titles and %d actor names", len(titles), len(people))
+        log.info("search indexes hold %d titles and %d actor names", *counts)
 
     async def loaded(self) -> None:
         """Wait until the search index is built (returns at once after that; raises if it failed)."""
@@ -170,8 +172,8 @@ class Catalog:
     async def refresh_show(self, show_id: int) -> None:
         """Re-read one show's names into the index (after it was added, edited or removed)."""
         await self.loaded()
-        self.titles.set_names(set(SHOW_KINDS), show_id, await self.store.show_names(show_id))
-        ref = (await self.store.show_refs([show_id])).get(show_id)
+        self.titles.set_names(set(SHOW_KINDS), show_id, await self.store.catalog.show_names(show_id))
+        ref = (await self.store.catalog.show_refs([show_id])).get(show_id)
         if ref is None:
             self._refs.pop(show_id, None)
         else:
@@ -192,7 +194,7 @@ class Catalog:
         now = time.monotonic()
         cached = self._popular
         if cached is None or now - cached[0] > POPULAR_TTL:
-            cached = self._popular = (now, await self.store.popular_shows(CHOICES_MAX))
+            cached = self._popular = (now, await self.store.catalog.popular_shows(CHOICES_MAX))
         return cached[1]
 
     async def show_refs(self, ids: list[int]) -> dict[int, ShowRef]:
@@ -201,7 +203,7 @@ class Catalog:
         found = {i: refs[i] for i in ids if i in refs}
         missing = [i for i in ids if i not in refs]
         if missing:
-            fetched = await self.store.show_refs(missing)
+            fetched = await self.store.catalog.show_refs(missing)
             refs.update(fetched)
             found.update(fetched)
         return found
@@ -216,7 +218,7 @@ class Catalog:
         """
         await self.loaded()
         wanted = None if show_ids is None else list(dict.fromkeys(show_ids))
-        names = await self.store.actor_names(wanted)
+        names = await self.store.catalog.actor_names(wanted)
         by_ref: dict[int, list[Name]] = {}
         for n in names:
             by_ref.setdefault(n.ref, []).append(n)
@@ -229,7 +231,7 @@ class Catalog:
         text = (title or "").strip()
         if not text:
             raise UserError("Tell me which show: start typing its title and pick it from the list.")
-        show = await self.store.show_by_slug(text)
+        show = await self.store.catalog.show_by_slug(text)
         if show is not None:
             return show
         wanted = normalize(text)
@@ -237,14 +239,14 @@ class Catalog:
         matches = self.titles.search(text, limit=5)
         for m in matches:
             if normalize(m.text) == wanted:
-                found = await self.store.show(m.ref)
+                found = await self.store.catalog.show(m.ref)
                 if found is not None:
                     return found
         refs = await self.show_refs([m.ref for m in matches[:3]])
         raise UnknownShow(text, [refs[m.ref].title for m in matches[:3] if m.ref in refs])
 
     async def season_of(self, show: Show, number: int | None) -> tuple[Season, list[Season]]:
-        seasons = await self.store.seasons(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
         if number is None:
             if not seasons:
                 raise UserError(f"{show.title} has no seasons in the catalog yet.")
@@ -276,27 +278,50 @@ class Catalog:
             choices.append(Choice(_cut(label), ref.slug))
         return choices[:CHOICES_MAX]
 
-    async def season_choices(self, title: str, query: str) -> list[Choice]:
-        """The seasons of the show chosen so far, as choices (value: the number)."""
+    async def seasons_for(self, title: str) -> list[Season]:
+        """The seasons of the show chosen so far (none while the title matches no show)."""
         try:
             show = await self.resolve(title)
         except UserError:
             return []
-        seasons = await self.store.seasons(show.id)
-        typed = query.strip()
-        from kdrama.render import season_label  # the renderer owns wording
+        return await self.store.catalog.seasons(show.id)
 
+    async def cast_choices(self, title: str, season: int | None, query: str) -> list[Choice]:
+        """Actors credited on exactly that season (None: the whole show) of the chosen show."""
+        try:
+            show = await self.resolve(title)
+        except UserError:
+            return []
+        credits = await self.store.catalog.credits(show.id, season)
+        typed = query.casefold().strip()
+        names = [c.actor for c in credits if c.season_number == season]
         return [
-            Choice(_cut(season_label(s)), str(s.number))
-            for s in reversed(seasons)
-            if not typed or str(s.number).startswith(typed)
+            Choice(n[:CHOICE_MAX], n[:CHOICE_MAX]) for n in dict.fromkeys(names) if typed in n.casefold()
+        ][:CHOICES_MAX]
+
+    async def trailer_choices(self, title: str, season: int | None, query: str) -> list[Choice]:
+        """Trailers of the chosen show (of one season when given), by title; the value is the link."""
+        try:
+            show = await self.resolve(title)
+        except UserError:
+            return []
+        trailers = [
+            t
+            for t in await self.store.catalog.trailers(show.id)
+            if season is None or t.season_number == season
+        ]
+        typed = query.casefold()
+        return [
+            Choice((t.title or t.url)[:CHOICE_MAX], t.url)
+            for t in trailers
+            if len(t.url) <= CHOICE_MAX and typed in (t.title or t.url).casefold() + t.url.casefold()
         ][:CHOICES_MAX]
 
     # --- answers ---------------------------------------------------------------------------
     async def overview(self, title: str) -> Overview:
         show = await self.resolve(title)
-        seasons = await self.store.seasons(show.id)
-        trailers = await self.store.trailers(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
+        trailers = await self.store.catalog.trailers(show.id)
         return Overview(show, seasons, _newest(trailers))
 
     async def release(self, title: str, season: int | None, *, now: datetime | None = None) -> ReleaseAnswer:
@@ -307,22 +332,22 @@ class Catalog:
     async def cast(self, title: str, season: int | None) -> CastAnswer:
         show = await self.resolve(title)
         chosen, _ = await self.season_of(show, season)
-        return CastAnswer(show, chosen.number, await self.store.credits(show.id, chosen.number))
+        return CastAnswer(show, chosen.number, await self.store.catalog.credits(show.id, chosen.number))
 
     async def cast_for(self, show_id: int, season: int | None) -> CastAnswer | None:
         """The cast of a show by id (for page buttons); None when the show is gone."""
-        show = await self.store.show(show_id)
+        show = await self.store.catalog.show(show_id)
         if show is None:
             return None
-        return CastAnswer(show, season, await self.store.credits(show_id, season))
+        return CastAnswer(show, season, await self.store.catalog.credits(show_id, season))
 
     async def trailer(self, title: str, season: int | None) -> TrailerAnswer:
         show = await self.resolve(title)
-        seasons = await self.store.seasons(show.id)
+        seasons = await self.store.catalog.seasons(show.id)
         if season is not None and season not in {s.number for s in seasons}:
             raise UnknownSeason(show, season, [s.number for s in seasons])
         target = season if season is not None else (seasons[-1].number if seasons else None)
-        trailers = await self.store.trailers(show.id)
+        trailers = await self.store.catalog.trailers(show.id)
         if target is None:
             return TrailerAnswer(show, season, None, None)
         # The asked season's newest trailer, else the nearest earlier season's.
@@ -337,13 +362,13 @@ class Catalog:
             raise UserError("Choose between 1 and 3660 days.")
         now = now or utcnow()
         # From a day back, so a bare day that is today in Korea still counts as upcoming.
-        window = await self.store.seasons_with_dates_between(
+        window = await self.store.catalog.seasons_with_dates_between(
             now - timedelta(days=1), now + timedelta(days=days)
         )
         dated = [(ref, s) for ref, s in window if s.release.date.firm and not s.release.date.has_passed(now)]
         undated = [
             (ref, s)
-            for ref, s in await self.store.seasons_in_production()
+            for ref, s in await self.store.catalog.seasons_in_production()
             if not s.release.date.firm or s.release.date.has_passed(now)
         ]
         return UpcomingAnswer(days, now, dated, undated)
@@ -357,7 +382,7 @@ class Catalog:
         actor_matches = self.people.search(q, limit=5)
         refs = await self.show_refs([m.ref for m in show_matches])
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
-        people = [p for p in [await self.store.person(m.ref) for m in actor_matches] if p and p.shows]
+        people = [p for p in [await self.store.catalog.person(m.ref) for m in actor_matches] if p and p.shows]
         return SearchAnswer(q, shows, people)
 
 

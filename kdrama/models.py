@@ -163,13 +163,109 @@ class Person:
     shows: tuple[ShowRef, ...] = ()
 
 
+class Entity(StrEnum):
+    """What a change item is about."""
+
+    SHOW = "show"
+    ALIAS = "alias"
+    SEASON = "season"
+    CREDIT = "credit"
+    TRAILER = "trailer"
+    CURATOR = "curator"
+
+
+class Action(StrEnum):
+    """What a change did, as recorded (and shown in /admin history)."""
+
+    SHOW_ADD = "show.add"
+    SHOW_EDIT = "show.edit"
+    SHOW_REMOVE = "show.remove"
+    SHOW_ALIAS = "show.alias"
+    SEASON_ADD = "season.add"
+    SEASON_EDIT = "season.edit"
+    SEASON_REMOVE = "season.remove"
+    SEASON_STATUS = "season.status"
+    SEASON_DATE = "season.date"
+    CAST_ADD = "cast.add"
+    CAST_REMOVE = "cast.remove"
+    TRAILER_ADD = "trailer.add"
+    TRAILER_REMOVE = "trailer.remove"
+    UNDO = "undo"
+    IMPORT = "import"
+    IMPORT_HISTORY = "import.history"  # a step of a season's status history, from a file
+    CURATOR_ADD = "curator.add"
+    CURATOR_REMOVE = "curator.remove"
+
+    @property
+    def about_curators(self) -> bool:
+        return self in (Action.CURATOR_ADD, Action.CURATOR_REMOVE)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemKey:
+    """Which thing an item changed. Stored as readable text: a show is its slug; a season
+    `slug#2`; a credit `slug#2#Actor` (`slug#0#Actor` for the whole show); a trailer
+    `slug#2#url`; an alias `slug#alias`; a curator their user id."""
+
+    entity: Entity
+    slug: str  # the show's slug (a curator: their user id)
+    season: int | None = None  # None: the whole show
+    name: str | None = None  # the actor, the trailer's url, or the alias
+
+    def __str__(self) -> str:
+        match self.entity:
+            case Entity.SEASON:
+                return f"{self.slug}#{self.season}"
+            case Entity.CREDIT | Entity.TRAILER:
+                return f"{self.slug}#{self.season or 0}#{self.name}"
+            case Entity.ALIAS:
+                return f"{self.slug}#{self.name}"
+        return self.slug
+
+    @classmethod
+    def parse(cls, entity: Entity | str, text: str) -> ItemKey:
+        entity = Entity(entity)
+        match entity:
+            case Entity.SEASON:
+                slug, _, number = text.partition("#")
+                return cls(entity, slug, int(number))
+            case Entity.CREDIT | Entity.TRAILER:
+                slug, number, name = [*text.split("#", 2), "", ""][:3]
+                return cls(entity, slug, int(number or 0) or None, name)
+            case Entity.ALIAS:
+                slug, _, name = text.partition("#")
+                return cls(entity, slug, None, name)
+        return cls(entity, text)
+
+    def covers(self, other: ItemKey) -> bool:
+        """Whether `other` is under this show or season (a season's cast and trailers)."""
+        if other.slug != self.slug or other.entity is Entity.CURATOR:
+            return False
+        if self.entity is Entity.SHOW:
+            return other.entity is not Entity.SHOW
+        return (
+            self.entity is Entity.SEASON
+            and other.entity in (Entity.CREDIT, Entity.TRAILER)
+            and other.season == self.season
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeItem:
-    entity: str  # show, alias, similar, season, credit, trailer
-    key: str  # which one, e.g. "all-of-us-are-dead#2"
+    """One field of one thing a change touched, old and new ("*": the whole row added or removed)."""
+
+    entity: Entity
+    key: ItemKey
     field: str
     old: object = None
     new: object = None
+
+    def __post_init__(self) -> None:
+        # Accept the stored text forms too: ChangeItem("season", "slug#2", ...).
+        entity = Entity(self.entity)
+        object.__setattr__(self, "entity", entity)
+        if not isinstance(self.key, ItemKey):
+            object.__setattr__(self, "key", ItemKey.parse(entity, str(self.key)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +279,7 @@ class Change:
     show_id: int | None
     show_title: str | None
     season_number: int | None
-    action: str
+    action: Action
     source: str | None
     events: frozenset[Event]
     items: tuple[ChangeItem, ...] = ()
@@ -205,6 +301,65 @@ class Name:
     ref: int  # show id for the title kinds, person id for "actor"
     kind: str  # "title" | "korean" | "romanized" | "alias" | "actor"
     text: str  # as displayed
+
+
+# --- a whole show, as a catalog file holds it (validated) ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreditEntry:
+    actor: str
+    korean_name: str | None
+    character: str | None
+    billing: int | None
+    official: bool
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrailerEntry:
+    title: str | None
+    url: str
+    kind: str
+    published: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonEntry:
+    number: int
+    episodes: int | None
+    notes: str | None
+    status: SeasonStatus
+    release: ReleaseDate
+    cast: tuple[CreditEntry, ...]
+    trailers: tuple[TrailerEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEntry:
+    slug: str
+    title: str
+    korean_title: str | None
+    romanized_title: str | None
+    aliases: tuple[str, ...]
+    country: str | None
+    platform: str | None
+    platform_url: str | None
+    genres: tuple[str, ...]
+    synopsis: str | None
+    poster_url: str | None
+    similar: tuple[str, ...]
+    cast: tuple[CreditEntry, ...]
+    seasons: tuple[SeasonEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Curator:
+    """Someone trusted to edit the catalog."""
+
+    user_id: int
+    added_by: int | None
+    added_at: str  # ISO UTC
 
 
 # --- the watch engine's rows -----------------------------------------------------------------

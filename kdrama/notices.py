@@ -15,7 +15,7 @@ from typing import Any
 import discord
 
 from kdrama.dates import DateError, PartialDate
-from kdrama.models import Change, ChangeItem, Event, Season, Show, Status
+from kdrama.models import Change, ChangeItem, Entity, Event, Season, Show, Status
 from kdrama.render import (
     COLOUR,
     FIELD_VALUE_MAX,
@@ -35,13 +35,11 @@ log = logging.getLogger(__name__)
 ARROW = "→"
 STREAMING_COLOUR = discord.Colour(0x2ECC71)
 FOOTER = "Official: confirmed by the network or studio. Expected: reported, not confirmed."
-_DATE_FIELDS = {"release_date", "date", "release"}
+_DATE_FIELDS = {"release_date"}
 _OFFICIAL_FIELDS = {"release_official", "official"}
 _LABELS = {
     "status": "Status (official)",
     "release_date": "Release date",
-    "date": "Release date",
-    "release": "Release date",
     "release_official": "Release date",
     "release_source": "Release date source",
     "status_source": "Status source",
@@ -71,12 +69,6 @@ def _status_label(value: object) -> str:
 def _date_text(value: object) -> str:
     if value is None:
         return "unknown"
-    if isinstance(value, dict):
-        raw = value.get("date") or value.get("release_date")
-        text = _date_text(raw)
-        if "official" in value:
-            text += " (official)" if value["official"] else " (expected)"
-        return text
     try:
         d = PartialDate.parse(str(value))
     except DateError:
@@ -109,11 +101,11 @@ def _value(item: ChangeItem, value: object) -> str:
 def _record(entity: str, value: dict[str, Any]) -> str:
     """A whole added row (a trailer, a cast entry) in words."""
     if entity == "trailer" or "url" in value:
-        name = safe(value.get("title") or value.get("name") or value.get("kind") or "Trailer")
+        name = safe(value.get("title") or value.get("kind") or "Trailer")
         url = str(value.get("url") or "")
         return f"{name}\n{url}" if url.startswith("https://") else name
     if entity == "credit" or "actor" in value:
-        actor = value.get("actor") or value.get("name") or "?"
+        actor = value.get("actor") or "?"
         text = f"**{safe(str(actor))}**"
         if value.get("korean_name"):
             text += f" ({safe(str(value['korean_name']))})"
@@ -130,13 +122,13 @@ def _item_field(item: ChangeItem, season: Season | None) -> tuple[str, str]:
     """The (name, value) of one embed field for one changed item."""
     added = item.old is None and item.new is not None
     removed = item.old is not None and item.new is None
-    if item.entity == "trailer":
+    if item.entity is Entity.TRAILER:
         kind = item.new.get("kind") if isinstance(item.new, dict) else None
         name = "New teaser" if kind == "teaser" else "New trailer"
         if removed:
             return "Trailer removed", _value(item, item.old)
         return name, _value(item, item.new)
-    if item.entity == "credit":
+    if item.entity is Entity.CREDIT:
         if removed:
             return "Cast entry removed", _value(item, item.old)
         official = not isinstance(item.new, dict) or item.new.get("official", True)
@@ -177,14 +169,7 @@ def _date_field(items: list[ChangeItem], season: Season | None) -> tuple[str, st
             text += f" ({_official_text(official)})"
         return text
 
-    old_text = side(old_date, old_official)
-    new_text = side(new_date, new_official)
-    if date_item is not None and isinstance(date_item.new, dict):  # a whole date record
-        return (
-            "Release date",
-            f"{_value(date_item, date_item.old)} {ARROW} **{_value(date_item, date_item.new)}**",
-        )
-    return "Release date", f"{old_text} {ARROW} **{new_text}**"
+    return "Release date", f"{side(old_date, old_official)} {ARROW} **{side(new_date, new_official)}**"
 
 
 def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
@@ -192,20 +177,20 @@ def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     date_done = False
     for item in change.items:
-        if item.entity == "season" and item.field in _QUIET_FIELDS:
+        if item.entity is Entity.SEASON and item.field in _QUIET_FIELDS:
             continue
-        if item.entity == "season" and item.field in _NOTE_FIELDS:
+        if item.entity is Entity.SEASON and item.field in _NOTE_FIELDS:
             if item.new:
                 out.append((_NOTE_FIELDS[item.field], safe(cut(str(item.new), 500))))
             continue
-        if item.entity == "season" and (item.field in _DATE_FIELDS or item.field in _OFFICIAL_FIELDS):
+        if item.entity is Entity.SEASON and (item.field in _DATE_FIELDS or item.field in _OFFICIAL_FIELDS):
             if not date_done:
                 date_done = True
-                related = [i for i in change.items if i.entity == "season" and i.key == item.key]
+                related = [i for i in change.items if i.entity is Entity.SEASON and i.key == item.key]
                 out.append(_date_field(related, season))
             continue
-        if item.entity == "credit" and item.field == "official":
-            person = item.key.split("#", 2)[-1]
+        if item.entity is Entity.CREDIT and item.field == "official":
+            person = item.key.name or "?"
             name = "Cast confirmed" if item.new else "Cast no longer confirmed"
             out.append(
                 (
@@ -221,7 +206,7 @@ def _fields(change: Change, season: Season | None) -> list[tuple[str, str]]:
 def _headline(change: Change, show_title: str, season: Season | None) -> tuple[str, bool]:
     """The sentence that says what happened; True when it is "now streaming" news."""
     number = change.season_number
-    status_items = [i for i in change.items if i.field == "status" and i.entity == "season"]
+    status_items = [i for i in change.items if i.field == "status" and i.entity is Entity.SEASON]
     new_status = str(status_items[-1].new) if status_items else None
     where = f"Season {number} of {show_title}" if number else show_title
     if Event.RELEASE in change.events and new_status in (Status.RELEASED.value, Status.AIRING.value):
@@ -265,12 +250,10 @@ def render_notice(
     embed.set_footer(text=f"{FOOTER} Edit by {safe(change.actor_name)}.")
     links: list[Link] = []
     for item in change.items:
-        if item.entity == "trailer" and isinstance(item.new, dict):
+        if item.entity is Entity.TRAILER and isinstance(item.new, dict):
             url = str(item.new.get("url") or "")
             if url.startswith("https://") and len(links) < 3:
                 links.append(Link("Watch the trailer", url))
-        elif item.entity == "trailer" and isinstance(item.new, str) and item.new.startswith("https://"):
-            links.append(Link("Watch the trailer", item.new))
     if platform_link and show and show.platform_url and show.platform_url.startswith("https://"):
         label = f"Watch on {show.platform}" if show.platform else "Where to watch"
         links.append(Link(cut(label, 80), show.platform_url))
@@ -304,12 +287,12 @@ class NoticeRenderer:
         if cached is not None:
             self._cache.move_to_end(change_id)
             return cached
-        change = await self.store.change(change_id)
+        change = await self.store.changes.change(change_id)
         if change is None:
             raise LookupError(f"change {change_id} is not in the database")
-        show = await self.store.show(change.show_id) if change.show_id is not None else None
+        show = await self.store.catalog.show(change.show_id) if change.show_id is not None else None
         season = (
-            await self.store.season(change.show_id, change.season_number)
+            await self.store.catalog.season(change.show_id, change.season_number)
             if change.show_id is not None and change.season_number is not None
             else None
         )

@@ -9,6 +9,9 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 DEFAULT_DATABASE_PATH = "data/kdrama.db"
+DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3"
+DEFAULT_TMDB_SYNC_MINUTES = 360
+MIN_TMDB_SYNC_MINUTES = 15
 # Video hosts a trailer URL may point at; TRAILER_HOSTS in the environment extends the list.
 DEFAULT_TRAILER_HOSTS = (
     "youtube.com",
@@ -58,6 +61,10 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     # How many shows one person may follow by DM (FOLLOW_LIMIT).
     follow_limit: int = DEFAULT_FOLLOW_LIMIT
+    # TMDB is optional: without a token the bot runs on its own catalog alone.
+    tmdb_token: Secret = field(default_factory=lambda: Secret(""))
+    tmdb_base_url: str = DEFAULT_TMDB_BASE_URL
+    tmdb_sync_minutes: int = DEFAULT_TMDB_SYNC_MINUTES
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -87,6 +94,17 @@ class Settings:
         )
         if follow_limit < 1:
             raise SettingsError("FOLLOW_LIMIT must be at least 1.")
+        tmdb_base_url = env.get("TMDB_BASE_URL", "").strip().rstrip("/") or DEFAULT_TMDB_BASE_URL
+        if not tmdb_base_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise SettingsError(
+                f"TMDB_BASE_URL must be an https:// URL (or http:// on this machine), not {tmdb_base_url!r}."
+            )
+        sync_text = env.get("TMDB_SYNC_INTERVAL", "").strip()
+        if sync_text and not sync_text.isdigit():
+            raise SettingsError(f"TMDB_SYNC_INTERVAL must be a number of minutes, not {sync_text!r}.")
+        sync_minutes = int(sync_text) if sync_text else DEFAULT_TMDB_SYNC_MINUTES
+        if sync_minutes < MIN_TMDB_SYNC_MINUTES:
+            raise SettingsError(f"TMDB_SYNC_INTERVAL must be at least {MIN_TMDB_SYNC_MINUTES} minutes.")
         return cls(
             token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
@@ -97,6 +115,9 @@ class Settings:
             shard_count=shard_count,
             shard_ids=shard_ids,
             follow_limit=follow_limit,
+            tmdb_token=Secret(env.get("TMDB_TOKEN", "").strip()),
+            tmdb_base_url=tmdb_base_url,
+            tmdb_sync_minutes=sync_minutes,
         )
 
 

@@ -7,13 +7,15 @@ import string
 import unicodedata
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from kdrama.errors import UserError
+
 TITLE_MAX = 200
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 3000
 SOURCE_MAX = 300
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError, ValueError):
     """Input we refuse; str(error) is the sentence to show."""
 
 

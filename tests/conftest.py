@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kdrama.catalog import load_starter_if_empty
+from kdrama.edits import load_starter_if_empty
 from kdrama.lookup import Catalog
 from kdrama.store import Store
 

@@ -1,58 +1,17 @@
-"""The release clock: when a scheduled season's exact release time passes, it is released."""
+"""The release clock: every few seconds, release the seasons whose exact time has passed.
+
+The rule itself is an edit (kdrama.edits.release_due), so the clock only ticks.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-
-from kdrama.models import Actor, ChangeItem, Event, Status
-from kdrama.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
 CLOCK_INTERVAL = 10.0
-CLOCK_ACTOR = Actor(None, "Drama bot (clock)")
-
-
-async def release_due_seasons(store: Store, now: datetime | None = None) -> list[int]:
-    """Move every scheduled season whose exact release time has passed to released, once.
-
-    Each move is a recorded change by the clock (events status and release), so
-    subscribers hear "now streaming". The conditional UPDATE under the write lock makes
-    the move idempotent: a second process, a second tick or a restart finds nothing to do.
-    """
-    now = now or utcnow()
-    changes: list[int] = []
-    for ref, season in await store.due_exact_releases(now):
-        source = season.release.source or "the announced release time"
-        async with store.transaction() as db:
-            if not await store.mark_released(db, season.id, source=source, now=now):
-                continue
-            change_id = await store.record_change(
-                db,
-                actor=CLOCK_ACTOR,
-                action="season.status",
-                show=ref,
-                season_number=season.number,
-                source=source,
-                items=[
-                    ChangeItem(
-                        "season",
-                        f"{ref.slug}#{season.number}",
-                        "status",
-                        Status.SCHEDULED.value,
-                        Status.RELEASED.value,
-                    )
-                ],
-                events={Event.STATUS, Event.RELEASE},
-                at=now,
-            )
-        if change_id is not None:
-            log.info("%s season %d is out: now released (change %d)", ref.title, season.number, change_id)
-            changes.append(change_id)
-    return changes
 
 
 async def clock_loop(

@@ -149,6 +149,9 @@ class DeliveryEngine(Generic[M]):
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: set[int] = set()  # channels with a send in flight
+        # Deliveries whose send ended since the last due() read began: that read may predate
+        # their retry being recorded, and must not start them again (a second post).
+        self._ended: set[int] = set()
         self._channel_ready: dict[int, float] = {}  # channel -> monotonic time it may be sent to
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -189,11 +192,16 @@ class DeliveryEngine(Generic[M]):
     async def run_once(self) -> int:
         """Start a send for every due delivery whose channel is free; returns how many started."""
         started = 0
+        self._ended.clear()
         rows = await self.outbox.due(self._wall(), self.shards(), limit=max(50, self.concurrency * 8))
         for row in rows:
             if self._stopping:
                 break
-            if row.channel_id in self._busy or self._channel_ready.get(row.channel_id, 0) > self._mono():
+            if (
+                row.id in self._ended
+                or row.channel_id in self._busy
+                or self._channel_ready.get(row.channel_id, 0) > self._mono()
+            ):
                 continue
             await self._slots.acquire()
             if self._stopping:
@@ -202,12 +210,13 @@ class DeliveryEngine(Generic[M]):
             self._busy.add(row.channel_id)
             task = asyncio.create_task(self._deliver_guarded(row), name=f"delivery-{row.id}")
             self._inflight.add(task)
-            task.add_done_callback(self._finished(row.channel_id))
+            task.add_done_callback(self._finished(row.channel_id, row.id))
             started += 1
         return started
 
-    def _finished(self, channel_id: int) -> Callable[[asyncio.Task[None]], None]:
+    def _finished(self, channel_id: int, delivery_id: int) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
+            self._ended.add(delivery_id)
             self._inflight.discard(task)
             self._busy.discard(channel_id)
             self._slots.release()

@@ -321,7 +321,7 @@ async def test_sigkill_in_the_middle_of_a_dm_fan_out_sends_each_fan_one_dm(
 ) -> None:
     crowd = [standin.make_user(f"crowd-{i:03d}") for i in range(CROWD)]
     async with await Store.open(drama.database) as store:
-        show = await store.show_by_slug(AOUAD)
+        show = await store.catalog.show_by_slug(AOUAD)
         assert show is not None
         for user in crowd:
             await store.follows.add(

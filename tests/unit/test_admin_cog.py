@@ -174,8 +174,8 @@ async def test_history_page_lists_newest_first_with_who_and_source(bot: DramaBot
         )
         assert change is not None
         ids.append(change.id)
-    changes = await bot.store.changes_for_show(show.id, limit=admin_render.HISTORY_PAGE_SIZE)
-    total = await bot.store.count_changes_for_show(show.id)
+    changes = await bot.store.changes.for_show(show.id, limit=admin_render.HISTORY_PAGE_SIZE)
+    total = await bot.store.changes.count_for_show(show.id)
     reply = admin_render.history_reply(show, changes, 0, total)
     text = reply.embeds[0].description or ""
     first, second = text.splitlines()[:2]

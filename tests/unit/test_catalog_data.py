@@ -1,7 +1,9 @@
-"""Checks on the bundled starter catalog `data/catalog.json`, as plain JSON.
+"""Checks on the bundled starter catalog `data/catalog.json`, read by the product's own parser.
 
 The bot answers fans straight from this file on first start, so a malformed date, a
-dangling `similar` slug or a drifted seed fact would reach users as a wrong answer.
+dangling `similar` slug or a drifted seed fact would reach users as a wrong answer. Dates,
+statuses and slugs are checked with kdrama's own code (kdrama/catalog.py, kdrama/dates.py,
+kdrama/validate.py), so this test can't drift from what the bot accepts.
 """
 
 from __future__ import annotations
@@ -9,25 +11,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kdrama import catalog as catalog_file
+from kdrama.dates import DateError, PartialDate
+from kdrama.errors import UserError
+from kdrama.models import Status
+from kdrama.validate import slug as check_slug
+
 CATALOG_PATH = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STATUSES = {
-    "unconfirmed",
-    "renewed",
-    "filming",
-    "post_production",
-    "scheduled",
-    "airing",
-    "released",
-    "cancelled",
-}
+STATUSES = {s.value for s in Status}
 TRAILER_KINDS = {"teaser", "trailer"}
 ARTICLE = '"All of Us Are Dead Season 2: everything we know so far" (fan article citing Rotten Tomatoes)'
 PRODUCTION = "Netflix's production announcement, 23 July 2025"
@@ -82,24 +80,18 @@ def as_of_ok(text: str) -> bool:
 
 
 def release_date_ok(text: str) -> bool:
-    """True when `text` follows the release-date grammar of docs/catalog-format.md."""
-    if text == "unknown":
-        return True
-    if re.fullmatch(r"\d{4}", text):
-        return 1900 <= int(text) <= 2100
-    if m := re.fullmatch(r"Q([1-4]) (\d{4})", text):
-        return 1900 <= int(m.group(2)) <= 2100
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        return 1 <= int(m.group(2)) <= 12
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return _is_iso_day(text)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", text):
-        try:
-            datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
-            return False
-        return True
-    return False
+    """True when `text` is a release date as the bot reads it, written in its canonical form."""
+    try:
+        return PartialDate.parse(text).canonical() == text
+    except DateError:
+        return False
+
+
+def slug_ok(text: str) -> bool:
+    try:
+        return check_slug(text) == text
+    except UserError:
+        return False
 
 
 def _strings(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -167,9 +159,16 @@ def test_file_parses_as_format_1_with_shows(catalog: dict[str, Any]) -> None:
     assert len(catalog["shows"]) >= 20
 
 
+def test_the_bot_reads_the_file_whole_and_writes_it_back_the_same(catalog: dict[str, Any]) -> None:
+    # load_file validates every entry as an import would (and raises naming the first bad one);
+    # show_to_dict is what export writes: the file holds nothing the bot would drop or rewrite.
+    entries = catalog_file.load_file(CATALOG_PATH)
+    assert [catalog_file.show_to_dict(e) for e in entries] == catalog["shows"]
+
+
 def test_slugs_are_well_formed_and_unique(shows: list[dict[str, Any]]) -> None:
     slugs = [s["slug"] for s in shows]
-    assert [s for s in slugs if not SLUG_RE.fullmatch(s)] == []
+    assert [s for s in slugs if not slug_ok(s)] == []
     assert len(slugs) == len(set(slugs))
 
 

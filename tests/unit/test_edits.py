@@ -87,7 +87,7 @@ async def test_date_edit_keeps_its_precision_and_notifies_date(catalog: Catalog)
     change = await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2027", False, "Soompi report")
     assert change is not None
     assert change.events == {Event.DATE}
-    season = await catalog.store.season((await catalog.resolve(AOUAD)).id, 2)
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 2)
     assert season is not None
     assert season.release.date.precision is Precision.QUARTER
     assert season.release.as_of == PartialDate.from_day(utcnow().date())
@@ -100,7 +100,7 @@ async def test_date_edit_keeps_its_precision_and_notifies_date(catalog: Catalog)
 
 async def test_exact_time_is_korea_time_unless_zoned(catalog: Catalog) -> None:
     await edits.set_date(catalog, CURATOR, AOUAD, 2, "2027-10-06 17:00", True, NETFLIX)
-    season = await catalog.store.season((await catalog.resolve(AOUAD)).id, 2)
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 2)
     assert season is not None and season.release.date.at is not None
     assert season.release.date.at.isoformat() == "2027-10-06T08:00:00+00:00"
 
@@ -128,7 +128,7 @@ async def test_source_only_refresh_is_recorded_but_notifies_no_one(catalog: Cata
     assert refresh.events == frozenset()
     assert {i.field for i in refresh.items} == {"status_source", "status_note"}
     assert await outbox(catalog.store) == [renewal.id]
-    history = await catalog.store.changes_for_show(renewal.show_id or 0)
+    history = await catalog.store.changes.for_show(renewal.show_id or 0)
     assert [c.id for c in history[:2]] == [refresh.id, renewal.id]
 
 
@@ -228,7 +228,7 @@ async def test_show_add_edit_alias_remove_and_undo_remove(catalog: Catalog) -> N
     await edits.undo(catalog, OTHER, removed.id)
     back = await catalog.resolve("Sunjae")
     assert back.id == show.id and back.synopsis == "A fan travels back in time."
-    assert [s.episodes for s in await catalog.store.seasons(back.id)] == [16]
+    assert [s.episodes for s in await catalog.store.catalog.seasons(back.id)] == [16]
     assert await outbox(catalog.store) == []  # none of these notify
 
 
@@ -293,7 +293,7 @@ async def test_concurrent_edits_of_one_season_both_land_in_order(catalog: Catalo
         edits.set_status(catalog, OTHER, AOUAD, 2, "filming", "https://www.netflix.com/tudum"),
     )
     assert first is not None and second is not None
-    history = await catalog.store.changes_for_show(first.show_id or 0, limit=2)
+    history = await catalog.store.changes.for_show(first.show_id or 0, limit=2)
     assert [c.id for c in history] == [second.id, first.id]
     status_items = {c.id: next(i for i in c.items if i.field == "status") for c in history}
     # The second read the first's value inside its transaction: a chain, nothing lost.
@@ -381,7 +381,7 @@ async def test_control_characters_are_cleaned_from_free_text(catalog: Catalog) -
         catalog, CURATOR, AOUAD, 2, "renewed", NETFLIX, note="Confirmed\x00 at\u202e Tudum"
     )
     assert change is not None
-    season = await catalog.store.season((await catalog.resolve(AOUAD)).id, 2)
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 2)
     assert season is not None and season.status.note == "Confirmed at Tudum"
 
 
@@ -486,9 +486,9 @@ async def test_search_finds_a_new_cast_member_and_forgets_a_removed_one(catalog:
 async def test_a_renewal_moves_the_show_into_the_list_offered_before_typing(catalog: Catalog) -> None:
     before = {c.value for c in await catalog.title_choices("")}
     assert len(before) == 25  # 26 starter shows: one is left out of the list
-    (left_out,) = {ref.slug for ref in (await catalog.store.show_refs()).values()} - before
+    (left_out,) = {ref.slug for ref in (await catalog.store.catalog.show_refs()).values()} - before
     curator = Actor(42, "curator")
-    seasons = await catalog.store.seasons((await catalog.resolve(left_out)).id)
+    seasons = await catalog.store.catalog.seasons((await catalog.resolve(left_out)).id)
     await edits.add_season(catalog, curator, left_out, seasons[-1].number + 1)
     await edits.set_status(
         catalog, curator, left_out, seasons[-1].number + 1, "renewed", "https://example.org/renewal"

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kdrama.catalog import import_catalog, parse_catalog
+from kdrama.catalog import parse_catalog
+from kdrama.edits import import_shows as import_catalog
 from kdrama.lookup import Catalog, UnknownSeason, UnknownShow, UserError
 from kdrama.models import Actor
 from kdrama.store import Store
@@ -47,13 +48,6 @@ async def test_trailer_falls_back_to_the_nearest_earlier_season(catalog: Catalog
     assert answer.trailer and answer.trailer.url == "https://www.youtube.com/watch?v=IN5TD4VRcSM"
     none = await catalog.trailer("Squid Game", 2)
     assert none.trailer is None
-
-
-async def test_season_choices_offer_the_shows_seasons_newest_first(catalog: Catalog) -> None:
-    choices = await catalog.season_choices("squid-game", "")
-    assert [c.value for c in choices] == ["3", "2", "1"]
-    assert choices[0].name.startswith("Season 3 · Released")
-    assert await catalog.season_choices("no such show", "") == []
 
 
 async def test_every_show_is_offered_first_only_where_asked(catalog: Catalog) -> None:
@@ -150,7 +144,7 @@ async def test_upcoming_separates_firm_dates_from_the_rest(empty_store: Store) -
 
 async def test_autocomplete_follows_a_renamed_and_a_new_show_once_refreshed(catalog: Catalog) -> None:
     store = catalog.store
-    squid = await store.show_by_slug("squid-game")
+    squid = await store.catalog.show_by_slug("squid-game")
     assert squid is not None
     async with store.transaction() as db:
         await db.execute("UPDATE show SET title = 'Squid Game Redux' WHERE id = ?", (squid.id,))
@@ -160,7 +154,7 @@ async def test_autocomplete_follows_a_renamed_and_a_new_show_once_refreshed(cata
 
     new = parse_catalog({"shows": [{"slug": "squidward", "title": "Squidward Returns"}]})
     await import_catalog(store, new, actor=Actor(None, "test"))
-    added = await store.show_by_slug("squidward")
+    added = await store.catalog.show_by_slug("squidward")
     assert added is not None
     await catalog.refresh_show(added.id)
     assert ("Squidward Returns", "squidward") in [
@@ -187,7 +181,7 @@ async def test_the_list_before_typing_puts_a_show_with_news_first_once_refreshed
         "seasons": [{"number": 1, "status": {"value": "renewed"}, "release": {"date": "2027"}}],
     }
     await import_catalog(store, parse_catalog({"shows": [news]}), actor=Actor(None, "test"))
-    added = await store.show_by_slug("aaa-renewed")
+    added = await store.catalog.show_by_slug("aaa-renewed")
     assert added is not None
     await catalog.refresh_show(added.id)
     after = await catalog.title_choices("")

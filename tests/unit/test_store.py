@@ -10,12 +10,12 @@ from kdrama.catalog import (
     CatalogError,
     dumps,
     export_catalog,
-    import_catalog,
     load_file,
     parse_catalog,
     parse_text,
     show_to_dict,
 )
+from kdrama.edits import import_shows as import_catalog
 from kdrama.models import Actor, ChangeItem, Event, Status
 from kdrama.store import Store, load_migrations
 
@@ -34,13 +34,13 @@ async def test_reopening_does_not_migrate_again_and_keeps_data(tmp_path: Path) -
     path = tmp_path / "db.sqlite3"
     async with await Store.open(path) as store:
         await import_catalog(store, load_file(BUNDLED_CATALOG), actor=ACTOR)
-        shows = await store.count_shows()
+        shows = await store.catalog.count_shows()
     async with await Store.open(path) as store:
-        assert await store.count_shows() == shows > 20
+        assert await store.catalog.count_shows() == shows > 20
 
 
 async def test_seed_show_reads_back_as_the_article_has_it(store: Store) -> None:
-    show = await store.show_by_slug("all-of-us-are-dead")
+    show = await store.catalog.show_by_slug("all-of-us-are-dead")
     assert show is not None
     assert show.korean_title == "지금 우리 학교는"
     assert [s.title for s in show.similar] == [
@@ -49,7 +49,7 @@ async def test_seed_show_reads_back_as_the_article_has_it(store: Store) -> None:
         "Our Beloved Summer",
         "It's Okay to Not Be Okay",
     ]
-    one, two = await store.seasons(show.id)
+    one, two = await store.catalog.seasons(show.id)
     assert (one.status.value, one.release.date.canonical(), one.release.official, one.episodes) == (
         Status.RELEASED,
         "2022-01-28",
@@ -73,7 +73,7 @@ async def test_seed_show_reads_back_as_the_article_has_it(store: Store) -> None:
         ("2024", False, "2024-01"),
     ]
     assert "fan article" in (two.release.history[0].source or "")
-    cast = await store.credits(show.id, 1)
+    cast = await store.catalog.credits(show.id, 1)
     assert [(c.actor, c.character) for c in cast] == [
         ("Park Ji-hu", "Nam On-jo"),
         ("Yoon Chan-young", "Lee Cheong-san"),
@@ -83,7 +83,7 @@ async def test_seed_show_reads_back_as_the_article_has_it(store: Store) -> None:
         ("Lee Yoo-mi", "Lee Na-yeon"),
         ("Im Jae-hyuk", "Yang Dae-su"),
     ]
-    trailers = await store.trailers(show.id)
+    trailers = await store.catalog.trailers(show.id)
     assert [(t.season_number, t.url) for t in trailers] == [
         (1, "https://www.youtube.com/watch?v=IN5TD4VRcSM")
     ]
@@ -124,13 +124,13 @@ async def test_aliases_and_similar_shows_read_back_in_the_curators_order(empty_s
         ]
     }
     await import_catalog(empty_store, parse_catalog(data), actor=ACTOR)
-    show = await empty_store.show_by_slug("z")
+    show = await empty_store.catalog.show_by_slug("z")
     assert show is not None
     assert show.aliases == ("Zeta", "Alpha Z", "지금")
     assert [(s.slug, s.title) for s in show.similar] == [("b", "Bravo"), ("a", "Alpha")]
-    lonely = await empty_store.show_by_slug("lonely")
+    lonely = await empty_store.catalog.show_by_slug("lonely")
     assert lonely is not None and lonely.aliases == () and lonely.similar == ()
-    assert await empty_store.show_by_slug("nothing") is None
+    assert await empty_store.catalog.show_by_slug("nothing") is None
 
 
 async def test_a_bad_import_changes_nothing_and_names_the_entry(store: Store) -> None:
@@ -149,24 +149,24 @@ async def test_import_refuses_a_similar_show_that_does_not_exist(empty_store: St
     shows = parse_catalog({"shows": [{"slug": "a", "title": "A", "similar": ["nowhere"]}]})
     with pytest.raises(CatalogError, match="'nowhere' is neither in the file nor in the catalog"):
         await import_catalog(empty_store, shows, actor=ACTOR)
-    assert await empty_store.is_empty()
+    assert await empty_store.catalog.is_empty()
 
 
 async def test_a_change_with_no_items_records_nothing(store: Store) -> None:
-    show = await store.show_by_slug("squid-game")
+    show = await store.catalog.show_by_slug("squid-game")
     assert show
-    before = await store.count_changes_for_show(show.id)
-    async with store.transaction() as db:
-        change_id = await store.record_change(
-            db, actor=ACTOR, action="noop", show=show.ref, season_number=1, source="x", items=[]
+    before = await store.changes.count_for_show(show.id)
+    async with store.transaction():
+        change_id = await store.changes.record(
+            actor=ACTOR, action="noop", show=show.ref, season_number=1, source="x", items=[]
         )
     assert change_id is None
-    assert await store.count_changes_for_show(show.id) == before
+    assert await store.changes.count_for_show(show.id) == before
 
 
 async def test_outbox_rows_are_written_with_the_change_one_per_channel(store: Store) -> None:
-    show = await store.show_by_slug("all-of-us-are-dead")
-    other = await store.show_by_slug("squid-game")
+    show = await store.catalog.show_by_slug("all-of-us-are-dead")
+    other = await store.catalog.show_by_slug("squid-game")
     assert show and other
     async with store.transaction() as db:
         rows = [
@@ -182,8 +182,7 @@ async def test_outbox_rows_are_written_with_the_change_one_per_channel(store: St
                 "VALUES (?,?,?,?,?,1,'2026-01-01')",
                 (guild, channel, show_id, events, role),
             )
-        change_id = await store.record_change(
-            db,
+        change_id = await store.changes.record(
             actor=ACTOR,
             action="season.status",
             show=show.ref,
@@ -268,9 +267,9 @@ def test_a_wrong_status_history_is_refused_naming_the_season(history: object, me
 
 
 async def test_import_records_each_status_step_on_its_own_day_and_notifies_no_one(store: Store) -> None:
-    show = await store.show_by_slug("all-of-us-are-dead")
+    show = await store.catalog.show_by_slug("all-of-us-are-dead")
     assert show is not None
-    changes = list(reversed(await store.changes_for_show(show.id, limit=50)))
+    changes = list(reversed(await store.changes.for_show(show.id, limit=50)))
     steps = [c for c in changes if c.action == "import.history"]
     assert [
         (c.at.isoformat(), c.season_number, [(i.field, i.old, i.new) for i in c.items]) for c in steps
@@ -286,7 +285,7 @@ async def test_import_records_each_status_step_on_its_own_day_and_notifies_no_on
 
 
 async def test_a_reimport_does_not_record_known_steps_again_but_records_a_new_one(store: Store) -> None:
-    show = await store.show_by_slug("all-of-us-are-dead")
+    show = await store.catalog.show_by_slug("all-of-us-are-dead")
     assert show is not None
     data = json.loads(BUNDLED_CATALOG.read_text(encoding="utf-8"))
     (aouad,) = [s for s in data["shows"] if s["slug"] == "all-of-us-are-dead"]
@@ -294,7 +293,7 @@ async def test_a_reimport_does_not_record_known_steps_again_but_records_a_new_on
     status["history"].append({"value": "filming", "source": status["source"], "as_of": status["as_of"]})
     status.update(value="post_production", source="A later announcement", as_of="2026-03-02", note=None)
     await import_catalog(store, parse_catalog(data), actor=ACTOR)
-    steps = [c for c in await store.changes_for_show(show.id, limit=50) if c.action == "import.history"]
+    steps = [c for c in await store.changes.for_show(show.id, limit=50) if c.action == "import.history"]
     assert [(c.at.date().isoformat(), c.items[0].new) for c in reversed(steps)] == [
         ("2022-06-06", "renewed"),
         ("2025-07-23", "filming"),

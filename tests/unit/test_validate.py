@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kdrama.errors import UserError
 from kdrama.validate import ValidationError, clean_text, https_url, slug, slugify, source
 
 YOUTUBE = ("youtube.com", "youtu.be")
@@ -99,3 +100,14 @@ def test_slugs() -> None:
         slug("All Of Us")
     assert slugify("It's Okay to Not Be Okay") == "its-okay-to-not-be-okay"
     assert slugify("지금 우리 학교는") == "show"
+
+
+def test_refusals_name_the_field() -> None:
+    with pytest.raises(ValidationError, match=r"^The title can't be empty\.$"):
+        clean_text(" ", field="The title", required=True)
+    with pytest.raises(ValidationError, match=r"^The alias is too long: 5 characters, at most 4\.$"):
+        clean_text("abcde", field="The alias", max_len=4)
+
+
+def test_a_refusal_is_a_user_error_the_command_tree_answers() -> None:
+    assert issubclass(ValidationError, UserError)

@@ -34,7 +34,7 @@ AOUAD = "all-of-us-are-dead"
 
 
 async def ref(store: Store, slug: str) -> ShowRef:
-    show = await store.show_by_slug(slug)
+    show = await store.catalog.show_by_slug(slug)
     assert show is not None
     return show.ref
 
@@ -65,9 +65,8 @@ async def renew(store: Store, show: ShowRef, *, with_date: bool = False) -> int:
     if with_date:
         items.append(ChangeItem("season", f"{show.slug}#2", "release_date", "2023", "Q4 2025"))
         events.add(Event.DATE)
-    async with store.transaction() as db:
-        change_id = await store.record_change(
-            db,
+    async with store.transaction():
+        change_id = await store.changes.record(
             actor=CURATOR,
             action="season.status",
             show=show,
@@ -81,24 +80,25 @@ async def renew(store: Store, show: ShowRef, *, with_date: bool = False) -> int:
 
 
 async def add_trailer(store: Store, show: ShowRef) -> int:
-    async with store.transaction() as db:
-        change_id = await store.record_change(
-            db,
+    async with store.transaction():
+        change_id = await store.changes.record(
             actor=CURATOR,
             action="trailer.add",
             show=show,
             season_number=1,
             source=None,
             items=[
-                ChangeItem(
+                ChangeItem(  # as /admin trailer add records it
                     "trailer",
-                    f"{show.slug}#1",
-                    "url",
+                    f"{show.slug}#1#https://www.youtube.com/watch?v=IN5TD4VRcSM",
+                    "*",
                     None,
                     {
+                        "season_number": 1,
                         "url": "https://www.youtube.com/watch?v=IN5TD4VRcSM",
                         "title": "Teaser",
                         "kind": "teaser",
+                        "published": None,
                     },
                 )
             ],

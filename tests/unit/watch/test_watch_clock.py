@@ -1,36 +1,37 @@
-"""The release clock: a passed exact release time releases the season once."""
+"""The release clock: a passed exact release time releases the season once (edits.release_due)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from kdrama import edits
+from kdrama.lookup import Catalog
 from kdrama.models import Event, Status
 from kdrama.render import to_text
 from kdrama.store import Store
-from kdrama.watch.clock import release_due_seasons
 from tests.unit.watch.helpers import AOUAD, FakeDiscord, engine_for, ref, schedule, subscribe
 
 
-async def test_a_passed_release_time_releases_the_season_exactly_once(store: Store) -> None:
+async def test_a_passed_release_time_releases_the_season_exactly_once(store: Store, catalog: Catalog) -> None:
     show = await ref(store, AOUAD)
     await subscribe(store, 1, show, events=frozenset({Event.RELEASE}))
     await subscribe(store, 2, None)
     await subscribe(store, 3, show, events=frozenset({Event.TRAILER}))
     at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     await schedule(store, show, at)
-    assert await release_due_seasons(store, at - timedelta(seconds=1)) == []
+    assert await edits.release_due(catalog, at - timedelta(seconds=1)) == []
     # Two ticks at once (two shard processes, or a tick and a catch-up) and a third later.
     results = await asyncio.gather(
-        release_due_seasons(store, at + timedelta(hours=1)),
-        release_due_seasons(store, at + timedelta(hours=1)),
+        edits.release_due(catalog, at + timedelta(hours=1)),
+        edits.release_due(catalog, at + timedelta(hours=1)),
     )
     assert sorted(len(r) for r in results) == [0, 1]
-    assert await release_due_seasons(store, at + timedelta(days=3)) == []
-    season = await store.season(show.id, 1)
+    assert await edits.release_due(catalog, at + timedelta(days=3)) == []
+    season = await store.catalog.season(show.id, 1)
     assert season is not None and season.status.value is Status.RELEASED
-    change = await store.change(max(results, key=len)[0])
-    assert change is not None and change.actor_name == "Drama bot (clock)"
+    change = max(results, key=len)[0]
+    assert change.actor_name == "Drama bot (clock)"
     assert change.events == {Event.STATUS, Event.RELEASE}
     fake = FakeDiscord()
     await engine_for(store, fake).drain()

@@ -44,21 +44,28 @@ async def test_a_change_of_several_fields_is_one_message_naming_them_all(store: 
 async def test_catalog_text_is_escaped_in_the_notice(store: Store) -> None:
     show = await ref(store, AOUAD)
     await subscribe(store, 1, show)
-    async with store.transaction() as db:
-        await store.record_change(
-            db,
+    async with store.transaction():
+        await store.changes.record(
             actor=Actor(7, "@everyone **bold**"),
-            action="credit.add",
+            action="cast.add",
             show=show,
             season_number=2,
             source="rumour on @everyone's blog",
             items=[
-                ChangeItem(
+                ChangeItem(  # as /admin cast add records a new entry
                     "credit",
-                    f"{AOUAD}#2",
-                    "person",
+                    f"{AOUAD}#2#Cho Yi-hyun",
+                    "*",
                     None,
-                    {"actor": "Cho Yi-hyun", "character": "**Nam-ra** @here", "official": True},
+                    {
+                        "season_number": 2,
+                        "actor": "Cho Yi-hyun",
+                        "korean_name": None,
+                        "character": "**Nam-ra** @here",
+                        "billing": 2,
+                        "official": True,
+                        "source": "rumour on @everyone's blog",
+                    },
                 )
             ],
             events={Event.CAST},
@@ -89,9 +96,8 @@ async def test_an_exact_premiere_time_is_shown_as_discord_timestamps(store: Stor
     await subscribe(store, 1, show)
     at = datetime(2027, 1, 29, 8, 0, tzinfo=UTC)
     await schedule(store, show, at)
-    async with store.transaction() as db:
-        await store.record_change(
-            db,
+    async with store.transaction():
+        await store.changes.record(
             actor=CURATOR,
             action="season.date",
             show=show,

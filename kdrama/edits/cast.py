@@ -1,0 +1,205 @@
+"""Edits of what hangs under a season: cast entries and trailers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kdrama.edits.common import (
+    NAME_MAX,
+    EditError,
+    finish,
+    require_season,
+    season_number,
+    show_ref,
+    text,
+)
+from kdrama.edits.items import credit_key, credit_value, diff, events_for, trailer_key, trailer_value
+from kdrama.lookup import Catalog
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity
+from kdrama.validate import TITLE_MAX, clean_text, https_url
+from kdrama.validate import source as check_source
+
+
+def _expected_needs_source(official: bool, source: str | None) -> None:
+    if not official and not source:
+        raise EditError("An expected cast entry needs a source: an https:// link or a short citation.")
+
+
+async def add_cast(
+    catalog: Catalog,
+    actor: Actor,
+    title: str,
+    person: str,
+    character: str | None,
+    *,
+    season: int | None = None,
+    official: bool | None = None,
+    source: str | None = None,
+    korean_name: str | None = None,
+) -> Change | None:
+    """Add a cast entry (or update an existing one) for a season, or the whole show without one.
+
+    `official` None means: official for a new entry, unchanged for an existing one.
+    """
+    name = clean_text(person, field="The actor's name", max_len=NAME_MAX, required=True)
+    assert name is not None
+    role = text(character, "The character", NAME_MAX)
+    korean = text(korean_name, "The Korean name", NAME_MAX)
+    src = check_source(source, field="The source", required=False)
+    number = season_number(season) if season is not None else None
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        if number is not None:
+            await require_season(store, ref, number)
+        key = credit_key(ref.slug, number, name)
+        existing = await store.catalog.season_credits(ref.id, number, name)
+        if existing:
+            current = existing[0]
+            key = credit_key(ref.slug, number, current.actor)
+            wanted: dict[str, Any] = {"character": role}
+            if official is not None:
+                wanted["official"] = official
+            if src is not None:
+                wanted["source"] = src
+            _expected_needs_source(wanted.get("official", current.official), src or current.source)
+            items = diff(key, credit_value(current), wanted)
+            await store.catalog.update_credit(current.id, {i.field: i.new for i in items})
+        else:
+            _expected_needs_source(official is not False, src)
+            value = {
+                "season_number": number,
+                "actor": name,
+                "korean_name": korean,
+                "character": role,
+                "billing": await store.catalog.next_billing(ref.id, number),
+                "official": official is not False,
+                "source": src,
+            }
+            await store.catalog.insert_credit(ref.id, value)
+            items = [ChangeItem(Entity.CREDIT, key, "*", None, value)]
+        change_id = await store.changes.record(
+            actor=actor,
+            action=Action.CAST_ADD,
+            show=ref,
+            season_number=number,
+            source=src,
+            items=items,
+            events=events_for(items),
+        )
+    if change_id is not None:
+        await catalog.refresh_people([ref.id])
+    return await finish(catalog, change_id)
+
+
+async def remove_cast(
+    catalog: Catalog, actor: Actor, title: str, person: str, *, season: int | None = None
+) -> Change:
+    """Remove an actor's cast entry from a season (or from the whole show)."""
+    name = clean_text(person, field="The actor's name", max_len=NAME_MAX, required=True)
+    assert name is not None
+    number = season_number(season) if season is not None else None
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        found = await store.catalog.season_credits(ref.id, number, name)
+        if not found:
+            where = f"season {number}" if number is not None else "the whole-show cast"
+            elsewhere = await store.catalog.credited_seasons(ref.id, name)
+            hint = ""
+            if elsewhere:
+                places = ", ".join("the whole show" if n is None else f"season {n}" for n in elsewhere)
+                hint = f"; they are credited in {places}"
+            raise EditError(f"{name} is not in the cast of {ref.title} ({where}){hint}.")
+        c = found[0]
+        await store.catalog.delete_credit(c.id)
+        items = [ChangeItem(Entity.CREDIT, credit_key(ref.slug, number, c.actor), "*", credit_value(c), None)]
+        change_id = await store.changes.record(
+            actor=actor, action=Action.CAST_REMOVE, show=ref, season_number=number, source=None, items=items
+        )
+    await catalog.refresh_people([ref.id])
+    change = await finish(catalog, change_id)
+    assert change is not None
+    return change
+
+
+async def add_trailer(
+    catalog: Catalog,
+    actor: Actor,
+    title: str,
+    season: int,
+    url: str,
+    *,
+    name: str | None = None,
+    kind: str = "trailer",
+    hosts: tuple[str, ...],
+) -> Change | None:
+    """Add a trailer (from an allowed video host) to a season; a known URL gets its name or kind updated."""
+    number = season_number(season)
+    link = https_url(url, field="The trailer link", hosts=hosts)
+    if link is None:
+        raise EditError("Give the trailer's link.")
+    if kind not in ("teaser", "trailer"):
+        raise EditError(f"The kind is teaser or trailer, not {kind!r}.")
+    label = text(name, "The trailer's name", TITLE_MAX)
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        await require_season(store, ref, number)
+        key = trailer_key(ref.slug, number, link)
+        current = await store.catalog.trailer(ref.id, number, link)
+        if current is None:
+            value = {"season_number": number, "url": link, "title": label, "kind": kind, "published": None}
+            await store.catalog.insert_trailer(ref.id, value)
+            items = [ChangeItem(Entity.TRAILER, key, "*", None, value)]
+        else:
+            wanted: dict[str, Any] = {"kind": kind}
+            if label is not None:
+                wanted["title"] = label
+            items = diff(key, trailer_value(current), wanted)
+            await store.catalog.update_trailer(current.id, {i.field: i.new for i in items})
+        change_id = await store.changes.record(
+            actor=actor,
+            action=Action.TRAILER_ADD,
+            show=ref,
+            season_number=number,
+            source=None,
+            items=items,
+            events=events_for(items),
+        )
+    return await finish(catalog, change_id)
+
+
+async def remove_trailer(catalog: Catalog, actor: Actor, title: str, season: int, url: str) -> Change:
+    """Remove a trailer from a season."""
+    number = season_number(season)
+    link = clean_text(url, field="The trailer link", max_len=500, required=True)
+    assert link is not None
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        await require_season(store, ref, number)
+        current = await store.catalog.trailer(ref.id, number, link)
+        if current is None:
+            urls = [t.url for t in await store.catalog.season_trailers(ref.id, number)]
+            listed = ", ".join(urls) if urls else "none"
+            raise EditError(f"Season {number} of {ref.title} has no trailer {link} (its trailers: {listed}).")
+        await store.catalog.delete_trailer(current.id)
+        items = [
+            ChangeItem(Entity.TRAILER, trailer_key(ref.slug, number, link), "*", trailer_value(current), None)
+        ]
+        change_id = await store.changes.record(
+            actor=actor,
+            action=Action.TRAILER_REMOVE,
+            show=ref,
+            season_number=number,
+            source=None,
+            items=items,
+        )
+    change = await finish(catalog, change_id)
+    assert change is not None
+    return change

@@ -1,0 +1,225 @@
+"""Edits of whole shows: add, edit, remove, and aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kdrama import catalog as catalog_file
+from kdrama.edits.common import (
+    NAME_MAX,
+    EditError,
+    clearing,
+    finish,
+    show_ref,
+    text,
+)
+from kdrama.edits.common import country as _country
+from kdrama.edits.common import genres as _genres
+from kdrama.edits.items import FIELD_LABELS, SHOW_FIELDS, alias_key, diff, show_key, show_values
+from kdrama.lookup import Catalog
+from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
+from kdrama.store import Store
+from kdrama.validate import LONG_TEXT_MAX, TITLE_MAX, clean_text, https_url, slugify
+
+
+async def snapshot_show(store: Store, show_id: int) -> dict[str, Any]:
+    """A show in the file format, plus what a removal would cascade away from other rows."""
+    found = await store.catalog.file_shows([show_id])
+    snapshot = found[0]
+    snapshot["_similar_of"] = await store.catalog.similar_of(show_id)
+    snapshot["_subscriptions"] = await store.catalog.subscription_rows(show_id)
+    return snapshot
+
+
+async def write_show(store: Store, snapshot: Mapping[str, Any], prefer_id: int | None) -> int:
+    """Write a show from its file-format dict: replace it when its slug exists, else insert it."""
+    clean = {k: v for k, v in snapshot.items() if not k.startswith("_")}
+    try:
+        (entry,) = catalog_file.parse_catalog({"format": catalog_file.FORMAT, "shows": [clean]})
+    except catalog_file.CatalogError as e:
+        raise EditError(f"The recorded show can't be restored: {e}") from e
+    # Keep the old id when it is free, so the show's history stays with it.
+    return await store.catalog.restore_show(
+        entry,
+        prefer_id=prefer_id,
+        similar_of=snapshot.get("_similar_of") or [],
+        subscriptions=snapshot.get("_subscriptions") or [],
+    )
+
+
+async def add_show(
+    catalog: Catalog,
+    actor: Actor,
+    title: str,
+    *,
+    korean_title: str | None = None,
+    romanized_title: str | None = None,
+    platform: str | None = None,
+    platform_url: str | None = None,
+    country: str | None = None,
+    genres: str | None = None,
+    poster_url: str | None = None,
+) -> Change:
+    """Add a show (no seasons yet); its slug comes from the title."""
+    clean_title = clean_text(title, field="The title", max_len=TITLE_MAX, required=True)
+    assert clean_title is not None
+    row = {
+        "title": clean_title,
+        "korean_title": text(korean_title, "The Korean title", TITLE_MAX),
+        "romanized_title": text(romanized_title, "The romanized title", TITLE_MAX),
+        "country": _country(country),
+        "platform": text(platform, "The platform", NAME_MAX),
+        "platform_url": https_url(platform_url, field="The platform link"),
+        "genres": _genres(genres),
+        "synopsis": None,
+        "poster_url": https_url(poster_url, field="The poster link"),
+    }
+    store = catalog.store
+    async with store.transaction():
+        same = await store.catalog.slug_titled(clean_title)
+        if same:
+            raise EditError(f"A show called “{clean_title}” is already in the catalog (slug {same}).")
+        base = slugify(clean_title)
+        slug, n = base, 2
+        while await store.catalog.show_ref_by_slug(slug) is not None:
+            slug, n = f"{base}-{n}", n + 1
+        snapshot = {"slug": slug, **row, "aliases": [], "similar": [], "cast": [], "seasons": []}
+        show_id = await write_show(store, snapshot, None)
+        change_id = await store.changes.record(
+            actor=actor,
+            action=Action.SHOW_ADD,
+            show=ShowRef(show_id, slug, clean_title),
+            season_number=None,
+            source=None,
+            items=[ChangeItem(Entity.SHOW, show_key(slug), "*", None, snapshot)],
+        )
+    await catalog.refresh_show(show_id)
+    change = await finish(catalog, change_id)
+    assert change is not None
+    return change
+
+
+async def edit_show(
+    catalog: Catalog, actor: Actor, title: str, changes: Mapping[str, str | None]
+) -> Change | None:
+    """Change a show's fields; an option given as "-" empties the field (never the title)."""
+    unknown = set(changes) - set(SHOW_FIELDS)
+    if unknown:
+        raise EditError(f"Shows have no field {sorted(unknown)[0]!r}.")
+    new: dict[str, Any] = {}
+    for field, raw in changes.items():
+        if raw is None:
+            continue
+        if clearing(raw):
+            if field == "title":
+                raise EditError("A show always has a title; type the new one instead of -.")
+            new[field] = [] if field == "genres" else None
+            continue
+        label = f"The {FIELD_LABELS[field]}"
+        match field:
+            case "title":
+                new[field] = clean_text(raw, field=label, max_len=TITLE_MAX, required=True)
+            case "korean_title" | "romanized_title":
+                new[field] = text(raw, label, TITLE_MAX)
+            case "country":
+                new[field] = _country(raw)
+            case "platform":
+                new[field] = text(raw, label, NAME_MAX)
+            case "platform_url" | "poster_url":
+                new[field] = https_url(raw, field=label)
+            case "genres":
+                new[field] = _genres(raw)
+            case "synopsis":
+                new[field] = text(raw, label, LONG_TEXT_MAX, multiline=True)
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        if "title" in new and new["title"] != ref.title:
+            same = await store.catalog.slug_titled(new["title"], besides=ref.id)
+            if same:
+                raise EditError(f"Another show is already called “{new['title']}” (slug {same}).")
+        current = await store.catalog.show(ref.id)
+        assert current is not None
+        items = diff(show_key(ref.slug), show_values(current), new)
+        await store.catalog.update_show(ref.id, {i.field: i.new for i in items})
+        new_ref = ShowRef(ref.id, ref.slug, new.get("title") or ref.title)
+        change_id = await store.changes.record(
+            actor=actor, action=Action.SHOW_EDIT, show=new_ref, season_number=None, source=None, items=items
+        )
+    if change_id is not None:
+        await catalog.refresh_show(show.id)
+    return await finish(catalog, change_id)
+
+
+async def remove_show(catalog: Catalog, actor: Actor, title: str) -> Change:
+    """Remove a show with its seasons, cast and trailers (undo puts it all back)."""
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        snapshot = await snapshot_show(store, ref.id)
+        await store.catalog.delete_show(ref.id)
+        change_id = await store.changes.record(
+            actor=actor,
+            action=Action.SHOW_REMOVE,
+            show=ref,
+            season_number=None,
+            source=None,
+            items=[ChangeItem(Entity.SHOW, show_key(ref.slug), "*", snapshot, None)],
+        )
+    await catalog.refresh_show(show.id)
+    await catalog.refresh_people([show.id])
+    change = await finish(catalog, change_id)
+    assert change is not None
+    return change
+
+
+async def alias(
+    catalog: Catalog, actor: Actor, title: str, alias_text: str, *, remove: bool = False
+) -> Change | None:
+    """Add an alias to a show, or remove one."""
+    wanted = clean_text(alias_text, field="The alias", max_len=TITLE_MAX, required=True)
+    assert wanted is not None
+    show = await catalog.resolve(title)
+    store = catalog.store
+    async with store.transaction():
+        ref = await show_ref(store, show.id)
+        rows = await store.catalog.aliases(ref.id)
+        existing = next((r for r in rows if r[0].casefold() == wanted.casefold()), None)
+        items: list[ChangeItem] = []
+        if remove:
+            if existing is None:
+                listed = ", ".join(f"“{r[0]}”" for r in rows) or "none"
+                raise EditError(f"{ref.title} has no alias “{wanted}” (its aliases: {listed}).")
+            await store.catalog.remove_alias(ref.id, existing[0])
+            items.append(
+                ChangeItem(
+                    Entity.ALIAS,
+                    alias_key(ref.slug, existing[0]),
+                    "*",
+                    {"alias": existing[0], "position": existing[1]},
+                    None,
+                )
+            )
+        elif existing is None:
+            if wanted.casefold() == ref.title.casefold():
+                raise EditError(f"“{wanted}” is already the show's title.")
+            position = max((r[1] for r in rows), default=-1) + 1
+            await store.catalog.add_alias(ref.id, wanted, position)
+            items.append(
+                ChangeItem(
+                    Entity.ALIAS,
+                    alias_key(ref.slug, wanted),
+                    "*",
+                    None,
+                    {"alias": wanted, "position": position},
+                )
+            )
+        change_id = await store.changes.record(
+            actor=actor, action=Action.SHOW_ALIAS, show=ref, season_number=None, source=None, items=items
+        )
+    if change_id is not None:
+        await catalog.refresh_show(show.id)
+    return await finish(catalog, change_id)

@@ -1,0 +1,1 @@
+"""A local stand-in for TMDB's API v3, for tests and benchmarks."""

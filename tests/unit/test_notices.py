@@ -1,0 +1,90 @@
+"""What a watched channel reads for a change, from changes real edits record (never hand-made items)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kdrama import edits
+from kdrama.dates import PartialDate
+from kdrama.lookup import Catalog
+from kdrama.models import Actor, Change, Status
+from kdrama.notices import Notice, render_notice, role_content
+from kdrama.settings import DEFAULT_TRAILER_HOSTS
+
+CURATOR = Actor(1001, "curator")
+NETFLIX = "https://about.netflix.com/en/news/all-of-us-are-dead-season-2"
+TEASER = "https://www.youtube.com/watch?v=abcdefghijk"
+AOUAD = "All of Us Are Dead"
+
+
+async def notice_of(catalog: Catalog, change: Change | None) -> Notice:
+    assert change is not None and change.show_id is not None
+    show = await catalog.store.catalog.show(change.show_id)
+    season = (
+        await catalog.store.catalog.season(change.show_id, change.season_number)
+        if change.season_number
+        else None
+    )
+    return render_notice(change, show, season)
+
+
+def fields(notice: Notice) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in notice.embed.get("fields", [])}
+
+
+def embed(notice: Notice) -> dict[str, Any]:
+    return notice.embed
+
+
+async def test_a_status_move_says_what_moved_and_cites_its_source(catalog: Catalog) -> None:
+    change = await edits.set_status(catalog, CURATOR, AOUAD, 2, Status.POST_PRODUCTION, NETFLIX)
+    notice = await notice_of(catalog, change)
+    assert embed(notice)["title"] == "All of Us Are Dead · Season 2"
+    assert embed(notice)["description"] == "Season 2 of All of Us Are Dead: In post-production."
+    assert fields(notice) == {"Status (official)": "Filming → **In post-production**", "Source": NETFLIX}
+    assert embed(notice)["footer"]["text"].endswith("Edit by curator.")
+    assert [link.label for link in notice.links] == ["Watch on Netflix"]
+
+
+async def test_a_date_edit_shows_old_and_new_with_officialness(catalog: Catalog) -> None:
+    notice = await notice_of(
+        catalog, await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", True, NETFLIX)
+    )
+    assert embed(notice)["description"] == "Release date news for Season 2 of All of Us Are Dead."
+    assert fields(notice)["Release date"] == "unknown → **Q4 2026 (official)**"
+
+
+async def test_a_new_teaser_gets_a_watch_button(catalog: Catalog) -> None:
+    change = await edits.add_trailer(
+        catalog, CURATOR, AOUAD, 2, TEASER, name="Teaser", kind="teaser", hosts=DEFAULT_TRAILER_HOSTS
+    )
+    notice = await notice_of(catalog, change)
+    assert embed(notice)["description"] == "A new trailer for Season 2 of All of Us Are Dead."
+    assert fields(notice) == {"New teaser": f"Teaser\n{TEASER}"}
+    assert notice.links[0].label == "Watch the trailer" and notice.links[0].url == TEASER
+
+
+async def test_cast_news_escapes_markdown_in_catalog_text(catalog: Catalog) -> None:
+    notice = await notice_of(
+        catalog, await edits.add_cast(catalog, CURATOR, AOUAD, "Kim *Star*", "Hero", season=2)
+    )
+    assert embed(notice)["description"] == "Cast news for Season 2 of All of Us Are Dead."
+    assert fields(notice) == {"Cast announced": "**Kim \\*Star\\*** as Hero (official)"}
+
+
+async def test_the_release_clock_says_now_streaming(catalog: Catalog) -> None:
+    at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    await edits.set_status(catalog, CURATOR, AOUAD, 2, Status.SCHEDULED, NETFLIX)
+    await edits.set_date(catalog, CURATOR, AOUAD, 2, PartialDate.from_datetime(at).canonical(), True, NETFLIX)
+    (change,) = await edits.release_due(catalog, at + timedelta(minutes=1))
+    notice = await notice_of(catalog, change)
+    assert embed(notice)["description"] == "**Now streaming**: Season 2 of All of Us Are Dead is out."
+    assert fields(notice)["Status (official)"] == "Date announced → **Released**"
+    assert fields(notice)["Where to watch"] == "Netflix"
+    assert embed(notice)["footer"]["text"].endswith("Edit by Drama bot (clock).")
+
+
+def test_only_the_chosen_roles_are_mentioned() -> None:
+    assert role_content(()) is None
+    assert role_content((5, 7)) == "<@&5> <@&7>"
