@@ -89,9 +89,9 @@ class Settings:
                 "SHARD_IDS needs SHARD_COUNT, and every id must be below it (0 to SHARD_COUNT-1)."
             )
         follow_limit_text = env.get("FOLLOW_LIMIT", "").strip()
-        follow_limit = (
-            _ids(follow_limit_text, "FOLLOW_LIMIT")[0] if follow_limit_text else DEFAULT_FOLLOW_LIMIT
-        )
+        if follow_limit_text and not follow_limit_text.isdigit():
+            raise SettingsError(f"FOLLOW_LIMIT must be a number of shows, not {follow_limit_text!r}.")
+        follow_limit = int(follow_limit_text) if follow_limit_text else DEFAULT_FOLLOW_LIMIT
         if follow_limit < 1:
             raise SettingsError("FOLLOW_LIMIT must be at least 1.")
         tmdb_base_url = env.get("TMDB_BASE_URL", "").strip().rstrip("/") or DEFAULT_TMDB_BASE_URL

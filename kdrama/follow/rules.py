@@ -69,11 +69,19 @@ async def unfollow(store: Store, user_id: int, show_id: int) -> bool:
 
 
 async def toggle(store: Store, user_id: int, show: ShowRef, *, limit: int) -> FollowResult | None:
-    """The Notify me button: follow the show with the default events, or unfollow it (None)."""
-    if show.id in await store.follows.followed_ids(user_id):
-        await unfollow(store, user_id, show.id)
-        return None
-    return await follow(store, user_id, show, DEFAULT_EVENTS, limit=limit)
+    """The Notify me button: follow the show, or unfollow it (None).
+
+    A person whose follows are paused (their DMs were closed) who clicks a show they follow
+    wants it back, not gone: that click resumes them and keeps the follow as it was.
+    """
+    person = await store.follows.follower(user_id)
+    current = person.follow_of(show.id) if person is not None else None
+    if current is None:
+        return await follow(store, user_id, show, DEFAULT_EVENTS, limit=limit)
+    if person is not None and person.paused:
+        return await follow(store, user_id, show, current.events, limit=limit)
+    await unfollow(store, user_id, show.id)
+    return None
 
 
 async def forget(store: Store, user_id: int) -> bool:

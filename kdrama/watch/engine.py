@@ -232,7 +232,7 @@ class DeliveryEngine(Generic[M]):
         if self._inflight or counts == self._reported:
             return
         log.info(
-            "delivered %d notification(s) so far; %d retries scheduled, %d failed, %d channel(s) paused",
+            "delivered %d notification(s) so far; %d retries scheduled, %d failed, %d channel(s) or follower(s) paused",
             *counts,
         )
         self._reported = counts

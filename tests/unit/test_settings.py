@@ -17,6 +17,7 @@ def test_defaults_and_lists_are_read() -> None:
     assert str(s.database_path) == "data/kdrama.db"
     assert "example.com" in s.trailer_hosts and "youtube.com" in s.trailer_hosts
     assert not s.token
+    assert s.follow_limit == 200 and Settings.from_env({"FOLLOW_LIMIT": "50"}).follow_limit == 50
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,8 @@ def test_defaults_and_lists_are_read() -> None:
         ({"SHARD_IDS": "0,1"}, "SHARD_IDS needs SHARD_COUNT"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "every id must be below it"),
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be at least 1"),
+        ({"FOLLOW_LIMIT": "lots"}, "FOLLOW_LIMIT must be a number of shows"),
+        ({"FOLLOW_LIMIT": "0"}, "FOLLOW_LIMIT must be at least 1"),
     ],
 )
 def test_malformed_settings_are_refused_with_the_name(env: dict[str, str], message: str) -> None:

@@ -38,6 +38,18 @@ async def test_notify_me_follows_then_unfollows(store: Store) -> None:
     assert (await store.follows.follower(FAN)).follows == ()  # type: ignore[union-attr]
 
 
+async def test_a_paused_fan_clicking_a_show_they_follow_is_resumed_not_unfollowed(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await follow(store, FAN, show, frozenset({Event.CAST}), limit=200)
+    await store.follows.pause(FAN, "DMs closed")
+    resumed = await toggle(store, FAN, show, limit=200)
+    assert resumed is not None and resumed.resumed and not resumed.created
+    assert resumed.follow.events == {Event.CAST}  # kept as the fan chose it
+    person = await store.follows.follower(FAN)
+    assert person is not None and not person.paused and len(person.follows) == 1
+    assert await toggle(store, FAN, show, limit=200) is None  # active again: the next click unfollows
+
+
 async def test_the_cap_is_one_clear_sentence(store: Store) -> None:
     await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=1)
     with pytest.raises(FollowLimitError) as refused:
