@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import NotifyButton, send_reply, title_autocomplete, to_choices
+from cogs.ui import NotifyButton, locale_of, send_reply, title_autocomplete, to_choices
+from kdrama import i18n
 from kdrama.follow import render
 from kdrama.follow.rules import (
     follow,
@@ -60,23 +61,25 @@ class Follow(
         result = await follow(
             self.bot.store, interaction.user.id, show.ref, wanted, limit=self.bot.settings.follow_limit
         )
-        await _private(interaction, render.followed_text(result, show.title))
+        await _private(interaction, render.followed_text(result, show.title, _text(interaction)))
 
     @app_commands.command(name="remove", description="Stop the DMs about a show (“Everything” forgets you)")
     @app_commands.describe(title="A show you follow, or * for everything")
     async def remove(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
         if is_everything(title):
             forgotten = await forget(self.bot.store, interaction.user.id)
-            return await _private(interaction, render.forgotten_text(forgotten))
+            return await _private(interaction, render.forgotten_text(forgotten, _text(interaction)))
         show = await self.bot.catalog.resolve(title)
         if await unfollow(self.bot.store, interaction.user.id, show.id):
-            return await _private(interaction, render.unfollowed_text(show.title))
-        await _private(interaction, render.not_followed_text(show.title))
+            return await _private(interaction, render.unfollowed_text(show.title, _text(interaction)))
+        await _private(interaction, render.not_followed_text(show.title, _text(interaction)))
 
     @app_commands.command(name="list", description="The shows you follow, and whether I can message you")
     async def list_(self, interaction: discord.Interaction[DramaBot]) -> None:
         person = await follower(self.bot.store, interaction.user.id)
-        await send_reply(interaction, render.follow_list_reply(person, self.bot.settings.follow_limit))
+        await send_reply(
+            interaction, render.follow_list_reply(person, self.bot.settings.follow_limit, _text(interaction))
+        )
 
     # --- autocomplete ----------------------------------------------------------------------
     add.autocomplete("title")(title_autocomplete)
@@ -85,13 +88,19 @@ class Follow(
     async def remove_title_autocomplete(
         self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return to_choices(await followed_choices(self.bot.store, interaction.user.id, current))
+        return to_choices(
+            await followed_choices(self.bot.store, interaction.user.id, current, _text(interaction))
+        )
 
     @add.autocomplete("events")
     async def events_autocomplete(
         self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=n, value=v) for n, v in event_choices(current)]
+
+
+def _text(interaction: discord.Interaction[DramaBot]) -> i18n.Text:
+    return i18n.text(locale_of(interaction))
 
 
 async def _private(interaction: discord.Interaction[DramaBot], text: str) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from kdrama import answers
+from kdrama import answers, i18n
 from kdrama.errors import UserError
 from kdrama.follow import render as follow_render
 from kdrama.follow.rules import toggle
@@ -30,6 +30,11 @@ DEFER_AFTER = 2.0
 
 def drama_bot(interaction: discord.Interaction[DramaBot]) -> DramaBot:
     return interaction.client
+
+
+def locale_of(interaction: discord.Interaction[DramaBot]) -> str:
+    """Our language for the user's Discord client (English where we have no translation)."""
+    return i18n.resolve(interaction.locale.value)
 
 
 def build_view(reply: Reply) -> discord.ui.View | None:
@@ -95,7 +100,9 @@ async def season_autocomplete(
 ) -> list[app_commands.Choice[int]]:
     """Every `season` option: the seasons of the show picked in `title`."""
     title = getattr(interaction.namespace, "title", None) or ""
-    choices = await answers.season_choices(drama_bot(interaction).catalog, str(title), str(current))
+    choices = await answers.season_choices(
+        drama_bot(interaction).catalog, str(title), str(current), locale_of(interaction)
+    )
     return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
 
 
@@ -137,7 +144,11 @@ class PageButton(
         kind, *ids = self.key.split(":")
         pager = drama_bot(interaction).pagers.get(kind)
         if pager is None:
-            reply = error_reply("These buttons no longer work; run the command again.")
+            reply = error_reply(
+                i18n.text(locale_of(interaction)).gettext(
+                    "These buttons no longer work; run the command again."
+                )
+            )
         else:
             reply = await pager(interaction, [int(i) for i in ids], self.page)
         if reply.ephemeral and not reply.embeds:
@@ -177,21 +188,22 @@ class NotifyButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = drama_bot(interaction)
+        t = i18n.text(locale_of(interaction))
         show = await bot.store.catalog.show(self.show_id)
         if show is None:
-            reply = error_reply("That show is no longer in the catalog.")
+            reply = error_reply(t.gettext("That show is no longer in the catalog."))
         else:
             try:
                 result = await toggle(
                     bot.store, interaction.user.id, show.ref, limit=bot.settings.follow_limit
                 )
             except UserError as e:
-                reply = error_reply(str(e))
+                reply = error_reply(t.error(e))
             else:
                 text = (
-                    follow_render.unfollowed_text(show.title, button=True)
+                    follow_render.unfollowed_text(show.title, t, button=True)
                     if result is None
-                    else follow_render.followed_text(result, show.title)
+                    else follow_render.followed_text(result, show.title, t)
                 )
                 reply = error_reply(text)
         await send_reply(interaction, reply)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kdrama import i18n
 from kdrama.errors import UserError
+from kdrama.i18n import Text
 from kdrama.lookup import Choice
 from kdrama.models import Event, Follower, FollowResult, ShowRef
 from kdrama.search import normalize
@@ -18,14 +20,11 @@ RESEND_WINDOW = timedelta(hours=24)
 EVERYTHING = "*"  # /follow remove title:* forgets the person
 CHOICE_NAME_MAX = 100
 # Why a person's follows pause when Discord answers 403 50007 to a DM.
-DMS_CLOSED = (
+DMS_CLOSED = i18n.N_(
     "Discord won't let me message you (“Cannot send messages to this user”): your direct messages "
     "from this app or from server members are off, or you blocked me."
 )
-
-
-class FollowLimitError(UserError):
-    """A new follow beyond the per-person cap."""
+EN = i18n.text(i18n.ENGLISH)
 
 
 def parse_follow_events(text: str | None) -> frozenset[Event]:
@@ -56,7 +55,7 @@ async def follow(
             user_id, show, events, limit=limit, resend_since=now - RESEND_WINDOW, now=now
         )
     except FollowLimitReached as e:
-        raise FollowLimitError(
+        raise UserError(
             "You already follow {count} shows, the most one person can. "
             "Remove one with /follow remove first.",
             count=e.count,
@@ -93,7 +92,7 @@ async def follower(store: Store, user_id: int) -> Follower | None:
     return await store.follows.follower(user_id)
 
 
-async def followed_choices(store: Store, user_id: int, current: str) -> list[Choice]:
+async def followed_choices(store: Store, user_id: int, current: str, t: Text = EN) -> list[Choice]:
     """Autocomplete for /follow remove: what the person follows, and "Everything" to forget them."""
     typed = normalize(current)
     person = await store.follows.follower(user_id)
@@ -107,5 +106,5 @@ async def followed_choices(store: Store, user_id: int, current: str) -> list[Cho
         name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
         out.append(Choice(name, f.show.slug))
     if not typed or normalize("everything forget me").startswith(typed) or typed in {"*", "all"}:
-        out.insert(0, Choice("Everything: forget all my follows", EVERYTHING))
+        out.insert(0, Choice(t.gettext("Everything: forget all my follows"), EVERYTHING))
     return out[:25]

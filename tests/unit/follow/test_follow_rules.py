@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kdrama.errors import UserError
 from kdrama.follow import render
 from kdrama.follow.rules import (
     DEFAULT_EVENTS,
-    FollowLimitError,
     follow,
     followed_choices,
     parse_follow_events,
@@ -52,7 +52,7 @@ async def test_a_paused_fan_clicking_a_show_they_follow_is_resumed_not_unfollowe
 
 async def test_the_cap_is_one_clear_sentence(store: Store) -> None:
     await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=1)
-    with pytest.raises(FollowLimitError) as refused:
+    with pytest.raises(UserError) as refused:
         await follow(store, FAN, await ref(store, "squid-game"), DEFAULT_EVENTS, limit=1)
     assert str(refused.value) == (
         "You already follow 1 shows, the most one person can. Remove one with /follow remove first."
