@@ -43,7 +43,7 @@ def build_view(reply: Reply) -> discord.ui.View | None:
         return None
     view = discord.ui.View(timeout=None)
     if reply.follow_show_id is not None:
-        view.add_item(NotifyButton(reply.follow_show_id))
+        view.add_item(NotifyButton(reply.follow_show_id, reply.follow_label))
     if reply.pages > 1 and reply.page_key:
         back, forward = reply.page_labels
         view.add_item(PageButton(reply.page_key, reply.page - 1, back, disabled=reply.page == 0))
@@ -169,10 +169,10 @@ class NotifyButton(
     whoever clicks is the one who follows, and only they see the confirmation.
     """
 
-    def __init__(self, show_id: int) -> None:
+    def __init__(self, show_id: int, label: str = "Notify me") -> None:
         super().__init__(
             discord.ui.Button(
-                label="Notify me",
+                label=label[:80],
                 emoji="🔔",
                 style=discord.ButtonStyle.primary,
                 custom_id=f"follow:{show_id}",

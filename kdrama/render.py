@@ -64,6 +64,7 @@ class Reply:
     page_key: str | None = None  # "kind:ids": what a page button carries to show another page
     page_labels: tuple[str, str] = ("◀ Previous", "Next ▶")
     follow_show_id: int | None = None  # a "Notify me" button that follows this show by DM
+    follow_label: str = "Notify me"  # its label, in the asker's language
 
 
 # --- small pieces --------------------------------------------------------------------------
@@ -441,6 +442,7 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
         embeds=[fit(embed)],
         links=_links(a.show.platform, a.show.platform_url, None, t),
         follow_show_id=a.show.id,
+        follow_label=t.gettext("Notify me"),
     )
 
 
@@ -476,6 +478,7 @@ def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
         embeds=[fit(embed)],
         links=_links(show.platform, show.platform_url, a.trailer.url if a.trailer else None, t),
         follow_show_id=show.id,
+        follow_label=t.gettext("Notify me"),
     )
 
 
@@ -541,7 +544,11 @@ def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
     trailer = a.trailer
     if trailer is None:
         if a.asked is None:
-            return Reply(content=t.gettext("No trailer for {show} yet.", show=show), follow_show_id=a.show.id)
+            return Reply(
+                content=t.gettext("No trailer for {show} yet.", show=show),
+                follow_show_id=a.show.id,
+                follow_label=t.gettext("Notify me"),
+            )
         return Reply(
             content=t.gettext(
                 "No trailer for {show} season {number} yet, nor for an earlier season.",
@@ -549,6 +556,7 @@ def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
                 number=a.asked,
             ),
             follow_show_id=a.show.id,
+            follow_label=t.gettext("Notify me"),
         )
     kind = t.gettext(trailer.kind) if trailer.kind in TRAILER_KINDS else safe(trailer.kind)
     if trailer.title:
@@ -569,7 +577,9 @@ def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
         )
     # The bare URL in the content is what makes Discord show the player.
     return Reply(
-        content=cut(head, CONTENT_MAX - len(trailer.url) - 1) + "\n" + trailer.url, follow_show_id=a.show.id
+        content=cut(head, CONTENT_MAX - len(trailer.url) - 1) + "\n" + trailer.url,
+        follow_show_id=a.show.id,
+        follow_label=t.gettext("Notify me"),
     )
 
 

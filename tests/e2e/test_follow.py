@@ -199,6 +199,22 @@ async def test_the_button_works_after_a_restart(
     assert "All of Us Are Dead" in listed.text()
 
 
+async def test_a_korean_fan_reads_follow_in_korean(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild
+) -> None:
+    fan = standin.plain_member(guild, "korean-fan")
+    lobby = channel(guild, "lobby")
+    answer = await standin.slash("release", by=fan, at=lobby, locale="ko", title=AOUAD).reply()
+    assert "알림 받기" in [b.get("label") for b in answer.buttons()]
+    empty = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
+    assert empty.ephemeral and empty.content.startswith("팔로우 중인 작품이 없습니다.")
+    followed = await standin.slash("follow add", by=fan, at=lobby, locale="ko", title=AOUAD).reply()
+    assert followed.ephemeral
+    assert followed.content.startswith("**All of Us Are Dead** 팔로우 중(status, date, trailer, release)."), (
+        followed.content
+    )
+
+
 # --- closed DMs -------------------------------------------------------------------------------
 
 
