@@ -25,7 +25,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from kdrama.dates import PartialDate, Precision
-from kdrama.errors import UserError
+from kdrama.errors import UserError, inert
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,10 @@ class Phrase:
     def of(cls, message: str, /, **params: object) -> Phrase:
         return cls(message, tuple(params.items()))
 
+    def __inert__(self) -> Phrase:
+        """Its parameters escaped as data; the message is code's own (a message id)."""
+        return Phrase(self.message, tuple((k, inert(v)) for k, v in self.params))
+
     def localize(self, text: Text) -> str:
         return text.gettext(self.message, **dict(self.params))
 
@@ -139,6 +143,9 @@ class Phrases:
     """Phrases joined with commas, each in the message's language."""
 
     items: tuple[Phrase, ...]
+
+    def __inert__(self) -> Phrases:
+        return Phrases(tuple(p.__inert__() for p in self.items))
 
     def localize(self, text: Text) -> str:
         return ", ".join(p.localize(text) for p in self.items)
