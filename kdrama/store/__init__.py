@@ -3,7 +3,7 @@
 `database.Store` owns the connection, migrations and transactions; the aggregates hang off
 it as attributes: `store.catalog` (catalog.py reads, catalog_writes.py writes), `store.changes`
 (changes.py), `store.curators` (curators.py), `store.subscriptions` (subscriptions.py) and
-`store.outbox` (outbox.py).
+`store.outbox` (outbox.py), and `store.sync` (sync.py: TMDB links, provenance, review, runs).
 """
 
 from kdrama.models import parse_events
@@ -13,6 +13,7 @@ from kdrama.store.curators import CuratorStore
 from kdrama.store.database import Migration, Store, StoreError, load_migrations, utcnow
 from kdrama.store.outbox import OutboxStore
 from kdrama.store.subscriptions import SubscriptionStore
+from kdrama.store.sync import SyncStore
 
 __all__ = [
     "CatalogStore",
@@ -23,6 +24,7 @@ __all__ = [
     "Store",
     "StoreError",
     "SubscriptionStore",
+    "SyncStore",
     "load_migrations",
     "parse_events",
     "release_columns",

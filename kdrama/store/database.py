@@ -21,6 +21,7 @@ from kdrama.store.changes import ChangeStore
 from kdrama.store.curators import CuratorStore
 from kdrama.store.outbox import OutboxStore
 from kdrama.store.subscriptions import SubscriptionStore
+from kdrama.store.sync import SyncStore
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Store:
         self.curators = CuratorStore(self)
         self.subscriptions = SubscriptionStore(self)
         self.outbox = OutboxStore(self)
+        self.sync = SyncStore(self)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod
