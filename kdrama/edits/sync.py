@@ -66,6 +66,8 @@ class ShowSync:
     added: bool
     change_ids: tuple[int, ...]
     reviews: int
+    # Similar shows (TMDB ids) not in the catalog yet: resolve_similar links them once they are.
+    similar_pending: tuple[int, ...] = ()
 
     @property
     def updated(self) -> bool:
@@ -389,7 +391,24 @@ async def sync_show(store: Store, tmdb: TmdbEntry, *, show_id: int | None = None
         else:
             result = await _update_show(store, tmdb, plan, current)
         await store.sync.link(result.show_id, tmdb.tmdb_id, tmdb.fetched_at)
-    return result
+    pending = tuple(i for i in tmdb.similar_tmdb_ids if i not in links)
+    return replace(result, similar_pending=pending) if pending else result
+
+
+async def resolve_similar(store: Store, show_id: int, similar_tmdb_ids: tuple[int, ...]) -> int | None:
+    """Add the similar shows that came into the catalog after this one (e.g. later in one run)."""
+    async with store.transaction():
+        show = await store.catalog.show(show_id)
+        links = await store.sync.links_for(similar_tmdb_ids)
+        if show is None or not links:
+            return None
+        refs = await store.catalog.show_refs(links.values())
+        have = tuple(r.slug for r in show.similar)
+        new = tuple(refs[links[i]].slug for i in similar_tmdb_ids if i in links and links[i] in refs)
+        grown = tuple(dict.fromkeys((*have, *(x for x in new if x != show.slug))))
+        if grown == have:
+            return None
+        return await _apply(store, show.ref, FieldDiff("show.similar", have, grown), SYNC_ACTOR)
 
 
 async def _add_show(store: Store, tmdb: TmdbEntry, plan: SyncPlan, similar: tuple[str, ...]) -> ShowSync:

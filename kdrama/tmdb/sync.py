@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kdrama.dates import utcnow
-from kdrama.edits.sync import ShowSync, sync_show
+from kdrama.edits.sync import ShowSync, resolve_similar, sync_show
 from kdrama.errors import UserError
+from kdrama.settings import Settings
 from kdrama.store import Store
 from kdrama.store.sync import RunStats
 from kdrama.tmdb.client import TmdbClient
@@ -29,6 +30,15 @@ log = logging.getLogger(__name__)
 
 WORKERS = 6  # shows fetched at once; the client's limiter keeps the rate polite
 FULL_AFTER_DAYS = 60  # an incremental run this long after the last one re-discovers instead
+
+
+def client_from(settings: Settings) -> TmdbClient:
+    """The TMDB client the settings describe (raises TmdbConfigError without a token)."""
+    return TmdbClient(
+        settings.tmdb_token.value,
+        base_url=settings.tmdb_base_url,
+        request_deadline=float(settings.tmdb_retry_seconds),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,7 @@ class Syncer:
         self.workers = workers
         self.now = now
         self._lock = asyncio.Lock()  # one run at a time (the background loop and /admin sync show)
+        self._similar_pending: dict[int, tuple[int, ...]] = {}
 
     async def fetch(self, tmdb_id: int) -> TmdbEntry:
         """One show with every season's details, mapped into catalog terms."""
@@ -110,6 +121,8 @@ class Syncer:
         else:
             stats.unchanged += 1
         stats.reviews += result.reviews
+        if result.similar_pending:
+            self._similar_pending[result.show_id] = result.similar_pending
         if self.on_show is not None and (result.change_ids or result.added):
             try:
                 await self.on_show(result)
@@ -127,6 +140,13 @@ class Syncer:
                 await self._one(queue.get_nowait(), stats)
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.workers))))
+        # Recommendations read before their shows were added: link those that came in since.
+        pending, self._similar_pending = self._similar_pending, {}
+        for show_id, similar in pending.items():
+            try:
+                await resolve_similar(self.store, show_id, similar)
+            except Exception:
+                log.exception("resolving the similar shows of show %d", show_id)
 
     async def run(self, mode: str = "incremental") -> RunResult:
         """A full run (discover everything) or an incremental one (the changes feed since the last run)."""
@@ -172,6 +192,9 @@ class Syncer:
             result: ShowSync | None = None
             try:
                 result = await self._one(tmdb_id, stats, show_id=show_id)
+                self._similar_pending.pop(result.show_id if result else -1, None)
+                if result is not None and result.similar_pending:
+                    await resolve_similar(self.store, result.show_id, result.similar_pending)
             finally:
                 await self.store.sync.finish_run(run_id, stats, ok=result is not None)
             return RunResult(run_id, "show", stats, result is not None), result
