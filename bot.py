@@ -40,7 +40,7 @@ log = logging.getLogger("dramabot")
 
 
 # The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
-COGS = ("cogs.admin", "cogs.lookup", "cogs.watch")
+COGS = ("cogs.admin", "cogs.lookup", "cogs.watch", "cogs.tmdb")
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
