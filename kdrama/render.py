@@ -93,9 +93,27 @@ def day(d: date | None) -> str:
     return f"{d.day} {d.strftime('%b %Y')}" if d else "an unknown date"
 
 
+TMDB_SITE = "https://www.themoviedb.org/"
+TMDB_LISTED = "as listed on TMDB, not official"
+
+
+def tmdb_listed(release: ReleaseDate) -> bool:
+    """A date only TMDB gives (community-edited): shown "as listed on TMDB", never as official."""
+    return not release.official and (release.source or "").startswith(TMDB_SITE)
+
+
+def date_kind(release: ReleaseDate) -> str:
+    """How sure a date is, in the words every answer uses."""
+    if release.official:
+        return "official"
+    return TMDB_LISTED if tmdb_listed(release) else "expected, not official"
+
+
 def source_line(source: str | None, as_of: PartialDate | None) -> str:
     parts = []
-    if source:
+    if source and source.startswith(TMDB_SITE):
+        parts.append(f"Source: TMDB (community-edited), {source}")
+    elif source:
         parts.append(f"Source: {source if source.startswith('https://') else safe(source)}")
     if as_of:
         parts.append(f"as of {as_of_words(as_of)}")
@@ -118,7 +136,7 @@ def season_summary(season: Season, now: datetime) -> str:
     r = season.release
     text = f"**Season {season.number}**: {season.status.value.label}"
     if r.date.known:
-        text += f" · {when(r.date)} ({'official' if r.official else 'expected, not official'})"
+        text += f" · {when(r.date)} ({date_kind(r)})"
         if not r.official and not season.status.value.out and r.date.has_passed(now):
             text += ", not released"
     if season.episodes:
@@ -153,6 +171,12 @@ def release_sentence(season: Season, now: datetime) -> str:
         Status.POST_PRODUCTION: f"Season {n} is in post-production",
         Status.SCHEDULED: f"Season {n} is scheduled",
     }[status]
+    if d.known and tmdb_listed(r):
+        if d.has_passed(now):
+            return f"{lead}; TMDB listed it for {when(d)}, which has passed without a release."
+        return (
+            f"{lead}, and there is no official release date; as listed on TMDB, it comes out {on_or_in(d)}."
+        )
     if d.known:
         if d.has_passed(now):
             return (
@@ -313,7 +337,11 @@ def release_reply(a: ReleaseAnswer) -> Reply:
     embed.add_field(name="Status (official)", value=status_text, inline=False)
     r = s.release
     if r.date.known:
-        kind = "official" if r.official else "expected: reported, not official"
+        kind = (
+            date_kind(r)
+            if tmdb_listed(r)
+            else ("official" if r.official else "expected: reported, not official")
+        )
         date_text = f"{when(r.date)} ({kind})"
         if not r.official and not st.value.out and r.date.has_passed(a.now):
             date_text += "\nThat date has passed without a release."
@@ -420,7 +448,7 @@ def upcoming_reply(a: UpcomingAnswer) -> Reply:
     lines: list[str] = []
     if a.dated:
         for ref, s in a.dated:
-            kind = "official" if s.release.official else "expected, not official"
+            kind = date_kind(s.release)
             lines.append(f"• {when(s.release.date)}: **{safe(ref.title)}** season {s.number} ({kind})")
     else:
         lines.append(f"Nothing has a firm date in the next {a.days} days.")
