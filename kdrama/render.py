@@ -356,6 +356,8 @@ def release_reply(a: ReleaseAnswer) -> Reply:
     embed.add_field(name="Release date", value=date_text, inline=False)
     if s.episodes:
         embed.add_field(name="Episodes", value=str(s.episodes), inline=True)
+    if a.show.poster_url:
+        embed.set_thumbnail(url=a.show.poster_url)
     if s.notes:
         embed.add_field(name="Notes", value=safe(s.notes), inline=False)
     others = [x for x in a.seasons if x.number != s.number]

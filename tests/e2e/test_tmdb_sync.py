@@ -164,7 +164,11 @@ async def test_a_new_air_date_on_tmdb_reaches_each_subscribed_channel_once(
     release = await standin.slash("release", by=owner, at=general, title=slug, season=season.number).reply(
         within=10
     )
-    assert "as listed on TMDB" in release.text().casefold() or "listed on tmdb" in release.text().casefold()
+    assert (
+        f"as listed on TMDB, it comes out on {PartialDate.from_day(season.air_date).human()}"
+        in release.text()
+    )
+    assert "(as listed on TMDB, not official)" in release.text()
 
 
 async def test_a_curators_date_stands_until_a_curator_takes_tmdbs(

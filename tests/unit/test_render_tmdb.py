@@ -26,8 +26,11 @@ def listed(day: date) -> Season:
 
 def test_a_future_date_only_tmdb_lists_reads_as_listed_on_tmdb_with_its_fetch_day() -> None:
     season = listed(date(2027, 1, 9))
-    answer = ReleaseAnswer(Show(1, "x", "Crown Secret"), season, [season], NOW)
-    text = render.to_text(render.release_reply(answer))
+    poster = "https://image.tmdb.org/t/p/w500/standin1.jpg"
+    answer = ReleaseAnswer(Show(1, "x", "Crown Secret", poster_url=poster), season, [season], NOW)
+    reply = render.release_reply(answer)
+    assert reply.embeds[0].thumbnail.url == poster
+    text = render.to_text(reply)
     assert "as listed on TMDB, it comes out on 9 January 2027" in text
     assert "9 January 2027 (as listed on TMDB, not official)" in text
     assert (
