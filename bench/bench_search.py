@@ -2,6 +2,9 @@
 
     python bench/bench_search.py [--shows 10000] [--queries 10000] [--catalog FILE]
 
+`--shows 30000` is the scale test of issue 14 (about 300,000 names); the figures name the
+catalog's size (`shows`, `n_names`).
+
 Builds every searchable name of the catalog (titles, Korean and romanized titles, aliases,
 actors in English and Hangul), makes realistic queries (titles typed keystroke by
 keystroke, Hangul as a Korean keyboard composes it, initial consonants, typos, romanized
@@ -38,7 +41,7 @@ log = logging.getLogger(__name__)
 
 TARGET_P99_MS = 5.0
 TARGET_RATIO = 0.5
-TARGET_BUILD_S = 0.5
+TARGET_BUILD_S_PER_10K = 0.5  # per 10,000 shows
 BASELINE_EVERY = 50  # the baseline scans all names (~0.2 s each): time every 50th query
 
 
@@ -222,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
         catalog = json.loads(args.catalog.read_text(encoding="utf-8"))
     else:
         catalog = generate(args.shows, args.seed)
+    n_shows = len(catalog["shows"])
     tracemalloc.start()
     names = catalog_names(catalog)
     names_mb = tracemalloc.get_traced_memory()[0] / 2**20  # the Name objects the store hands over
@@ -290,8 +294,10 @@ def main(argv: list[str] | None = None) -> None:
     p99 = percentile(ours_ms, 0.99)
     ratio_p50 = statistics.median(ours_sampled) / statistics.median(base_ms)
     ratio_mean = statistics.fmean(ours_sampled) / statistics.fmean(base_ms)
+    target_build_s = TARGET_BUILD_S_PER_10K * max(1.0, n_shows / 10000)
     figures = {
         "figure": "search",
+        "shows": n_shows,
         "n_names": len(names),
         "n_queries": len(queries),
         "p50_ms": round(statistics.median(ours_ms), 4),
@@ -317,13 +323,13 @@ def main(argv: list[str] | None = None) -> None:
         "p99_ms_by_query_kind": {k: round(percentile(v, 0.99), 3) for k, v in by_model.items()},
         "target_p99_ms": TARGET_P99_MS,
         "target_ratio": TARGET_RATIO,
-        "target_build_s": TARGET_BUILD_S,
+        "target_build_s": target_build_s,
         # Other processes on the machine lengthen wall-clock times (p99_cpu_ms does not).
         "loadavg_1min": round(os.getloadavg()[0], 2),
         "met": p99 < TARGET_P99_MS
         and ratio_p50 <= TARGET_RATIO
         and ratio_mean <= TARGET_RATIO
-        and build_s < TARGET_BUILD_S,
+        and build_s < target_build_s,
     }
     print(json.dumps(figures, ensure_ascii=False))
 

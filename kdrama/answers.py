@@ -14,6 +14,7 @@ from datetime import datetime
 
 from kdrama import render
 from kdrama.errors import UserError
+from kdrama.i18n import ENGLISH
 from kdrama.lookup import CHOICE_MAX, CHOICES_MAX, Catalog, Choice
 from kdrama.render import Reply
 from kdrama.store import utcnow
@@ -21,37 +22,44 @@ from kdrama.store import utcnow
 log = logging.getLogger(__name__)
 
 
-async def show(catalog: Catalog, title: str, *, now: datetime | None = None) -> Reply:
-    return render.overview_reply(await catalog.overview(title), now or utcnow())
+async def show(catalog: Catalog, title: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
+    return render.overview_reply(await catalog.overview(title), now or utcnow(), locale)
 
 
 async def release(
-    catalog: Catalog, title: str, season: int | None = None, *, now: datetime | None = None
+    catalog: Catalog,
+    title: str,
+    season: int | None = None,
+    *,
+    now: datetime | None = None,
+    locale: str = ENGLISH,
 ) -> Reply:
-    return render.release_reply(await catalog.release(title, season, now=now))
+    return render.release_reply(await catalog.release(title, season, now=now), locale)
 
 
-async def cast(catalog: Catalog, title: str, season: int | None = None) -> Reply:
-    return render.cast_reply(await catalog.cast(title, season))
+async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
+    return render.cast_reply(await catalog.cast(title, season), locale=locale)
 
 
-async def trailer(catalog: Catalog, title: str, season: int | None = None) -> Reply:
-    return render.trailer_reply(await catalog.trailer(title, season))
+async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
+    return render.trailer_reply(await catalog.trailer(title, season), locale)
 
 
-async def upcoming(catalog: Catalog, days: int = 90, *, now: datetime | None = None) -> Reply:
-    return render.upcoming_reply(await catalog.upcoming(days, now=now))
+async def upcoming(
+    catalog: Catalog, days: int = 90, *, now: datetime | None = None, locale: str = ENGLISH
+) -> Reply:
+    return render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
 
 
-async def search(catalog: Catalog, query: str) -> Reply:
-    return render.search_reply(await catalog.search(query))
+async def search(catalog: Catalog, query: str, *, locale: str = ENGLISH) -> Reply:
+    return render.search_reply(await catalog.search(query), locale)
 
 
-async def season_choices(catalog: Catalog, title: str, query: str) -> list[Choice]:
+async def season_choices(catalog: Catalog, title: str, query: str, locale: str = ENGLISH) -> list[Choice]:
     """The seasons of the show chosen so far, newest first, as choices (value: the number)."""
     typed = query.strip()
     return [
-        Choice(_fit_choice(render.season_label(s)), str(s.number))
+        Choice(_fit_choice(render.season_label(s, locale)), str(s.number))
         for s in reversed(await catalog.seasons_for(title))
         if not typed or str(s.number).startswith(typed)
     ][:CHOICES_MAX]
@@ -98,7 +106,7 @@ def parse_question(text: str) -> tuple[str, dict[str, str]]:
     return name.lower(), options
 
 
-async def ask(catalog: Catalog, text: str, *, now: datetime | None = None) -> Reply:
+async def ask(catalog: Catalog, text: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
     """Answer one lookup command typed as text, as the bot would in Discord.
 
     A question the bot can't answer as asked raises UserError, as the commands do.
@@ -106,21 +114,33 @@ async def ask(catalog: Catalog, text: str, *, now: datetime | None = None) -> Re
     name, raw = parse_question(text)
     spec = COMMANDS.get(name)
     if spec is None:
-        raise UserError(f"/{name} is not a lookup command; try /{', /'.join(COMMANDS)}.")
+        raise UserError(
+            "/{name} is not a lookup command; try {commands}.",
+            name=name,
+            commands=", ".join(f"/{c}" for c in COMMANDS),
+        )
     kwargs: dict[str, object] = {}
     for key, value in raw.items():
         kind = spec.options.get(key)
         if kind is None:
-            raise UserError(f"/{name} has no option {key}; its options are {', '.join(spec.options)}.")
+            raise UserError(
+                "/{name} has no option {option}; its options are {options}.",
+                name=name,
+                option=key,
+                options=", ".join(spec.options),
+            )
         if kind is int:
             if not value.isdigit() or int(value) < 1:
-                raise UserError(f"{key} must be a whole number from 1, not {value!r}.")
+                raise UserError(
+                    "{option} must be a whole number from 1, not {value}.", option=key, value=repr(value)
+                )
             kwargs[key] = int(value)
         else:
             kwargs[key] = value
     missing = [k for k in spec.required if k not in kwargs]
     if missing:
-        raise UserError(f"/{name} needs {missing[0]}:…")
+        raise UserError("/{name} needs {option}:…", name=name, option=missing[0])
     if now is not None and name in ("show", "release", "upcoming"):
         kwargs["now"] = now
+    kwargs["locale"] = locale
     return await spec.run(catalog, **kwargs)

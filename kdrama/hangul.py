@@ -47,12 +47,23 @@ def _split(compat: str) -> str:
     return "".join(_COMPOUND_JAMO.get(ch, ch) for ch in compat)
 
 
+# What the lazy tables keep: the syllables (11,172), the compatibility jamo (U+3131..318E)
+# and the code points below U+3000 (Latin, Greek, Cyrillic, punctuation, spaces: the text
+# around Hangul in most names). Any other character (CJK, emoji, private use, any of the
+# other ~1.1 million code points a user can type) is translated each time it is met and
+# never stored, so a table can't grow past this bound however much text it is fed.
+_KEPT_BELOW = 0x3000
+_KEPT_JAMO = range(0x3131, 0x318F)
+TABLE_BOUND = _KEPT_BELOW + len(_KEPT_JAMO) + (0xD7A3 - 0xAC00 + 1)
+
+
 class _LazyTable(dict[int, str]):
     """A str.translate table that fills itself with the characters it is actually asked for.
 
     Full tables for all 11,172 syllables cost about 5 MiB of the bot's memory, while a
     catalog uses a few thousand syllables; str.translate still reads this dict in C, and
-    calls back into Python only the first time it meets a character.
+    calls back into Python only the first time it meets a character it keeps (at most
+    TABLE_BOUND of them), and every time for the rare others.
     """
 
     __slots__ = ("_make",)
@@ -62,7 +73,9 @@ class _LazyTable(dict[int, str]):
         self._make = make
 
     def __missing__(self, code: int) -> str:
-        value = self[code] = self._make(code)
+        value = self._make(code)
+        if code < _KEPT_BELOW or _FIRST_SYLLABLE <= code <= _LAST_SYLLABLE or code in _KEPT_JAMO:
+            self[code] = value
         return value
 
 

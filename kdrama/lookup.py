@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kdrama.errors import UserError
+from kdrama.i18n import N_, Title, all_of, any_of
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRef, Trailer
-from kdrama.search import Match, SearchIndex, normalize
+from kdrama.search import Match, SearchIndex, handed_over, normalize
 from kdrama.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -29,24 +30,37 @@ class UnknownShow(UserError):
         self.title = title
         self.suggestions = suggestions
         shown = title if len(title) <= 80 else title[:79] + "…"
-        text = f"No show called “{shown}”."
         if suggestions:
-            quoted = [f"“{s}”" for s in suggestions]
-            joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-            text = f"No show called “{shown}”; did you mean {joined}?"
-        super().__init__(text)
+            super().__init__(
+                N_("No show called “{title}”; did you mean {suggestions}?"),
+                title=shown,
+                suggestions=any_of(f"“{s}”" for s in suggestions),
+            )
+        else:
+            super().__init__(N_("No show called “{title}”."), title=shown)
 
 
 class UnknownSeason(UserError):
     def __init__(self, show: Show, number: int, existing: list[int]) -> None:
-        if existing:
-            listed = ", ".join(str(n) for n in existing[:-1])
-            listed = f"{listed} and {existing[-1]}" if listed else str(existing[-1])
-            word = "seasons are" if len(existing) > 1 else "only season is"
-            text = f"{show.title} has no season {number}; its {word} {listed}."
+        if len(existing) > 1:
+            super().__init__(
+                N_("{show} has no season {number}; its seasons are {seasons}."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
+                number=number,
+                seasons=all_of(str(n) for n in existing),
+            )
+        elif existing:
+            super().__init__(
+                N_("{show} has no season {number}; its only season is {season}."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
+                number=number,
+                season=existing[0],
+            )
         else:
-            text = f"{show.title} has no seasons in the catalog yet."
-        super().__init__(text)
+            super().__init__(
+                N_("{show} has no seasons in the catalog yet."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +160,11 @@ class Catalog:
         titles = [n for n in names if n.kind != "actor"]
         people = [n for n in names if n.kind == "actor"]
         del names
+        counts = len(titles), len(people)
         # The larger index first: its temporary lists are gone before the second is built.
-        self.people = await asyncio.to_thread(SearchIndex, people)
-        self.titles = await asyncio.to_thread(SearchIndex, titles)
+        # The index keeps no Name, and handed_over lets each go as soon as it is read.
+        self.people = await asyncio.to_thread(SearchIndex, handed_over(people))
+        self.titles = await asyncio.to_thread(SearchIndex, handed_over(titles))
         # prepare() builds now what the first typo after start-up would otherwise build on
         # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
         # the loading thread while the bot waits on Discord. After both builds, it reuses
@@ -157,7 +173,7 @@ class Catalog:
         await asyncio.to_thread(self.titles.prepare)
         self._refs.update(refs)
         await self._popular_shows()
-        log.info("search indexes hold %d titles and %d actor names", len(titles), len(people))
+        log.info("search indexes hold %d titles and %d actor names", *counts)
 
     async def loaded(self) -> None:
         """Wait until the search index is built (returns at once after that; raises if it failed)."""
@@ -247,7 +263,9 @@ class Catalog:
         seasons = await self.store.catalog.seasons(show.id)
         if number is None:
             if not seasons:
-                raise UserError(f"{show.title} has no seasons in the catalog yet.")
+                raise UserError(
+                    "{show} has no seasons in the catalog yet.", show=Title(show.title, show.korean_title)
+                )
             return seasons[-1], seasons
         for s in seasons:
             if s.number == number:

@@ -4,11 +4,13 @@ Every name is folded (case, accents, punctuation) and Hangul is spelled as jamo,
 syllable still being typed is a prefix of the finished one. A name is found under up to
 three keys: its folded text, the initial consonants of its Hangul (ㅈㄱㅇㄹ), and for
 Korean titles a derived Revised Romanization. A search tries, in order and scored in
-tiers: prefixes of whole keys (bisect in a sorted list), word starts and substrings
+tiers: prefixes of whole keys (bisect over the sorted keys), word starts and substrings
 (str.find over all keys joined in one string), then close spellings (rapidfuzz over the
 names that start like the query or share its words). The work of building runs as whole-
-catalog string passes in C (str.translate, re.sub), so 100,000 names index in well under
-half a second; see bench/bench_search.py.
+catalog string passes in C (str.translate, re.sub), so 100,000 names index in about half
+a second; see bench/bench_search.py. The index is dense (kdrama/keyspace.py and the
+parallel arrays of SearchIndex): about 130 bytes a name, keys and word index included,
+and no Python object per name.
 """
 
 from __future__ import annotations
@@ -19,13 +21,10 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
 from operator import attrgetter, not_
-
-from rapidfuzz import process
-from rapidfuzz.fuzz import ratio
 
 from kdrama.hangul import (
     COMPATIBILITY_TABLE,
@@ -36,6 +35,7 @@ from kdrama.hangul import (
     is_initials,
     romanize_many,
 )
+from kdrama.keyspace import KeySpace
 from kdrama.models import Name
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,6 @@ _FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query and sou
 _DERIVED_PENALTY = 1.0
 _ENOUGH_EXACT = 10  # names found without typos after which close spellings are not sought
 _COMMON_WORD = 5000  # a word in more keys than this ("the", "kim") says too little
-_CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
-_TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
 
 # Entry flavours: the folded text of the name, its derived romanization, its initials.
 _TEXT, _ROMAN, _INITIALS = 0, 1, 2
@@ -171,175 +169,147 @@ def _compact(key: str) -> str:
     return key.replace(" ", "")
 
 
-class _Space:
-    """Keys in one alphabet (text and romanization, or initial consonants).
+class SearchIndex:
+    """Finds shows and actors by any of their names, typo and Hangul aware.
 
-    A key is the folded name with its word breaks ("crash landing on you"); keys are kept
-    sorted as if they had no spaces, so bisect finds "crashlan" and "crash lan" alike.
+    Dense: an entry (one key of one name) is a row of parallel arrays (ref, kind, flavour,
+    where its display text is), the display texts share one string, and keys live only in
+    the packed spaces; the names given to it are not kept. Edits go to small spaces of
+    their own, rebuilt on the next search; removed entries are marked dead where they are.
     """
 
-    def __init__(self, keys: list[str], ids: list[int]) -> None:
-        order = sorted(range(len(keys)), key="\n".join(keys).replace(" ", "").split("\n").__getitem__)
-        self.keys = list(map(keys.__getitem__, order))
-        self.ids = array("i", map(ids.__getitem__, order))  # entry id of each key
-        self.by_length: dict[str, list[int]] = {}  # large prefix ranges, shortest key first
-        self._blob = ""  # every key, newline-separated, for substring search
-        self._starts = array("i")  # where each key starts in the blob
-        self._stale = True
-
-    def insert(self, key: str, entry_id: int) -> None:
-        at = bisect_right(self.keys, _compact(key), key=_compact)
-        self.keys.insert(at, key)
-        self.ids.insert(at, entry_id)
-        self.changed()
-
-    def delete(self, key: str, entry_id: int) -> None:
-        at = bisect_left(self.keys, _compact(key), key=_compact)
-        while self.ids[at] != entry_id:
-            at += 1
-        del self.keys[at]
-        del self.ids[at]
-        self.changed()
-
-    def changed(self) -> None:
-        self.by_length.clear()
-        self._stale = True
-
-    def range(self, prefix: str) -> tuple[int, int]:
-        """Positions lo:hi of the keys that start with prefix (spaces ignored)."""
-        keys = self.keys
-        lo = bisect_left(keys, prefix, key=_compact)
-        return lo, bisect_left(keys, prefix + _TOP, lo, key=_compact)
-
-    def shortest_first(self, prefix: str, lo: int, hi: int) -> list[int]:
-        """Entry ids of keys lo:hi, shortest key first (cached: the same letters recur)."""
-        ordered = self.by_length.get(prefix)
-        if ordered is None:
-            ids = self.ids[lo:hi].tolist()
-            lengths = [len(key) - key.count(" ") for key in self.keys[lo:hi]]
-            ordered = [ids[i] for i in sorted(range(len(ids)), key=lengths.__getitem__)]
-            if len(self.by_length) >= _CACHE_SIZE:
-                self.by_length.clear()
-            self.by_length[prefix] = ordered
-        return ordered
-
-    def refresh(self) -> None:
-        """Rebuild the substring index if keys changed since it was built."""
-        if self._stale:
-            # Rebuilt lazily: after a curator edit the next search inside names pays it
-            # (a few tens of ms for 100,000 names).
-            self._blob = "\n".join(self.keys)
-            self._starts = array("i", accumulate((len(k) + 1 for k in self.keys), initial=0))
-            self._stale = False
-
-    def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
-        """(position in keys, at a word start) of q inside keys, not at their very start."""
-        self.refresh()
-        blob, starts = self._blob, self._starts
-        found = 0
-        at = blob.find(q, 1)
-        while at >= 0 and found < limit:
-            before = blob[at - 1]
-            if before != "\n":
-                found += 1
-                yield bisect_right(starts, at) - 1, before == " "
-            at = blob.find(q, at + 1)
-
-
-class SearchIndex:
-    """Finds shows and actors by any of their names, typo and Hangul aware."""
-
     def __init__(self, names: Iterable[Name] = ()) -> None:
-        self._load(list(names))
+        """Index names: pass `handed_over(a_list)` to let each Name go once it is read."""
+        self._load(names)
 
     # -- building and updating -----------------------------------------------------------
 
-    def _load(self, names: list[Name]) -> None:
-        unknown = {name.kind for name in names} - ALL_KINDS
-        if unknown:
-            raise ValueError(f"unknown name kinds {sorted(unknown)}")
-        text, initial, roman = self._keyed(names)
-        # Entry ids: text keys first, then initials, then romanizations.
-        entry_names: list[Name | None] = [*text[0], *initial[0], *roman[0]]
-        keys = [*text[1], *initial[1], *roman[1]]
-        n_text, n_initial = len(text[0]), len(initial[0])
-        self._names = entry_names  # entry id -> the name it finds
-        self._keys: list[str | None] = list(keys)  # entry id -> its key, shared with a space
-        flavours = bytearray(n_text)
-        flavours += bytes([_INITIALS]) * n_initial + bytes([_ROMAN]) * len(roman[0])
-        self._flavours = flavours  # entry id -> _TEXT, _ROMAN or _INITIALS
-        self._free: list[int] = []
-        self._slots: dict[int, list[int]] | None = None  # ref * 2 + is_actor -> entry ids
-        self._words: dict[str, array[int]] | None = None  # word -> entry ids, for typos
-        text_ids = [*range(n_text), *range(n_text + n_initial, len(keys))]
-        self._text = _Space([*text[1], *roman[1]], text_ids)
-        self._initials = _Space(initial[1], list(range(n_text, n_text + n_initial)))
+    def _load(self, names: Iterable[Name]) -> None:
+        refs, kinds, texts = _columns(names)
+        del names
+        (text_rows, text_keys), (initial_rows, initial_keys), (roman_rows, roman_keys) = self._keyed(
+            kinds, texts
+        )
+        # Display texts: one string, each text once (all keys of a name point at it).
+        self._text_blob = "".join(map(texts.__getitem__, text_rows))
+        at_row = array("i", bytes(4 * len(texts)))  # row -> where its text starts
+        for row, start in zip(
+            text_rows, accumulate(map(len, map(texts.__getitem__, text_rows)), initial=0), strict=False
+        ):
+            at_row[row] = start
+        rows = text_rows + initial_rows + roman_rows  # entry id -> row
+        self._refs = array("q", map(refs.__getitem__, rows))  # entry id -> ref
+        self._kinds = bytearray(map(kinds.__getitem__, rows))  # _DEAD once removed
+        self._flavours = bytearray(len(text_rows))  # entry id -> _TEXT, _ROMAN or _INITIALS
+        self._flavours += bytes([_INITIALS]) * len(initial_rows) + bytes([_ROMAN]) * len(roman_rows)
+        self._text_at = array("i", map(at_row.__getitem__, rows))  # or ~i in _extra_texts
+        self._text_len = array("i", map(len, map(texts.__getitem__, rows)))
+        del rows, at_row, refs, kinds, texts
+        self._extra_texts: list[str] = []  # display texts of entries added after the build
+        self._slots: array[int] | None = None  # built on the first edit (see _by_slot)
+        self._slot_order = array("i")
+        n_text, n_initial = len(text_rows), len(initial_rows)
+        self._n_base = n = len(self._refs)
+        del text_rows, initial_rows, roman_rows
+        # The smaller space first, its keys freed before the larger is sorted (the peak).
+        initial_space = KeySpace(initial_keys, range(n_text, n_text + n_initial))
+        del initial_keys
+        text_keys += roman_keys
+        del roman_keys
+        text_ids = array("i", range(n_text)) + array("i", range(n_text + n_initial, n))
+        self._base = (KeySpace(text_keys, text_ids), initial_space)
+        # Entries added since the build, per alphabet: entry id -> key; their spaces are
+        # rebuilt on the next search after a change. Added entries of each slot.
+        self._added: tuple[dict[int, str], dict[int, str]] = ({}, {})
+        self._edits: tuple[KeySpace, KeySpace] | None = (KeySpace([], []), KeySpace([], []))
+        self._added_slots: dict[int, list[int]] = {}
 
     @staticmethod
-    def _keyed(names: Sequence[Name]) -> tuple[_Keyed, _Keyed, _Keyed]:
-        """The names and their keys: folded text, initial consonants, romanization."""
-        texts = list(map(_TEXT_OF, names))
+    def _keyed(kinds: bytearray, texts: list[str]) -> tuple[_Keyed, _Keyed, _Keyed]:
+        """Rows (positions in the columns) and their keys, by flavour.
+
+        Folded text, initial consonants, romanization; the rows are array('i') so that a
+        catalog's worth of them costs 4 bytes each.
+        """
         is_ascii = list(map(str.isascii, texts))
         is_other = list(map(not_, is_ascii))
-        text_names = list(compress(names, is_ascii)) + list(compress(names, is_other))
-        other_names = text_names[sum(is_ascii) :]
+        every = range(len(texts))
+        text_rows = array("i", compress(every, is_ascii))
+        text_rows += array("i", compress(every, is_other))
+        other_rows = text_rows[len(text_rows) - sum(is_other) :]
         folded = _fold_many(list(compress(texts, is_other)))
         text_keys = _fold_many(list(compress(texts, is_ascii)))
+        del is_ascii, is_other
         text_keys += decompose("\n".join(folded)).split("\n") if folded else []
         # Which non-ASCII names hold Hangul syllables: they get initials and, for shows,
         # a romanization (many shows have no romanized title, and fans type "jigeum").
         has = list(map(SYLLABLE_RE.search, folded))
-        hangul_names = list(compress(other_names, has))
+        hangul_rows = array("i", compress(other_rows, has))
         hangul_folded = list(compress(folded, has))
+        del folded, has
         initial_keys = _initials_many(hangul_folded)
-        is_title = [kind != "actor" for kind in map(_KIND_OF, hangul_names)]
-        title_names = list(compress(hangul_names, is_title))
+        is_title = [kinds[row] != _ACTOR for row in hangul_rows]
+        title_rows = array("i", compress(hangul_rows, is_title))
         roman_keys = romanize_many(list(compress(hangul_folded, is_title)))
+        del hangul_folded
         roman_ok = list(map(str.isascii, roman_keys))
         return (
-            _typable(text_names, text_keys),
-            _typable(hangul_names, initial_keys),
-            _typable(list(compress(title_names, roman_ok)), list(compress(roman_keys, roman_ok))),
+            _typable(text_rows, text_keys),
+            _typable(hangul_rows, initial_keys),
+            _typable(array("i", compress(title_rows, roman_ok)), list(compress(roman_keys, roman_ok))),
         )
 
-    def _by_slot(self) -> dict[int, list[int]]:
+    def _text(self, entry_id: int) -> str:
+        at = self._text_at[entry_id]
+        if at < 0:
+            return self._extra_texts[~at]
+        return self._text_blob[at : at + self._text_len[entry_id]]
+
+    def _by_slot(self) -> array[int]:
+        """Slots of the built entries, sorted; _slot_order holds their entry ids."""
         # Built on the first edit only: start-up and searches never need it.
         if self._slots is None:
-            slots: dict[int, list[int]] = {}
-            for entry_id, name in enumerate(self._names):
-                if name is not None:
-                    slots.setdefault(_slot(name), []).append(entry_id)
-            self._slots = slots
+            slots = array("q", map(_slot_of, self._refs[: self._n_base], self._kinds[: self._n_base]))
+            order = sorted(range(len(slots)), key=slots.__getitem__)
+            self._slot_order = array("i", order)
+            self._slots = array("q", map(slots.__getitem__, order))
         return self._slots
+
+    def _entries_of(self, slot: int) -> list[int]:
+        """Live entry ids of one (ref, group)."""
+        slots = self._by_slot()
+        lo = bisect_left(slots, slot)
+        hi = bisect_right(slots, slot, lo)
+        kinds = self._kinds
+        found = [e for e in self._slot_order[lo:hi] if kinds[e] != _DEAD]
+        found += self._added_slots.get(slot, ())
+        return found
 
     def add(self, names: Iterable[Name]) -> None:
         """Add names to the index (use set_names to replace a ref's names)."""
         names = list(names)
-        unknown = {name.kind for name in names} - ALL_KINDS
-        if unknown:
-            raise ValueError(f"unknown name kinds {sorted(unknown)}")
-        slots = self._by_slot()
-        text, initial, roman = self._keyed(names)
-        for name, flavour, key in chain(
-            ((name, _TEXT, key) for name, key in zip(*text, strict=True)),
-            ((name, _INITIALS, key) for name, key in zip(*initial, strict=True)),
-            ((name, _ROMAN, key) for name, key in zip(*roman, strict=True)),
+        _, kinds, texts = _columns(names)
+        text, initial, roman = self._keyed(kinds, texts)
+        text_at: dict[int, int] = {}
+        for row, flavour, key in chain(
+            ((row, _TEXT, key) for row, key in zip(*text, strict=True)),
+            ((row, _INITIALS, key) for row, key in zip(*initial, strict=True)),
+            ((row, _ROMAN, key) for row, key in zip(*roman, strict=True)),
         ):
-            if self._free:
-                entry_id = self._free.pop()
-                self._names[entry_id], self._keys[entry_id] = name, key
-                self._flavours[entry_id] = flavour
-            else:
-                entry_id = len(self._names)
-                self._names.append(name)
-                self._keys.append(key)
-                self._flavours.append(flavour)
-            slots.setdefault(_slot(name), []).append(entry_id)
-            space = self._initials if flavour == _INITIALS else self._text
-            space.insert(key, entry_id)
-            if self._words is not None and flavour != _INITIALS:
-                for word in set(key.split(" ")):
-                    self._words.setdefault(word, array("i")).append(entry_id)
+            name = names[row]
+            at = text_at.get(row)
+            if at is None:
+                self._extra_texts.append(name.text)
+                at = text_at[row] = ~(len(self._extra_texts) - 1)
+            entry_id = len(self._refs)
+            self._refs.append(name.ref)
+            self._kinds.append(_KIND_CODE[name.kind])
+            self._flavours.append(flavour)
+            self._text_at.append(at)
+            self._text_len.append(len(name.text))
+            self._added_slots.setdefault(_slot(name), []).append(entry_id)
+            self._added[flavour == _INITIALS][entry_id] = key
+        self._edits = None
 
     def set_names(self, kinds: Iterable[str], ref: int, names: Iterable[Name]) -> None:
         """Replace every name of ref within kinds by names (after a curator edit)."""
@@ -348,13 +318,12 @@ class SearchIndex:
         for name in new:
             if name.ref != ref or name.kind not in kinds:
                 raise ValueError(f"{name!r} is not a {sorted(kinds)} name of ref {ref}")
-        slots = self._by_slot()
         current = set()
         for is_actor in {kind == "actor" for kind in kinds}:
-            for entry_id in slots.get(ref * 2 + is_actor, ()):
-                name = self._names[entry_id]
-                if name is not None and name.kind in kinds:
-                    current.add(name)
+            for entry_id in self._entries_of(ref * 2 + is_actor):
+                kind = _KIND_NAMES[self._kinds[entry_id]]
+                if kind in kinds:
+                    current.add(Name(ref, kind, self._text(entry_id)))
         if current == set(new):
             return  # refreshing every person after an edit mostly finds nothing changed
         self.remove(ref, kinds)
@@ -363,34 +332,19 @@ class SearchIndex:
     def remove(self, ref: int, kinds: Iterable[str]) -> None:
         """Forget every name of ref within kinds."""
         kinds = frozenset(kinds)
-        slots = self._by_slot()
+        codes = {_KIND_CODE[kind] for kind in kinds if kind in _KIND_CODE}
         for is_actor in {kind == "actor" for kind in kinds}:
             slot = ref * 2 + is_actor
-            entry_ids = slots.get(slot)
-            if not entry_ids:
-                continue
-            keep: list[int] = []
-            for entry_id in entry_ids:
-                name, key = self._names[entry_id], self._keys[entry_id]
-                assert name is not None and key is not None
-                if name.kind not in kinds:
-                    keep.append(entry_id)
+            for entry_id in self._entries_of(slot):
+                if self._kinds[entry_id] not in codes:
                     continue
-                flavour = self._flavours[entry_id]
-                space = self._initials if flavour == _INITIALS else self._text
-                space.delete(key, entry_id)
-                if self._words is not None and flavour != _INITIALS:
-                    for word in set(key.split(" ")):
-                        posting = self._words[word]
-                        posting.remove(entry_id)
-                        if not posting:
-                            del self._words[word]
-                self._names[entry_id] = self._keys[entry_id] = None
-                self._free.append(entry_id)
-            if keep:
-                slots[slot] = keep
-            else:
-                del slots[slot]
+                self._kinds[entry_id] = _DEAD  # a dead entry is skipped wherever it is met
+                if entry_id >= self._n_base:
+                    del self._added[self._flavours[entry_id] == _INITIALS][entry_id]
+                    self._added_slots[slot].remove(entry_id)
+                    if not self._added_slots[slot]:
+                        del self._added_slots[slot]
+                    self._edits = None
 
     def replace_kinds(self, kinds: Iterable[str], names: Iterable[Name]) -> None:
         """Replace every name of the given kinds at once (e.g. all actors after an import)."""
@@ -400,19 +354,31 @@ class SearchIndex:
             if name.kind not in kinds:
                 raise ValueError(f"{name!r} is not one of {sorted(kinds)}")
         kept = [
-            name
-            for name, flavour in zip(self._names, self._flavours, strict=True)
-            if name is not None and flavour == _TEXT and name.kind not in kinds
+            Name(self._refs[entry_id], kind, self._text(entry_id))
+            for entry_id, flavour in enumerate(self._flavours)
+            if flavour == _TEXT
+            and self._kinds[entry_id] != _DEAD
+            and (kind := _KIND_NAMES[self._kinds[entry_id]]) not in kinds
         ]
         self._load(kept + new)
 
+    def _spaces(self, alphabet: int) -> tuple[KeySpace, KeySpace]:
+        """The built space of an alphabet (0 text, 1 initials) and the space of its edits."""
+        edits = self._edits
+        if edits is None:
+            # Rebuilt after edits, on the next search: a few ms per thousand edited names.
+            edits = self._edits = tuple(  # type: ignore[assignment]
+                KeySpace(list(added.values()), list(added)) for added in self._added
+            )
+            assert edits is not None
+        return self._base[alphabet], edits[alphabet]
+
     def prepare(self) -> None:
-        """Build now what the first searches would build (substring index, word map)."""
+        """Build now what the first searches would build (the word index for typos)."""
         # Worth calling once after start-up, outside any interaction: the first typo
         # would otherwise pay ~0.15 s for 100,000 names.
-        self._text.refresh()
-        self._initials.refresh()
-        self._word_map()
+        for space in self._spaces(0):
+            space.prepare_words()
 
     # -- searching -----------------------------------------------------------------------
 
@@ -425,32 +391,36 @@ class SearchIndex:
         q = spaced.replace(" ", "")
         if not q:
             return []
+        codes = _ALL_CODES if kinds is None else frozenset(_KIND_CODE[k] for k in kinds if k in _KIND_CODE)
         found: dict[int, tuple[float, int]] = {}  # slot -> (score, entry id)
-        space = self._initials if is_initials(q) else self._text
-        self._prefixes(space, q, kinds, limit, found)
+        alphabet = 1 if is_initials(q) else 0
+        spaces = self._spaces(alphabet)
+        for space in spaces:
+            self._prefixes(space, q, codes, limit, found)
         if len(found) < limit and len(q) >= 2:
-            self._inside(space, q, spaced, kinds, found)
+            for space in spaces:
+                self._inside(space, q, spaced, codes, found)
         # Close spellings are only worth a look when the exact ways found few names, and
         # none by its whole name.
         if (
             len(found) < min(limit, _ENOUGH_EXACT)
             and len(q) >= 3
-            and space is self._text
+            and alphabet == 0
             and all(score < 100.0 for score, _ in found.values())
         ):
-            self._fuzzy(space, q, spaced, kinds, found)
-        names = self._names
+            for space in spaces:
+                self._fuzzy(space, q, spaced, codes, found)
         ranked = sorted(
-            (-score, len(name.text), name.text, name.ref, name.kind)
+            (-score, len(text), text, self._refs[entry_id], _KIND_NAMES[self._kinds[entry_id]])
             for score, entry_id in found.values()
-            if (name := names[entry_id]) is not None
+            if (text := self._text(entry_id)) is not None
         )
         return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
 
-    def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int, name: Name) -> None:
+    def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int) -> None:
         if self._flavours[entry_id] == _ROMAN:
             score -= _DERIVED_PENALTY
-        slot = name.ref * 2 + (name.kind == "actor")
+        slot = self._refs[entry_id] * 2 + (self._kinds[entry_id] == _ACTOR)
         best = found.get(slot)
         if best is None or score > best[0]:
             found[slot] = (score, entry_id)
@@ -460,85 +430,83 @@ class SearchIndex:
             found[slot] = (score, entry_id)
 
     def _preference(self, entry_id: int) -> tuple[bool, int, str, str]:
-        name = self._names[entry_id]
-        assert name is not None
-        return (self._flavours[entry_id] == _ROMAN, len(name.text), name.text, name.kind)
+        text = self._text(entry_id)
+        return (self._flavours[entry_id] == _ROMAN, len(text), text, _KIND_NAMES[self._kinds[entry_id]])
 
     def _prefixes(
         self,
-        space: _Space,
+        space: KeySpace,
         q: str,
-        kinds: frozenset[str] | None,
+        codes: frozenset[int],
         limit: int,
         found: dict[int, tuple[float, int]],
     ) -> None:
         lo, hi = space.range(q)
         if lo == hi:
             return
-        names, keys, offer = self._names, self._keys, self._offer
+        kinds, ids, offer = self._kinds, space.ids, self._offer
         n = len(q)
         if hi - lo <= _SCAN_LIMIT:
-            for entry_id in space.ids[lo:hi]:
-                name, key = names[entry_id], keys[entry_id]
-                assert name is not None and key is not None
-                if kinds is None or name.kind in kinds:
-                    size = len(key) - key.count(" ")
-                    offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id, name)
+            for entry_id, size in zip(ids[lo:hi], space.sizes(lo, hi), strict=True):
+                if kinds[entry_id] in codes:
+                    offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id)
             return
         # The first letters typed match a good part of the catalog; the best prefix
         # matches are the shortest keys, so walk the range shortest first and stop early.
         stop_at = -1
-        for entry_id in space.shortest_first(q, lo, hi):
-            name, key = names[entry_id], keys[entry_id]
-            assert name is not None and key is not None
+        for position in space.shortest_first(q, lo, hi):
+            entry_id = ids[position]
+            key = space.key(position)
             size = len(key) - key.count(" ")
             if size > stop_at >= 0:
                 break
-            if kinds is not None and name.kind not in kinds:
+            if kinds[entry_id] not in codes:
                 continue
-            offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id, name)
+            offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id)
             if stop_at < 0 and len(found) >= limit:
                 stop_at = size  # keep keys of this length too, so ties break by text
 
     def _inside(
         self,
-        space: _Space,
+        space: KeySpace,
         q: str,
         spaced: str,
-        kinds: frozenset[str] | None,
+        codes: frozenset[int],
         found: dict[int, tuple[float, int]],
     ) -> None:
         # Searched with the query's own word breaks: "landing on" is the start of a word
         # of "crash landing on you"; "anding" is inside one.
-        names, ids, keys = self._names, space.ids, space.keys
+        kinds, ids = self._kinds, space.ids
         n = len(q)
         # Two letters inside a word match almost anything: look for them at a word start.
         needle = spaced if n >= 3 else " " + spaced
         for position, at_word in space.occurrences(needle, _INFIX_LIMIT):
             entry_id = ids[position]
-            name = names[entry_id]
-            assert name is not None
-            if kinds is not None and name.kind not in kinds:
+            if kinds[entry_id] not in codes:
                 continue
-            key = keys[position]
+            key = space.key(position)
             size = len(key) - key.count(" ")
             base = _WORD if at_word or needle[0] == " " else _INFIX
-            self._offer(found, base + _TIER_SPAN * n / size, entry_id, name)
+            self._offer(found, base + _TIER_SPAN * n / size, entry_id)
 
     def _fuzzy(
         self,
-        space: _Space,
+        space: KeySpace,
         q: str,
         spaced: str,
-        kinds: frozenset[str] | None,
+        codes: frozenset[int],
         found: dict[int, tuple[float, int]],
     ) -> None:
         candidates = self._fuzzy_candidates(space, q, spaced)
         if not candidates:
             return
+        # Imported on the first close spelling sought, not at start: 3 MiB of the bot's
+        # memory that a start-up does not need.
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
         n = len(q)
-        all_keys = self._keys
-        keys = [all_keys[entry_id].replace(" ", "") for entry_id in candidates]  # type: ignore[union-attr]
+        keys = [space.key(position).replace(" ", "") for position in candidates]
         scores: dict[int, float] = {}
         for _, score, i in process.extract(
             q, keys, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None
@@ -555,70 +523,95 @@ class SearchIndex:
                 score *= _HEAD_PENALTY
                 if score >= _FUZZY_CUTOFF and score > scores.get(i, 0.0):
                     scores[i] = score
-        names = self._names
+        kinds, ids = self._kinds, space.ids
         for i, score in scores.items():
-            entry_id = candidates[i]
-            name = names[entry_id]
-            assert name is not None
-            if kinds is None or name.kind in kinds:
-                self._offer(found, _FUZZY_SCALE * score, entry_id, name)
+            entry_id = ids[candidates[i]]
+            if kinds[entry_id] in codes:
+                self._offer(found, _FUZZY_SCALE * score, entry_id)
 
-    def _fuzzy_candidates(self, space: _Space, q: str, spaced: str) -> list[int]:
-        """Entry ids worth scoring for a query that may hold a typo."""
+    def _fuzzy_candidates(self, space: KeySpace, q: str, spaced: str) -> list[int]:
+        """Positions in space of the keys worth scoring for a query that may hold a typo."""
         candidates: list[int] = []
         # Fans rarely get the first letters wrong: the names that start like the query,
         # with the longest start that still leaves a manageable number of names.
         for size in range(1, min(len(q), 4)):
             lo, hi = space.range(q[:size])
             if hi - lo <= _FUZZY_CANDIDATES:
-                candidates = space.ids[lo:hi].tolist()
+                candidates = list(range(lo, hi))
                 break
         # A typo seldom spoils every word: the names sharing the query's other words,
         # those sharing the most first ("mi hee won" finds "min hee won" by hee and won).
-        words = self._word_map()
         postings = [
             posting
             for word in set(spaced.split(" "))
-            if len(word) >= 2 and (posting := words.get(word)) is not None and len(posting) <= _COMMON_WORD
+            if len(word) >= 2
+            and (posting := space.word_positions(word)) is not None
+            and len(posting) <= _COMMON_WORD
         ]
+        if len(postings) == 1 and len(postings[0]) > _FUZZY_CANDIDATES:
+            # One word to go by, in too many names: those whose keys sort nearest the
+            # query's (the posting is in key order), so its first letters still count.
+            posting = postings[0]
+            at = bisect_left(posting, space.range(q)[0])
+            lo = max(0, min(at - _FUZZY_CANDIDATES // 2, len(posting) - _FUZZY_CANDIDATES))
+            return list({*candidates, *posting[lo : lo + _FUZZY_CANDIDATES]})
         if postings:
             need = max(1, len(postings) - 1)
-            counts = Counter(chain.from_iterable(postings))
-            shared = [entry_id for entry_id, count in counts.items() if count >= need]
+            counts = Counter(chain.from_iterable(map(set, postings)))  # keys, not words
+            shared = [position for position, count in counts.items() if count >= need]
             if len(shared) > _FUZZY_CANDIDATES:
-                shared = [entry_id for entry_id, _ in counts.most_common(_FUZZY_CANDIDATES)]
+                shared = [position for position, _ in counts.most_common(_FUZZY_CANDIDATES)]
             candidates = list({*candidates, *shared})
         return candidates
 
-    def _word_map(self) -> dict[str, array[int]]:
-        """Word -> entry ids of the keys holding it (built on the first fuzzy search)."""
-        if self._words is None:
-            words: dict[str, array[int]] = {}
-            for entry_id, key in enumerate(self._keys):
-                if key is not None and self._flavours[entry_id] != _INITIALS:
-                    for word in set(key.split(" ")):
-                        posting = words.get(word)
-                        if posting is None:
-                            words[word] = array("i", (entry_id,))
-                        else:
-                            posting.append(entry_id)
-            self._words = words
-        return self._words
 
-
-_Keyed = tuple[list[Name], list[str]]
+_Keyed = tuple["array[int]", list[str]]
 _TEXT_OF = attrgetter("text")
 _KIND_OF = attrgetter("kind")
+_REF_OF = attrgetter("ref")
+_KIND_NAMES = ("title", "korean", "romanized", "alias", "actor")
+_KIND_CODE = {kind: code for code, kind in enumerate(_KIND_NAMES)}
+_ACTOR = _KIND_CODE["actor"]
+_DEAD = 255  # the kind of a removed entry: in no set of codes
+_ALL_CODES = frozenset(range(len(_KIND_NAMES)))
 
 
-def _typable(names: list[Name], keys: list[str]) -> _Keyed:
+def _columns(names: Iterable[Name]) -> tuple[array[int], bytearray, list[str]]:
+    """Ref, kind code and text of each name, reading the names one at a time."""
+    refs, kinds, texts = array("q"), bytearray(), []
+    codes = _KIND_CODE
+    for name in names:
+        code = codes.get(name.kind)
+        if code is None:
+            raise ValueError(f"unknown name kinds [{name.kind!r}]")
+        refs.append(name.ref)
+        kinds.append(code)
+        texts.append(name.text)
+    return refs, kinds, texts
+
+
+def handed_over(names: list[Name]) -> Iterator[Name]:
+    """The names one at a time, each dropped from the list as it is read (it ends empty).
+
+    Given to SearchIndex, every Name object is freed once read instead of when the index
+    is done: at 30,000 shows that is tens of MiB off the start-up peak.
+    """
+    names.reverse()
+    while names:
+        yield names.pop()
+
+
+def _typable(rows: array[int], keys: list[str]) -> _Keyed:
     """Drop names whose key is empty (made only of punctuation: nobody can type them)."""
     if "" not in keys:
-        return names, keys
-    kept = [(name, key) for name, key in zip(names, keys, strict=True) if key]
-    return [name for name, _ in kept], [key for _, key in kept]
+        return rows, keys
+    return array("i", compress(rows, keys)), list(filter(None, keys))
 
 
 def _slot(name: Name) -> int:
     # One int per (ref, group): cheaper than a tuple in a dict of 70,000 people and shows.
     return name.ref * 2 + (name.kind == "actor")
+
+
+def _slot_of(ref: int, kind: int) -> int:
+    return ref * 2 + (kind == _ACTOR)

@@ -13,6 +13,7 @@ from kdrama.search import (
     SHOW_KINDS,
     Match,
     SearchIndex,
+    handed_over,
     normalize,
 )
 
@@ -305,3 +306,15 @@ def test_prepared_index_answers_the_same(index: SearchIndex) -> None:
     index.prepare()
     for query in ("anding", "sqiud game", "ㅂㅅㅊ", "jigeum", "park jhu"):
         assert index.search(query) == cold.search(query), query
+
+
+def test_names_handed_over_are_found_and_not_kept() -> None:
+    given = catalog_names()
+    index = SearchIndex(handed_over(given))
+    assert given == []  # each name left the list as the index read it
+    held = [
+        x for value in vars(index).values() for x in (value if isinstance(value, list | tuple) else [value])
+    ]
+    assert not any(isinstance(x, Name) for x in held)
+    assert first(index, "squid game").ref == SQUID
+    assert first(index, "ㅇㅈㅇ").ref == SQUID

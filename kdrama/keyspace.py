@@ -1,0 +1,152 @@
+"""Sorted search keys packed in one string, for kdrama.search: prefix ranges, substrings, words.
+
+A catalog's keys cost no Python object each: one newline-separated string in sorted order,
+offsets in an array('i'), and for close spellings a sorted string of distinct words with
+the positions of the keys holding each (see KeySpace).
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import accumulate, chain, groupby, repeat
+
+log = logging.getLogger(__name__)
+
+_SORT_SLICE = 32768  # keys sorted in one C call at most (see sorted_positions)
+_CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
+_TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
+
+
+def sorted_positions(keys: Sequence[str]) -> list[int]:
+    """Positions 0..n-1 ordered by keys, stable, without holding the GIL for long.
+
+    One sort of 300,000 strings is a single C call of a quarter of a second, during which
+    the event loop (waiting for the GIL while the index builds in a worker thread) stalls.
+    Sorted in slices, then merged pairwise (sorted() of two sorted runs is a linear merge
+    in C), no call holds the GIL for more than one merge.
+    """
+    n, by = len(keys), keys.__getitem__
+    runs = [sorted(range(lo, min(n, lo + _SORT_SLICE)), key=by) for lo in range(0, n, _SORT_SLICE)]
+    while len(runs) > 1:
+        runs = [
+            sorted(runs[i] + runs[i + 1], key=by) if i + 1 < len(runs) else runs[i]
+            for i in range(0, len(runs), 2)
+        ]
+    return runs[0] if runs else []
+
+
+class KeySpace:
+    """Keys in one alphabet, packed: one string of every key in sorted order, and offsets.
+
+    A key is the folded name with its word breaks ("crash landing on you"); keys are kept
+    sorted as if they had no spaces, so bisect finds "crashlan" and "crash lan" alike. The
+    keys live only in the blob (no Python string per key): `key(position)` slices it.
+    Immutable: an index keeps one built at load and one for its edits since.
+    """
+
+    __slots__ = ("_blob", "_by_length", "_post_at", "_postings", "_starts", "_word_starts", "_words", "ids")
+
+    def __init__(self, keys: list[str], ids: Sequence[int]) -> None:
+        compact = "\n".join(keys).replace(" ", "").split("\n") if keys else []
+        order = sorted_positions(compact)
+        del compact
+        self.ids = array("i", map(ids.__getitem__, order))  # entry id of each key
+        ordered = list(map(keys.__getitem__, order))
+        del order
+        self._blob = "\n".join(ordered)  # every key, newline-separated, for substring search
+        self._starts = array("i", accumulate(map((1).__add__, map(len, ordered)), initial=0))
+        del ordered
+        self._by_length: dict[str, array[int]] = {}  # large prefix ranges, shortest key first
+        self._words = ""  # distinct words of the keys, sorted, newline-separated (typos)
+        self._word_starts = array("i")
+        self._postings = array("i")  # positions of the keys holding each word, by word
+        self._post_at = array("i")  # where each word's positions start in _postings
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def key(self, position: int) -> str:
+        starts = self._starts
+        return self._blob[starts[position] : starts[position + 1] - 1]
+
+    def _compact_key(self, position: int) -> str:
+        starts = self._starts
+        return self._blob[starts[position] : starts[position + 1] - 1].replace(" ", "")
+
+    def range(self, prefix: str) -> tuple[int, int]:
+        """Positions lo:hi of the keys that start with prefix (spaces ignored)."""
+        positions, key = range(len(self.ids)), self._compact_key
+        lo = bisect_left(positions, prefix, key=key)
+        return lo, bisect_left(positions, prefix + _TOP, lo, key=key)
+
+    def sizes(self, lo: int, hi: int) -> list[int]:
+        """Lengths without spaces of keys lo:hi."""
+        if lo >= hi:
+            return []
+        starts = self._starts
+        return [len(k) - k.count(" ") for k in self._blob[starts[lo] : starts[hi] - 1].split("\n")]
+
+    def shortest_first(self, prefix: str, lo: int, hi: int) -> array[int]:
+        """Positions lo:hi, shortest key first (cached: the same letters recur)."""
+        ordered = self._by_length.get(prefix)
+        if ordered is None:
+            lengths = self.sizes(lo, hi)
+            ordered = array("i", sorted(range(lo, hi), key=lambda p: lengths[p - lo]))
+            if len(self._by_length) >= _CACHE_SIZE:
+                self._by_length.clear()
+            self._by_length[prefix] = ordered
+        return ordered
+
+    def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
+        """(position, at a word start) of q inside keys, not at their very start."""
+        blob, starts = self._blob, self._starts
+        found = 0
+        at = blob.find(q, 1)
+        while at >= 0 and found < limit:
+            before = blob[at - 1]
+            if before != "\n":
+                found += 1
+                yield bisect_right(starts, at) - 1, before == " "
+            at = blob.find(q, at + 1)
+
+    # -- words, for close spellings ---------------------------------------------------------
+
+    def prepare_words(self) -> None:
+        """Build the word index (sorted distinct words, each with the keys holding it)."""
+        if self._post_at or not self.ids:
+            return
+        keys = self._blob.split("\n")
+        counts = list(map(str.count, keys, repeat(" ")))
+        del keys
+        words = self._blob.replace("\n", " ").split(" ")
+        owners = array("i", chain.from_iterable(map(repeat, range(len(counts)), map((1).__add__, counts))))
+        del counts
+        order = sorted_positions(words)
+        # Positions ascend within a word (the sort is stable). A word twice in one key is
+        # there twice: _fuzzy_candidates counts distinct keys.
+        self._postings = array("i", map(owners.__getitem__, order))
+        del owners
+        distinct: list[str] = []
+        sizes: list[int] = []
+        for word, group in groupby(map(words.__getitem__, order)):
+            distinct.append(word)
+            sizes.append(len(list(group)))
+        del order, words
+        self._post_at = array("i", accumulate(sizes, initial=0))
+        self._words = "\n".join(distinct)
+        self._word_starts = array("i", accumulate(map((1).__add__, map(len, distinct)), initial=0))
+
+    def word_positions(self, word: str) -> array[int] | None:
+        """Positions of the keys holding word as a whole word (None if there are none)."""
+        self.prepare_words()
+        n = len(self._word_starts) - 1
+        if n <= 0:
+            return None
+        words, starts = self._words, self._word_starts
+        at = bisect_left(range(n), word, key=lambda i: words[starts[i] : starts[i + 1] - 1])
+        if at == n or words[starts[at] : starts[at + 1] - 1] != word:
+            return None
+        return self._postings[self._post_at[at] : self._post_at[at + 1]]
