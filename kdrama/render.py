@@ -602,7 +602,9 @@ def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:
                 lines.append(t.gettext("• {date}: **{show}** season {number} (official)", **args))
             elif tmdb_listed(s.release):
                 lines.append(
-                    t.gettext("• {date}: **{show}** season {number} (as listed on TMDB, not official)", **args)
+                    t.gettext(
+                        "• {date}: **{show}** season {number} (as listed on TMDB, not official)", **args
+                    )
                 )
             else:
                 lines.append(
