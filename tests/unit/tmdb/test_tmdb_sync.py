@@ -216,3 +216,27 @@ async def test_a_wrong_token_stops_the_run_and_is_recorded(standin: TmdbStandIn,
             await Syncer(db, tmdb).run("full")
     [run] = await db.sync.last_runs()
     assert not run.ok and run.errors == 1
+
+
+async def test_linking_a_hand_made_show_keeps_every_curated_value_and_lists_the_differences(
+    standin: TmdbStandIn, store: Store
+) -> None:
+    aouad = await store.catalog.show_by_slug("all-of-us-are-dead")
+    assert aouad is not None
+    before = await store.catalog.file_shows([aouad.id])
+    tmdb_show = standin.world.korean()[3]
+    async with client(standin) as tmdb:
+        run, result = await Syncer(store, tmdb).pull(tmdb_show.id, show_id=aouad.id)
+    assert run.ok and result is not None and not result.added
+    assert await store.sync.tmdb_id(aouad.id) == tmdb_show.id
+    after = await store.catalog.file_shows([aouad.id])
+    # The starter catalog is curated: its title, synopsis, seasons' status and dates stand.
+    for field in ("title", "korean_title", "synopsis", "platform"):
+        assert after[0][field] == before[0][field]
+    old_seasons = {s["number"]: s for s in before[0]["seasons"]}
+    for season in after[0]["seasons"]:
+        if season["number"] in old_seasons:
+            assert season["status"] == old_seasons[season["number"]]["status"]
+            assert season["release"] == old_seasons[season["number"]]["release"]
+    keys = {i.key for i in await store.sync.open_reviews(50)}
+    assert {"show.title", "show.synopsis", "season.1.release"} <= keys
