@@ -14,13 +14,13 @@ from cogs.ui import send_reply
 from kdrama import sync_render, version
 from kdrama.dates import utcnow
 from kdrama.edits.sync import ShowSync
-from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.errors import TmdbConfigError
 from kdrama.tmdb.sync import Syncer, client_from
 from kdrama.watch.supervisor import supervise
 
 if TYPE_CHECKING:
     from bot import DramaBot
+    from kdrama.tmdb.client import TmdbClient
 
 log = logging.getLogger(__name__)
 

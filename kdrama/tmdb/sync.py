@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kdrama.dates import utcnow
 from kdrama.edits.sync import ShowSync, resolve_similar, sync_show
@@ -22,9 +23,11 @@ from kdrama.errors import UserError
 from kdrama.settings import Settings
 from kdrama.store import Store
 from kdrama.store.sync import RunStats
-from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.errors import TmdbConfigError, TmdbError, TmdbNotFound
 from kdrama.tmdb.mapping import TmdbEntry, map_show
+
+if TYPE_CHECKING:
+    from kdrama.tmdb.client import TmdbClient
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,9 @@ FULL_AFTER_DAYS = 60  # an incremental run this long after the last one re-disco
 
 def client_from(settings: Settings) -> TmdbClient:
     """The TMDB client the settings describe (raises TmdbConfigError without a token)."""
+    # Imported here: a bot without TMDB_TOKEN never loads the HTTP client and its retry library.
+    from kdrama.tmdb.client import TmdbClient
+
     return TmdbClient(
         settings.tmdb_token.value,
         base_url=settings.tmdb_base_url,
