@@ -23,6 +23,8 @@ EVERY_SHOW = "*"
 CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
 CHOICES_MAX = 25
 POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
+# More shows changed elsewhere than this (an import): rebuild the indexes instead of one by one.
+CATCH_UP_REBUILD = 500
 
 
 class UnknownShow(UserError):
@@ -134,6 +136,9 @@ class Catalog:
         self._refs: dict[int, ShowRef] = dict(refs or {})
         self._loading: asyncio.Future[None] | None = None
         self._popular: tuple[float, list[ShowRef]] | None = None  # (when read, shows)
+        # What the indexes were built from: other processes' edits are caught up from here.
+        self._data_version = 0
+        self._seen_change = 0
 
     @classmethod
     async def load(cls, store: Store) -> Catalog:
@@ -155,6 +160,9 @@ class Catalog:
         return catalog
 
     async def _load(self) -> None:
+        # Read before the names, so an edit committed meanwhile is caught up, not missed.
+        self._data_version = await self.store.data_version()
+        self._seen_change = await self.store.changes.last_id()
         names = await self.store.catalog.search_names()
         refs = await self.store.catalog.show_refs()
         titles = [n for n in names if n.kind != "actor"]
@@ -193,6 +201,28 @@ class Catalog:
         else:
             self._refs[show_id] = ref
         self._popular = None
+
+    async def catch_up(self) -> int:
+        """Refresh the shows changed since the last look (by another process, say); how many.
+
+        Cheap when nothing changed: one `PRAGMA data_version`, which moves only when some
+        other connection commits.
+        """
+        await self.loaded()
+        version = await self.store.data_version()
+        if version == self._data_version:
+            return 0
+        self._data_version = version
+        newest, show_ids = await self.store.changes.shows_changed_since(self._seen_change)
+        if len(show_ids) > CATCH_UP_REBUILD:
+            await self._load()
+            return len(show_ids)
+        for show_id in sorted(show_ids):
+            await self.refresh_show(show_id)
+        if show_ids:
+            await self.refresh_people(show_ids)
+        self._seen_change = newest
+        return len(show_ids)
 
     def forget_popular(self) -> None:
         """Drop the cached list offered before anything is typed (a season's news reorders it)."""

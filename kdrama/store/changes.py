@@ -154,6 +154,14 @@ class ChangeStore:
         )
         return [(r[0], _item((r[1], r[2], r[3], None, None))) for r in rows]
 
+    async def shows_changed_since(self, after: int) -> tuple[int, set[int]]:
+        """The newest change id and the shows changed after `after` (by any process)."""
+        rows = await self._store.fetch_all(
+            "SELECT id, show_id FROM change WHERE id > ? ORDER BY id", (after,)
+        )
+        newest = rows[-1][0] if rows else after
+        return newest, {r[1] for r in rows if r[1] is not None}
+
     async def last_id(self) -> int:
         row = await self._store.fetch_one("SELECT ifnull(max(id), 0) FROM change")
         return int(row[0]) if row else 0

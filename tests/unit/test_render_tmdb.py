@@ -34,7 +34,7 @@ def test_a_future_date_only_tmdb_lists_reads_as_listed_on_tmdb_with_its_fetch_da
     assert "as listed on TMDB, it comes out on 9 January 2027" in text
     assert "9 January 2027 (as listed on TMDB, not official)" in text
     assert (
-        "Source: TMDB (community-edited), https://www.themoviedb.org/tv/9000001 · as of 30 Nov 2026" in text
+        "Source: TMDB (community-edited), <https://www.themoviedb.org/tv/9000001> · as of 30 Nov 2026" in text
     )
     assert "2027 (official)" not in text
     assert "(as listed on TMDB, not official)" in render.season_summary(season, NOW)
