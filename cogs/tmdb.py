@@ -104,6 +104,8 @@ class Tmdb(commands.Cog):
 
     # --- /about ----------------------------------------------------------------------------
     @app_commands.command(name="about", description="What this bot is and where its facts come from")
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def about(self, interaction: discord.Interaction[DramaBot]) -> None:
         await send_reply(interaction, sync_render.about_reply(version(), bool(self.bot.settings.tmdb_token)))
 
