@@ -172,7 +172,15 @@ def placeholders(message: str) -> set[str]:
 # Calls whose first argument is a message besides gettext's own: a user error's English
 # sentence is its message id. The subclasses raised with a sentence are listed; one that
 # builds its own sentence marks it with N_ where it passes it up.
-ERROR_KEYWORDS = ("UserError", "EditError", "ValidationError", "DateError", "CatalogError", "EventsError")
+ERROR_KEYWORDS = (
+    "UserError",
+    "EditError",
+    "ValidationError",
+    "DateError",
+    "CatalogError",
+    "EventsError",
+    "SyncError",
+)
 
 
 def extract(
