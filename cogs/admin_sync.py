@@ -48,7 +48,7 @@ async def _may_curate(bot: DramaBot, user: discord.abc.User) -> bool:
     return await bot.is_owner(user) or await edits.is_curator(bot.store, user.id)
 
 
-async def pull(bot: DramaBot, title: str, tmdb_id: int | None) -> Reply:
+async def pull(bot: DramaBot, title: str, tmdb_id: int | None, t: i18n.Text) -> Reply:
     """Pull one show now: a catalog title (linked, or linked by `tmdb_id`) or a bare TMDB id."""
     syncer = _syncer(bot)
     text = title.strip()
@@ -72,19 +72,19 @@ async def pull(bot: DramaBot, title: str, tmdb_id: int | None) -> Reply:
             if other is not None and other != show.id:
                 raise SyncError("TMDB id {id} is already linked to another show in the catalog.", id=tmdb_id)
     run, result = await syncer.pull(tmdb_id, show_id=show_id)
-    return sync_render.pull_reply(run, result)
+    return sync_render.pull_reply(run, result, t)
 
 
-async def review_page(bot: DramaBot) -> tuple[Reply, discord.ui.View | None]:
+async def review_page(bot: DramaBot, t: i18n.Text) -> tuple[Reply, discord.ui.View | None]:
     items = await bot.store.sync.open_reviews(sync_render.REVIEW_PAGE)
     total = await bot.store.sync.count_open_reviews()
-    reply = sync_render.review_reply(items, total)
+    reply = sync_render.review_reply(items, total, t)
     if not items:
         return reply, None
     view = discord.ui.View(timeout=None)
     for row, item in enumerate(items):
-        view.add_item(ReviewButton(item.id, "tmdb", row=row))
-        view.add_item(ReviewButton(item.id, "ours", row=row))
+        view.add_item(ReviewButton(item.id, "tmdb", row=row, t=t))
+        view.add_item(ReviewButton(item.id, "ours", row=row, t=t))
     return reply, view
 
 
@@ -94,8 +94,15 @@ class ReviewButton(
 ):
     """ "Use TMDB's" or "Keep ours" for one review item; works after a restart."""
 
-    def __init__(self, review_id: int, choice: str, *, row: int | None = None) -> None:
-        label = f"#{review_id}: Use TMDB's" if choice == "tmdb" else f"#{review_id}: Keep ours"
+    def __init__(
+        self, review_id: int, choice: str, *, row: int | None = None, t: i18n.Text | None = None
+    ) -> None:
+        t = t or i18n.text(i18n.ENGLISH)
+        label = (
+            t.gettext("#{id}: Use TMDB's", id=review_id)
+            if choice == "tmdb"
+            else t.gettext("#{id}: Keep ours", id=review_id)
+        )
         style = discord.ButtonStyle.primary if choice == "tmdb" else discord.ButtonStyle.secondary
         super().__init__(
             discord.ui.Button(label=label, style=style, custom_id=f"review:{review_id}:{choice}", row=row)
@@ -127,7 +134,7 @@ class ReviewButton(
         except UserError as e:
             await send_reply(interaction, error_reply(t.error(e)))
             return
-        reply, view = await review_page(bot)
+        reply, view = await review_page(bot, t)
         await interaction.response.edit_message(
             content=reply.content, embeds=[], view=view, allowed_mentions=discord.AllowedMentions.none()
         )
@@ -154,6 +161,7 @@ class SyncCommands(commands.Cog):
             await store.sync.last_runs(5),
             len(await store.sync.links()),
             await store.sync.count_open_reviews(),
+            i18n.text(locale_of(interaction)),
         )
         await send_reply(interaction, reply)
 
@@ -169,11 +177,13 @@ class SyncCommands(commands.Cog):
         title: app_commands.Range[str, 1, 200],
         tmdb_id: app_commands.Range[int, 1, 2_000_000_000] | None = None,
     ) -> None:
-        await answer(interaction, pull(self.bot, title, tmdb_id), ephemeral=True)
+        await answer(
+            interaction, pull(self.bot, title, tmdb_id, i18n.text(locale_of(interaction))), ephemeral=True
+        )
 
     @sync.command(name="review", description="Where TMDB disagrees with a curator's value")
     async def sync_review(self, interaction: discord.Interaction[DramaBot]) -> None:
-        reply, view = await review_page(self.bot)
+        reply, view = await review_page(self.bot, i18n.text(locale_of(interaction)))
         kwargs: dict[str, Any] = {"view": view} if view is not None else {}
         await interaction.response.send_message(
             content=reply.content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none(), **kwargs

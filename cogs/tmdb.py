@@ -10,8 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import send_reply
-from kdrama import sync_render, version
+from cogs.ui import locale_of, send_reply
+from kdrama import i18n, sync_render, version
 from kdrama.dates import utcnow
 from kdrama.edits.sync import ShowSync
 from kdrama.tmdb.errors import TmdbConfigError
@@ -107,7 +107,10 @@ class Tmdb(commands.Cog):
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def about(self, interaction: discord.Interaction[DramaBot]) -> None:
-        await send_reply(interaction, sync_render.about_reply(version(), bool(self.bot.settings.tmdb_token)))
+        t = i18n.text(locale_of(interaction))
+        await send_reply(
+            interaction, sync_render.about_reply(version(), bool(self.bot.settings.tmdb_token), t)
+        )
 
 
 async def setup(bot: DramaBot) -> None:

@@ -7,107 +7,148 @@ from datetime import datetime
 
 import discord
 
+from kdrama import i18n
 from kdrama.edits.sync import ShowSync
+from kdrama.i18n import N_, Text
 from kdrama.render import COLOUR, Reply, cut, safe
 from kdrama.store.sync import ReviewItem, SyncRun
 from kdrama.tmdb.sync import RunResult
 
 ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
-JUSTWATCH = "Where-to-watch data from TMDB comes from JustWatch."
+JUSTWATCH = N_("Where-to-watch data from TMDB comes from JustWatch.")
 REVIEW_PAGE = 5  # one row of two buttons per item; Discord allows five rows
 CONTENT_MAX = 2000
+EN = i18n.text(i18n.ENGLISH)
 
 
-def _when(moment: datetime | None) -> str:
-    return f"<t:{int(moment.timestamp())}:f>" if moment else "never"
+def _when(moment: datetime | None, t: Text) -> str:
+    return f"<t:{int(moment.timestamp())}:f>" if moment else t.gettext("never")
 
 
-def _run_line(run: SyncRun) -> str:
-    state = "finished" if run.ok else ("running" if run.finished_at is None else "stopped")
-    line = (
-        f"**#{run.id}** {run.mode}, started {_when(run.started_at)}, {state}: {run.seen} read, "
-        f"{run.added} added, {run.updated} updated, {run.reviews} for review, {run.errors} errors"
+def _run_line(run: SyncRun, t: Text) -> str:
+    if run.ok:
+        state = t.gettext("finished")
+    else:
+        state = t.gettext("running") if run.finished_at is None else t.gettext("stopped")
+    return t.gettext(
+        "**#{id}** {mode}, started {when}, {state}: {seen} read, {added} added, {updated} updated, "
+        "{reviews} for review, {errors} errors",
+        id=run.id,
+        mode=run.mode,
+        when=_when(run.started_at, t),
+        state=state,
+        seen=run.seen,
+        added=run.added,
+        updated=run.updated,
+        reviews=run.reviews,
+        errors=run.errors,
     )
-    return line
 
 
 def status_reply(
-    configured: bool, interval_minutes: int, runs: Sequence[SyncRun], linked: int, open_reviews: int
+    configured: bool,
+    interval_minutes: int,
+    runs: Sequence[SyncRun],
+    linked: int,
+    open_reviews: int,
+    t: Text = EN,
 ) -> Reply:
     """/admin sync status: the last runs, what they did, their errors."""
-    lines = ["**TMDB sync**"]
+    lines = [t.gettext("**TMDB sync**")]
     if not configured:
-        lines.append("TMDB is not set up (no `TMDB_TOKEN`): the catalog is curated by hand only.")
+        lines.append(t.gettext("TMDB is not set up (no `TMDB_TOKEN`): the catalog is curated by hand only."))
     else:
-        lines.append(f"Background sync every {interval_minutes} minutes from TMDB's changes feed.")
+        lines.append(
+            t.gettext(
+                "Background sync every {minutes} minutes from TMDB's changes feed.", minutes=interval_minutes
+            )
+        )
     lines.append(
-        f"{linked} catalog shows are linked to TMDB; {open_reviews} disagreements wait in `/admin sync review`."
+        t.gettext(
+            "{linked} catalog shows are linked to TMDB; {reviews} disagreements wait in `/admin sync review`.",
+            linked=linked,
+            reviews=open_reviews,
+        )
     )
     if not runs:
-        lines.append("No sync has run yet.")
+        lines.append(t.gettext("No sync has run yet."))
     else:
-        lines.append("Last runs:")
-        lines += [f"- {_run_line(r)}" for r in runs]
+        lines.append(t.gettext("Last runs:"))
+        lines += [f"- {_run_line(r, t)}" for r in runs]
         errors = runs[0].error_text
         if errors:
-            lines.append(f"Errors of run #{runs[0].id}:")
+            lines.append(t.gettext("Errors of run #{id}:", id=runs[0].id))
             lines += [f"- {cut(safe(e), 180)}" for e in errors[:8]]
     return Reply(content=cut("\n".join(lines), CONTENT_MAX), ephemeral=True)
 
 
-def pull_reply(run: RunResult, result: ShowSync | None) -> Reply:
+def pull_reply(run: RunResult, result: ShowSync | None, t: Text = EN) -> Reply:
     """/admin sync show: what pulling one show did."""
     if result is None:
-        why = run.stats.error_text[0] if run.stats.error_text else "TMDB did not answer"
+        why = run.stats.error_text[0] if run.stats.error_text else t.gettext("TMDB did not answer")
         return Reply(
-            content=cut(f"Nothing changed: {safe(why)}. The catalog keeps what it had.", CONTENT_MAX),
+            content=cut(
+                t.gettext("Nothing changed: {why}. The catalog keeps what it had.", why=safe(why)),
+                CONTENT_MAX,
+            ),
             ephemeral=True,
         )
     title = safe(result.title)
     if result.added:
-        head = f"Added **{title}** from TMDB (TMDB id {result.tmdb_id})."
+        head = t.gettext("Added **{title}** from TMDB (TMDB id {id}).", title=title, id=result.tmdb_id)
     elif result.change_ids:
         ids = ", ".join(f"#{i}" for i in result.change_ids[:15])
-        head = f"Updated **{title}** from TMDB: change {ids}. Undo any with `/admin undo`."
+        head = t.gettext(
+            "Updated **{title}** from TMDB: change {ids}. Undo any with `/admin undo`.", title=title, ids=ids
+        )
     else:
-        head = f"**{title}** already matches TMDB (TMDB id {result.tmdb_id})."
+        head = t.gettext("**{title}** already matches TMDB (TMDB id {id}).", title=title, id=result.tmdb_id)
     if result.reviews:
-        head += f" {result.reviews} field(s) a curator set differ on TMDB: see `/admin sync review`."
+        head += " " + t.gettext(
+            "{count} field(s) a curator set differ on TMDB: see `/admin sync review`.", count=result.reviews
+        )
     return Reply(content=head, ephemeral=True)
 
 
-def review_reply(items: Sequence[ReviewItem], total: int) -> Reply:
+def review_reply(items: Sequence[ReviewItem], total: int, t: Text = EN) -> Reply:
     """/admin sync review: the open disagreements, oldest first (buttons are added by the cog)."""
     if not items:
-        return Reply(content="Nothing to review: TMDB agrees with every value a curator set.", ephemeral=True)
-    lines = [f"**TMDB disagrees with a curator's value** ({total} open; oldest first)"]
+        return Reply(
+            content=t.gettext("Nothing to review: TMDB agrees with every value a curator set."),
+            ephemeral=True,
+        )
+    lines = [t.gettext("**TMDB disagrees with a curator's value** ({total} open; oldest first)", total=total)]
     for item in items:
         lines.append(f"- **#{item.id}** {safe(item.show_title)}: {cut(safe(item.summary), 300)}")
     lines.append(
-        '"Use TMDB\'s" applies TMDB\'s value as your edit (undoable); "Keep ours" keeps the catalog\'s.'
+        t.gettext(
+            '"Use TMDB\'s" applies TMDB\'s value as your edit (undoable); "Keep ours" keeps the catalog\'s.'
+        )
     )
     return Reply(content=cut("\n".join(lines), CONTENT_MAX), ephemeral=True)
 
 
-def about_reply(version: str, tmdb: bool) -> Reply:
-    """/about: what the bot is and where its facts come from."""
+def about_reply(version: str, tmdb: bool, t: Text = EN) -> Reply:
+    """/about: what the bot is and where its facts come from (TMDB's attribution stays as TMDB words it)."""
     embed = discord.Embed(
         title="Drama bot",
         colour=COLOUR,
-        description=(
+        description=t.gettext(
             "Release dates, cast and trailers of Korean dramas, honest about what is official, "
             "what is only expected, and what nobody knows yet."
         ),
     )
-    sources = "**Curators** keep the catalog true; every edit is recorded with its source and can be undone."
+    sources = t.gettext(
+        "**Curators** keep the catalog true; every edit is recorded with its source and can be undone."
+    )
     if tmdb:
-        sources += (
-            "\n**TMDB** (themoviedb.org) supplies titles, seasons, air dates, cast, trailers and posters. "
+        sources += "\n" + t.gettext(
+            "**TMDB** (themoviedb.org) supplies titles, seasons, air dates, cast, trailers and posters. "
             "TMDB is community-edited: a date still to come, or a season known only from TMDB, is shown "
             '"as listed on TMDB", never as official. Where a curator set a value, the curator\'s stands.'
-            f"\n{JUSTWATCH}"
         )
-    embed.add_field(name="Where the facts come from", value=sources, inline=False)
-    embed.add_field(name="Version", value=safe(version), inline=True)
+        sources += "\n" + t.gettext(JUSTWATCH)
+    embed.add_field(name=t.gettext("Where the facts come from"), value=sources, inline=False)
+    embed.add_field(name=t.gettext("Version"), value=safe(version), inline=True)
     embed.set_footer(text=ATTRIBUTION)
     return Reply(embeds=[embed], ephemeral=True)
