@@ -16,7 +16,7 @@ from kdrama.models import Credit, Name, Person, Season, Show, ShowRecord, ShowRe
 from kdrama.search import Match, NameColumns, SearchIndex, normalize
 from kdrama.snapshot import Snapshot
 from kdrama.store import Store, utcnow
-from kdrama.store.catalog import show_record
+from kdrama.store.catalog import credit_record, show_record
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,9 @@ EVERY_SHOW = "*"
 CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
 CHOICES_MAX = 25
 POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
-CHOICES_CACHED = 4096  # title autocomplete answers kept (a few hundred bytes each)
-REPLIES_CACHED = 1024  # rendered replies kept
+CREDITS_CACHED = 128  # shows whose credits are kept decoded (about 7 KB each)
+CHOICES_CACHED = 1024  # title autocomplete answers kept (up to 2 KB each)
+REPLIES_CACHED = 256  # rendered replies kept (embeds: a few KB each)
 
 
 class UnknownShow(UserError):
@@ -170,6 +171,9 @@ class Catalog:
         self._loading: asyncio.Future[None] | None = None
         self._filling: asyncio.Future[None] | None = None
         self._popular: tuple[float, list[ShowRef]] | None = None  # (when read, shows)
+        # Credits of the shows asked about lately (the snapshot leaves them out: three
+        # quarters of its bytes); refreshing a show drops its entry.
+        self._credits: OrderedDict[int, tuple[Credit, ...]] = OrderedDict()
         # Title autocomplete answers by (query, with "Every show"): (generation, choices).
         self._choices: OrderedDict[tuple[str, bool], tuple[int, tuple[Choice, ...]]] = OrderedDict()
         # Rendered replies of the lookup commands (kdrama/answers.py keeps them).
@@ -237,7 +241,13 @@ class Catalog:
             packed = await asyncio.to_thread(self.snapshot.pack, rows)
             del rows
             # A show refreshed while its batch was read is newer in the snapshot already.
-            fresh = {i: p for i, p in packed.items() if self._refreshed_at.get(i, -1) < generation}
+            # The slug is the one the refs hold: one string per show, not two.
+            refs = self._refs
+            fresh = {
+                i: (refs[i].slug if i in refs else slug, record)
+                for i, (slug, record) in packed.items()
+                if self._refreshed_at.get(i, -1) < generation
+            }
             self.snapshot.put(fresh)
         self.snapshot.complete = True
         self._refreshed_at.clear()
@@ -307,6 +317,8 @@ class Catalog:
                 self._refs.pop(show_id, None)
             else:
                 self._refs[show_id] = ShowRef(show_id, row[0][1], row[0][2])
+        for show_id in ids:
+            self._credits.pop(show_id, None)
         self.snapshot.remove(i for i in ids if i not in rows)
         self.snapshot.put(self.snapshot.pack(rows))
         if not self.snapshot.complete:
@@ -349,6 +361,20 @@ class Catalog:
             return found
         rows = (await self.store.catalog.show_rows([show_id])).get(show_id)
         return None if rows is None else show_record(rows)
+
+    async def credits(self, show_id: int, season: int | None) -> list[Credit]:
+        """Credits of one season plus the whole-show credits, in billing order."""
+        found = self._credits.get(show_id)
+        if found is None:
+            generation = self.generation
+            found = credit_record(await self.store.catalog.credit_rows(show_id))
+            if generation == self.generation:  # not refreshed meanwhile: keep it
+                self._credits[show_id] = found
+                if len(self._credits) > CREDITS_CACHED:
+                    self._credits.popitem(last=False)
+        else:
+            self._credits.move_to_end(show_id)
+        return [c for c in found if c.season_number is None or c.season_number == season]
 
     async def _record_by_slug(self, slug: str) -> ShowRecord | None:
         show_id = self.snapshot.id_of(slug)
@@ -437,7 +463,7 @@ class Catalog:
             found = await self.resolve_record(title)
         except UserError:
             return []
-        credits = _credits_of(found, season)
+        credits = await self.credits(found.show.id, season)
         typed = query.casefold().strip()
         names = [c.actor for c in credits if c.season_number == season]
         return [
@@ -471,14 +497,14 @@ class Catalog:
     async def cast(self, title: str, season: int | None) -> CastAnswer:
         found = await self.resolve_record(title)
         chosen, _ = _season_of(found.show, list(found.seasons), season)
-        return CastAnswer(found.show, chosen.number, _credits_of(found, chosen.number))
+        return CastAnswer(found.show, chosen.number, await self.credits(found.show.id, chosen.number))
 
     async def cast_for(self, show_id: int, season: int | None) -> CastAnswer | None:
         """The cast of a show by id (for page buttons); None when the show is gone."""
         found = await self.record(show_id)
         if found is None:
             return None
-        return CastAnswer(found.show, season, _credits_of(found, season))
+        return CastAnswer(found.show, season, await self.credits(show_id, season))
 
     async def trailer(self, title: str, season: int | None) -> TrailerAnswer:
         found = await self.resolve_record(title)
@@ -533,11 +559,6 @@ def _season_of(show: Show, seasons: list[Season], number: int | None) -> tuple[S
         if s.number == number:
             return s, seasons
     raise UnknownSeason(show, number, [s.number for s in seasons])
-
-
-def _credits_of(found: ShowRecord, season: int | None) -> list[Credit]:
-    """Credits of one season plus the whole-show credits, in billing order."""
-    return [c for c in found.credits if c.season_number is None or c.season_number == season]
 
 
 def _newest(trailers: list[Trailer]) -> Trailer | None:

@@ -161,7 +161,6 @@ class ShowRecord:
 
     show: Show
     seasons: tuple[Season, ...]  # by number
-    credits: tuple[Credit, ...]  # every season's and the whole show's, official first, in billing order
     trailers: tuple[Trailer, ...]  # by season, then published
 
 

@@ -88,14 +88,14 @@ def _show(row: sqlite3.Row | tuple[Any, ...]) -> Show:
 
 
 def show_record(rows: ShowRows) -> ShowRecord:
-    """One show's rows from `show_rows` as models: the show, its seasons, credits and trailers."""
-    show, seasons, credits, trailers = rows
-    return ShowRecord(
-        _show(show),
-        tuple(_season(r) for r in seasons),
-        tuple(_credit(r) for r in credits),
-        tuple(_trailer(r) for r in trailers),
-    )
+    """One show's rows from `show_rows` as models: the show, its seasons and trailers."""
+    show, seasons, trailers = rows
+    return ShowRecord(_show(show), tuple(_season(r) for r in seasons), tuple(_trailer(r) for r in trailers))
+
+
+def credit_record(rows: Iterable[sqlite3.Row | tuple[Any, ...]]) -> tuple[Credit, ...]:
+    """A show's rows from `credit_rows` as models."""
+    return tuple(_credit(r) for r in rows)
 
 
 class CatalogStore(CatalogBulk):

@@ -6,16 +6,16 @@ compactly; `catalog.show_record` turns one show's rows into models when a fan as
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from kdrama.store.catalog_writes import _SEASON_COLUMNS, CatalogWrites
 
-# One show's rows: (show row, season rows, credit rows, trailer rows), as the reads of
-# catalog.py return them and in their order (credits of every season, in billing order).
-ShowRows = tuple[
-    tuple[Any, ...], tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]
-]
+# One show's rows: (show row, season rows, trailer rows), as the reads of catalog.py return
+# them and in their order. Credits are not among them: they are three quarters of a show's
+# bytes, so the snapshot reads them when a fan asks (`credit_rows`).
+ShowRows = tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
 # A searchable name as a row: (ref, kind, text); ref is a show id, or a person id for "actor".
 NameRow = tuple[int, str, str]
 
@@ -61,32 +61,32 @@ class CatalogBulk(CatalogWrites):
             after = ids[-1]
 
     async def show_rows(self, ids: Sequence[int]) -> dict[int, ShowRows]:
-        """The rows of the given shows (those that exist), in four round trips."""
+        """The rows of the given shows (those that exist), in three round trips."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
         marks = _marks(len(wanted))
         shows = await self._all(f"SELECT {SHOW_COLUMNS} FROM show WHERE id IN ({marks})", wanted)
-        parts: dict[int, tuple[list[Any], list[Any], list[Any]]] = {s[0]: ([], [], []) for s in shows}
+        parts: dict[int, tuple[list[Any], list[Any]]] = {s[0]: ([], []) for s in shows}
         for r in await self._all(
             f"SELECT {_SEASON_COLUMNS} FROM season WHERE show_id IN ({marks}) ORDER BY show_id, number",
             wanted,
         ):
             parts[r[1]][0].append(tuple(r))
         for r in await self._all(
-            f"SELECT {CREDIT_COLUMNS} FROM credit c JOIN person p ON p.id = c.person_id "
-            f"WHERE c.show_id IN ({marks}) ORDER BY c.show_id, {CREDIT_ORDER}",
-            wanted,
-        ):
-            parts[r[1]][1].append(tuple(r))
-        for r in await self._all(
             f"SELECT {TRAILER_COLUMNS} FROM trailer WHERE show_id IN ({marks}) ORDER BY show_id, {TRAILER_ORDER}",
             wanted,
         ):
-            parts[r[1]][2].append(tuple(r))
-        return {
-            s[0]: (tuple(s), tuple(p[0]), tuple(p[1]), tuple(p[2])) for s in shows for p in (parts[s[0]],)
-        }
+            parts[r[1]][1].append(tuple(r))
+        return {s[0]: (tuple(s), tuple(p[0]), tuple(p[1])) for s in shows for p in (parts[s[0]],)}
+
+    async def credit_rows(self, show_id: int) -> list[sqlite3.Row]:
+        """Every credit of a show (each season's and the whole show's), official first, in billing order."""
+        return await self._all(
+            f"SELECT {CREDIT_COLUMNS} FROM credit c JOIN person p ON p.id = c.person_id "
+            f"WHERE c.show_id = ? ORDER BY {CREDIT_ORDER}",
+            (show_id,),
+        )
 
     async def title_rows(self, ids: Sequence[int]) -> list[NameRow]:
         """The searchable names of the given shows: title, Korean, romanized, aliases."""
