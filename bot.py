@@ -2,6 +2,7 @@
 
 python bot.py                      run the bot (needs DISCORD_TOKEN)
 python bot.py ask "/release title:All of Us Are Dead season:2"
+python bot.py ask --locale ko "/release title:지금 우리 학교는 season:2"
 python bot.py import FILE          merge a catalog file into the database
 python bot.py export FILE          write the catalog to a file
 """
@@ -24,7 +25,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from kdrama import answers, edits, render
+from cogs.translator import CommandTranslator
+from kdrama import answers, edits, i18n, render
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
 from kdrama.lookup import Catalog
@@ -70,22 +72,27 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
     async def on_error(
         self, interaction: discord.Interaction[DramaBot], error: app_commands.AppCommandError
     ) -> None:
+        t = i18n.text(interaction.locale.value)
         refused = user_error(error)
         if refused is not None:
-            message = render.error_reply(str(refused)).content or ""
+            message = render.error_reply(t.error(refused)).content or ""
         elif isinstance(error, app_commands.MissingPermissions):
             perms = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-            message = f"You need the {perms} permission to use this command."
+            message = t.gettext(
+                "You need the {permissions} permission to use this command.", permissions=perms
+            )
         elif isinstance(error, app_commands.NoPrivateMessage):
-            message = "This command works in a server, not in direct messages."
+            message = t.gettext("This command works in a server, not in direct messages.")
         elif isinstance(error, app_commands.CheckFailure):
-            message = str(error) or "You can't use this command."
+            message = str(error) or t.gettext("You can't use this command.")
         elif isinstance(error, app_commands.TransformerError):
-            message = f"I couldn't read {error.value!r} as a {error.type.name.lower()}."
+            message = t.gettext(
+                "I couldn't read {value} as a {kind}.", value=repr(error.value), kind=error.type.name.lower()
+            )
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", command, exc_info=error)
-            message = "Something went wrong on my side; it has been logged. Please try again."
+            message = t.gettext("Something went wrong on my side; it has been logged. Please try again.")
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(
@@ -134,6 +141,7 @@ class DramaBot(commands.AutoShardedBot):
         return await super().is_owner(user)
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(CommandTranslator())
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
@@ -146,7 +154,7 @@ class DramaBot(commands.AutoShardedBot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
             return
-        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        payload = await self.command_payload()
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         if not force and await self.store.get_meta("command_tree_hash") == digest:
             log.info("command tree unchanged since the last sync; not syncing")
@@ -154,6 +162,13 @@ class DramaBot(commands.AutoShardedBot):
         synced = await self.tree.sync()
         await self.store.set_meta("command_tree_hash", digest)
         log.info("synced %d global commands", len(synced))
+
+    async def command_payload(self) -> list[dict[str, Any]]:
+        """The global commands as a sync sends them, translations included."""
+        translator = self.tree.translator
+        if translator is None:
+            return [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        return [await c.get_translated_payload(self.tree, translator) for c in self.tree.get_commands()]
 
     async def on_ready(self) -> None:
         assert self.user is not None
@@ -222,14 +237,14 @@ async def run(settings: Settings) -> int:
     return 0
 
 
-async def ask(settings: Settings, question: str) -> int:
+async def ask(settings: Settings, question: str, locale: str = i18n.ENGLISH) -> int:
     async with await open_store(settings) as store:
         catalog = await Catalog.load(store)
         try:
-            reply = await answers.ask(catalog, question)
+            reply = await answers.ask(catalog, question, locale=locale)
         except UserError as e:
-            reply = render.error_reply(str(e))
-    print(render.to_text(reply))
+            reply = render.error_reply(i18n.text(locale).error(e))
+    print(render.to_text(reply, locale=locale))
     return 1 if reply.ephemeral else 0
 
 
@@ -279,6 +294,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser("run", help="run the bot (the default)")
     p = sub.add_parser("ask", help="answer one lookup command offline, as text")
     p.add_argument("question", help='e.g. "/release title:All of Us Are Dead season:2"')
+    p.add_argument(
+        "--locale",
+        default=i18n.ENGLISH,
+        help="answer in this Discord locale, e.g. ko (default: en; unsupported ones answer in English)",
+    )
     p = sub.add_parser("import", help="merge a catalog JSON file into the database")
     p.add_argument("file", type=Path)
     p = sub.add_parser("export", help="write the catalog to a JSON file")
@@ -299,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     command: Any
     match args.command:
         case "ask":
-            command = ask(settings, args.question)
+            command = ask(settings, args.question, args.locale)
         case "import":
             command = import_file(settings, args.file)
         case "export":

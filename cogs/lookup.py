@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import answer, drama_bot, register_pager, season_autocomplete, title_autocomplete
-from kdrama import answers, render
+from cogs.ui import answer, drama_bot, locale_of, register_pager, season_autocomplete, title_autocomplete
+from kdrama import answers, i18n, render
 from kdrama.render import Reply, error_reply
 
 if TYPE_CHECKING:
@@ -36,28 +36,28 @@ class Lookup(commands.Cog):
     )
     @app_commands.describe(title=TITLE_HELP)
     async def show(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
-        await answer(interaction, answers.show(self.catalog, title))
+        await answer(interaction, answers.show(self.catalog, title, locale=locale_of(interaction)))
 
     @app_commands.command(name="release", description="When a show or its next season comes out")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def release(
         self, interaction: discord.Interaction[DramaBot], title: Title, season: Season | None = None
     ) -> None:
-        await answer(interaction, answers.release(self.catalog, title, season))
+        await answer(interaction, answers.release(self.catalog, title, season, locale=locale_of(interaction)))
 
     @app_commands.command(name="cast", description="Who is in a season, official and expected")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def cast(
         self, interaction: discord.Interaction[DramaBot], title: Title, season: Season | None = None
     ) -> None:
-        await answer(interaction, answers.cast(self.catalog, title, season))
+        await answer(interaction, answers.cast(self.catalog, title, season, locale=locale_of(interaction)))
 
     @app_commands.command(name="trailer", description="The newest trailer of a season")
     @app_commands.describe(title=TITLE_HELP, season=SEASON_HELP)
     async def trailer(
         self, interaction: discord.Interaction[DramaBot], title: Title, season: Season | None = None
     ) -> None:
-        await answer(interaction, answers.trailer(self.catalog, title, season))
+        await answer(interaction, answers.trailer(self.catalog, title, season, locale=locale_of(interaction)))
 
     @app_commands.command(
         name="upcoming", description="Seasons coming out soon, and those still without a date"
@@ -66,14 +66,14 @@ class Lookup(commands.Cog):
     async def upcoming(
         self, interaction: discord.Interaction[DramaBot], days: app_commands.Range[int, 1, 3660] = 90
     ) -> None:
-        await answer(interaction, answers.upcoming(self.catalog, days))
+        await answer(interaction, answers.upcoming(self.catalog, days, locale=locale_of(interaction)))
 
     @app_commands.command(name="search", description="Find shows by title or alias, and actors by name")
     @app_commands.describe(query="A title, alias or actor, in English or Korean")
     async def search(
         self, interaction: discord.Interaction[DramaBot], query: app_commands.Range[str, 1, 100]
     ) -> None:
-        await answer(interaction, answers.search(self.catalog, query))
+        await answer(interaction, answers.search(self.catalog, query, locale=locale_of(interaction)))
 
     for _command in (show, release, cast, trailer):
         _command.autocomplete("title")(title_autocomplete)
@@ -86,9 +86,10 @@ async def cast_page(interaction: discord.Interaction[DramaBot], ids: list[int], 
     """Another page of a /cast answer (ids: show, season or 0)."""
     show_id, season = ids
     answer_ = await drama_bot(interaction).catalog.cast_for(show_id, season or None)
+    locale = locale_of(interaction)
     if answer_ is None:
-        return error_reply("That show is no longer in the catalog.")
-    return render.cast_reply(answer_, page)
+        return error_reply(i18n.text(locale).gettext("That show is no longer in the catalog."))
+    return render.cast_reply(answer_, page, locale)
 
 
 async def setup(bot: DramaBot) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from kdrama import answers
+from kdrama import answers, i18n
 from kdrama.lookup import Choice
 from kdrama.render import Reply, error_reply
 
@@ -27,6 +27,11 @@ DEFER_AFTER = 2.0
 
 def drama_bot(interaction: discord.Interaction[DramaBot]) -> DramaBot:
     return interaction.client
+
+
+def locale_of(interaction: discord.Interaction[DramaBot]) -> str:
+    """Our language for the user's Discord client (English where we have no translation)."""
+    return i18n.resolve(interaction.locale.value)
 
 
 def build_view(reply: Reply) -> discord.ui.View | None:
@@ -90,7 +95,9 @@ async def season_autocomplete(
 ) -> list[app_commands.Choice[int]]:
     """Every `season` option: the seasons of the show picked in `title`."""
     title = getattr(interaction.namespace, "title", None) or ""
-    choices = await answers.season_choices(drama_bot(interaction).catalog, str(title), str(current))
+    choices = await answers.season_choices(
+        drama_bot(interaction).catalog, str(title), str(current), locale_of(interaction)
+    )
     return [app_commands.Choice(name=c.name, value=int(c.value)) for c in choices]
 
 
@@ -132,7 +139,11 @@ class PageButton(
         kind, *ids = self.key.split(":")
         pager = drama_bot(interaction).pagers.get(kind)
         if pager is None:
-            reply = error_reply("These buttons no longer work; run the command again.")
+            reply = error_reply(
+                i18n.text(locale_of(interaction)).gettext(
+                    "These buttons no longer work; run the command again."
+                )
+            )
         else:
             reply = await pager(interaction, [int(i) for i in ids], self.page)
         if reply.ephemeral and not reply.embeds:

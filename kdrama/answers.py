@@ -14,6 +14,7 @@ from datetime import datetime
 
 from kdrama import render
 from kdrama.errors import UserError
+from kdrama.i18n import ENGLISH
 from kdrama.lookup import CHOICE_MAX, CHOICES_MAX, Catalog, Choice
 from kdrama.models import Season
 from kdrama.render import Reply
@@ -21,103 +22,79 @@ from kdrama.store import utcnow
 
 log = logging.getLogger(__name__)
 
-# Replies are cached by (command, options, locale): every answer is English until the
-# answers take the reader's locale, which then takes this slot of the key.
-LOCALE = None
 
-
-async def show(catalog: Catalog, title: str, *, now: datetime | None = None) -> Reply:
+async def show(catalog: Catalog, title: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
     when = now or utcnow()
-    key = ("show", title, None, LOCALE)
+    key = ("show", title, None, locale)
     generation = catalog.generation
     cached = catalog.replies.get(key, generation, when)
     if cached is not None:
         return _copy(cached)
     answer = await catalog.overview(title)
-    reply = render.overview_reply(answer, when)
+    reply = render.overview_reply(answer, when, locale)
     catalog.replies.put(key, generation, when, valid_until(answer.seasons, when), reply)
     return _copy(reply)
 
 
 async def release(
-    catalog: Catalog, title: str, season: int | None = None, *, now: datetime | None = None
+    catalog: Catalog,
+    title: str,
+    season: int | None = None,
+    *,
+    now: datetime | None = None,
+    locale: str = ENGLISH,
 ) -> Reply:
     when = now or utcnow()
-    key = ("release", title, season, LOCALE)
+    key = ("release", title, season, locale)
     generation = catalog.generation
     cached = catalog.replies.get(key, generation, when)
     if cached is not None:
         return _copy(cached)
     answer = await catalog.release(title, season, now=when)
-    reply = render.release_reply(answer)
+    reply = render.release_reply(answer, locale)
     catalog.replies.put(key, generation, when, valid_until(answer.seasons, when), reply)
     return _copy(reply)
 
 
-async def cast(catalog: Catalog, title: str, season: int | None = None) -> Reply:
-    key = ("cast", title, season, LOCALE)
+async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
+    key = ("cast", title, season, locale)
     generation = catalog.generation
     when = utcnow()
     cached = catalog.replies.get(key, generation, when)
     if cached is not None:
         return _copy(cached)
-    reply = render.cast_reply(await catalog.cast(title, season))
+    reply = render.cast_reply(await catalog.cast(title, season), locale=locale)
     catalog.replies.put(key, generation, when, None, reply)  # a cast list does not age
     return _copy(reply)
 
 
-async def trailer(catalog: Catalog, title: str, season: int | None = None) -> Reply:
-    key = ("trailer", title, season, LOCALE)
+async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
+    key = ("trailer", title, season, locale)
     generation = catalog.generation
     when = utcnow()
     cached = catalog.replies.get(key, generation, when)
     if cached is not None:
         return _copy(cached)
-    reply = render.trailer_reply(await catalog.trailer(title, season))
+    reply = render.trailer_reply(await catalog.trailer(title, season), locale)
     catalog.replies.put(key, generation, when, None, reply)  # nor does a trailer
     return _copy(reply)
 
 
-def valid_until(seasons: Iterable[Season], now: datetime) -> datetime | None:
-    """The first moment from `now` at which an answer about these seasons could read differently.
-
-    Rendering reads the clock only to say that a date has passed (the end of its span) or
-    that a report is over a year old (that end plus render.OLD_REPORT); None: never.
-    """
-    later: datetime | None = None
-    for season in seasons:
-        st, r = season.status, season.release
-        dates = [st.as_of, r.date, r.as_of, *(h.as_of for h in st.history)]
-        for h in r.history:
-            dates += (h.date, h.as_of)
-        for d in dates:
-            span = d.span() if d is not None else None
-            if span is None:
-                continue
-            for moment in (span[1], span[1] + render.OLD_REPORT):
-                if moment >= now and (later is None or moment < later):
-                    later = moment
-    return later
+async def upcoming(
+    catalog: Catalog, days: int = 90, *, now: datetime | None = None, locale: str = ENGLISH
+) -> Reply:
+    return render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
 
 
-def _copy(reply: Reply) -> Reply:
-    """A cached reply for one more sender: its own lists (the embeds are shared: never mutated)."""
-    return replace(reply, embeds=list(reply.embeds), links=list(reply.links))
+async def search(catalog: Catalog, query: str, *, locale: str = ENGLISH) -> Reply:
+    return render.search_reply(await catalog.search(query), locale)
 
 
-async def upcoming(catalog: Catalog, days: int = 90, *, now: datetime | None = None) -> Reply:
-    return render.upcoming_reply(await catalog.upcoming(days, now=now))
-
-
-async def search(catalog: Catalog, query: str) -> Reply:
-    return render.search_reply(await catalog.search(query))
-
-
-async def season_choices(catalog: Catalog, title: str, query: str) -> list[Choice]:
+async def season_choices(catalog: Catalog, title: str, query: str, locale: str = ENGLISH) -> list[Choice]:
     """The seasons of the show chosen so far, newest first, as choices (value: the number)."""
     typed = query.strip()
     return [
-        Choice(_fit_choice(render.season_label(s)), str(s.number))
+        Choice(_fit_choice(render.season_label(s, locale)), str(s.number))
         for s in reversed(await catalog.seasons_for(title))
         if not typed or str(s.number).startswith(typed)
     ][:CHOICES_MAX]
@@ -164,7 +141,7 @@ def parse_question(text: str) -> tuple[str, dict[str, str]]:
     return name.lower(), options
 
 
-async def ask(catalog: Catalog, text: str, *, now: datetime | None = None) -> Reply:
+async def ask(catalog: Catalog, text: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
     """Answer one lookup command typed as text, as the bot would in Discord.
 
     A question the bot can't answer as asked raises UserError, as the commands do.
@@ -172,21 +149,60 @@ async def ask(catalog: Catalog, text: str, *, now: datetime | None = None) -> Re
     name, raw = parse_question(text)
     spec = COMMANDS.get(name)
     if spec is None:
-        raise UserError(f"/{name} is not a lookup command; try /{', /'.join(COMMANDS)}.")
+        raise UserError(
+            "/{name} is not a lookup command; try {commands}.",
+            name=name,
+            commands=", ".join(f"/{c}" for c in COMMANDS),
+        )
     kwargs: dict[str, object] = {}
     for key, value in raw.items():
         kind = spec.options.get(key)
         if kind is None:
-            raise UserError(f"/{name} has no option {key}; its options are {', '.join(spec.options)}.")
+            raise UserError(
+                "/{name} has no option {option}; its options are {options}.",
+                name=name,
+                option=key,
+                options=", ".join(spec.options),
+            )
         if kind is int:
             if not value.isdigit() or int(value) < 1:
-                raise UserError(f"{key} must be a whole number from 1, not {value!r}.")
+                raise UserError(
+                    "{option} must be a whole number from 1, not {value}.", option=key, value=repr(value)
+                )
             kwargs[key] = int(value)
         else:
             kwargs[key] = value
     missing = [k for k in spec.required if k not in kwargs]
     if missing:
-        raise UserError(f"/{name} needs {missing[0]}:…")
+        raise UserError("/{name} needs {option}:…", name=name, option=missing[0])
     if now is not None and name in ("show", "release", "upcoming"):
         kwargs["now"] = now
+    kwargs["locale"] = locale
     return await spec.run(catalog, **kwargs)
+
+
+def valid_until(seasons: Iterable[Season], now: datetime) -> datetime | None:
+    """The first moment from `now` at which an answer about these seasons could read differently.
+
+    Rendering reads the clock only to say that a date has passed (the end of its span) or
+    that a report is over a year old (that end plus render.OLD_REPORT); None: never.
+    """
+    later: datetime | None = None
+    for season in seasons:
+        st, r = season.status, season.release
+        dates = [st.as_of, r.date, r.as_of, *(h.as_of for h in st.history)]
+        for h in r.history:
+            dates += (h.date, h.as_of)
+        for d in dates:
+            span = d.span() if d is not None else None
+            if span is None:
+                continue
+            for moment in (span[1], span[1] + render.OLD_REPORT):
+                if moment >= now and (later is None or moment < later):
+                    later = moment
+    return later
+
+
+def _copy(reply: Reply) -> Reply:
+    """A cached reply for one more sender: its own lists (the embeds are shared: never mutated)."""
+    return replace(reply, embeds=list(reply.embeds), links=list(reply.links))

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kdrama.errors import UserError
+from kdrama.i18n import N_, Title, all_of, any_of
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRecord, ShowRef, Trailer
 from kdrama.search import Match, NameColumns, SearchIndex, normalize
 from kdrama.snapshot import Snapshot
@@ -36,24 +37,37 @@ class UnknownShow(UserError):
         self.title = title
         self.suggestions = suggestions
         shown = title if len(title) <= 80 else title[:79] + "…"
-        text = f"No show called “{shown}”."
         if suggestions:
-            quoted = [f"“{s}”" for s in suggestions]
-            joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-            text = f"No show called “{shown}”; did you mean {joined}?"
-        super().__init__(text)
+            super().__init__(
+                N_("No show called “{title}”; did you mean {suggestions}?"),
+                title=shown,
+                suggestions=any_of(f"“{s}”" for s in suggestions),
+            )
+        else:
+            super().__init__(N_("No show called “{title}”."), title=shown)
 
 
 class UnknownSeason(UserError):
     def __init__(self, show: Show, number: int, existing: list[int]) -> None:
-        if existing:
-            listed = ", ".join(str(n) for n in existing[:-1])
-            listed = f"{listed} and {existing[-1]}" if listed else str(existing[-1])
-            word = "seasons are" if len(existing) > 1 else "only season is"
-            text = f"{show.title} has no season {number}; its {word} {listed}."
+        if len(existing) > 1:
+            super().__init__(
+                N_("{show} has no season {number}; its seasons are {seasons}."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
+                number=number,
+                seasons=all_of(str(n) for n in existing),
+            )
+        elif existing:
+            super().__init__(
+                N_("{show} has no season {number}; its only season is {season}."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
+                number=number,
+                season=existing[0],
+            )
         else:
-            text = f"{show.title} has no seasons in the catalog yet."
-        super().__init__(text)
+            super().__init__(
+                N_("{show} has no seasons in the catalog yet."),
+                show=Title(show.title, getattr(show, "korean_title", None)),
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,7 +567,9 @@ class Catalog:
 def _season_of(show: Show, seasons: list[Season], number: int | None) -> tuple[Season, list[Season]]:
     if number is None:
         if not seasons:
-            raise UserError(f"{show.title} has no seasons in the catalog yet.")
+            raise UserError(
+                "{show} has no seasons in the catalog yet.", show=Title(show.title, show.korean_title)
+            )
         return seasons[-1], seasons
     for s in seasons:
         if s.number == number:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from kdrama.dates import PartialDate
+from kdrama.i18n import N_
 
 
 class Status(StrEnum):
@@ -37,14 +38,14 @@ class Status(StrEnum):
 
 
 STATUS_LABELS: dict[Status, str] = {
-    Status.UNCONFIRMED: "No official word",
-    Status.RENEWED: "Renewed",
-    Status.FILMING: "Filming",
-    Status.POST_PRODUCTION: "In post-production",
-    Status.SCHEDULED: "Date announced",
-    Status.AIRING: "Airing",
-    Status.RELEASED: "Released",
-    Status.CANCELLED: "Cancelled",
+    Status.UNCONFIRMED: N_("No official word"),
+    Status.RENEWED: N_("Renewed"),
+    Status.FILMING: N_("Filming"),
+    Status.POST_PRODUCTION: N_("In post-production"),
+    Status.SCHEDULED: N_("Date announced"),
+    Status.AIRING: N_("Airing"),
+    Status.RELEASED: N_("Released"),
+    Status.CANCELLED: N_("Cancelled"),
 }
 
 

@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 import discord
 from discord.utils import escape_markdown, escape_mentions, format_dt
 
+from kdrama import i18n
 from kdrama.dates import PartialDate, Precision
+from kdrama.i18n import ENGLISH, N_, Text
 from kdrama.lookup import (
     CastAnswer,
     Overview,
@@ -28,7 +30,8 @@ from kdrama.models import Credit, ReleaseDate, Season, Status
 COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
 CAST_PAGE_SIZE = 12
-FOOTER_OFFICIAL = "Official: confirmed by the network or studio. Expected: reported, not confirmed."
+FOOTER_OFFICIAL = i18n.N_("Official: confirmed by the network or studio. Expected: reported, not confirmed.")
+EN = i18n.text(ENGLISH)
 
 # Discord's limits (DISCORD_FACTS.md)
 TITLE_MAX = 256
@@ -78,89 +81,117 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def when(d: PartialDate) -> str:
+def when(d: PartialDate, t: Text = EN) -> str:
     """A date at its precision; an exact time as Discord timestamps each reader sees locally."""
     if d.precision is Precision.EXACT and d.at is not None:
         return f"{format_dt(d.at, 'F')} ({format_dt(d.at, 'R')})"
-    return d.human()
+    return t.date(d)
 
 
-def on_or_in(d: PartialDate) -> str:
-    return f"on {when(d)}" if d.firm else f"in {when(d)}"
+def on_or_in(d: PartialDate, t: Text = EN) -> str:
+    if d.firm:
+        return t.gettext("on {date}", date=when(d, t))
+    return t.gettext("in {date}", date=when(d, t))
 
 
-def day(d: date | None) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}" if d else "an unknown date"
+def day(d: date | None, t: Text = EN) -> str:
+    return t.day(d) if d else t.gettext("an unknown date")
 
 
-def source_line(source: str | None, as_of: PartialDate | None) -> str:
+def source_line(source: str | None, as_of: PartialDate | None, t: Text = EN) -> str:
     parts = []
     if source:
-        parts.append(f"Source: {source if source.startswith('https://') else safe(source)}")
+        parts.append(
+            t.gettext("Source: {source}", source=source if source.startswith("https://") else safe(source))
+        )
     if as_of:
-        parts.append(f"as of {as_of_words(as_of)}")
+        parts.append(t.gettext("as of {day}", day=as_of_words(as_of, t)))
     return " · ".join(parts)
 
 
-def season_label(season: Season) -> str:
+def status_label(status: Status, t: Text = EN) -> str:
+    """The name of an official status ("Renewed"), in the reader's language."""
+    return t.gettext(status.label)
+
+
+def season_label(season: Season, locale: str = ENGLISH) -> str:
     """Short label of a season for lists and autocomplete: "Season 2 · Renewed · expected 2024"."""
-    parts = [f"Season {season.number}", season.status.value.label]
+    t = i18n.text(locale)
+    parts = [t.gettext("Season {number}", number=season.number), status_label(season.status.value, t)]
     r = season.release
     if r.date.known and not season.status.value.out:
-        parts.append(("due " if r.official else "expected ") + (r.date.human()))
+        if r.official:
+            parts.append(t.gettext("due {date}", date=t.date(r.date)))
+        else:
+            parts.append(t.gettext("expected {date}", date=t.date(r.date)))
     elif r.date.known:
-        parts.append(r.date.human())
+        parts.append(t.date(r.date))
     return " · ".join(parts)
 
 
-def season_summary(season: Season, now: datetime) -> str:
+def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
     """One line per season for overviews: status, date, official or expected."""
     r = season.release
-    text = f"**Season {season.number}**: {season.status.value.label}"
+    text = t.gettext(
+        "**Season {number}**: {status}", number=season.number, status=status_label(season.status.value, t)
+    )
     if r.date.known:
-        text += f" · {when(r.date)} ({'official' if r.official else 'expected, not official'})"
+        if r.official:
+            text += " · " + t.gettext("{date} (official)", date=when(r.date, t))
+        else:
+            text += " · " + t.gettext("{date} (expected, not official)", date=when(r.date, t))
         if not r.official and not season.status.value.out and r.date.has_passed(now):
-            text += ", not released"
+            text += t.gettext(", not released")
     if season.episodes:
-        text += f" · {season.episodes} episodes"
-    if notes := report_notes(season, now):
+        text += " · " + t.gettext("{count} episodes", count=season.episodes)
+    if notes := report_notes(season, now, t):
         text += f" · {notes}"
     return text
 
 
-def release_sentence(season: Season, now: datetime) -> str:
+def release_sentence(season: Season, now: datetime, t: Text = EN) -> str:
     """The answer to "when does it come out?", in one honest sentence."""
     n, status, r = season.number, season.status.value, season.release
     d = r.date
     if status is Status.CANCELLED:
-        return f"Season {n} was cancelled."
+        return t.gettext("Season {number} was cancelled.", number=n)
     if status is Status.RELEASED:
         if d.known and r.official:
-            return f"Season {n} was released {on_or_in(d)}."
-        return f"Season {n} has been released."
+            return t.gettext("Season {number} was released {when}.", number=n, when=on_or_in(d, t))
+        return t.gettext("Season {number} has been released.", number=n)
     if status is Status.AIRING:
         if d.known and r.official:
-            return f"Season {n} is airing; it premiered {on_or_in(d)}."
-        return f"Season {n} is airing."
+            return t.gettext("Season {number} is airing; it premiered {when}.", number=n, when=on_or_in(d, t))
+        return t.gettext("Season {number} is airing.", number=n)
     if d.known and r.official:
         if d.has_passed(now):
-            return f"Season {n} was officially due {on_or_in(d)}, but it is not out yet."
-        return f"Season {n} comes out {on_or_in(d)}."
+            return t.gettext(
+                "Season {number} was officially due {when}, but it is not out yet.",
+                number=n,
+                when=on_or_in(d, t),
+            )
+        return t.gettext("Season {number} comes out {when}.", number=n, when=on_or_in(d, t))
     lead = {
-        Status.UNCONFIRMED: f"There is no official word on season {n} yet",
-        Status.RENEWED: f"Season {n} is officially renewed",
-        Status.FILMING: f"Season {n} is filming",
-        Status.POST_PRODUCTION: f"Season {n} is in post-production",
-        Status.SCHEDULED: f"Season {n} is scheduled",
+        Status.UNCONFIRMED: t.gettext("There is no official word on season {number} yet", number=n),
+        Status.RENEWED: t.gettext("Season {number} is officially renewed", number=n),
+        Status.FILMING: t.gettext("Season {number} is filming", number=n),
+        Status.POST_PRODUCTION: t.gettext("Season {number} is in post-production", number=n),
+        Status.SCHEDULED: t.gettext("Season {number} is scheduled", number=n),
     }[status]
     if d.known:
         if d.has_passed(now):
-            return (
-                f"{lead}, and there is no official release date; reports expected it "
-                f"{on_or_in(d)}, which has passed without a release."
+            return t.gettext(
+                "{lead}, and there is no official release date; reports expected it "
+                "{when}, which has passed without a release.",
+                lead=lead,
+                when=on_or_in(d, t),
             )
-        return f"{lead}, and there is no official release date; reports expect it {on_or_in(d)}."
-    return f"{lead}, and no release date has been announced."
+        return t.gettext(
+            "{lead}, and there is no official release date; reports expect it {when}.",
+            lead=lead,
+            when=on_or_in(d, t),
+        )
+    return t.gettext("{lead}, and no release date has been announced.", lead=lead)
 
 
 # --- how old a report is -------------------------------------------------------------------
@@ -170,18 +201,18 @@ def release_sentence(season: Season, now: datetime) -> str:
 
 OLD_REPORT = timedelta(days=365)
 _OFFICIALLY = {
-    Status.RENEWED: "Officially renewed",
-    Status.FILMING: "Officially filming",
-    Status.POST_PRODUCTION: "Officially in post-production",
-    Status.SCHEDULED: "Officially scheduled",
+    Status.RENEWED: N_("Officially renewed"),
+    Status.FILMING: N_("Officially filming"),
+    Status.POST_PRODUCTION: N_("Officially in post-production"),
+    Status.SCHEDULED: N_("Officially scheduled"),
 }
 
 
-def as_of_words(as_of: PartialDate) -> str:
+def as_of_words(as_of: PartialDate, t: Text = EN) -> str:
     """When a source said it, at its precision: "23 Jul 2025", "January 2024", "2022"."""
     if as_of.precision is Precision.DAY and as_of.year and as_of.month and as_of.day:
-        return day(date(as_of.year, as_of.month, as_of.day))
-    return as_of.human()
+        return day(date(as_of.year, as_of.month, as_of.day), t)
+    return t.date(as_of)
 
 
 def is_old(as_of: PartialDate | None, now: datetime) -> bool:
@@ -190,9 +221,21 @@ def is_old(as_of: PartialDate | None, now: datetime) -> bool:
     return span is not None and now - span[1] > OLD_REPORT
 
 
-def said(verb: str, as_of: PartialDate) -> str:
+def said(official: bool, as_of: PartialDate, t: Text = EN) -> str:
     """ "reported in 2022", "announced on 23 Jul 2025"."""
-    return f"{verb} {'on' if as_of.firm else 'in'} {as_of_words(as_of)}"
+    words = as_of_words(as_of, t)
+    if official:
+        if as_of.firm:
+            return t.gettext("announced on {date}", date=words)
+        return t.gettext("announced in {date}", date=words)
+    if as_of.firm:
+        return t.gettext("reported on {date}", date=words)
+    return t.gettext("reported in {date}", date=words)
+
+
+def _and(items: list[str], t: Text) -> str:
+    """ "A and B and C" in English (as before translations); the language's own list elsewhere."""
+    return " and ".join(items) if t.english else i18n.all_of(items).localize(t)
 
 
 def _moves(season: Season) -> bool:
@@ -207,88 +250,136 @@ def _passed_dates(season: Season, now: datetime) -> list[ReleaseDate]:
     return [r for r in season.release.history if r.date.known and r.date.has_passed(now)]
 
 
-def _earlier(r: ReleaseDate) -> str:
+def _earlier(r: ReleaseDate, t: Text = EN) -> str:
     """ "in 2023 (reported in 2022)"."""
     if r.as_of is None:
-        return on_or_in(r.date)
-    return f"{on_or_in(r.date)} ({said('announced' if r.official else 'reported', r.as_of)})"
+        return on_or_in(r.date, t)
+    return t.gettext("{when} ({said})", when=on_or_in(r.date, t), said=said(r.official, r.as_of, t))
 
 
-def report_ages(season: Season, now: datetime) -> list[str]:
+def report_ages(season: Season, now: datetime, t: Text = EN) -> list[str]:
     """Sentences saying since when the status holds, and how old the reports behind it are."""
     if not _moves(season):
         return []
     out: list[str] = []
     st, r = season.status, season.release
     if st.as_of and st.value in _OFFICIALLY:
-        text = f"{_OFFICIALLY[st.value]} since {as_of_words(st.as_of)}"
-        out.append(
-            text + ("; that was over a year ago, so it may be out of date." if is_old(st.as_of, now) else ".")
-        )
+        status = t.gettext(_OFFICIALLY[st.value])
+        if is_old(st.as_of, now):
+            out.append(
+                t.gettext(
+                    "{status} since {date}; that was over a year ago, so it may be out of date.",
+                    status=status,
+                    date=as_of_words(st.as_of, t),
+                )
+            )
+        else:
+            out.append(t.gettext("{status} since {date}.", status=status, date=as_of_words(st.as_of, t)))
     elif st.as_of and is_old(st.as_of, now):
-        out.append(f"No official word as of {as_of_words(st.as_of)}, over a year ago; it may be out of date.")
+        out.append(
+            t.gettext(
+                "No official word as of {date}, over a year ago; it may be out of date.",
+                date=as_of_words(st.as_of, t),
+            )
+        )
     if r.date.known and r.as_of and is_old(r.as_of, now) and not r.date.has_passed(now):
-        verb = "announced" if r.official else "reported"
-        out.append(f"That date was {said(verb, r.as_of)}; it may be out of date.")
+        out.append(
+            t.gettext("That date was {said}; it may be out of date.", said=said(r.official, r.as_of, t))
+        )
     passed = _passed_dates(season, now)
     if passed:
-        lead = "It was expected " if not any(p.official for p in passed) else "Earlier dates: "
-        dates = " and ".join(_earlier(p) for p in passed)
-        tail = "it passed" if len(passed) == 1 else ("both" if len(passed) == 2 else "all") + " passed"
-        out.append(f"{lead}{dates}; {tail} without a release.")
+        dates = _and([_earlier(p, t) for p in passed], t)
+        if not any(p.official for p in passed):
+            if len(passed) == 1:
+                out.append(t.gettext("It was expected {dates}; it passed without a release.", dates=dates))
+            elif len(passed) == 2:
+                out.append(t.gettext("It was expected {dates}; both passed without a release.", dates=dates))
+            else:
+                out.append(t.gettext("It was expected {dates}; all passed without a release.", dates=dates))
+        elif len(passed) == 1:
+            out.append(t.gettext("Earlier dates: {dates}; it passed without a release.", dates=dates))
+        elif len(passed) == 2:
+            out.append(t.gettext("Earlier dates: {dates}; both passed without a release.", dates=dates))
+        else:
+            out.append(t.gettext("Earlier dates: {dates}; all passed without a release.", dates=dates))
     return out
 
 
-def report_notes(season: Season, now: datetime) -> str:
+def report_notes(season: Season, now: datetime, t: Text = EN) -> str:
     """The same, short, for one line of /show or /upcoming ("" when nothing is old or passed)."""
     if not _moves(season):
         return ""
     parts: list[str] = []
     st, r = season.status, season.release
     if st.as_of and is_old(st.as_of, now):
-        parts.append(f"status as of {as_of_words(st.as_of)}, may be out of date")
+        parts.append(t.gettext("status as of {date}, may be out of date", date=as_of_words(st.as_of, t)))
     if r.date.known and r.as_of and is_old(r.as_of, now) and not r.date.has_passed(now):
-        parts.append(f"{said('announced' if r.official else 'reported', r.as_of)}, may be out of date")
+        parts.append(t.gettext("{said}, may be out of date", said=said(r.official, r.as_of, t)))
     passed = _passed_dates(season, now)
     if passed:
-        parts.append("expected " + " and ".join(_earlier(p) for p in passed) + ", not released")
+        parts.append(
+            t.gettext("expected {dates}, not released", dates=_and([_earlier(p, t) for p in passed], t))
+        )
     return "; ".join(parts)
 
 
-def history_lines(season: Season, now: datetime) -> list[str]:
+def history_lines(season: Season, now: datetime, t: Text = EN) -> list[str]:
     """The earlier dates behind a release-date field, each with its source and age."""
     lines = []
     for r in season.release.history:
-        kind = "official" if r.official else "expected"
-        line = f"Earlier: {when(r.date)} ({kind}"
+        date_ = when(r.date, t)
         if r.as_of:
-            line += f", {said('announced' if r.official else 'reported', r.as_of)}"
-        line += ")"
+            said_ = said(r.official, r.as_of, t)
+            if r.official:
+                line = t.gettext("Earlier: {date} (official, {said})", date=date_, said=said_)
+            else:
+                line = t.gettext("Earlier: {date} (expected, {said})", date=date_, said=said_)
+        elif r.official:
+            line = t.gettext("Earlier: {date} (official)", date=date_)
+        else:
+            line = t.gettext("Earlier: {date} (expected)", date=date_)
         if _moves(season) and r.date.has_passed(now):
-            line += ", passed without a release"
+            line += t.gettext(", passed without a release")
         if r.source:
-            line += f". Source: {r.source if r.source.startswith('https://') else safe(r.source)}"
+            source = r.source if r.source.startswith("https://") else safe(r.source)
+            line += t.gettext(". Source: {source}", source=source)
         lines.append(line)
     return lines
 
 
-def _title(show_title: str, korean: str | None = None, season: int | None = None) -> str:
-    text = safe(show_title)
-    if korean:
-        text += f" ({safe(korean)})"
+def _title(show_title: str, korean: str | None = None, season: int | None = None, t: Text = EN) -> str:
+    """The show's title in the reader's script first: "지금 우리 학교는 (All of Us Are Dead)" for ko."""
+    if korean and t.lang == "ko":
+        text = f"{safe(korean)} ({safe(show_title)})"
+    else:
+        text = safe(show_title)
+        if korean:
+            text += f" ({safe(korean)})"
     if season is not None:
-        text += f" · Season {season}"
+        text += " · " + t.gettext("Season {number}", number=season)
     return cut(text, TITLE_MAX)
 
 
-def _links(show_platform: str | None, platform_url: str | None, trailer_url: str | None) -> list[Link]:
+def show_name(title: str, korean: str | None, t: Text = EN) -> str:
+    """A show named in running text: its Korean title first for Korean readers (escaped)."""
+    if korean and t.lang == "ko":
+        return f"{safe(korean)} ({safe(title)})"
+    return safe(title)
+
+
+def _links(
+    show_platform: str | None, platform_url: str | None, trailer_url: str | None, t: Text = EN
+) -> list[Link]:
     links = []
     if trailer_url:
-        links.append(Link("Trailer", trailer_url))
+        links.append(Link(t.gettext("Trailer"), trailer_url))
     if platform_url:
-        links.append(
-            Link(cut(f"Watch on {show_platform}" if show_platform else "Where to watch", 80), platform_url)
+        label = (
+            t.gettext("Watch on {platform}", platform=show_platform)
+            if show_platform
+            else t.gettext("Where to watch")
         )
+        links.append(Link(cut(label, 80), platform_url))
     return links
 
 
@@ -300,162 +391,236 @@ def error_reply(message: str) -> Reply:
     return Reply(content=cut(message, CONTENT_MAX), ephemeral=True)
 
 
-def release_reply(a: ReleaseAnswer) -> Reply:
+def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
+    t = i18n.text(locale)
     s = a.season
-    description = " ".join([release_sentence(s, a.now), *report_ages(s, a.now)])
-    embed = discord.Embed(title=_title(a.show.title, season=s.number), colour=COLOUR, description=description)
+    description = " ".join([release_sentence(s, a.now, t), *report_ages(s, a.now, t)])
+    embed = discord.Embed(
+        title=_title(a.show.title, a.show.korean_title if t.lang == "ko" else None, s.number, t),
+        colour=COLOUR,
+        description=description,
+    )
     st = s.status
-    status_text = st.value.label
+    status_text = status_label(st.value, t)
     if st.note:
         status_text += f"\n{safe(st.note)}"
-    if line := source_line(st.source, st.as_of):
+    if line := source_line(st.source, st.as_of, t):
         status_text += f"\n{line}"
-    embed.add_field(name="Status (official)", value=status_text, inline=False)
+    embed.add_field(name=t.gettext("Status (official)"), value=status_text, inline=False)
     r = s.release
     if r.date.known:
-        kind = "official" if r.official else "expected: reported, not official"
-        date_text = f"{when(r.date)} ({kind})"
+        if r.official:
+            date_text = t.gettext("{date} (official)", date=when(r.date, t))
+        else:
+            date_text = t.gettext("{date} (expected: reported, not official)", date=when(r.date, t))
         if not r.official and not st.value.out and r.date.has_passed(a.now):
-            date_text += "\nThat date has passed without a release."
+            date_text += "\n" + t.gettext("That date has passed without a release.")
     else:
-        date_text = "Not announced"
+        date_text = t.gettext("Not announced")
     if r.note:
         date_text += f"\n{safe(r.note)}"
-    if line := source_line(r.source, r.as_of):
+    if line := source_line(r.source, r.as_of, t):
         date_text += f"\n{line}"
-    for line in history_lines(s, a.now):
+    for line in history_lines(s, a.now, t):
         date_text += f"\n{line}"
-    embed.add_field(name="Release date", value=date_text, inline=False)
+    embed.add_field(name=t.gettext("Release date"), value=date_text, inline=False)
     if s.episodes:
-        embed.add_field(name="Episodes", value=str(s.episodes), inline=True)
+        embed.add_field(name=t.gettext("Episodes"), value=str(s.episodes), inline=True)
     if s.notes:
-        embed.add_field(name="Notes", value=safe(s.notes), inline=False)
+        embed.add_field(name=t.gettext("Notes"), value=safe(s.notes), inline=False)
     others = [x for x in a.seasons if x.number != s.number]
     if others:
         embed.add_field(
-            name="Other seasons", value="\n".join(season_summary(x, a.now) for x in others), inline=False
+            name=t.gettext("Other seasons"),
+            value="\n".join(season_summary(x, a.now, t) for x in others),
+            inline=False,
         )
-    embed.set_footer(text=FOOTER_OFFICIAL)
-    return Reply(embeds=[fit(embed)], links=_links(a.show.platform, a.show.platform_url, None))
+    embed.set_footer(text=t.gettext(FOOTER_OFFICIAL))
+    return Reply(embeds=[fit(embed)], links=_links(a.show.platform, a.show.platform_url, None, t))
 
 
-def overview_reply(a: Overview, now: datetime) -> Reply:
+def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
+    t = i18n.text(locale)
     show = a.show
     embed = discord.Embed(
-        title=_title(show.title, show.korean_title),
+        title=_title(show.title, show.korean_title, t=t),
         colour=COLOUR,
-        description=safe(show.synopsis) or "No synopsis yet.",
+        description=safe(show.synopsis) or t.gettext("No synopsis yet."),
     )
-    titles = [t for t in (show.romanized_title, *show.aliases) if t]
+    titles = [x for x in (show.romanized_title, *show.aliases) if x]
     if titles:
-        embed.add_field(name="Also known as", value=safe(", ".join(titles)), inline=False)
+        embed.add_field(name=t.gettext("Also known as"), value=safe(", ".join(titles)), inline=False)
     if show.platform:
-        embed.add_field(name="Platform", value=safe(show.platform), inline=True)
+        embed.add_field(name=t.gettext("Platform"), value=safe(show.platform), inline=True)
     if show.genres:
-        embed.add_field(name="Genres", value=safe(", ".join(show.genres)), inline=True)
-    seasons = "\n".join(season_summary(s, now) for s in a.seasons) or "No seasons in the catalog yet."
-    embed.add_field(name="Seasons", value=seasons, inline=False)
+        embed.add_field(name=t.gettext("Genres"), value=safe(", ".join(show.genres)), inline=True)
+    seasons = "\n".join(season_summary(s, now, t) for s in a.seasons) or t.gettext(
+        "No seasons in the catalog yet."
+    )
+    embed.add_field(name=t.gettext("Seasons"), value=seasons, inline=False)
     if show.similar:
         embed.add_field(
-            name="Similar shows", value=", ".join(safe(x.title) for x in show.similar), inline=False
+            name=t.gettext("Similar shows"),
+            value=", ".join(safe(x.title) for x in show.similar),
+            inline=False,
         )
     if show.poster_url:
         embed.set_thumbnail(url=show.poster_url)
-    embed.set_footer(text=FOOTER_OFFICIAL)
+    embed.set_footer(text=t.gettext(FOOTER_OFFICIAL))
     return Reply(
         embeds=[fit(embed)],
-        links=_links(show.platform, show.platform_url, a.trailer.url if a.trailer else None),
+        links=_links(show.platform, show.platform_url, a.trailer.url if a.trailer else None, t),
     )
 
 
-def credit_line(c: Credit) -> str:
+def credit_line(c: Credit, t: Text = EN) -> str:
     name = f"**{safe(c.actor)}**" + (f" ({safe(c.korean_name)})" if c.korean_name else "")
-    text = f"{name} as {safe(c.character)}" if c.character else name
+    text = (
+        t.gettext("{actor} as {character}", actor=name, character=safe(c.character)) if c.character else name
+    )
     if not c.official:
-        text += (
-            " (expected, not official"
-            + (f"; {source_line(c.source, None).removeprefix('Source: ')}" if c.source else "")
-            + ")"
-        )
+        if c.source:
+            source = c.source if c.source.startswith("https://") else safe(c.source)
+            text += " " + t.gettext("(expected, not official; {source})", source=source)
+        else:
+            text += " " + t.gettext("(expected, not official)")
     return text
 
 
-def cast_reply(a: CastAnswer, page: int = 0) -> Reply:
+def cast_reply(a: CastAnswer, page: int = 0, locale: str = ENGLISH) -> Reply:
+    t = i18n.text(locale)
     pages = max(1, -(-len(a.credits) // CAST_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     chunk = a.credits[page * CAST_PAGE_SIZE : (page + 1) * CAST_PAGE_SIZE]
     if chunk:
-        description = "\n".join(credit_line(c) for c in chunk)
+        description = "\n".join(credit_line(c, t) for c in chunk)
     else:
-        description = f"No cast announced for season {a.season_number} yet."
+        description = t.gettext("No cast announced for season {number} yet.", number=a.season_number)
+    korean = a.show.korean_title if t.lang == "ko" else None
     embed = discord.Embed(
-        title=_title(a.show.title, season=a.season_number) + " · Cast", colour=COLOUR, description=description
+        title=_title(a.show.title, korean, a.season_number, t) + " · " + t.gettext("Cast"),
+        colour=COLOUR,
+        description=description,
     )
-    footer = FOOTER_OFFICIAL
+    footer = t.gettext(FOOTER_OFFICIAL)
     if pages > 1:
-        footer = f"Page {page + 1} of {pages} · {len(a.credits)} people. {footer}"
+        footer = t.gettext(
+            "Page {page} of {pages} · {count} people. {footer}",
+            page=page + 1,
+            pages=pages,
+            count=len(a.credits),
+            footer=footer,
+        )
     embed.set_footer(text=footer)
     return Reply(
-        embeds=[fit(embed)], page=page, pages=pages, page_key=f"cast:{a.show.id}:{a.season_number or 0}"
+        embeds=[fit(embed)],
+        page=page,
+        pages=pages,
+        page_key=f"cast:{a.show.id}:{a.season_number or 0}",
+        page_labels=page_labels(t),
     )
 
 
-def trailer_reply(a: TrailerAnswer) -> Reply:
-    show = safe(a.show.title)
-    t = a.trailer
-    if t is None:
+TRAILER_KINDS = (i18n.N_("trailer"), i18n.N_("teaser"))  # Trailer.kind, as a reader sees it
+
+
+def page_labels(t: Text = EN) -> tuple[str, str]:
+    """The labels of the previous and next page buttons."""
+    return (t.gettext("◀ Previous"), t.gettext("Next ▶"))
+
+
+def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
+    t = i18n.text(locale)
+    show = show_name(a.show.title, a.show.korean_title, t)
+    trailer = a.trailer
+    if trailer is None:
         if a.asked is None:
-            return Reply(content=f"No trailer for {show} yet.")
-        return Reply(content=f"No trailer for {show} season {a.asked} yet, nor for an earlier season.")
-    name = safe(t.title) if t.title else f"{show} season {a.season_number} {t.kind}"
-    if a.asked is not None and a.season_number != a.asked:
-        head = f"No trailer for {show} season {a.asked} yet. Here is season {a.season_number}'s: {name}"
+            return Reply(content=t.gettext("No trailer for {show} yet.", show=show))
+        return Reply(
+            content=t.gettext(
+                "No trailer for {show} season {number} yet, nor for an earlier season.",
+                show=show,
+                number=a.asked,
+            )
+        )
+    kind = t.gettext(trailer.kind) if trailer.kind in TRAILER_KINDS else safe(trailer.kind)
+    if trailer.title:
+        name = safe(trailer.title)
     else:
-        head = f"{show} season {a.season_number} {t.kind}: {name}"
+        name = t.gettext("{show} season {number} {kind}", show=show, number=a.season_number, kind=kind)
+    if a.asked is not None and a.season_number != a.asked:
+        head = t.gettext(
+            "No trailer for {show} season {asked} yet. Here is season {number}'s: {name}",
+            show=show,
+            asked=a.asked,
+            number=a.season_number,
+            name=name,
+        )
+    else:
+        head = t.gettext(
+            "{show} season {number} {kind}: {name}", show=show, number=a.season_number, kind=kind, name=name
+        )
     # The bare URL in the content is what makes Discord show the player.
-    return Reply(content=cut(head, CONTENT_MAX - len(t.url) - 1) + "\n" + t.url)
+    return Reply(content=cut(head, CONTENT_MAX - len(trailer.url) - 1) + "\n" + trailer.url)
 
 
-def upcoming_reply(a: UpcomingAnswer) -> Reply:
+def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:
+    t = i18n.text(locale)
     lines: list[str] = []
     if a.dated:
         for ref, s in a.dated:
-            kind = "official" if s.release.official else "expected, not official"
-            lines.append(f"• {when(s.release.date)}: **{safe(ref.title)}** season {s.number} ({kind})")
+            args = {"date": when(s.release.date, t), "show": safe(ref.title), "number": s.number}
+            if s.release.official:
+                lines.append(t.gettext("• {date}: **{show}** season {number} (official)", **args))
+            else:
+                lines.append(
+                    t.gettext("• {date}: **{show}** season {number} (expected, not official)", **args)
+                )
     else:
-        lines.append(f"Nothing has a firm date in the next {a.days} days.")
+        lines.append(t.gettext("Nothing has a firm date in the next {days} days.", days=a.days))
     if a.undated:
         lines.append("")
-        lines.append("**Renewed or in production, no firm date yet**")
+        lines.append(t.gettext("**Renewed or in production, no firm date yet**"))
         for ref, s in a.undated:
             r = s.release
-            line = f"• **{safe(ref.title)}** season {s.number}: {s.status.value.label}"
+            line = t.gettext(
+                "• **{show}** season {number}: {status}",
+                show=safe(ref.title),
+                number=s.number,
+                status=status_label(s.status.value, t),
+            )
             if r.date.known:
-                line += f"; {'due' if r.official else 'expected'} {when(r.date)}"
+                if r.official:
+                    line += t.gettext("; due {date}", date=when(r.date, t))
+                else:
+                    line += t.gettext("; expected {date}", date=when(r.date, t))
                 if r.date.has_passed(a.now):
-                    line += ", not released"
+                    line += t.gettext(", not released")
                 elif not r.official:
-                    line += " (not official)"
-            if notes := report_notes(s, a.now):
+                    line += " " + t.gettext("(not official)")
+            if notes := report_notes(s, a.now, t):
                 line += f"; {notes}"
             lines.append(line)
     embed = discord.Embed(
-        title=f"Coming up in the next {a.days} days",
+        title=t.gettext("Coming up in the next {days} days", days=a.days),
         colour=COLOUR,
-        description=_fit_lines(lines, DESCRIPTION_MAX),
+        description=_fit_lines(lines, DESCRIPTION_MAX, t),
     )
-    embed.set_footer(text=FOOTER_OFFICIAL)
+    embed.set_footer(text=t.gettext(FOOTER_OFFICIAL))
     return Reply(embeds=[fit(embed)])
 
 
-def search_reply(a: SearchAnswer) -> Reply:
-    embed = discord.Embed(title=cut(f"Search: {safe(a.query)}", TITLE_MAX), colour=COLOUR)
+def search_reply(a: SearchAnswer, locale: str = ENGLISH) -> Reply:
+    t = i18n.text(locale)
+    embed = discord.Embed(
+        title=cut(t.gettext("Search: {query}", query=safe(a.query)), TITLE_MAX), colour=COLOUR
+    )
     if a.shows:
         lines = [
             f"• **{safe(ref.title)}**" + (f" ({safe(matched)})" if matched != ref.title else "")
             for ref, matched in a.shows
         ]
-        embed.add_field(name="Shows", value=_fit_lines(lines, FIELD_VALUE_MAX), inline=False)
+        embed.add_field(name=t.gettext("Shows"), value=_fit_lines(lines, FIELD_VALUE_MAX, t), inline=False)
     if a.people:
         lines = [
             f"• **{safe(p.name)}**"
@@ -463,16 +628,18 @@ def search_reply(a: SearchAnswer) -> Reply:
             + (": " + ", ".join(safe(s.title) for s in p.shows[:5]) if p.shows else "")
             for p in a.people
         ]
-        embed.add_field(name="People", value=_fit_lines(lines, FIELD_VALUE_MAX), inline=False)
+        embed.add_field(name=t.gettext("People"), value=_fit_lines(lines, FIELD_VALUE_MAX, t), inline=False)
     if not a.shows and not a.people:
-        embed.description = "Nothing matches. Try fewer letters, the Korean title, or an actor's name."
+        embed.description = t.gettext(
+            "Nothing matches. Try fewer letters, the Korean title, or an actor's name."
+        )
     return Reply(embeds=[fit(embed)])
 
 
 # --- limits --------------------------------------------------------------------------------
 
 
-def _fit_lines(lines: list[str], limit: int) -> str:
+def _fit_lines(lines: list[str], limit: int, t: Text = EN) -> str:
     """Whole lines up to `limit` characters, then "… and N more"."""
     out: list[str] = []
     used = 0
@@ -480,9 +647,10 @@ def _fit_lines(lines: list[str], limit: int) -> str:
         line = cut(line, limit)
         extra = len(line) + (1 if out else 0)
         rest = len(lines) - i
-        tail = f"\n… and {rest} more"
+        more = t.gettext("… and {count} more", count=rest)
+        tail = "\n" + more
         if used + extra + (len(tail) if rest > 1 else 0) > limit:
-            out.append(f"… and {rest} more")
+            out.append(more)
             break
         out.append(line)
         used += extra
@@ -545,12 +713,18 @@ def _relative(moment: datetime, now: datetime) -> str:
     return "now"
 
 
-def plain(text: str, now: datetime | None = None) -> str:
+def plain(text: str, now: datetime | None = None, t: Text = EN) -> str:
     """Discord markup as a reader sees it: timestamps in UTC, no escapes, no bold markers."""
     now = now or datetime.now(UTC)
 
     def stamp(m: re.Match[str]) -> str:
         moment = datetime.fromtimestamp(int(m[1]), UTC)
+        if not t.english:  # Discord shows timestamps in each reader's language; so does Babel
+            if m[2] == "R":
+                return t.relative(moment - now)
+            if m[2] in "dD":
+                return t.long_day(moment.date())
+            return t.moment(moment)
         if m[2] == "R":
             return _relative(moment, now)
         if m[2] in "dD":
@@ -563,28 +737,33 @@ def plain(text: str, now: datetime | None = None) -> str:
     return text.replace("@\u200b", "@")
 
 
-def to_text(reply: Reply, now: datetime | None = None) -> str:
+def to_text(reply: Reply, now: datetime | None = None, locale: str = ENGLISH) -> str:
     """The reply as plain text, as `bot.py ask` prints it."""
+    t = i18n.text(locale)
     out: list[str] = []
     if reply.ephemeral:
-        out.append("(only you can see this)")
+        out.append(t.gettext("(only you can see this)"))
     if reply.content:
-        out.append(plain(reply.content, now))
+        out.append(plain(reply.content, now, t))
     for e in reply.embeds:
         if e.title:
-            out.append(plain(e.title, now))
-            out.append("=" * min(len(plain(e.title, now)), 60))
+            out.append(plain(e.title, now, t))
+            out.append("=" * min(len(plain(e.title, now, t)), 60))
         if e.description:
-            out.append(plain(e.description, now))
+            out.append(plain(e.description, now, t))
         for f in e.fields:
             out.append("")
-            out.append(f"{plain(f.name or '', now)}:")
-            out.append(plain(f.value or "", now))
+            out.append(f"{plain(f.name or '', now, t)}:")
+            out.append(plain(f.value or "", now, t))
         if e.footer.text:
             out.append("")
-            out.append(plain(e.footer.text, now))
+            out.append(plain(e.footer.text, now, t))
     for link in reply.links:
         out.append(f"[{link.label}] {link.url}")
     if reply.pages > 1:
-        out.append(f"(page {reply.page + 1} of {reply.pages}: more with the buttons)")
+        out.append(
+            t.gettext(
+                "(page {page} of {pages}: more with the buttons)", page=reply.page + 1, pages=reply.pages
+            )
+        )
     return "\n".join(out)

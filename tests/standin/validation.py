@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +28,95 @@ def invalid_form(errors: dict[str, Any]) -> ApiError:
     return ApiError(400, 50035, "Invalid Form Body", errors)
 
 
-_NAME_RE = re.compile(r"^[-_\w]{1,32}$")
+# Discord's locales (discord-api-docs, Reference: Locales), the keys localizations may use.
+LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+
+
+def valid_name(name: object) -> bool:
+    """Discord's rule for command and option names, and their localizations:
+    ^[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$, lowercase where the script has case."""
+    if not isinstance(name, str) or not 1 <= len(name) <= 32 or name != name.lower():
+        return False
+    return all(
+        ch in "-_"
+        or unicodedata.category(ch)[0] in "LN"
+        or "\u0900" <= ch <= "\u097f"  # Devanagari, marks included
+        or "\u0e00" <= ch <= "\u0e7f"  # Thai, marks included
+        for ch in name
+    )
+
+
+def validate_localizations(
+    node: dict[str, Any], path: str, err: Callable[[str, str], None], *, names: bool = True
+) -> None:
+    """name_localizations and description_localizations: known locales, valid values."""
+    for key in ("name_localizations", "description_localizations"):
+        values = node.get(key)
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            err(f"{path}.{key}", "Must be an object")
+            continue
+        for locale, value in values.items():
+            where = f"{path}.{key}.{locale}"
+            if locale not in LOCALES:
+                err(where, f"Invalid locale {locale!r}")
+            elif key == "description_localizations" and not (
+                isinstance(value, str) and 1 <= len(value) <= 100
+            ):
+                err(where, "Must be between 1 and 100 in length.")
+            elif key == "name_localizations" and names and not valid_name(value):
+                err(where, f"Invalid name {value!r}")
+            elif key == "name_localizations" and not (isinstance(value, str) and 1 <= len(value) <= 100):
+                err(where, "Must be between 1 and 100 in length.")  # a choice's name
+
+
+def localized_name(node: dict[str, Any], locale: str) -> str:
+    return (node.get("name_localizations") or {}).get(locale) or node.get("name", "")
+
+
+def unique_names(nodes: list[dict[str, Any]], path: str, err: Callable[[str, str], None]) -> None:
+    """Siblings' names must differ in every locale, as Discord shows them."""
+    locales = {loc for n in nodes for loc in (n.get("name_localizations") or {})}
+    for locale in sorted(locales):
+        names = [localized_name(n, locale) for n in nodes]
+        if len(names) != len(set(names)):
+            err(f"{path}.name_localizations.{locale}", "Application command names must be unique")
 
 
 def validate_commands(commands: list[dict[str, Any]]) -> dict[str, Any]:
@@ -47,6 +135,8 @@ def validate_commands(commands: list[dict[str, Any]]) -> dict[str, Any]:
             err(f"{i}.name", "Application command names must be unique")
         seen.add(key)
         validate_command_node(cmd, str(i), err, depth=0)
+    for ctype in {c.get("type", 1) for c in commands}:
+        unique_names([c for c in commands if c.get("type", 1) == ctype], "_", err)
     return errors
 
 
@@ -54,11 +144,12 @@ def validate_command_node(
     node: dict[str, Any], path: str, err: Callable[[str, str], None], depth: int
 ) -> None:
     name = node.get("name", "")
-    if not _NAME_RE.match(name) or name != name.lower():
+    if not valid_name(name):
         err(f"{path}.name", f"Invalid name {name!r}")
     ctype = node.get("type", 1)
     if depth == 0 and ctype != 1:
         return
+    validate_localizations(node, path, err)
     description = node.get("description", "")
     if not 1 <= len(description) <= 100:
         err(f"{path}.description", "Must be between 1 and 100 in length.")
@@ -68,6 +159,7 @@ def validate_command_node(
     names = [o.get("name") for o in options]
     if len(names) != len(set(names)):
         err(f"{path}.options", "Option names must be unique")
+    unique_names(options, f"{path}.options", err)
     required_done = False
     for j, opt in enumerate(options):
         sub = f"{path}.options.{j}"
@@ -84,6 +176,10 @@ def validate_command_node(
             required_done = True
         if len(opt.get("choices") or []) > 25:
             err(f"{sub}.choices", "Must be 25 or fewer in length.")
+        for k, choice in enumerate(opt.get("choices") or []):
+            if not 1 <= len(str(choice.get("name", ""))) <= 100:
+                err(f"{sub}.choices.{k}.name", "Must be between 1 and 100 in length.")
+            validate_localizations(choice, f"{sub}.choices.{k}", err, names=False)
         if opt.get("choices") and opt.get("autocomplete"):
             err(sub, "Autocomplete and choices are exclusive")
 

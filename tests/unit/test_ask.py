@@ -11,10 +11,10 @@ import pytest
 from conftest import ROOT
 
 
-def ask(question: str, db: Path) -> subprocess.CompletedProcess[str]:
+def ask(question: str, db: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_PATH": str(db), "DISCORD_TOKEN": ""}
     return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), "ask", question],
+        [sys.executable, str(ROOT / "bot.py"), "ask", *options, question],
         capture_output=True,
         text=True,
         env=env,
@@ -166,3 +166,28 @@ def test_running_without_a_token_explains_how_to_get_one(tmp_path: Path) -> None
     )
     assert out.returncode == 2
     assert "No DISCORD_TOKEN is set" in out.stderr and "developers/applications" in out.stderr
+
+
+def test_ask_in_korean_prints_the_korean_answer(db: Path) -> None:
+    out = ask("/release title:지금 우리 학교는 season:2", db, "--locale", "ko")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "지금 우리 학교는 (All of Us Are Dead) · 시즌 2"
+    assert lines[2] == (
+        "시즌 2 촬영 중입니다. 공개일은 아직 발표되지 않았습니다. "
+        "2025년 7월 23일부터 공식 촬영 중 상태입니다. 1년도 더 지난 정보라 지금과 다를 수 있습니다. "
+        "2023년에 (2022년 보도) 및 2024년에 (2024년 1월 보도) 공개될 것으로 예상되었지만, "
+        "두 시기 모두 지나도록 공개되지 않았습니다."
+    )
+    assert "발표되지 않음" in lines
+    assert "시즌 1: 공개 완료 · 2022년 1월 28일 (공식) · 12부작" in lines
+    refused = ask("/release title:지금 우리 학교는 season:5", db, "--locale", "ko")
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines() == [
+        "(나만 볼 수 있는 메시지)",
+        "지금 우리 학교는 (All of Us Are Dead)에는 해당 시즌(시즌 5)이 없습니다. 있는 시즌: 1 및 2.",
+    ]
+    assert (
+        ask("/release title:지금 우리 학교는 season:2", db, "--locale", "fr").stdout
+        == ask("/release title:지금 우리 학교는 season:2", db).stdout
+    )

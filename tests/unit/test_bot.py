@@ -43,8 +43,13 @@ COMMAND: app_commands.Command[Any, Any, None] = app_commands.Command(
 )
 
 
-def interaction(*, deferred: bool = False) -> Any:
-    return SimpleNamespace(response=FakeResponse(deferred), followup=FakeFollowup(), command=COMMAND)
+def interaction(*, deferred: bool = False, locale: str = "en-US") -> Any:
+    return SimpleNamespace(
+        response=FakeResponse(deferred),
+        followup=FakeFollowup(),
+        command=COMMAND,
+        locale=discord.Locale(locale),  # every interaction carries the user's client language
+    )
 
 
 def tree() -> DramaTree:
@@ -59,6 +64,20 @@ async def test_a_refusal_inside_a_command_is_answered_privately_with_its_sentenc
     assert sent["content"] == "No show called “Nope”; did you mean “Nope Show”?"
     assert sent["ephemeral"] is True
     assert sent["allowed_mentions"].to_dict() == discord.AllowedMentions.none().to_dict()
+
+
+async def test_the_refusal_is_in_the_users_language() -> None:
+    korean, french = interaction(locale="ko"), interaction(locale="fr")
+    error = app_commands.CommandInvokeError(COMMAND, UnknownShow("Nope", ["Nope Show", "Nope 2"]))
+    await tree().on_error(korean, error)
+    await tree().on_error(french, error)
+    assert korean.response.sent[0]["content"] == (
+        "“Nope” 작품을 찾을 수 없습니다. 찾으시는 작품이 “Nope Show” 또는 “Nope 2”인가요?"
+    )
+    assert korean.response.sent[0]["ephemeral"] is True
+    assert (
+        french.response.sent[0]["content"] == "No show called “Nope”; did you mean “Nope Show” or “Nope 2”?"
+    )
 
 
 async def test_a_refusal_after_deferring_is_a_private_follow_up() -> None:

@@ -8,8 +8,10 @@ from typing import Any
 from discord import app_commands
 
 from bot import COGS, DramaBot
+from cogs.translator import CommandTranslator
 from kdrama.lookup import Catalog
 from kdrama.settings import Settings
+from tests.standin.validation import validate_commands
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
 
@@ -74,6 +76,20 @@ async def test_every_cog_loads_and_the_tree_is_within_discords_limits(catalog: C
     }.items():
         assert [o["name"] for o in by_name[command].get("options", [])] == options
     assert all(isinstance(c, app_commands.Command | app_commands.Group) for c in commands)
+
+
+async def test_the_synced_tree_carries_korean_translations_discord_accepts(catalog: Catalog) -> None:
+    bot = DramaBot(Settings.from_env({"DISCORD_TOKEN": "x"}), catalog.store, catalog)
+    await bot.tree.set_translator(CommandTranslator())
+    for name in COGS:
+        await bot.load_extension(name)
+    payload = await bot.command_payload()  # what a sync sends, and what its hash covers
+    assert validate_commands(payload) == {}
+    by_name = {p["name"]: p for p in payload}
+    assert by_name["release"]["name_localizations"] == {"ko": "공개일"}
+    assert by_name["watch"]["description_localizations"] == {"ko": "채널에 작품 소식을 게시합니다"}
+    admin_show = next(o for o in by_name["admin"]["options"] if o["name"] == "show")
+    assert admin_show["name_localizations"] == {"ko": "작품"}
 
 
 async def test_mentions_are_disabled_bot_wide(catalog: Catalog) -> None:

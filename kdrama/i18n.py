@@ -1,0 +1,259 @@
+"""Languages: Discord locale codes to ours, the message catalogs, and locale-aware dates and lists.
+
+Messages are gettext catalogs (`kdrama/locales/<lang>/LC_MESSAGES/messages.po`, managed with
+Babel; README, Development). The English sentence is the message id, with `{name}`
+placeholders filled from named parameters. English is the source language and the fallback
+for every locale we have no catalog for.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import logging
+import string
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any, Literal, cast
+
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from kdrama.dates import PartialDate, Precision
+from kdrama.errors import UserError
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+ENGLISH = "en"
+# Our languages, as Discord's locale codes (a region-less code serves every region).
+LANGUAGES: tuple[str, ...] = (ENGLISH, "ko")
+
+# English keeps the code and house style it had before translations ("6 October 2023",
+# "25 Nov 2026", "A, B or C"): byte for byte the same, and no CLDR data loaded for it
+# (Babel's English locale data is ~5 MiB of the bot's memory budget). Babel's en_GB would
+# differ anyway: it abbreviates September "Sept".
+_SKELETONS = {
+    Precision.YEAR: "y",
+    Precision.QUARTER: "yQQQ",
+    Precision.MONTH: "yMMMM",
+    Precision.DAY: "yMMMMd",
+}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; translate it where it is shown."""
+    return message
+
+
+def resolve(locale: object) -> str:
+    """Our language for a Discord locale ("ko", "en-US", "en-GB", …); English when we have none."""
+    return _resolve(str(locale or ""))
+
+
+@cache  # a few dozen locale codes exist; this runs for every answer
+def _resolve(locale: str) -> str:
+    code = locale.strip().replace("_", "-").lower()
+    ours = {lang.lower(): lang for lang in LANGUAGES}
+    if code in ours:
+        return ours[code]
+    return ours.get(code.split("-", 1)[0], ENGLISH)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A list parameter ("A, B or C"), joined in the reader's language when the message is."""
+
+    items: tuple[str, ...]
+    style: Literal["standard", "or"] = "standard"  # "A, B and C" or "A, B or C"
+
+    def localize(self, text: Text) -> str:
+        if not self.items:
+            return ""
+        if text.english:
+            if len(self.items) == 1:
+                return self.items[0]
+            word = " or " if self.style == "or" else " and "
+            return ", ".join(self.items[:-1]) + word + self.items[-1]
+        return format_list(list(self.items), style=self.style, locale=text.babel_locale)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.localize(text(ENGLISH)), spec)
+
+    def __str__(self) -> str:
+        return self.localize(text(ENGLISH))
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A show's title parameter: the Korean title first for Korean readers, with the English."""
+
+    english: str
+    korean: str | None = None
+
+    def localize(self, text: Text) -> str:
+        if self.korean and text.lang == "ko":
+            return f"{self.korean} ({self.english})"
+        return self.english
+
+    def __format__(self, spec: str) -> str:
+        return format(self.english, spec)
+
+    def __str__(self) -> str:
+        return self.english
+
+
+def any_of(items: Iterable[str]) -> Listing:
+    return Listing(tuple(items), "or")
+
+
+def all_of(items: Iterable[str]) -> Listing:
+    return Listing(tuple(items), "standard")
+
+
+def placeholders(message: str) -> set[str]:
+    """The `{name}` placeholders of a message (what every translation of it must keep)."""
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name is not None}
+
+
+# --- extraction (babel.cfg) ------------------------------------------------------------------
+
+# Calls whose first argument is a message besides gettext's own: a user error's English
+# sentence is its message id. (A subclass marks the sentence it passes up with N_.)
+ERROR_KEYWORDS = ("UserError",)
+
+
+def extract(
+    fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: dict[str, Any]
+) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Babel extraction method for our Python: gettext calls, N_ marks and `UserError("…")`."""
+    from babel.messages.extract import extract_python
+
+    wanted: dict[str, Any] = dict.fromkeys([*keywords, *ERROR_KEYWORDS])  # only the names are read
+    found = cast(Iterator[Any], extract_python(fileobj, wanted, comment_tags, cast(Any, options)))
+    for line, funcname, messages, comments in found:
+        yield line, "gettext" if funcname in ERROR_KEYWORDS else funcname, messages, comments
+
+
+_LOCALIZED = (Listing, Title)  # parameters that take the reader's language themselves
+
+
+@cache
+def _translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalog of a language, read from its .po file (compiled in memory)."""
+    path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == ENGLISH or not path.exists():
+        return _gettext.NullTranslations()
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    buf = BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)  # what `pybabel compile` writes: fuzzy entries left out
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+class Text:
+    """Messages, dates and lists in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.english = lang == ENGLISH
+        self.babel_locale = lang.replace("-", "_")  # Babel's spelling: "pt_BR" for Discord's "pt-BR"
+        self._catalog = _translations(lang)
+
+    # --- messages ------------------------------------------------------------------------
+    def gettext(self, message: str, /, **params: object) -> str:
+        """The message in this language, its placeholders filled."""
+        text = message if self.english else self._catalog.gettext(message)
+        return self._fill(text, message, params)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """The singular or plural message for `n`, in this language's plural rules."""
+        english = singular if n == 1 else plural
+        return self._fill(self._catalog.ngettext(singular, plural, n), english, params)
+
+    def pgettext(self, context: str, message: str, /, **params: object) -> str:
+        """A message that means something else in another context (command names, …)."""
+        return self._fill(self._catalog.pgettext(context, message), message, params)
+
+    def translated(self, message: str, context: str | None = None) -> str | None:
+        """The translation of `message`, or None where this language has none."""
+        if self.english:
+            return None
+        found = (
+            self._catalog.gettext(message) if context is None else self._catalog.pgettext(context, message)
+        )
+        return found if found != message else None
+
+    def error(self, error: UserError) -> str:
+        """A user error's sentence in this language (its English sentence where none is translated)."""
+        if self.english or self.translated(error.message) is None:
+            return str(error)
+        return self.gettext(error.message, **error.params)
+
+    def _fill(self, text: str, english: str, params: Mapping[str, object]) -> str:
+        if not params:
+            return text
+        values = {k: v.localize(self) if isinstance(v, _LOCALIZED) else v for k, v in params.items()}
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            # A broken translation must not cost the answer: the test suite catches these.
+            log.exception("bad placeholders in the %s translation of %r", self.lang, english)
+            return english.format(**values)
+
+    # --- dates ---------------------------------------------------------------------------
+    def date(self, d: PartialDate) -> str:
+        """A date at its precision: "Q4 2023" / "2023년 4분기"; an exact time in UTC."""
+        if self.english:
+            return d.human()
+        if d.precision is Precision.UNKNOWN or d.year is None:
+            return self.gettext("unknown")
+        if d.precision is Precision.EXACT:
+            assert d.at is not None
+            text = format_skeleton("yMMMMd", d.at, locale=self.babel_locale)
+            text += " " + format_datetime(d.at, "HH:mm", tzinfo=d.at.tzinfo, locale=self.babel_locale)
+            return text + " UTC"
+        first = date(d.year, d.month or (3 * (d.quarter or 1) - 2), d.day or 1)
+        return format_skeleton(_SKELETONS[d.precision], first, locale=self.babel_locale)
+
+    def day(self, d: date) -> str:
+        """A day in short form, for "as of": "25 Nov 2026" / "2026년 11월 25일"."""
+        if self.english:
+            return f"{d.day} {d.strftime('%b %Y')}"
+        return format_skeleton("yMMMd", d, locale=self.babel_locale)
+
+    def long_day(self, d: date) -> str:
+        """A day in full: "6 October 2023" / "2023년 10월 6일"."""
+        return self.date(PartialDate.from_day(d))
+
+    def moment(self, at: datetime) -> str:
+        """A UTC time with its weekday: "Friday, 6 October 2023 08:00 UTC"."""
+        if self.english:
+            return f"{at.strftime('%A')}, {at.day} {at.strftime('%B %Y %H:%M')} UTC"
+        return (
+            format_date(at, "full", locale=self.babel_locale)
+            + " "
+            + format_datetime(at, "HH:mm", tzinfo=at.tzinfo, locale=self.babel_locale)
+            + " UTC"
+        )
+
+    def relative(self, delta: timedelta) -> str:
+        """How far a moment is from now: "in 3 days" / "3일 후"."""
+        return format_timedelta(delta, add_direction=True, locale=self.babel_locale)
+
+
+def text(locale: object = ENGLISH) -> Text:
+    """Messages, dates and lists for a Discord locale (English when unsupported)."""
+    return _text(resolve(locale))
+
+
+@cache
+def _text(lang: str) -> Text:
+    return Text(lang)
