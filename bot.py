@@ -26,6 +26,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.translator import CommandTranslator
+from cogs.ui import send_privately
 from kdrama import answers, edits, i18n, render
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
@@ -33,7 +34,7 @@ from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
 from kdrama.store import Store, StoreError
-from kdrama.watch.budget import RateBudget, bot_budget
+from kdrama.watch.budget import RateBudget, bot_budget, shard_share
 
 log = logging.getLogger("dramabot")
 
@@ -95,8 +96,9 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
             message = t.gettext("Something went wrong on my side; it has been logged. Please try again.")
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(
-                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                # After a public defer too: its placeholder goes, the error stays private.
+                await send_privately(
+                    interaction, content=message, allowed_mentions=discord.AllowedMentions.none()
                 )
             else:
                 await interaction.response.send_message(
@@ -128,8 +130,9 @@ class DramaBot(commands.AutoShardedBot):
         self.settings = settings
         self.store = store
         self.catalog = catalog
-        # Discord's global limit is per bot: every sender (channel posts, DMs) takes from this one.
-        self.budget = budget or bot_budget()
+        # Discord's global limit is per bot, not per process: every sender here (channel
+        # posts, DMs) takes from this one, which is this process's share of the bot's.
+        self.budget = budget or bot_budget(shard_share(settings.shard_count, settings.shard_ids))
         # Page buttons of paged replies, by kind ("cast", "history"); cogs register theirs
         # with cogs.ui.register_pager.
         self.pagers: dict[str, Pager] = {}
@@ -196,7 +199,12 @@ def setup_logging(level: str) -> None:
 
 async def open_store(settings: Settings) -> Store:
     store = await Store.open(settings.database_path)
-    report = await edits.load_starter_if_empty(store)
+    try:
+        report = await edits.load_starter_if_empty(store)
+    except BaseException:
+        # The connection's thread would keep the process alive after the error.
+        await store.close()
+        raise
     if report is not None:
         log.info("new database: %s", report.summary())
     return store
@@ -328,7 +336,11 @@ def main(argv: list[str] | None = None) -> int:
             command = backup_file(settings, args.file)
         case _:
             command = run(settings)
-    return asyncio.run(command)
+    try:
+        return asyncio.run(command)
+    except (UserError, StoreError) as e:
+        print(f"Drama bot stopped: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

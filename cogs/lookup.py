@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from cogs.ui import answer, drama_bot, locale_of, register_pager, season_autocomplete, title_autocomplete
 from kdrama import answers, i18n, render
@@ -15,7 +16,11 @@ from kdrama.render import Reply, error_reply
 if TYPE_CHECKING:
     from bot import DramaBot
 
+log = logging.getLogger(__name__)
+
 TITLE_HELP = "The show: English, Korean or romanized title"
+# How often the catalog looks for edits other processes on the same database committed.
+CATCH_UP_EVERY = 1.0
 SEASON_HELP = "Season number (default: the newest)"
 Season = app_commands.Range[int, 1, 999]
 Title = app_commands.Range[str, 1, 200]
@@ -30,6 +35,23 @@ class Lookup(commands.Cog):
     @property
     def catalog(self):
         return self.bot.catalog
+
+    async def cog_load(self) -> None:
+        self.catch_up.start()
+
+    async def cog_unload(self) -> None:
+        self.catch_up.cancel()
+
+    @tasks.loop(seconds=CATCH_UP_EVERY)
+    async def catch_up(self) -> None:
+        """Several processes may share the database: show what the others changed within seconds."""
+        try:
+            changed = await self.catalog.catch_up()
+        except Exception:
+            log.exception("catching up with edits made elsewhere failed; trying again")
+            return
+        if changed:
+            log.info("caught up with %d show(s) changed elsewhere", changed)
 
     @app_commands.command(
         name="show", description="Overview of a show: titles, platform, seasons, similar shows"

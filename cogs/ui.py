@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord voids an interaction not answered within 3 s; past this we defer and follow up.
 DEFER_AFTER = 2.0
+# Set in interaction.extras while a public "thinking…" message waits for its answer.
+PUBLIC_PLACEHOLDER = "public_placeholder"
+ANSWERED_PRIVATELY = "Answered privately."
 
 
 def drama_bot(interaction: discord.Interaction[DramaBot]) -> DramaBot:
@@ -60,10 +63,40 @@ async def send_reply(interaction: discord.Interaction[DramaBot], reply: Reply) -
     view = build_view(reply)
     if view is not None:
         kwargs["view"] = view
-    if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
-    else:
+    if not interaction.response.is_done():
         await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+    elif reply.ephemeral:
+        await send_privately(interaction, **kwargs)
+    else:
+        interaction.extras.pop(PUBLIC_PLACEHOLDER, None)  # the answer fills it
+        await interaction.followup.send(**kwargs)
+
+
+async def send_privately(interaction: discord.Interaction[DramaBot], **kwargs: Any) -> None:
+    """A follow-up only the user sees, even after a public "thinking…" defer.
+
+    Discord turns the first follow-up after a defer into the deferred message, public if the
+    defer was: so that placeholder is deleted first (or, if that fails, emptied of anything
+    but a neutral line) and the follow-up is a message of its own.
+    """
+    if interaction.extras.pop(PUBLIC_PLACEHOLDER, False):
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException:
+            log.warning("could not delete a public placeholder; replacing its text", exc_info=True)
+            await interaction.edit_original_response(content=ANSWERED_PRIVATELY, allowed_mentions=NO_MENTIONS)
+    await interaction.followup.send(ephemeral=True, **kwargs)
+
+
+def defer_in(interaction: discord.Interaction[DramaBot]) -> float:
+    """Seconds left until we must defer, counted from when Discord created the interaction.
+
+    Time already spent (checks and transformers waiting on the database, a busy event loop)
+    counts. A clock behind Discord's only makes the interaction look younger: never a later
+    defer than DEFER_AFTER from now.
+    """
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return max(0.0, DEFER_AFTER - max(0.0, age))
 
 
 async def answer(
@@ -72,9 +105,11 @@ async def answer(
     """Send what `work` produces; defer first if it is not ready well inside the 3 s deadline."""
     task = asyncio.ensure_future(work)
     try:
-        reply = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+        reply = await asyncio.wait_for(asyncio.shield(task), defer_in(interaction))
     except TimeoutError:
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        if not ephemeral:
+            interaction.extras[PUBLIC_PLACEHOLDER] = True
         reply = await task
     await send_reply(interaction, reply)
 

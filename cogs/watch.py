@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -12,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs import http_answers
 from cogs.ui import build_view, send_reply, to_choices
 from kdrama import edits
 from kdrama.errors import UserError
@@ -93,23 +95,14 @@ class DiscordSender:
         except discord.Forbidden as e:
             raise ChannelUnusable(pause_reason(e), status=e.status, code=e.code) from e
         except discord.HTTPException as e:
-            detail = f"HTTP {e.status} (code {e.code}): {cut(e.text or '', 200)}"
-            # 401 means the whole bot lost its token, not that this message is bad: keep it.
-            if e.status in (401, 429) or e.status >= 500:
-                retry_after = _retry_after(e)
-                raise RetryLater(detail, status=e.status, code=e.code, retry_after=retry_after) from e
-            raise Rejected(detail, status=e.status, code=e.code) from e
+            # A 401 or a bot-wide 429 stops every sender; the message stays queued.
+            failure = http_answers.bot_wide_stop(e) or http_answers.retry_later(e)
+            if failure is not None:
+                raise failure from e
+            raise Rejected(http_answers.detail(e), status=e.status, code=e.code) from e
         except (aiohttp.ClientError, OSError, TimeoutError) as e:
             raise RetryLater(f"{type(e).__name__}: {e}") from e
         return sent.id
-
-
-def _retry_after(e: discord.HTTPException) -> float | None:
-    header = e.response.headers.get("Retry-After") if e.response is not None else None
-    try:
-        return float(header) if header else None
-    except ValueError:
-        return None
 
 
 def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
@@ -128,7 +121,12 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
         self.engine: DeliveryEngine[Reply] = DeliveryEngine(
-            bot.store, NoticeRenderer(bot.store), DiscordSender(bot), budget=bot.budget, shards=self._shards
+            bot.store,
+            NoticeRenderer(bot.store),
+            DiscordSender(bot),
+            budget=bot.budget,
+            shards=self._shards,
+            retention=timedelta(days=bot.settings.outbox_retention_days),
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -230,18 +228,21 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             wanted = parse_events_option(events)
             if role is not None and role.is_default():
                 raise UserError("Pick a role to ping, not @everyone; or leave the role empty to ping no one.")
+            if role is not None:
+                _check_may_ping(interaction.user, role, target)
             show = None if is_every_show(title) else await self.bot.catalog.resolve(title)
+            result = await subscribe(
+                self.bot.store,
+                guild_id=target.guild.id,
+                channel_id=target.id,
+                show_id=show.id if show else None,
+                events=wanted,
+                role_id=role.id if role else None,
+                created_by=interaction.user.id,
+                max_per_server=self.bot.settings.max_subscriptions_per_server,
+            )
         except UserError as e:
             return await _private(interaction, str(e))
-        result = await subscribe(
-            self.bot.store,
-            guild_id=target.guild.id,
-            channel_id=target.id,
-            show_id=show.id if show else None,
-            events=wanted,
-            role_id=role.id if role else None,
-            created_by=interaction.user.id,
-        )
         me = target.guild.me
         unpingable = (
             role is not None
@@ -342,6 +343,14 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             raise UserError("Run this in a text channel, or choose one with the channel option.")
         if target.guild.id != guild.id:
             raise UserError("Choose a channel in this server.")
+        # The command's own check looked at the channel it was typed in; what counts is the
+        # channel whose subscriptions change.
+        member = interaction.user
+        if not isinstance(member, discord.Member) or not target.permissions_for(member).manage_channels:
+            raise UserError(
+                "You need the Manage Channels permission in {channel} to change what it follows.",
+                channel=target.mention,
+            )
         if not check_bot:
             return target
         me = guild.me
@@ -356,6 +365,22 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
                 perms=", ".join(missing),
             )
         return target
+
+
+def _check_may_ping(
+    user: discord.User | discord.Member, role: discord.Role, target: discord.TextChannel
+) -> None:
+    """Staff may have a role pinged only where they could ping it themselves."""
+    if role.mentionable:
+        return
+    if isinstance(user, discord.Member) and target.permissions_for(user).mention_everyone:
+        return
+    raise UserError(
+        "You can't have {role} pinged in {channel}: the role isn't mentionable, and you don't have "
+        "Mention @everyone, @here and All Roles there.",
+        role=role.mention,
+        channel=target.mention,
+    )
 
 
 def _channel_name(guild: discord.Guild, channel_id: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -11,7 +12,7 @@ from discord.utils import format_dt
 
 from kdrama.edits import ImportResult, describe_change
 from kdrama.models import Action, Change, Show
-from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe
+from kdrama.render import COLOUR, CONTENT_MAX, DESCRIPTION_MAX, Reply, cut, day, safe, shown_link
 
 HISTORY_PAGE_SIZE = 8
 LINE_MAX = 400
@@ -21,6 +22,14 @@ def inert(text: str) -> str:
     """Curator-facing text without control characters or pings; links stay clickable."""
     cleaned = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
     return cleaned.replace("@", "@\u200b").replace("`", "'")
+
+
+_BARE_LINK = re.compile(r"(?<!<)https://[^\s”<>]+")
+
+
+def bracket_links(text: str) -> str:
+    """Links in a line as <https://…>: shown as the address they are, with no preview."""
+    return _BARE_LINK.sub(lambda m: f"<{m[0]}>", text)
 
 
 def _where(change: Change) -> str:
@@ -71,9 +80,11 @@ def history_line(change: Change) -> str:
     line = f"**#{change.id}** {moment} · {inert(change.actor_name)}"
     if change.actor_id:
         line += f" (<@{change.actor_id}>)"
-    line += f" · {cut(inert(what), LINE_MAX)}"
+    line += f" · {bracket_links(cut(inert(what), LINE_MAX))}"
     if change.source:
-        line += f" · source: {cut(inert(change.source), 200)}"
+        source = change.source
+        shown = shown_link(source) if "://" in source else inert(source)
+        line += f" · source: {cut(shown, 200)}"
     if change.events:
         line += " · notified: " + ", ".join(sorted(e.value for e in change.events))
     return line

@@ -27,7 +27,9 @@ from kdrama.models import (
 from kdrama.store import Store
 from kdrama.store.history import release_step, status_step
 from kdrama.validate import (
+    EPISODES_MAX,
     LONG_TEXT_MAX,
+    SEASON_MAX,
     TITLE_MAX,
     ValidationError,
     clean_text,
@@ -41,6 +43,9 @@ from kdrama.validate import (
 )
 
 FORMAT = 1
+SQLITE_INT_MAX = 2**63 - 1  # SQLite's INTEGER is 64-bit signed
+INT_DIGITS_MAX = 19  # longer numbers are never read as int: Python refuses 4,300+ digits anyway
+NESTING_MAX = 100  # a catalog nests 6 deep; past this the file is refused, not parsed
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 
 
@@ -83,11 +88,60 @@ def load_file(path: Path | str, *, trailer_hosts: tuple[str, ...] | None = None)
 
 def parse_text(text: str | bytes, *, trailer_hosts: tuple[str, ...] | None = None) -> list[ShowEntry]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         where = f" (line {e.lineno}, column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
         raise CatalogError(f"the file is not valid JSON{where}.") from e
+    except RecursionError:
+        raise CatalogError(_too_deep(text)) from None
     return parse_catalog(data, trailer_hosts=trailer_hosts)
+
+
+class LongNumber:
+    """A number in the file too long to be any field's value; the validators refuse it by name."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a {len(self.digits.lstrip('-')):,}-digit number"
+
+    __str__ = __repr__
+
+
+def _json_int(digits: str) -> int | LongNumber:
+    # int() of 4,300+ digits raises ValueError (and takes quadratic time before that limit).
+    return int(digits) if len(digits) <= INT_DIGITS_MAX else LongNumber(digits)
+
+
+def _too_deep(text: str | bytes) -> str:
+    """Where lists or objects first nest deeper than NESTING_MAX: the show, line and column."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    depth, show, line, line_start, in_string, escaped = 0, -1, 1, 0, False, False
+    at = 0
+    for at, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth == 3:  # {"shows": [ {a show} ]}
+                show += 1
+            if depth > NESTING_MAX:
+                break
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "\n":
+            line, line_start = line + 1, at + 1
+    where = f"shows[{show}]" if show >= 0 else "the file"
+    return f"{where}: lists or objects nest too deeply (line {line}, column {at - line_start + 1})."
 
 
 def parse_catalog(data: object, *, trailer_hosts: tuple[str, ...] | None = None) -> list[ShowEntry]:
@@ -129,12 +183,24 @@ def _list(raw: object, what: str) -> list[Any]:
     return raw
 
 
-def _int(raw: object, what: str, *, minimum: int = 0) -> int | None:
+def _int(raw: object, what: str, *, minimum: int = 0, maximum: int = SQLITE_INT_MAX) -> int | None:
     if raw is None:
         return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < minimum:
-        raise ValidationError(f"{what} must be a whole number from {minimum}.")
+    if isinstance(raw, bool) or not isinstance(raw, int) or not minimum <= raw <= maximum:
+        shown = raw if isinstance(raw, LongNumber) or len(repr(raw)) <= 30 else "that"
+        raise ValidationError(f"{what} must be a whole number from {minimum} to {maximum:,}, not {shown}.")
     return raw
+
+
+def _once_each(credits: tuple[CreditEntry, ...], where: str) -> tuple[CreditEntry, ...]:
+    """A cast lists each actor once (an actor is their name and Korean name)."""
+    seen: set[tuple[str, str]] = set()
+    for c in credits:
+        identity = (c.actor, c.korean_name or "")
+        if identity in seen:
+            raise ValidationError(f"{where} lists {c.actor} twice; give each actor one entry.")
+        seen.add(identity)
+    return credits
 
 
 def _bool(raw: object, what: str, default: bool) -> bool:
@@ -199,14 +265,16 @@ def _show(raw: object, trailer_hosts: tuple[str, ...] | None) -> ShowEntry:
         synopsis=clean_text(d.get("synopsis"), field="synopsis", max_len=LONG_TEXT_MAX, multiline=True),
         poster_url=https_url(d.get("poster_url"), field="poster_url"),
         similar=tuple(dict.fromkeys(similar)),
-        cast=tuple(_credit(c, f"cast[{i}]") for i, c in enumerate(_list(d.get("cast"), "cast"))),
+        cast=_once_each(
+            tuple(_credit(c, f"cast[{i}]") for i, c in enumerate(_list(d.get("cast"), "cast"))), "the cast"
+        ),
         seasons=seasons,
     )
 
 
 def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
     d = _obj(raw, "a season")
-    number = _int(d.get("number"), "season number", minimum=1)
+    number = _int(d.get("number"), "season number", minimum=1, maximum=SEASON_MAX)
     if number is None:
         raise ValidationError("every season needs a number.")
     where = f"season {number}"
@@ -234,11 +302,14 @@ def _season(raw: object, trailer_hosts: tuple[str, ...] | None) -> SeasonEntry:
     release = _with_release_history(release, rel.get("history"), where)
     return SeasonEntry(
         number=number,
-        episodes=_int(d.get("episodes"), f"{where} episodes"),
+        episodes=_int(d.get("episodes"), f"{where} episodes", maximum=EPISODES_MAX),
         notes=clean_text(d.get("notes"), field=f"{where} notes", max_len=LONG_TEXT_MAX, multiline=True),
         status=status,
         release=release,
-        cast=tuple(_credit(c, f"{where} cast[{i}]") for i, c in enumerate(_list(d.get("cast"), "cast"))),
+        cast=_once_each(
+            tuple(_credit(c, f"{where} cast[{i}]") for i, c in enumerate(_list(d.get("cast"), "cast"))),
+            f"{where} cast",
+        ),
         trailers=tuple(
             _trailer(t, f"{where} trailers[{i}]", trailer_hosts)
             for i, t in enumerate(_list(d.get("trailers"), "trailers"))

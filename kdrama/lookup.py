@@ -30,6 +30,9 @@ POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
 CREDITS_CACHED = 128  # shows whose credits are kept decoded (about 7 KB each)
 CHOICES_CACHED = 1024  # title autocomplete answers kept (up to 2 KB each)
 REPLIES_CACHED = 256  # rendered replies kept (embeds: a few KB each)
+# Shows re-read per step of a refresh: each step holds the event loop for a few ms at most,
+# however many shows another process changed (an import elsewhere: thousands).
+REFRESH_STEP = 64
 
 
 class UnknownShow(UserError):
@@ -182,6 +185,7 @@ class Catalog:
         self.generation = 0  # bumped by every refresh: cached replies of older ones are stale
         self._refreshing = asyncio.Lock()
         self._refreshed_at: dict[int, int] = {}  # show id -> generation, while the snapshot fills
+        self._data_version = 0  # PRAGMA data_version when last caught up (moves on others' commits)
         self._loading: asyncio.Future[None] | None = None
         self._filling: asyncio.Future[None] | None = None
         self._popular: tuple[float, list[ShowRef]] | None = None  # (when read, shows)
@@ -217,6 +221,8 @@ class Catalog:
         return catalog
 
     async def _load(self) -> None:
+        # Read before the names, so an edit committed meanwhile is caught up, not missed.
+        self._data_version = await self.store.data_version()
         self.version = await self.store.changes.last_id()
         catalog = self.store.catalog
         # Names come from the store a batch at a time into columns: no Name object and no
@@ -290,12 +296,30 @@ class Catalog:
         """
         await self.loaded()
         async with self._refreshing:
-            after = self.version if change_id is None else change_id
-            last, show_ids = await self.store.changes.shows_changed_since(after)
-            if show_ids:
-                await self._refresh_shows(show_ids)
-            self.version = max(self.version, last)
+            await self._refresh_since(change_id)
             return self.version
+
+    async def catch_up(self) -> int:
+        """Refresh the shows changed since the last look (by another process, say); how many.
+
+        Cheap when nothing changed: one `PRAGMA data_version`, which moves only when some
+        other connection commits. Then it is refresh_since().
+        """
+        await self.loaded()
+        version = await self.store.data_version()
+        if version == self._data_version:
+            return 0
+        self._data_version = version
+        async with self._refreshing:
+            return await self._refresh_since(None)
+
+    async def _refresh_since(self, change_id: int | None) -> int:
+        after = self.version if change_id is None else change_id
+        last, show_ids = await self.store.changes.shows_changed_since(after)
+        for at in range(0, len(show_ids), REFRESH_STEP):
+            await self._refresh_shows(show_ids[at : at + REFRESH_STEP])
+        self.version = max(self.version, last)
+        return len(show_ids)
 
     async def refresh_shows(self, show_ids: Iterable[int]) -> None:
         """Re-read these shows (added, edited or removed) into the indexes and the snapshot."""

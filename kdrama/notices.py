@@ -25,6 +25,9 @@ from kdrama.render import (
     cut,
     fit,
     safe,
+    shown_link,
+    shown_source,
+    sound_link,
     when,
 )
 from kdrama.store import Store
@@ -93,8 +96,8 @@ def _value(item: ChangeItem, value: object) -> str:
     if isinstance(value, list):
         return safe(", ".join(str(v) for v in value))
     text = str(value)
-    if item.field.endswith("url") and text.startswith("https://"):
-        return text
+    if item.field.endswith("url") or text.startswith("https://"):
+        return shown_link(text)
     return safe(cut(text, 300))
 
 
@@ -103,7 +106,7 @@ def _record(entity: str, value: dict[str, Any]) -> str:
     if entity == "trailer" or "url" in value:
         name = safe(value.get("title") or value.get("kind") or "Trailer")
         url = str(value.get("url") or "")
-        return f"{name}\n{url}" if url.startswith("https://") else name
+        return f"{name}\n{shown_link(url)}" if url else name
     if entity == "credit" or "actor" in value:
         actor = value.get("actor") or "?"
         text = f"**{safe(str(actor))}**"
@@ -245,18 +248,18 @@ def render_notice(
     if streaming and show and show.platform:
         embed.add_field(name="Where to watch", value=safe(show.platform), inline=True)
     if change.source:
-        source = change.source if change.source.startswith("https://") else safe(change.source)
-        embed.add_field(name="Source", value=cut(source, FIELD_VALUE_MAX), inline=False)
+        embed.add_field(name="Source", value=cut(shown_source(change.source), FIELD_VALUE_MAX), inline=False)
     embed.set_footer(text=f"{FOOTER} Edit by {safe(change.actor_name)}.")
     links: list[Link] = []
     for item in change.items:
         if item.entity is Entity.TRAILER and isinstance(item.new, dict):
-            url = str(item.new.get("url") or "")
-            if url.startswith("https://") and len(links) < 3:
+            url = sound_link(str(item.new.get("url") or ""))
+            if url and len(links) < 3:
                 links.append(Link("Watch the trailer", url))
-    if platform_link and show and show.platform_url and show.platform_url.startswith("https://"):
+    platform_url = sound_link(show.platform_url) if platform_link and show else None
+    if show and platform_url:
         label = f"Watch on {show.platform}" if show.platform else "Where to watch"
-        links.append(Link(cut(label, 80), show.platform_url))
+        links.append(Link(cut(label, 80), platform_url))
     data: dict[str, Any] = dict(fit(embed).to_dict())
     return Notice(data, tuple(links))
 

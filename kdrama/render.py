@@ -26,6 +26,7 @@ from kdrama.lookup import (
     UpcomingAnswer,
 )
 from kdrama.models import Credit, ReleaseDate, Season, Status
+from kdrama.validate import ValidationError, https_url
 
 COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
@@ -76,6 +77,33 @@ def safe(text: str | None) -> str:
     return escape_mentions(escape_markdown(cleaned))
 
 
+# A stored link that fails today's checks (a row written before they existed) is not shown.
+LINK_WITHHELD = N_("(link not shown: not a valid web address)")
+
+
+def sound_link(url: str | None) -> str | None:
+    """A stored link if it passes the link checks now (re-assembled as they store it), else None."""
+    if not url:
+        return None
+    try:
+        return https_url(url, field="link")
+    except ValidationError:
+        return None
+
+
+def shown_link(url: str | None, t: Text = EN) -> str:
+    """A link as text: <https://…> (a link, no preview that could pass for ours), or a notice."""
+    checked = sound_link(url)
+    return f"<{checked}>" if checked else t.gettext(LINK_WITHHELD)
+
+
+def shown_source(source: str, t: Text = EN) -> str:
+    """A source: its link in angle brackets, or the citation as inert text."""
+    if "://" in source:
+        return shown_link(source, t)
+    return safe(source)
+
+
 def cut(text: str, limit: int) -> str:
     """At most `limit` characters, ending in "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -101,9 +129,7 @@ def day(d: date | None, t: Text = EN) -> str:
 def source_line(source: str | None, as_of: PartialDate | None, t: Text = EN) -> str:
     parts = []
     if source:
-        parts.append(
-            t.gettext("Source: {source}", source=source if source.startswith("https://") else safe(source))
-        )
+        parts.append(t.gettext("Source: {source}", source=shown_source(source, t)))
     if as_of:
         parts.append(t.gettext("as of {day}", day=as_of_words(as_of, t)))
     return " · ".join(parts)
@@ -341,8 +367,7 @@ def history_lines(season: Season, now: datetime, t: Text = EN) -> list[str]:
         if _moves(season) and r.date.has_passed(now):
             line += t.gettext(", passed without a release")
         if r.source:
-            source = r.source if r.source.startswith("https://") else safe(r.source)
-            line += t.gettext(". Source: {source}", source=source)
+            line += t.gettext(". Source: {source}", source=shown_source(r.source, t))
         lines.append(line)
     return lines
 
@@ -371,15 +396,15 @@ def _links(
     show_platform: str | None, platform_url: str | None, trailer_url: str | None, t: Text = EN
 ) -> list[Link]:
     links = []
-    if trailer_url:
-        links.append(Link(t.gettext("Trailer"), trailer_url))
-    if platform_url:
+    if trailer := sound_link(trailer_url):
+        links.append(Link(t.gettext("Trailer"), trailer))
+    if platform := sound_link(platform_url):
         label = (
             t.gettext("Watch on {platform}", platform=show_platform)
             if show_platform
             else t.gettext("Where to watch")
         )
-        links.append(Link(cut(label, 80), platform_url))
+        links.append(Link(cut(label, 80), platform))
     return links
 
 
@@ -560,8 +585,10 @@ def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
         head = t.gettext(
             "{show} season {number} {kind}: {name}", show=show, number=a.season_number, kind=kind, name=name
         )
-    # The bare URL in the content is what makes Discord show the player.
-    return Reply(content=cut(head, CONTENT_MAX - len(trailer.url) - 1) + "\n" + trailer.url)
+    # The bare URL in the content is what makes Discord show the player: only for a link that
+    # passes the checks now (a row from before them may hold one that is not what it looks like).
+    url = sound_link(trailer.url) or t.gettext(LINK_WITHHELD)
+    return Reply(content=cut(head, CONTENT_MAX - len(url) - 1) + "\n" + url)
 
 
 def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:

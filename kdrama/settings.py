@@ -23,6 +23,10 @@ DEFAULT_TRAILER_HOSTS = (
 )
 
 
+DEFAULT_OUTBOX_RETENTION_DAYS = 30
+DEFAULT_MAX_SUBSCRIPTIONS_PER_SERVER = 500
+
+
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
 
@@ -56,6 +60,10 @@ class Settings:
     # delivers notifications only to guilds on them. Unset: one process, every shard.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # Delivered and failed notifications are deleted after this many days.
+    outbox_retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS
+    # The most subscriptions one server may have (/watch add refuses a new one past it).
+    max_subscriptions_per_server: int = DEFAULT_MAX_SUBSCRIPTIONS_PER_SERVER
     # TMDB is optional: without a token the bot runs on its own catalog alone.
     tmdb_token: Secret = field(default_factory=lambda: Secret(""))
     tmdb_base_url: str = DEFAULT_TMDB_BASE_URL
@@ -103,6 +111,10 @@ class Settings:
             log_level=level,
             shard_count=shard_count,
             shard_ids=shard_ids,
+            outbox_retention_days=_positive(env, "OUTBOX_RETENTION_DAYS", DEFAULT_OUTBOX_RETENTION_DAYS),
+            max_subscriptions_per_server=_positive(
+                env, "MAX_SUBSCRIPTIONS_PER_SERVER", DEFAULT_MAX_SUBSCRIPTIONS_PER_SERVER
+            ),
             tmdb_token=Secret(env.get("TMDB_TOKEN", "").strip()),
             tmdb_base_url=tmdb_base_url,
             tmdb_sync_minutes=sync_minutes,
@@ -118,3 +130,12 @@ def _ids(raw: str, name: str) -> list[int]:
             raise SettingsError(f"{name} must be Discord ids (numbers) separated by commas, not {part!r}.")
         ids.append(int(part))
     return ids
+
+
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)

@@ -10,6 +10,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from kdrama.errors import UserError
 
 TITLE_MAX = 200
+# The /admin season options' range: what the file may hold is what a curator can edit.
+SEASON_MAX = 99
+EPISODES_MAX = 1000
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 3000
 SOURCE_MAX = 300

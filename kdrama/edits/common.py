@@ -9,15 +9,15 @@ from kdrama.errors import UserError
 from kdrama.lookup import Catalog, UnknownSeason
 from kdrama.models import Change, Season, ShowRef, Status
 from kdrama.store import Store
-from kdrama.validate import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
+from kdrama.validate import EPISODES_MAX, LONG_TEXT_MAX, SEASON_MAX, SHORT_TEXT_MAX, clean_text
 from kdrama.validate import source as check_source
 
 log = logging.getLogger(__name__)
 
+__all__ = ["EPISODES_MAX", "SEASON_MAX"]  # re-exported: the limits live in kdrama.validate
+
 CLEAR = "-"  # typed as an option value, empties an optional field
 IMPORT_MAX_BYTES = 5_000_000
-SEASON_MAX = 99
-EPISODES_MAX = 1000
 NAME_MAX = 100
 
 

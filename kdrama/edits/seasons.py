@@ -192,7 +192,10 @@ async def set_date(
 
 
 async def release_due(catalog: Catalog, now: datetime | None = None) -> list[Change]:
-    """Move every scheduled season whose exact release time has passed to released, once.
+    """Move every scheduled season whose official exact release time has passed to released, once.
+
+    An expected exact time (a report's, not the network's) passing proves nothing: the season
+    stays scheduled and nobody hears "now streaming".
 
     Each move is an edit like a curator's, by the clock: it records every field it changes
     (so undo puts the season back as it was), shows in /admin history with the date's source,
@@ -237,6 +240,7 @@ def _due(season: Season, now: datetime) -> bool:
     span = season.release.date.span()
     return (
         season.status.value is Status.SCHEDULED
+        and season.release.official
         and season.release.date.precision is Precision.EXACT
         and span is not None
         and span[0] <= now

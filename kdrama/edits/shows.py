@@ -19,8 +19,11 @@ from kdrama.edits.common import genres as _genres
 from kdrama.edits.items import FIELD_LABELS, SHOW_FIELDS, alias_key, diff, show_key, show_values
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
-from kdrama.store import Store
+from kdrama.store import Store, utcnow
 from kdrama.validate import LONG_TEXT_MAX, TITLE_MAX, clean_text, https_url, slugify
+
+# Why a subscription restored with its show (undoing the show's removal) waits for /watch add.
+RESTORED_PAUSED = "the show was removed and restored: run /watch add here to resume"
 
 
 async def snapshot_show(store: Store, show_id: int) -> dict[str, Any]:
@@ -44,8 +47,19 @@ async def write_show(store: Store, snapshot: Mapping[str, Any], prefer_id: int |
         entry,
         prefer_id=prefer_id,
         similar_of=snapshot.get("_similar_of") or [],
-        subscriptions=snapshot.get("_subscriptions") or [],
+        subscriptions=[_paused(sub) for sub in snapshot.get("_subscriptions") or []],
     )
+
+
+def _paused(sub: Mapping[str, Any]) -> dict[str, Any]:
+    """A subscription restored with its show, paused until /watch add checks its channel again.
+
+    The channel may have been deleted, or the bot may have lost access to it, while the
+    show was gone; a subscription that was already paused keeps its own reason.
+    """
+    if sub.get("paused_reason"):
+        return dict(sub)
+    return {**sub, "paused_reason": RESTORED_PAUSED, "paused_at": utcnow().isoformat(timespec="seconds")}
 
 
 async def add_show(

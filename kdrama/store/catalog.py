@@ -199,11 +199,15 @@ class CatalogStore(CatalogBulk):
         return [(ShowRef(r[3], r[0], r[1]), _season(r[2:])) for r in rows]
 
     async def due_exact_releases(self, now: datetime) -> list[tuple[ShowRef, Season]]:
-        """Scheduled seasons whose exact release time has passed."""
+        """Scheduled seasons whose official exact release time has passed.
+
+        An expected time (a report's) passing proves nothing, so it is not due.
+        """
         rows = await self._all(
             f"SELECT s.slug, s.title, {', '.join('x.' + c.strip() for c in _SEASON_COLUMNS.split(','))} "
             "FROM season x JOIN show s ON s.id = x.show_id "
-            "WHERE x.status = 'scheduled' AND x.release_precision = 'exact' AND x.release_at <= ? "
+            "WHERE x.status = 'scheduled' AND x.release_precision = 'exact' AND x.release_official = 1 "
+            "AND x.release_at <= ? "
             "ORDER BY x.release_at",
             (now.timestamp(),),
         )

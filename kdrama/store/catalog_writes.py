@@ -355,11 +355,11 @@ class CatalogWrites(CatalogTable):
             )
 
     async def release_if_due(self, season_id: int, now: datetime, values: Mapping[str, Any]) -> bool:
-        """Write `values` to a season only if it is still scheduled for an exact time that has passed."""
+        """Write `values` to a season only if it is still scheduled for an official exact time that has passed."""
         cols = season_columns(values)
         cur = await self._store.db.execute(
             f"UPDATE season SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ? AND status = 'scheduled' "
-            "AND release_precision = 'exact' AND release_at <= ?",
+            "AND release_precision = 'exact' AND release_official = 1 AND release_at <= ?",
             (*cols.values(), season_id, now.timestamp()),
         )
         return cur.rowcount == 1

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -56,13 +57,28 @@ def load_migrations() -> list[Migration]:
     return found
 
 
-class Store:
-    """The bot's one SQLite database. Writes are serialised; reads run between them."""
+# Set while a task is inside `Store.transaction()`: its reads go to the writer connection
+# (they must see the edit's own rows); every other task reads committed data only. The value
+# is that transaction's own marker, so a task that inherited it (created inside) and outlives
+# the transaction reads committed data again, never another transaction's rows.
+_writing: ContextVar[object | None] = ContextVar("writing", default=None)
+BUSY_TIMEOUT_MS = 5000
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        self.db = db
+
+class Store:
+    """The bot's one SQLite database: one connection writes, serialised; another reads.
+
+    Readers (lookups, the delivery loop) have their own connection, so they never see the
+    rows of an edit that is not committed, and never wait behind a write that waits on a
+    lock held by another process.
+    """
+
+    def __init__(self, writer: aiosqlite.Connection, path: Path) -> None:
+        self.writer = writer
+        self.reader = writer  # until open() adds the read-only connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._open_transaction: object | None = None
         self.catalog = CatalogStore(self)
         self.changes = ChangeStore(self)
         self.curators = CuratorStore(self)
@@ -81,18 +97,28 @@ class Store:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute("PRAGMA synchronous=NORMAL")
-            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
             store = cls(db, path)
             await store.migrate()
+            if str(path) != ":memory:":
+                store.reader = await _open_reader(path)
         except BaseException:
             await db.close()
             raise
         return store
 
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The connection for this task: the writer inside a transaction, else the reader."""
+        marker = _writing.get()
+        return self.writer if marker is not None and marker is self._open_transaction else self.reader
+
     async def close(self) -> None:
         async with self._write_lock:
-            await self.db.close()
+            if self.reader is not self.writer:
+                await self.reader.close()
+            await self.writer.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -116,6 +142,9 @@ class Store:
             )
         for m in migrations[current:]:
             async with self.transaction() as db:
+                # Another process on the same file may have applied it while we waited.
+                if await self.schema_version() >= m.version:
+                    continue
                 for statement in _split_sql(m.sql):
                     await db.execute(statement)
                 await db.execute(f"PRAGMA user_version = {m.version}")
@@ -124,16 +153,48 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time: BEGIN IMMEDIATE, then COMMIT or ROLLBACK."""
+        """One write transaction at a time: BEGIN IMMEDIATE, then COMMIT or ROLLBACK.
+
+        Whatever ends it (an error, a failed COMMIT, the task cancelled while BEGIN waits on
+        another process's lock), it ends rolled back or committed: no transaction is left
+        open on the connection and the lock is released.
+        """
         async with self._write_lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+            marker = self._open_transaction = object()
+            token = _writing.set(marker)
             try:
-                yield self.db
+                # Inside the try: a cancel while BEGIN waits still rolls back once it lands.
+                await self.writer.execute("BEGIN IMMEDIATE")
+                yield self.writer
+                await self.writer.execute("COMMIT")
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await self._roll_back()
                 raise
-            else:
-                await self.db.execute("COMMIT")
+            finally:
+                self._open_transaction = None
+                _writing.reset(token)
+
+    async def _roll_back(self) -> None:
+        """ROLLBACK whatever is open, even if this task is cancelled meanwhile.
+
+        aiosqlite runs statements in order on its thread, so this ROLLBACK comes after a
+        BEGIN or COMMIT still in flight; the write lock is held until it is done.
+        """
+        rollback = asyncio.ensure_future(self._rollback_if_open())
+        try:
+            await asyncio.shield(rollback)
+        except asyncio.CancelledError:
+            await rollback
+            raise
+
+    async def _rollback_if_open(self) -> None:
+        try:
+            await self.writer.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            if self.writer.in_transaction:
+                log.exception("ROLLBACK failed; the write connection is still in a transaction")
+                raise
+            # BEGIN never took effect, or SQLite already rolled back (e.g. on a full disk).
 
     # --- reads ---------------------------------------------------------------------------
     # aiosqlite runs every call on its own thread: `async with db.execute() as cur` plus a
@@ -147,6 +208,11 @@ class Store:
         """The first row of a query (or None), in one round trip."""
         rows = await self.db.execute_fetchall(sql, args)
         return next(iter(rows), None)
+
+    async def data_version(self) -> int:
+        """A number that changes whenever another connection (or process) commits."""
+        row = await self.fetch_one("PRAGMA data_version")
+        return int(row[0]) if row else 0
 
     # --- meta ----------------------------------------------------------------------------
     async def get_meta(self, key: str) -> str | None:
@@ -176,8 +242,22 @@ class Store:
         partial = target.with_name(target.name + ".partial")
         await asyncio.to_thread(partial.unlink, missing_ok=True)
         async with aiosqlite.connect(str(partial)) as copy:
-            await self.db.backup(copy)
+            await self.reader.backup(copy)
         await asyncio.to_thread(partial.replace, target)
+
+
+async def _open_reader(path: Path) -> aiosqlite.Connection:
+    """A read-only connection to the database at `path` (already created, in WAL mode)."""
+    uri = (await asyncio.to_thread(path.resolve)).as_uri() + "?mode=ro"
+    reader = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+    try:
+        await reader.execute("PRAGMA foreign_keys=ON")
+        await reader.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        await reader.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
 
 
 def _split_sql(script: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiosqlite
@@ -214,3 +214,16 @@ class OutboxStore:
                 "UPDATE delivery SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
                 (attempts, error[:500], delivery_id),
             )
+
+    async def prune(self, *, older_than_days: float, now: datetime | None = None) -> int:
+        """Delete sent and failed deliveries made more than `older_than_days` ago; returns how many.
+
+        Pending and paused rows stay whatever their age: they are news still owed.
+        """
+        cutoff = stamp((now or datetime.now(UTC)) - timedelta(days=older_than_days))
+        async with self.store.transaction() as db:
+            cur = await db.execute(
+                "DELETE FROM delivery WHERE state IN ('sent', 'failed') AND julianday(created_at) < julianday(?)",
+                (cutoff,),
+            )
+        return cur.rowcount

@@ -41,6 +41,14 @@ def _subscription(r: Sequence[Any]) -> Subscription:
     )
 
 
+class SubscriptionLimit(RuntimeError):
+    """A server already has as many subscriptions as it may; nothing was written."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the server already has {limit} subscriptions")
+        self.limit = limit
+
+
 class SubscriptionStore:
     """The SQL of subscriptions, on the bot's one Store (writes serialised)."""
 
@@ -85,11 +93,14 @@ class SubscriptionStore:
         created_by: int,
         resend_since: datetime,
         now: datetime,
+        max_per_guild: int | None = None,
     ) -> AddResult:
         """Subscribe a channel (or update its subscription) and resume it if it was paused.
 
         Every paused subscription of the channel resumes; its held deliveries made since
-        `resend_since` are queued again, older ones are marked failed as stale.
+        `resend_since` are queued again, older ones are marked failed as stale. A new
+        subscription past `max_per_guild` raises SubscriptionLimit (counted in the same
+        transaction, so two staff at once can't both pass it).
         """
         async with self.store.transaction() as db:
             cur = await db.execute(
@@ -98,6 +109,13 @@ class SubscriptionStore:
                 (events_text(events), role_id, guild_id, channel_id, show_id),
             )
             created = cur.rowcount == 0
+            if created and max_per_guild is not None:
+                async with db.execute(
+                    "SELECT count(*) FROM subscription WHERE guild_id = ?", (guild_id,)
+                ) as c:
+                    row = await c.fetchone()
+                if row is not None and row[0] >= max_per_guild:
+                    raise SubscriptionLimit(max_per_guild)
             if created:
                 await db.execute(
                     "INSERT INTO subscription (guild_id, channel_id, show_id, events, role_id, "

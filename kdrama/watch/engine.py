@@ -14,7 +14,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Generic, Protocol, TypeVar
 
@@ -39,6 +39,13 @@ BACKOFF_CAP = 300.0
 MAX_AGE = timedelta(hours=24)
 # An error of our own (a bug in rendering, say) is retried a few times, then failed.
 MAX_UNEXPECTED = 5
+# When the database refuses to record an outcome (locked, disk full), the outcome is kept in
+# memory and written again after 1 s, 2 s, 4 s … at most a minute; no new send starts
+# meanwhile, so nothing is posted twice and no forbidden channel is asked twice.
+RECORD_BACKOFF = 1.0
+RECORD_BACKOFF_CAP = 60.0
+# Sent and failed rows older than the retention (OUTBOX_RETENTION_DAYS) are pruned this often.
+PRUNE_INTERVAL = 3600.0
 
 
 # --- what a Sender may raise -----------------------------------------------------------------
@@ -71,6 +78,26 @@ class RetryLater(DeliveryError):
 
 class ChannelUnusable(DeliveryError):
     """404 10003 (channel gone) or 403 50001/50013 (no access): pause the whole channel."""
+
+
+class StopEverything(DeliveryError):
+    """Discord told the whole bot to stop: a global or Cloudflare 429, or a 401 (bad token).
+
+    Every sender pauses through the bot's budget: for `retry_after` seconds, or, when it is
+    None (a 401), until the bot is restarted. The message itself is not at fault: it stays
+    queued and keeps its attempt count.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(detail, status=status, code=code)
+        self.retry_after = retry_after
 
 
 class Rejected(DeliveryError):
@@ -128,6 +155,8 @@ class DeliveryEngine(Generic[M]):
         wall: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        record_backoff: float = RECORD_BACKOFF,
+        retention: timedelta | None = None,
     ) -> None:
         self.outbox = store.outbox
         self.subscriptions = store.subscriptions
@@ -151,6 +180,15 @@ class DeliveryEngine(Generic[M]):
         self._channel_ready: dict[int, float] = {}  # channel -> monotonic time it may be sent to
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
+        # Outcomes the database would not take yet, by delivery id, and the channels they
+        # paused: both are honoured from memory until written.
+        self._unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}
+        self._held: dict[int, str] = {}
+        self._record_backoff = record_backoff
+        self._record_delay = 0.0
+        self._record_retry_at = 0.0
+        self.retention = retention
+        self._prune_at = 0.0  # monotonic: the first pass prunes
         self.sent = 0  # counters for logs and benchmarks
         self.retried = 0
         self.failed = 0
@@ -178,6 +216,7 @@ class DeliveryEngine(Generic[M]):
         else:
             log.info("delivery loop started; %d notification(s) queued", waiting)
         while not self._stopping:
+            await self._prune_if_due()
             try:
                 await self.run_once()
             except Exception:
@@ -188,6 +227,8 @@ class DeliveryEngine(Generic[M]):
     async def run_once(self) -> int:
         """Start a send for every due delivery whose channel is free; returns how many started."""
         started = 0
+        if not await self._flush():
+            return 0  # back off: nothing new goes out while outcomes wait to be written
         self._ended.clear()
         rows = await self.outbox.due(self._wall(), self.shards(), limit=max(50, self.concurrency * 8))
         for row in rows:
@@ -199,6 +240,8 @@ class DeliveryEngine(Generic[M]):
                 or self._channel_ready.get(row.channel_id, 0) > self._mono()
             ):
                 continue
+            if row.id in self._unrecorded or row.channel_id in self._held:
+                continue
             await self._slots.acquire()
             if self._stopping:
                 self._slots.release()
@@ -209,6 +252,20 @@ class DeliveryEngine(Generic[M]):
             task.add_done_callback(self._finished(row.channel_id, row.id))
             started += 1
         return started
+
+    async def _prune_if_due(self) -> None:
+        """Delete delivered and failed rows past the retention, once an interval."""
+        if self.retention is None or self._mono() < self._prune_at:
+            return
+        self._prune_at = self._mono() + PRUNE_INTERVAL
+        days = self.retention.total_seconds() / 86400
+        try:
+            pruned = await self.outbox.prune(older_than_days=days)
+        except Exception:
+            log.warning("could not prune old notifications; trying again in an hour", exc_info=True)
+            return
+        if pruned:
+            log.info("pruned %d delivered or failed notification(s) older than %g days", pruned, days)
 
     def _finished(self, channel_id: int, delivery_id: int) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
@@ -244,6 +301,8 @@ class DeliveryEngine(Generic[M]):
         else:
             if next_at is not None:
                 timeout = max(0.0, min(timeout, next_at - self._wall()))
+        if self._unrecorded:
+            timeout = min(timeout, max(0.0, self._record_retry_at - self._mono()))
         if self._channel_ready:
             soonest = min(self._channel_ready.values()) - self._mono()
             if soonest > 0:
@@ -265,6 +324,9 @@ class DeliveryEngine(Generic[M]):
             started = await self.run_once()
             if self._inflight:
                 await asyncio.wait(set(self._inflight), timeout=max(0.0, deadline - self._mono()))
+            elif not started and self._unrecorded:
+                wait = max(0.01, min(self._record_retry_at - self._mono(), deadline - self._mono()))
+                await asyncio.sleep(wait)
             elif not started:
                 nxt = await self.outbox.next_due_at(self.shards())
                 if nxt is None or nxt > self._wall():
@@ -288,6 +350,15 @@ class DeliveryEngine(Generic[M]):
             if pending:
                 await asyncio.wait(pending)
                 log.info("%d deliveries were still in flight at shutdown; they stay queued", len(pending))
+        if self._unrecorded:
+            # One last try, whatever the backoff says: what stays unwritten is forgotten at exit.
+            self._record_retry_at = 0.0
+            if not await self._flush():
+                log.error(
+                    "stopping with %d outcome(s) the database would not record; a delivered one may be "
+                    "posted again after the restart (with the same nonce)",
+                    len(self._unrecorded),
+                )
 
     # --- one delivery --------------------------------------------------------------------
     async def _deliver_guarded(self, row: Delivery) -> None:
@@ -312,20 +383,18 @@ class DeliveryEngine(Generic[M]):
             async with asyncio.timeout(self.send_timeout):
                 message_id = await self.sender.send(row, message)
         except ChannelUnusable as e:
-            held = await self.subscriptions.pause_channel(row.channel_id, e.detail)
             self.paused_channels += 1
-            log.warning(
-                "channel %d answered %s (code %s): paused its subscriptions and %d queued notices: %s",
-                row.channel_id,
-                e.status,
-                e.code,
-                held,
-                e.detail,
-            )
+            self._held[row.channel_id] = e.detail  # never asked again, even if the write fails
+            await self._record(row.id, self._pauser(row.channel_id, e))
+        except StopEverything as e:
+            self.budget.halt(e.retry_after, e.detail)
+            resume_at, why = self._wall() + (e.retry_after or 0.0), e.detail
+            await self._record(row.id, lambda: self.outbox.mark_retry(row.id, row.attempts, resume_at, why))
         except Rejected as e:
             self.failed += 1
-            await self.outbox.mark_failed(row.id, attempts, e.detail)
-            log.error("Discord rejected delivery %d to channel %d: %s", row.id, row.channel_id, e.detail)
+            why = e.detail
+            log.error("Discord rejected delivery %d to channel %d: %s", row.id, row.channel_id, why)
+            await self._record(row.id, lambda: self.outbox.mark_failed(row.id, attempts, why))
         except (RetryLater, TimeoutError) as e:
             detail = e.detail if isinstance(e, RetryLater) else f"no answer within {self.send_timeout:.0f}s"
             retry_after = e.retry_after if isinstance(e, RetryLater) else None
@@ -337,7 +406,65 @@ class DeliveryEngine(Generic[M]):
             await self._retry(row, attempts, f"{type(e).__name__}: {e}", None, unexpected=True)
         else:
             self.sent += 1
-            await self.outbox.mark_sent(row.id, message_id)
+            await self._record(row.id, lambda: self.outbox.mark_sent(row.id, message_id))
+
+    # --- recording outcomes --------------------------------------------------------------
+    def _pauser(self, channel_id: int, e: ChannelUnusable) -> Callable[[], Awaitable[None]]:
+        async def pause() -> None:
+            held = await self.subscriptions.pause_channel(channel_id, e.detail)
+            self._held.pop(channel_id, None)
+            log.warning(
+                "channel %d answered %s (code %s): paused its subscriptions and %d queued notices: %s",
+                channel_id,
+                e.status,
+                e.code,
+                held,
+                e.detail,
+            )
+
+        return pause
+
+    async def _record(self, delivery_id: int, write: Callable[[], Awaitable[None]]) -> None:
+        """Write an outcome; if the database refuses, keep it in memory and write it later."""
+        try:
+            await write()
+        except Exception:
+            self._unrecorded[delivery_id] = write
+            self._record_failed()
+            log.warning(
+                "could not record the outcome of delivery %d; kept in memory, no new sends until "
+                "it is written (next try in %.1fs)",
+                delivery_id,
+                self._record_delay,
+                exc_info=True,
+            )
+
+    def _record_failed(self) -> None:
+        self._record_delay = min(RECORD_BACKOFF_CAP, max(self._record_backoff, self._record_delay * 2))
+        self._record_retry_at = self._mono() + self._record_delay
+
+    async def _flush(self) -> bool:
+        """Write the outcomes kept in memory; False while the database still refuses."""
+        if not self._unrecorded:
+            return True
+        if self._mono() < self._record_retry_at:
+            return False
+        for delivery_id, write in list(self._unrecorded.items()):
+            try:
+                await write()
+            except Exception as e:
+                self._record_failed()
+                log.warning(
+                    "still can't record %d outcome(s) (%s); next try in %.1fs",
+                    len(self._unrecorded),
+                    e,
+                    self._record_delay,
+                )
+                return False
+            del self._unrecorded[delivery_id]
+        self._record_delay = 0.0
+        log.info("the database takes writes again: recorded the outcomes kept in memory")
+        return True
 
     async def _retry(
         self, row: Delivery, attempts: int, detail: str, retry_after: float | None, *, unexpected: bool
@@ -346,14 +473,15 @@ class DeliveryEngine(Generic[M]):
         if too_old or (unexpected and attempts >= MAX_UNEXPECTED):
             self.failed += 1
             why = "stale after a day of retries" if too_old else f"gave up after {attempts} errors"
-            await self.outbox.mark_failed(row.id, attempts, f"{detail} ({why})")
+            await self._record(row.id, lambda: self.outbox.mark_failed(row.id, attempts, f"{detail} ({why})"))
             log.error(
                 "delivery %d to channel %d failed for good: %s (%s)", row.id, row.channel_id, detail, why
             )
             return
         self.retried += 1
         delay = retry_delay(attempts, retry_after, self._rng)
-        await self.outbox.mark_retry(row.id, attempts, self._wall() + delay, detail)
+        due = self._wall() + delay
+        await self._record(row.id, lambda: self.outbox.mark_retry(row.id, attempts, due, detail))
         log.info(
             "delivery %d to channel %d: %s; try %d in %.1fs",
             row.id,

@@ -10,6 +10,7 @@ from kdrama.lookup import EVERY_SHOW, Choice
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
 from kdrama.search import normalize
 from kdrama.store import Store, utcnow
+from kdrama.store.subscriptions import SubscriptionLimit
 
 # /watch add on a paused channel re-posts what it missed, if it is still news.
 RESEND_WINDOW = timedelta(hours=24)
@@ -92,24 +93,34 @@ async def subscribe(
     role_id: int | None,
     created_by: int,
     now: datetime | None = None,
+    max_per_server: int | None = None,
 ) -> AddResult:
     """Subscribe a channel (or update its subscription) and resume it if it was paused.
 
     The caller has just checked that the bot can post there again, so every paused
     subscription of the channel resumes, and what it missed in the last RESEND_WINDOW is
-    queued again; older paused deliveries are marked failed as stale.
+    queued again; older paused deliveries are marked failed as stale. A server already at
+    `max_per_server` subscriptions gets a UserError for a new one.
     """
     now = now or utcnow()
-    return await store.subscriptions.add(
-        guild_id=guild_id,
-        channel_id=channel_id,
-        show_id=show_id,
-        events=events,
-        role_id=role_id,
-        created_by=created_by,
-        resend_since=now - RESEND_WINDOW,
-        now=now,
-    )
+    try:
+        return await store.subscriptions.add(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            show_id=show_id,
+            events=events,
+            role_id=role_id,
+            created_by=created_by,
+            resend_since=now - RESEND_WINDOW,
+            now=now,
+            max_per_guild=max_per_server,
+        )
+    except SubscriptionLimit as e:
+        raise UserError(
+            "This server already has {limit} subscriptions, the most one server may have: remove one "
+            "with /watch remove, then try again.",
+            limit=e.limit,
+        ) from None
 
 
 async def unsubscribe(store: Store, channel_id: int, show_id: int | None) -> bool:

@@ -236,7 +236,7 @@ async def test_curator_status_edit_is_what_release_answers_and_undo_restores_it(
         "both passed without a release."
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Status (official)"].startswith(f"Renewed\nSource: {NETFLIX} · as of ")
+    assert fields["Status (official)"].startswith(f"Renewed\nSource: <{NETFLIX}> · as of ")
     # The date is a separate fact: still not announced, with the expectations that passed.
     (old_embed,) = before.embeds
     old_fields = {f["name"]: f["value"] for f in old_embed["fields"]}
@@ -261,7 +261,7 @@ async def test_curator_status_edit_is_what_release_answers_and_undo_restores_it(
     first_line = history.embeds[0]["description"].splitlines()[0]
     assert first_line.startswith(f"**#{change_id}** <t:")
     assert f"curator (<@{curator.user.id}>)" in first_line
-    assert "Filming → Renewed" in first_line and f"source: {NETFLIX}" in first_line
+    assert "Filming → Renewed" in first_line and f"source: <{NETFLIX}>" in first_line
 
     undone = await run(standin, "admin undo", by=curator, at=general, change_id=change_id)
     assert undone.ephemeral
@@ -300,6 +300,30 @@ async def test_bad_input_gets_one_private_sentence(
         reply = await run(standin, path, by=owner, at=general, **options)
         assert reply.ephemeral, path
         assert reply.content.startswith(message), (path, reply.content)
+    assert state(drama.database) == before
+
+
+async def test_links_that_are_not_what_they_look_like_are_refused_clearly(
+    standin: DiscordStandIn, drama: BotProcess, owner: Member, general: Channel
+) -> None:
+    before = state(drama.database)
+    cases = [
+        # A browser opens evil.example: "\\" is read as "/".
+        (
+            "https://evil.example\\.youtube.com/x",
+            "The trailer link has characters a link can't contain (\\).",
+        ),
+        (
+            "https://www.youtube.com/watch?v=<>[x](https://evil.example)",
+            "The trailer link has characters a link can't contain (< >).",
+        ),
+        ("https://[x", "The trailer link must be a web address with a host name"),
+    ]
+    for url, message in cases:
+        reply = await run(standin, "admin trailer add", by=owner, at=general, title=AOUAD, season=2, url=url)
+        assert reply.ephemeral, url
+        assert reply.content.startswith(message), (url, reply.content)
+        assert "Something went wrong" not in reply.content
     assert state(drama.database) == before
 
 
@@ -369,6 +393,32 @@ async def test_a_bad_import_changes_nothing_and_names_the_entry(
     )
     not_json = await run(standin, "admin import", by=owner, at=general, file=("x.json", b"{oops"))
     assert not_json.content == "Nothing imported: the file is not valid JSON (line 1, column 2)."
+    assert state(drama.database) == before
+
+    # Files that crashed the import before: each is one sentence naming the entry.
+    show = '{"slug": "bad-show", "title": "Bad Show", '
+    hostile = [
+        (
+            show + '"seasons": ' + "[" * 50_000 + "]" * 50_000 + "}",
+            "shows[0]: lists or objects nest too deeply",
+        ),
+        (
+            show + '"seasons": [{"number": 1, "episodes": ' + "7" * 5000 + "}]}",
+            "shows[0] (Bad Show): season 1 episodes",
+        ),
+        (
+            show + '"seasons": [{"number": 1000}]}',
+            "shows[0] (Bad Show): season number must be a whole number from 1 to 99",
+        ),
+        (
+            show + '"cast": [{"actor": "Kim"}, {"actor": "Kim"}]}',
+            "shows[0] (Bad Show): the cast lists Kim twice",
+        ),
+    ]
+    for body, names in hostile:
+        text = '{"format": 1, "shows": [' + body + "]}"
+        refused = await run(standin, "admin import", by=owner, at=general, file=("bad.json", text.encode()))
+        assert refused.ephemeral and refused.content.startswith(f"Nothing imported: {names}"), refused.content
     assert state(drama.database) == before
 
 

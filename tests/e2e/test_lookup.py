@@ -457,3 +457,27 @@ async def test_long_cast_pages_and_everything_survives_a_restart(
     assert only_embed(again)["description"] == embed["description"]
     imported = await ask(standin, "show", by=fan, at=general, title="Stand-in Drama")
     assert only_embed(imported)["title"] == "Stand-in Drama"
+
+
+async def test_an_error_after_a_public_defer_still_reaches_only_the_user(
+    standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
+) -> None:
+    # The bot gets it 2.2 s after Discord made it: past the defer threshold, so it defers
+    # publicly ("thinking…" for everyone), and only then finds there is no such show.
+    typed = "@everyone **Nope** [x](https://evil.example) <@&123456789012345678>"
+    handle = standin.slash("release", by=fan, at=general, late=2.2, title=typed)
+    deferred = await handle.callback(within=10)
+    assert deferred.type == 5 and not deferred.ephemeral  # a public thinking defer
+    assert deferred.elapsed < DEADLINE, deferred.elapsed
+    (refusal,) = await handle.followups(1, within=10)
+    # The public placeholder is gone; the refusal went to the fan alone.
+    assert handle.record.original_deleted
+    assert refusal.ephemeral, refusal.content
+    assert refusal.allowed_mentions == {"parse": []}
+    assert refusal.content.startswith("No show called “")
+    # What they typed is echoed as text: no ping, no bold, no link.
+    assert refusal.pings() == set()
+    for markup in ("**Nope**", " [x](", "@everyone", "<@&123456789012345678>"):
+        assert markup not in refusal.content, refusal.content
+    for inert in ("\\*\\*Nope\\*\\*", "\\[x](", "@\u200beveryone", "<@\u200b&123456789012345678>"):
+        assert inert in refusal.content, refusal.content

@@ -23,7 +23,7 @@ from kdrama.models import Actor
 from kdrama.store import Store
 from tests.standin.process import REPO_ROOT, BotProcess
 from tests.standin.scenario import DiscordStandIn, Reply
-from tests.standin.world import SEND_MESSAGES, Channel, Guild, Member, Role
+from tests.standin.world import MANAGE_CHANNELS, SEND_MESSAGES, Channel, Guild, Member, Overwrite, Role
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,7 +59,7 @@ def mod(standin_server: DiscordStandIn, guild: Guild) -> Member:
 
 @pytest.fixture(scope="module")
 def fans_role(standin_server: DiscordStandIn, guild: Guild) -> Role:
-    return standin_server.make_role(guild, "AOUAD fans", 0)
+    return standin_server.make_role(guild, "AOUAD fans", 0, mentionable=True)
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +186,45 @@ async def test_a_fan_without_manage_channels_cannot_subscribe(
     assert reply.content == "You need the Manage Channels permission to use this command."
 
 
+async def test_staff_need_manage_channels_in_the_channel_they_change(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, mod: Member
+) -> None:
+    quiet = channel(guild, "quiet")
+    staff_room = standin.make_channel(guild, "staff-room")
+    helpers = standin.make_role(guild, "Helpers", MANAGE_CHANNELS)
+    helper = standin.make_member(guild, "helper", roles=[helpers])
+    standin.set_overwrites(staff_room, [Overwrite(helpers.id, 0, deny=MANAGE_CHANNELS)])
+    await settle(0.5)  # the role and the overwrite reach the bot's cache
+    refusal = f"You need the Manage Channels permission in {staff_room.mention} to change what it follows."
+    reply = await watch(standin, "add", by=helper, at=quiet, title=AOUAD, channel=staff_room)
+    assert reply.content == refusal
+    await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=staff_room)
+    reply = await watch(standin, "remove", by=helper, at=quiet, title=AOUAD, channel=staff_room)
+    assert reply.content == refusal
+    listed = await watch(standin, "list", by=mod, at=quiet, channel=staff_room)
+    assert "All of Us Are Dead" in listed.text()  # still followed
+    await watch(standin, "remove", by=mod, at=quiet, title=AOUAD, channel=staff_room)
+
+
+async def test_a_role_is_pinged_only_if_mentionable_or_the_member_may_mention_everyone(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, mod: Member
+) -> None:
+    quiet = channel(guild, "quiet")
+    hidden = standin.make_role(guild, "Not mentionable", 0)
+    await settle(0.5)
+    reply = await watch(standin, "add", by=mod, at=quiet, title=AOUAD, channel=quiet, role=hidden)
+    assert reply.content == (
+        f"You can't have {hidden.mention} pinged in {quiet.mention}: the role isn't mentionable, and you "
+        "don't have Mention @everyone, @here and All Roles there."
+    )
+    listed = await watch(standin, "list", by=mod, at=quiet, channel=quiet)
+    assert "Nothing is followed" in listed.content
+    admin = standin.admin_member(guild, "server admin")
+    reply = await watch(standin, "add", by=admin, at=quiet, title=AOUAD, channel=quiet, role=hidden)
+    assert reply.content.startswith("Now posting news about **All of Us Are Dead**"), reply.content
+    await watch(standin, "remove", by=admin, at=quiet, title=AOUAD, channel=quiet)
+
+
 # --- notifications -------------------------------------------------------------------------------
 
 
@@ -206,7 +245,7 @@ async def test_a_renewal_reaches_each_subscribed_channel_exactly_once(
             "value": "Filming → **Renewed**",
             "inline": False,
         } in embed["fields"]
-        assert {"name": "Source", "value": NETFLIX, "inline": False} in embed["fields"]
+        assert {"name": "Source", "value": f"<{NETFLIX}>", "inline": False} in embed["fields"]
         assert message.payload["nonce"].startswith("d") and message.payload["enforce_nonce"] is True
     both = (await standin.wait_channel_messages(channel(guild, "both"), 1))[0]
     assert both.content == f"<@&{fans_role.id}>"
@@ -421,3 +460,52 @@ async def test_a_release_time_passing_while_the_bot_is_down_is_announced_once(
     await settle(3)
     for ch in watchers:
         assert len(standin.channel_messages(ch)) == before[ch.id] + 3
+
+
+# --- when Discord says stop ----------------------------------------------------------------------
+
+
+def requests_after(standin: DiscordStandIn, moment: float, until: float) -> list[Any]:
+    return [r for r in standin.requests_to(POST) if moment < r.time < until]
+
+
+async def test_a_cloudflare_ban_pauses_every_delivery_for_the_time_it_asks(
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
+) -> None:
+    channels = list(big_guild.channels.values())
+    before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
+    seen = len(standin.requests_to(POST))
+    standin.inject(POST, status=429, cloudflare=True, retry_after=3, times=1)
+    await curate("status", status="airing")
+    for ch in channels:
+        await standin.wait_channel_messages(ch, before[ch.id] + 1, within=60)
+    await settle()
+    (banned,) = [r for r in standin.requests_to(POST)[seen:] if r.status == 429]
+    # Sends already past the budget may still land; after that, silence for the 3 s asked.
+    assert requests_after(standin, banned.time + 0.5, banned.time + 2.9) == []
+    assert {len(standin.channel_messages(ch)) - before[ch.id] for ch in channels} == {1}
+    assert drama.log_since_start().count("every delivery is paused for 3.0s") == 1
+
+
+async def test_a_401_stops_every_delivery_until_a_restart(
+    standin: DiscordStandIn, drama: BotProcess, big_guild: Guild, curate: Curate
+) -> None:
+    channels = list(big_guild.channels.values())
+    before = {ch.id: len(standin.channel_messages(ch)) for ch in channels}
+    seen = len(standin.requests_to(POST))
+    standin.inject(POST, status=401, times=1)
+    await curate("status", status="released")
+    await standin.wait_for(
+        lambda: any(r.status == 401 for r in standin.requests_to(POST)[seen:]), 15, "the 401"
+    )
+    await settle(3)
+    (refused,) = [r for r in standin.requests_to(POST)[seen:] if r.status == 401]
+    assert requests_after(standin, refused.time + 0.5, time.monotonic()) == []
+    assert (
+        "every delivery is paused until the bot is restarted with a working token" in drama.log_since_start()
+    )
+    drama.restart()  # the token was fixed
+    for ch in channels:
+        await standin.wait_channel_messages(ch, before[ch.id] + 1, within=60)
+    await settle()
+    assert {len(standin.channel_messages(ch)) - before[ch.id] for ch in channels} == {1}

@@ -417,12 +417,23 @@ class DiscordStandIn(StandIn):
     # --------------------------------------------------------------- acting
 
     def slash(
-        self, path: str, *, by: Member | User, at: Channel, locale: str = "en-US", **options: Any
+        self,
+        path: str,
+        *,
+        by: Member | User,
+        at: Channel,
+        locale: str = "en-US",
+        late: float = 0.0,
+        **options: Any,
     ) -> InteractionHandle:
-        """Run `/path` (e.g. "admin season status") by a member, in channel `at`, with options."""
+        """Run `/path` (e.g. "admin season status") by a member, in channel `at`, with options.
+
+        `late`: the bot receives it that many seconds after Discord created it (a slow link or a
+        busy bot); the 3 s deadline counts from creation.
+        """
         data = self._command_data(path, by, options, None)
         payload = self._base(2, data, by, at, locale)
-        return InteractionHandle(self, self.send_interaction(payload))
+        return InteractionHandle(self, self.send_interaction(payload, late=late))
 
     def autocomplete(
         self,

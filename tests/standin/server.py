@@ -99,6 +99,7 @@ class Fault:
     message: str = ""
     retry_after: float = 0.3
     is_global: bool = False
+    cloudflare: bool = False
     delay: float = 0.0
     hits: int = 0
 
@@ -421,10 +422,17 @@ class StandIn(GatewayMixin):
             self.channels[channel.id] = channel
             return channel
 
-    def make_role(self, guild: Guild, name: str, permissions: int) -> Role:
-        """A role in guild with the given permission bits."""
+    def make_role(self, guild: Guild, name: str, permissions: int, *, mentionable: bool = False) -> Role:
+        """A role in guild with the given permission bits (anyone may ping it if `mentionable`)."""
         with self.lock:
-            role = Role(self.ids.next(), guild.id, name, permissions, position=len(guild.roles))
+            role = Role(
+                self.ids.next(),
+                guild.id,
+                name,
+                permissions,
+                position=len(guild.roles),
+                mentionable=mentionable,
+            )
             guild.roles[role.id] = role
         self.dispatch(
             "GUILD_ROLE_CREATE",
@@ -572,12 +580,14 @@ class StandIn(GatewayMixin):
         times: int = 1,
         retry_after: float = 0.3,
         is_global: bool = False,
+        cloudflare: bool = False,
         delay: float = 0.0,
     ) -> Fault:
         """Fail the next `times` requests matching pattern ("METHOD /path", `{x}` or `*` = any).
 
-        status=429 answers a rate limit (per-route, or global); other statuses answer Discord's
-        error body with `code`; status=None with delay only slows the request down.
+        status=429 answers a rate limit (per-route, or global; or with `cloudflare`, the HTML
+        page of a Cloudflare ban: no Via header, a Retry-After); other statuses answer
+        Discord's error body with `code`; status=None with delay only slows the request down.
         """
         if status == 429:
             kind = "ratelimit"
@@ -604,6 +614,7 @@ class StandIn(GatewayMixin):
             message=message or default_messages.get(status or 0, "Error"),
             retry_after=retry_after,
             is_global=is_global,
+            cloudflare=cloudflare,
             delay=delay,
         )
         with self.lock:
@@ -770,6 +781,17 @@ class StandIn(GatewayMixin):
             headers["X-RateLimit-Global"] = "true"
         return self._answer_response(record, json_response(429, body, headers), body)
 
+    def _cloudflare_ban(self, record: RequestRecord, retry_after: float) -> web.Response:
+        """Answer a 429 as Cloudflare does when it bans an IP: HTML, no Via header."""
+        body = "<html><body>error code: 1015 (You are being rate limited)</body></html>"
+        response = web.Response(
+            status=429,
+            text=body,
+            content_type="text/html",
+            headers={"Retry-After": str(max(1, int(retry_after + 0.999)))},
+        )
+        return self._answer_response(record, response, body)
+
     async def _handle_rest(self, request: web.Request) -> web.StreamResponse:
         arrival = time.monotonic()
         method = request.method
@@ -817,6 +839,9 @@ class StandIn(GatewayMixin):
             record.fault = fault.text
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.kind == "ratelimit" and fault.cloudflare:
+                with self.lock:
+                    return self._cloudflare_ban(record, fault.retry_after)
             if fault.kind == "ratelimit":
                 with self.lock:
                     return self._rate_limit(record, fault.retry_after, fault.is_global)
@@ -1316,6 +1341,7 @@ class StandIn(GatewayMixin):
         original = inter.original
         if (
             original is not None
+            and not inter.original_deleted
             and original["flags"] & LOADING
             and inter.callback_type == DEFERRED_CHANNEL_MESSAGE
         ):
@@ -1377,14 +1403,16 @@ class StandIn(GatewayMixin):
             self.interactions_by_token[inter.token] = inter
             return inter
 
-    def send_interaction(self, payload: dict[str, Any]) -> InteractionRecord:
-        """Dispatch INTERACTION_CREATE and start the 3-second clock."""
+    def send_interaction(self, payload: dict[str, Any], *, late: float = 0.0) -> InteractionRecord:
+        """Start the 3-second clock and dispatch INTERACTION_CREATE (`late` seconds after it)."""
         inter = self.register_interaction(payload)
         shard = (inter.guild_id >> 22) % self.shard_count if inter.guild_id else 0
 
         async def go() -> None:
             with self.lock:
                 inter.sent_at = time.monotonic()
+            if late:
+                await asyncio.sleep(late)
             await self._dispatch("INTERACTION_CREATE", payload, None, shard, False)
 
         self.call(go())

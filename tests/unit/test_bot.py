@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot import DramaTree, user_error
+from cogs.ui import PUBLIC_PLACEHOLDER
 from kdrama.edits import EditError
 from kdrama.errors import UserError
 from kdrama.lookup import UnknownShow
@@ -43,11 +44,19 @@ COMMAND: app_commands.Command[Any, Any, None] = app_commands.Command(
 )
 
 
-def interaction(*, deferred: bool = False, locale: str = "en-US") -> Any:
-    return SimpleNamespace(
+class FakeInteraction(SimpleNamespace):
+    deleted = 0
+
+    async def delete_original_response(self) -> None:
+        self.deleted += 1
+
+
+def interaction(*, deferred: bool = False, public: bool = False, locale: str = "en-US") -> Any:
+    return FakeInteraction(
         response=FakeResponse(deferred),
         followup=FakeFollowup(),
         command=COMMAND,
+        extras={PUBLIC_PLACEHOLDER: True} if public else {},
         locale=discord.Locale(locale),  # every interaction carries the user's client language
     )
 
@@ -88,6 +97,14 @@ async def test_a_refusal_after_deferring_is_a_private_follow_up() -> None:
     assert fake.response.sent == []
     (sent,) = fake.followup.sent
     assert sent["content"] == "Give the trailer's link." and sent["ephemeral"] is True
+
+
+async def test_a_refusal_after_a_public_defer_deletes_the_placeholder_and_stays_private() -> None:
+    fake = interaction(deferred=True, public=True)
+    await tree().on_error(fake, app_commands.CommandInvokeError(COMMAND, UnknownShow("Nope", [])))
+    assert fake.deleted == 1
+    (sent,) = fake.followup.sent
+    assert sent["content"] == "No show called “Nope”." and sent["ephemeral"] is True
 
 
 def test_the_user_error_is_found_behind_a_transformer_error() -> None:

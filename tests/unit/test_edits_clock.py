@@ -51,7 +51,7 @@ async def test_a_clock_release_shows_in_history_with_its_source(catalog: Catalog
     history = render.to_text(admin_render.history_reply(show, page, 0, total))
     newest = next(line for line in history.splitlines() if f"#{change.id}" in line)
     assert "Drama bot (clock)" in newest
-    assert f"source: {NETFLIX}" in newest
+    assert f"source: <{NETFLIX}>" in newest
     assert "Date announced → Released" in newest
     assert "notified: release, status" in newest
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kdrama import edits
 from kdrama.catalog import parse_catalog
 from kdrama.edits import import_shows as import_catalog
 from kdrama.lookup import Catalog, UnknownSeason, UnknownShow, UserError
@@ -187,3 +188,18 @@ async def test_the_list_before_typing_puts_a_show_with_news_first_once_refreshed
     after = await catalog.title_choices("")
     assert after[0].value == "aaa-renewed"
     assert [c.value for c in after[1:]] == [c.value for c in before[:24]]
+
+
+async def test_a_show_another_process_adds_is_found_after_catching_up(store: Store) -> None:
+    here = await Catalog.load(store)
+    assert await here.catch_up() == 0  # nothing changed since it loaded
+    elsewhere_store = await Store.open(store.path)  # another process on the same file
+    try:
+        elsewhere = await Catalog.load(elsewhere_store)
+        await edits.add_show(elsewhere, Actor(1, "curator"), "Moonlit Ferry Crossing")
+    finally:
+        await elsewhere_store.close()
+    assert not await here.title_choices("Moonlit Ferry")
+    assert await here.catch_up() == 1
+    assert [c.name for c in await here.title_choices("Moonlit Ferry")] == ["Moonlit Ferry Crossing"]
+    assert await here.catch_up() == 0

@@ -42,7 +42,10 @@ async def test_a_status_move_says_what_moved_and_cites_its_source(catalog: Catal
     notice = await notice_of(catalog, change)
     assert embed(notice)["title"] == "All of Us Are Dead · Season 2"
     assert embed(notice)["description"] == "Season 2 of All of Us Are Dead: In post-production."
-    assert fields(notice) == {"Status (official)": "Filming → **In post-production**", "Source": NETFLIX}
+    assert fields(notice) == {
+        "Status (official)": "Filming → **In post-production**",
+        "Source": f"<{NETFLIX}>",
+    }
     assert embed(notice)["footer"]["text"].endswith("Edit by curator.")
     assert [link.label for link in notice.links] == ["Watch on Netflix"]
 
@@ -61,7 +64,7 @@ async def test_a_new_teaser_gets_a_watch_button(catalog: Catalog) -> None:
     )
     notice = await notice_of(catalog, change)
     assert embed(notice)["description"] == "A new trailer for Season 2 of All of Us Are Dead."
-    assert fields(notice) == {"New teaser": f"Teaser\n{TEASER}"}
+    assert fields(notice) == {"New teaser": f"Teaser\n<{TEASER}>"}
     assert notice.links[0].label == "Watch the trailer" and notice.links[0].url == TEASER
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from kdrama import render
 from kdrama.dates import PartialDate
-from kdrama.lookup import CastAnswer, Overview, ReleaseAnswer, UpcomingAnswer
-from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, ShowRef, Status
+from kdrama.lookup import CastAnswer, Overview, ReleaseAnswer, TrailerAnswer, UpcomingAnswer
+from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, ShowRef, Status, Trailer
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SHOW = Show(id=1, slug="s", title="Sample Show")
@@ -86,7 +86,7 @@ def test_an_exact_time_is_a_discord_timestamp_each_reader_sees_locally() -> None
 def test_release_embed_marks_official_and_expected_and_shows_sources() -> None:
     reply = render.release_reply(ReleaseAnswer(SHOW, season(Status.RENEWED, "2027", False), [], NOW))
     fields = {f.name: f.value for f in reply.embeds[0].fields}
-    assert fields["Status (official)"] == "Renewed\nSource: https://example.org/status · as of 1 Nov 2026"
+    assert fields["Status (official)"] == "Renewed\nSource: <https://example.org/status> · as of 1 Nov 2026"
     assert (
         fields["Release date"]
         == "2027 (expected: reported, not official)\nSource: Some magazine, 2026-10 · as of 2 Nov 2026"
@@ -244,3 +244,35 @@ def test_earlier_dates_that_passed_are_listed_with_the_age_of_each_report() -> N
         == "Earlier: 2023 (expected, reported in 2022), passed without a release. Source: A fan article"
     )
     assert lines[2] == "Earlier: 2028 (expected, reported in March 2026). Source: A hopeful report"
+
+
+# Rows written before links were checked may hold one that is not what it looks like.
+BACKSLASH = "https://evil.example\\.youtube.com/x"  # a browser opens evil.example
+MASKED = "https://www.youtube.com/watch?v=<>[x](https://evil.example)"
+GOOD = "https://www.youtube.com/watch?v=IN5TD4VRcSM"
+
+
+def trailer_answer(url: str) -> TrailerAnswer:
+    return TrailerAnswer(SHOW, 2, 2, Trailer(1, 1, 2, "Official Trailer", url, "trailer"))
+
+
+def test_the_trailer_answer_puts_a_sound_link_bare_in_the_content_for_the_player() -> None:
+    reply = render.trailer_reply(trailer_answer(GOOD))
+    assert reply.content.splitlines()[-1] == GOOD
+
+
+@pytest.mark.parametrize("stored", [BACKSLASH, MASKED, "https://[x"])
+def test_a_stored_link_that_fails_the_checks_is_never_shown_as_a_link(stored: str) -> None:
+    reply = render.trailer_reply(trailer_answer(stored))
+    assert "evil.example" not in reply.content and "https://" not in reply.content, reply.content
+    assert reply.content.splitlines()[-1] == render.LINK_WITHHELD
+    overview = render.overview_reply(
+        Overview(
+            Show(id=1, slug="s", title="Sample Show", platform="Netflix", platform_url=stored),
+            [season(Status.RENEWED)],
+            Trailer(1, 1, 2, None, stored, "trailer"),
+        ),
+        NOW,
+    )
+    assert overview.links == []
+    assert render.source_line(stored, None) == f"Source: {render.LINK_WITHHELD}"

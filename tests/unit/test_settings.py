@@ -28,6 +28,8 @@ def test_defaults_and_lists_are_read() -> None:
         ({"SHARD_IDS": "0,1"}, "SHARD_IDS needs SHARD_COUNT"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "every id must be below it"),
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be at least 1"),
+        ({"OUTBOX_RETENTION_DAYS": "0"}, "OUTBOX_RETENTION_DAYS must be a whole number of at least 1"),
+        ({"MAX_SUBSCRIPTIONS_PER_SERVER": "lots"}, "MAX_SUBSCRIPTIONS_PER_SERVER must be a whole number"),
     ],
 )
 def test_malformed_settings_are_refused_with_the_name(env: dict[str, str], message: str) -> None:
@@ -39,3 +41,10 @@ def test_a_process_can_run_some_of_the_shards() -> None:
     s = Settings.from_env({"SHARD_COUNT": "4", "SHARD_IDS": "2,3"})
     assert (s.shard_count, s.shard_ids) == (4, (2, 3))
     assert Settings.from_env({}).shard_ids is None
+
+
+def test_the_outbox_retention_and_the_subscription_cap_have_defaults() -> None:
+    s = Settings.from_env({})
+    assert (s.outbox_retention_days, s.max_subscriptions_per_server) == (30, 500)
+    s = Settings.from_env({"OUTBOX_RETENTION_DAYS": "7", "MAX_SUBSCRIPTIONS_PER_SERVER": "50"})
+    assert (s.outbox_retention_days, s.max_subscriptions_per_server) == (7, 50)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import discord
+import pytest
+
+from kdrama.models import Delivery
 from kdrama.store import Store
 
 
@@ -53,3 +59,66 @@ async def test_the_delivery_loop_paces_itself_with_the_bots_one_budget(store: St
         assert other.budget is not bot.budget
     finally:
         await bot.unload_extension("cogs.watch")
+
+
+class _Response:
+    """What discord.HTTPException reads from aiohttp's response."""
+
+    def __init__(self, status: int, headers: dict[str, str]) -> None:
+        self.status, self.headers, self.reason = status, headers, "refused"
+
+
+class _Channel:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def send(self, **_: object) -> object:
+        raise self.error
+
+
+class _Bot:
+    def __init__(self, error: Exception) -> None:
+        self.channel = _Channel(error)
+
+    def get_partial_messageable(self, channel_id: int, *, guild_id: int | None = None) -> _Channel:
+        return self.channel
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body", "expected", "retry_after"),
+    [
+        (401, {}, {"message": "401: Unauthorized", "code": 0}, "stop", None),
+        (429, {"Retry-After": "120"}, "<html>error code: 1015</html>", "stop", 120.0),  # Cloudflare
+        (429, {}, "<html>error code: 1015</html>", "stop", 60.0),  # Cloudflare, naming no wait
+        (
+            429,
+            {"Via": "1.1 google", "X-RateLimit-Global": "true", "Retry-After": "3"},
+            {"global": True},
+            "stop",
+            3.0,
+        ),
+        (
+            429,
+            {"Via": "1.1 google", "X-RateLimit-Scope": "user", "Retry-After": "2"},
+            {"global": False},
+            "retry",
+            2.0,
+        ),
+        (503, {"Via": "1.1 google"}, {"message": "503", "code": 0}, "retry", None),
+    ],
+    ids=["401", "cloudflare", "cloudflare-no-wait", "global-429", "route-429", "503"],
+)
+async def test_the_sender_tells_a_stop_for_the_whole_bot_from_one_for_a_message(
+    status: int, headers: dict[str, str], body: object, expected: str, retry_after: float | None
+) -> None:
+    from cogs.watch import DiscordSender
+    from kdrama.render import Reply
+    from kdrama.watch.engine import RetryLater, StopEverything
+
+    error = discord.HTTPException(_Response(status, headers), body)  # type: ignore[arg-type]
+    sender = DiscordSender(_Bot(error))  # type: ignore[arg-type]
+    delivery = Delivery(1, 2, 3, 4, (), 0, datetime.now(UTC))
+    with pytest.raises((StopEverything, RetryLater)) as raised:
+        await sender.send(delivery, Reply(content="news"))
+    assert isinstance(raised.value, StopEverything if expected == "stop" else RetryLater)
+    assert raised.value.retry_after == retry_after

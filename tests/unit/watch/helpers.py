@@ -108,11 +108,11 @@ async def add_trailer(store: Store, show: ShowRef) -> int:
     return change_id
 
 
-async def schedule(store: Store, show: ShowRef, at: datetime) -> None:
-    """Season 1 officially scheduled for the exact time `at`."""
+async def schedule(store: Store, show: ShowRef, at: datetime, *, official: bool = True) -> None:
+    """Season 1 scheduled, its release expected (or officially set) at the exact time `at`."""
     cols = {
         **status_columns(SeasonStatus(Status.SCHEDULED, "https://about.netflix.com", None)),
-        **release_columns(ReleaseDate(PartialDate.from_datetime(at), True, "https://about.netflix.com")),
+        **release_columns(ReleaseDate(PartialDate.from_datetime(at), official, "https://about.netflix.com")),
     }
     async with store.transaction() as db:
         await db.execute(

@@ -37,3 +37,16 @@ async def test_a_passed_release_time_releases_the_season_exactly_once(store: Sto
     await engine_for(store, fake).drain()
     assert [ch for ch, _ in fake.requests] == [1, 2]
     assert "Now streaming" in to_text(fake.in_channel(1)[0])
+
+
+async def test_an_expected_release_time_passing_announces_nothing(store: Store, catalog: Catalog) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    await schedule(store, show, at, official=False)  # a report's time, not the network's
+    assert await edits.release_due(catalog, at + timedelta(days=1)) == []
+    season = await store.catalog.season(show.id, 1)
+    assert season is not None and season.status.value is Status.SCHEDULED
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    assert fake.requests == []  # no "now streaming" on a guess

@@ -147,6 +147,6 @@ async def test_a_curators_date_edit_is_one_field_saying_what_became_official(sto
             f"unknown → **<t:{stamp}:F> (<t:{stamp}:R>) (official)**",
         ),
         ("Release date note", "Teased at Tudum"),
-        ("Source", netflix),
+        ("Source", f"<{netflix}>"),
     ]
     assert embed.description == "Release date news for Season 2 of All of Us Are Dead."
