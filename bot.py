@@ -40,7 +40,7 @@ log = logging.getLogger("dramabot")
 
 
 # The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
-COGS = ("cogs.admin", "cogs.lookup", "cogs.watch")
+COGS = ("cogs.admin", "cogs.follow", "cogs.lookup", "cogs.watch")
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
@@ -155,7 +155,12 @@ class DramaBot(commands.AutoShardedBot):
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
+            # Only global commands reach user installs: say so, or /follow in DMs looks broken.
+            log.info(
+                "synced %d commands to the dev guild %s only (user installs see none of them)",
+                len(synced),
+                guild.id,
+            )
             return
         payload = await self.command_payload()
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -77,6 +77,8 @@ async def outcome(work: Awaitable[Change | None], nothing: str) -> Reply:
     return admin_render.change_reply(await work, nothing)
 
 
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 @app_commands.default_permissions(manage_guild=True)
 class Admin(commands.GroupCog, group_name="admin", group_description="Curators: keep the catalog true"):
     """Curator commands: every reply is private and names the change id to undo it."""

@@ -97,6 +97,11 @@ class Lookup(commands.Cog):
     ) -> None:
         await answer(interaction, answers.search(self.catalog, query, locale=locale_of(interaction)))
 
+    # Fans may install the bot on their own account and ask in any DM or group chat: the
+    # answer goes back through the interaction, the only way into a channel the bot isn't in.
+    for _command in (show, release, cast, trailer, upcoming, search):
+        app_commands.allowed_installs(guilds=True, users=True)(_command)
+        app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(_command)
     for _command in (show, release, cast, trailer):
         _command.autocomplete("title")(title_autocomplete)
     for _command in (release, cast, trailer):

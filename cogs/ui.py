@@ -12,6 +12,9 @@ import discord
 from discord import app_commands
 
 from kdrama import answers, i18n
+from kdrama.errors import UserError
+from kdrama.follow import render as follow_render
+from kdrama.follow.rules import toggle
 from kdrama.lookup import Choice
 from kdrama.render import Reply, error_reply
 
@@ -38,10 +41,12 @@ def locale_of(interaction: discord.Interaction[DramaBot]) -> str:
 
 
 def build_view(reply: Reply) -> discord.ui.View | None:
-    """Link buttons and, for a paged reply, previous/next buttons that survive restarts."""
-    if not reply.links and reply.pages <= 1:
+    """Link buttons, a Notify me button and page buttons; the last two survive restarts."""
+    if not reply.links and reply.pages <= 1 and reply.follow_show_id is None:
         return None
     view = discord.ui.View(timeout=None)
+    if reply.follow_show_id is not None:
+        view.add_item(NotifyButton(reply.follow_show_id, reply.follow_label))
     if reply.pages > 1 and reply.page_key:
         back, forward = reply.page_labels
         view.add_item(PageButton(reply.page_key, reply.page - 1, back, disabled=reply.page == 0))
@@ -187,3 +192,53 @@ class PageButton(
         await interaction.response.edit_message(
             content=reply.content, embeds=reply.embeds, view=build_view(reply), allowed_mentions=NO_MENTIONS
         )
+
+
+class NotifyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"follow:(?P<show>\d+)",
+):
+    """ "Notify me" under /release, /show and /trailer: follows the show by DM, or unfollows it.
+
+    The custom_id is `follow:<show id>`, so a button on an old message works after a restart;
+    whoever clicks is the one who follows, and only they see the confirmation.
+    """
+
+    def __init__(self, show_id: int, label: str = "Notify me") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                emoji="🔔",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"follow:{show_id}",
+            )
+        )
+        self.show_id = show_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> NotifyButton:
+        return cls(int(match["show"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = drama_bot(interaction)
+        t = i18n.text(locale_of(interaction))
+        show = await bot.store.catalog.show(self.show_id)
+        if show is None:
+            reply = error_reply(t.gettext("That show is no longer in the catalog."))
+        else:
+            try:
+                result = await toggle(
+                    bot.store, interaction.user.id, show.ref, limit=bot.settings.follow_limit
+                )
+            except UserError as e:
+                reply = error_reply(t.error(e))
+            else:
+                text = (
+                    follow_render.unfollowed_text(show.title, t, button=True)
+                    if result is None
+                    else follow_render.followed_text(result, show.title, t)
+                )
+                reply = error_reply(text)
+        await send_reply(interaction, reply)

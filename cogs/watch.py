@@ -14,9 +14,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs import http_answers
+from cogs.dm import DMSender
 from cogs.ui import build_view, send_reply, to_choices
 from kdrama import edits
-from kdrama.errors import UserError
+from kdrama.errors import Markup, UserError
 from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
 from kdrama.render import Reply, cut
@@ -70,8 +71,11 @@ class DiscordSender:
 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
+        self.dms = DMSender(bot)
 
     async def send(self, delivery: Delivery, message: Reply) -> int | None:
+        if delivery.is_dm:
+            return await self.dms.send(delivery, message)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
         roles = [discord.Object(r) for r in delivery.role_ids]
         mentions = (
@@ -114,6 +118,7 @@ def _missing(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_channels=True)
 class Watch(commands.GroupCog, group_name="watch", group_description="Post show news in a channel"):
     """/watch add, remove and list, and the loops that deliver the news."""
@@ -349,7 +354,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         if not isinstance(member, discord.Member) or not target.permissions_for(member).manage_channels:
             raise UserError(
                 "You need the Manage Channels permission in {channel} to change what it follows.",
-                channel=target.mention,
+                channel=Markup(target.mention),
             )
         if not check_bot:
             return target
@@ -361,7 +366,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             raise UserError(
                 "I can't post in {channel}: I'm missing {perms} there. Give me {perms} in that channel "
                 "(or its category), then run /watch add again.",
-                channel=target.mention,
+                channel=Markup(target.mention),
                 perms=", ".join(missing),
             )
         return target
@@ -378,8 +383,8 @@ def _check_may_ping(
     raise UserError(
         "You can't have {role} pinged in {channel}: the role isn't mentionable, and you don't have "
         "Mention @everyone, @here and All Roles there.",
-        role=role.mention,
-        channel=target.mention,
+        role=Markup(role.mention),
+        channel=Markup(target.mention),
     )
 
 

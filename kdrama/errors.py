@@ -7,12 +7,22 @@ import dataclasses
 from discord.utils import escape_markdown, escape_mentions
 
 
+class Markup(str):
+    """Markup the bot built itself from ids, such as a role or channel mention: shown as is.
+
+    Only for text made by code (`role.mention`), never for what a user typed or the catalog
+    holds; replies go out with mentions disabled, so a mention here displays and pings no one.
+    """
+
+
 def inert(value: object) -> object:
     """A sentence's parameter as plain text: no markdown, link or mention in it takes effect.
 
     Text is escaped; so is the text inside a parameter that localizes itself (kdrama.i18n's
     Title and Listing, frozen dataclasses of strings).
     """
+    if isinstance(value, Markup):
+        return value
     if isinstance(value, str):
         return escape_mentions(escape_markdown(value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

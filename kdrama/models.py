@@ -423,7 +423,7 @@ class AddResult:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One outbox row: a change to post in one channel, with the roles to ping."""
+    """One outbox row: a change to post in one channel (with the roles to ping), or to DM a follower."""
 
     id: int
     change_id: int
@@ -432,6 +432,11 @@ class Delivery:
     role_ids: tuple[int, ...]
     attempts: int
     created_at: datetime
+    user_id: int | None = None  # a DM to this follower (channel_id is then the user id too)
+
+    @property
+    def is_dm(self) -> bool:
+        return self.user_id is not None
 
     @property
     def nonce(self) -> str:
@@ -446,3 +451,44 @@ class ChannelBacklog:
     pending: int
     paused: int
     failed: int
+
+
+# --- fans following shows by DM -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """A person following one show for some kinds of news, by direct message."""
+
+    show: ShowRef
+    events: frozenset[Event]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Follower:
+    """What the bot keeps about a person who follows shows: their follows and DM state."""
+
+    user_id: int
+    follows: tuple[Follow, ...]
+    dm_channel_id: int | None
+    paused_reason: str | None
+    paused_at: datetime | None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_reason is not None
+
+    def follow_of(self, show_id: int) -> Follow | None:
+        return next((f for f in self.follows if f.show.id == show_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowResult:
+    """What `/follow add` (or a Notify me click) did."""
+
+    follow: Follow
+    created: bool  # False: an existing follow was updated
+    resumed: bool  # the person's follows were paused and are active again
+    resent: int  # held DMs queued again
+    count: int  # shows the person follows now

@@ -64,6 +64,8 @@ class Reply:
     pages: int = 1
     page_key: str | None = None  # "kind:ids": what a page button carries to show another page
     page_labels: tuple[str, str] = ("◀ Previous", "Next ▶")
+    follow_show_id: int | None = None  # a "Notify me" button that follows this show by DM
+    follow_label: str = "Notify me"  # its label, in the asker's language
 
 
 # --- small pieces --------------------------------------------------------------------------
@@ -461,7 +463,12 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
             inline=False,
         )
     embed.set_footer(text=t.gettext(FOOTER_OFFICIAL))
-    return Reply(embeds=[fit(embed)], links=_links(a.show.platform, a.show.platform_url, None, t))
+    return Reply(
+        embeds=[fit(embed)],
+        links=_links(a.show.platform, a.show.platform_url, None, t),
+        follow_show_id=a.show.id,
+        follow_label=t.gettext("Notify me"),
+    )
 
 
 def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
@@ -495,6 +502,8 @@ def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
     return Reply(
         embeds=[fit(embed)],
         links=_links(show.platform, show.platform_url, a.trailer.url if a.trailer else None, t),
+        follow_show_id=show.id,
+        follow_label=t.gettext("Notify me"),
     )
 
 
@@ -560,13 +569,19 @@ def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
     trailer = a.trailer
     if trailer is None:
         if a.asked is None:
-            return Reply(content=t.gettext("No trailer for {show} yet.", show=show))
+            return Reply(
+                content=t.gettext("No trailer for {show} yet.", show=show),
+                follow_show_id=a.show.id,
+                follow_label=t.gettext("Notify me"),
+            )
         return Reply(
             content=t.gettext(
                 "No trailer for {show} season {number} yet, nor for an earlier season.",
                 show=show,
                 number=a.asked,
-            )
+            ),
+            follow_show_id=a.show.id,
+            follow_label=t.gettext("Notify me"),
         )
     kind = t.gettext(trailer.kind) if trailer.kind in TRAILER_KINDS else safe(trailer.kind)
     if trailer.title:
@@ -588,7 +603,11 @@ def trailer_reply(a: TrailerAnswer, locale: str = ENGLISH) -> Reply:
     # The bare URL in the content is what makes Discord show the player: only for a link that
     # passes the checks now (a row from before them may hold one that is not what it looks like).
     url = sound_link(trailer.url) or t.gettext(LINK_WITHHELD)
-    return Reply(content=cut(head, CONTENT_MAX - len(url) - 1) + "\n" + url)
+    return Reply(
+        content=cut(head, CONTENT_MAX - len(url) - 1) + "\n" + url,
+        follow_show_id=a.show.id,
+        follow_label=t.gettext("Notify me"),
+    )
 
 
 def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:

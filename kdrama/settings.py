@@ -25,6 +25,7 @@ DEFAULT_TRAILER_HOSTS = (
 
 DEFAULT_OUTBOX_RETENTION_DAYS = 30
 DEFAULT_MAX_SUBSCRIPTIONS_PER_SERVER = 500
+DEFAULT_FOLLOW_LIMIT = 200
 
 
 class SettingsError(ValueError):
@@ -64,6 +65,8 @@ class Settings:
     outbox_retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS
     # The most subscriptions one server may have (/watch add refuses a new one past it).
     max_subscriptions_per_server: int = DEFAULT_MAX_SUBSCRIPTIONS_PER_SERVER
+    # How many shows one person may follow by DM (FOLLOW_LIMIT).
+    follow_limit: int = DEFAULT_FOLLOW_LIMIT
     # TMDB is optional: without a token the bot runs on its own catalog alone.
     tmdb_token: Secret = field(default_factory=lambda: Secret(""))
     tmdb_base_url: str = DEFAULT_TMDB_BASE_URL
@@ -91,6 +94,12 @@ class Settings:
             raise SettingsError(
                 "SHARD_IDS needs SHARD_COUNT, and every id must be below it (0 to SHARD_COUNT-1)."
             )
+        follow_limit_text = env.get("FOLLOW_LIMIT", "").strip()
+        if follow_limit_text and not follow_limit_text.isdigit():
+            raise SettingsError(f"FOLLOW_LIMIT must be a number of shows, not {follow_limit_text!r}.")
+        follow_limit = int(follow_limit_text) if follow_limit_text else DEFAULT_FOLLOW_LIMIT
+        if follow_limit < 1:
+            raise SettingsError("FOLLOW_LIMIT must be at least 1.")
         tmdb_base_url = env.get("TMDB_BASE_URL", "").strip().rstrip("/") or DEFAULT_TMDB_BASE_URL
         if not tmdb_base_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
             raise SettingsError(
@@ -115,6 +124,7 @@ class Settings:
             max_subscriptions_per_server=_positive(
                 env, "MAX_SUBSCRIPTIONS_PER_SERVER", DEFAULT_MAX_SUBSCRIPTIONS_PER_SERVER
             ),
+            follow_limit=follow_limit,
             tmdb_token=Secret(env.get("TMDB_TOKEN", "").strip()),
             tmdb_base_url=tmdb_base_url,
             tmdb_sync_minutes=sync_minutes,

@@ -2,8 +2,8 @@
 
 `database.Store` owns the connection, migrations and transactions; the aggregates hang off
 it as attributes: `store.catalog` (catalog.py reads, catalog_writes.py writes), `store.changes`
-(changes.py), `store.curators` (curators.py), `store.subscriptions` (subscriptions.py) and
-`store.outbox` (outbox.py).
+(changes.py), `store.curators` (curators.py), `store.subscriptions` (subscriptions.py),
+`store.follows` (follows.py) and `store.outbox` (outbox.py).
 """
 
 from kdrama.models import parse_events
@@ -11,6 +11,7 @@ from kdrama.store.catalog import CatalogStore, release_columns, status_columns
 from kdrama.store.changes import ChangeStore
 from kdrama.store.curators import CuratorStore
 from kdrama.store.database import Migration, Store, StoreError, load_migrations, utcnow
+from kdrama.store.follows import FollowLimitReached, FollowStore
 from kdrama.store.outbox import OutboxStore
 from kdrama.store.subscriptions import SubscriptionStore
 
@@ -18,6 +19,8 @@ __all__ = [
     "CatalogStore",
     "ChangeStore",
     "CuratorStore",
+    "FollowLimitReached",
+    "FollowStore",
     "Migration",
     "OutboxStore",
     "Store",

@@ -20,6 +20,7 @@ from kdrama.dates import utcnow
 from kdrama.store.catalog import CatalogStore
 from kdrama.store.changes import ChangeStore
 from kdrama.store.curators import CuratorStore
+from kdrama.store.follows import FollowStore
 from kdrama.store.outbox import OutboxStore
 from kdrama.store.subscriptions import SubscriptionStore
 
@@ -84,6 +85,7 @@ class Store:
         self.curators = CuratorStore(self)
         self.subscriptions = SubscriptionStore(self)
         self.outbox = OutboxStore(self)
+        self.follows = FollowStore(self)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod

@@ -1,4 +1,4 @@
-"""The outbox: one `delivery` row per (change, subscribed channel), and its life until posted.
+"""The outbox: one `delivery` row per (change, subscribed channel or follower), and its life until sent.
 
 Every statement on the delivery table is here. The functions that take a connection run
 inside the caller's transaction: `enqueue_deliveries` in the edit's own (so a notification
@@ -62,6 +62,39 @@ async def enqueue_deliveries(
             for channel_id, (guild_id, roles) in per_channel.items()
         ],
     )
+    await _enqueue_dms(db, change_id, show_id, events, now)
+
+
+async def _enqueue_dms(
+    db: aiosqlite.Connection, change_id: int, show_id: int, events: frozenset[Event], now: str
+) -> None:
+    """One DM row per active follower of the show who wants any of `events` (paused: none)."""
+    if not events:
+        return
+    wanted = " OR ".join("instr(',' || f.events || ',', ?) > 0" for _ in events)
+    await db.execute(
+        "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, user_id, created_at) "
+        "SELECT ?, 0, f.user_id, f.user_id, ? FROM follow f JOIN follower p ON p.user_id = f.user_id "
+        f"WHERE f.show_id = ? AND p.paused_reason IS NULL AND ({wanted})",
+        (change_id, now, show_id, *(f",{e.value}," for e in sorted(events))),
+    )
+
+
+async def drop_unfollowed(db: aiosqlite.Connection, user_id: int, show_id: int) -> int:
+    """A show unfollowed: its DMs not yet sent to that person never will be."""
+    cur = await db.execute(
+        "UPDATE delivery SET state = 'failed', last_error = 'unfollowed before it was sent' "
+        "WHERE user_id = ? AND state IN ('pending', 'paused') "
+        "AND change_id IN (SELECT id FROM change WHERE show_id = ?)",
+        (user_id, show_id),
+    )
+    return cur.rowcount
+
+
+async def forget_user(db: aiosqlite.Connection, user_id: int) -> int:
+    """Every DM row of a person who asked to be forgotten, sent or not, goes."""
+    cur = await db.execute("DELETE FROM delivery WHERE user_id = ?", (user_id,))
+    return cur.rowcount
 
 
 async def resend_held(db: aiosqlite.Connection, channel_id: int, since: datetime) -> tuple[int, int]:
@@ -151,7 +184,8 @@ class OutboxStore:
         """Due pending deliveries, the oldest first and at most one per channel."""
         where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
         rows = await self.db.execute_fetchall(
-            "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at FROM delivery "
+            "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at, user_id "
+            "FROM delivery "
             f"WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
             "ORDER BY id LIMIT ?",
             (*args, limit),
@@ -165,6 +199,7 @@ class OutboxStore:
                 role_ids=tuple(json.loads(r[4] or "[]")),
                 attempts=r[5],
                 created_at=moment(r[6]) or datetime.now(UTC),
+                user_id=r[7],
             )
             for r in rows
         ]

@@ -77,7 +77,10 @@ class RetryLater(DeliveryError):
 
 
 class ChannelUnusable(DeliveryError):
-    """404 10003 (channel gone) or 403 50001/50013 (no access): pause the whole channel."""
+    """404 10003 (channel gone) or 403 50001/50013 (no access): pause the whole channel.
+
+    For a DM (403 50007, the person can't be messaged): pause that person's follows.
+    """
 
 
 class StopEverything(DeliveryError):
@@ -160,6 +163,7 @@ class DeliveryEngine(Generic[M]):
     ) -> None:
         self.outbox = store.outbox
         self.subscriptions = store.subscriptions
+        self.follows = store.follows
         self.render = render
         self.sender = sender
         self.budget = budget  # the bot's, shared with every other sender
@@ -285,7 +289,7 @@ class DeliveryEngine(Generic[M]):
         if self._inflight or counts == self._reported:
             return
         log.info(
-            "delivered %d notification(s) so far; %d retries scheduled, %d failed, %d channel(s) paused",
+            "delivered %d notification(s) so far; %d retries scheduled, %d failed, %d channel(s) or follower(s) paused",
             *counts,
         )
         self._reported = counts
@@ -378,14 +382,19 @@ class DeliveryEngine(Generic[M]):
         attempts = row.attempts + 1
         try:
             message = await self.render(row)
-            await self.budget.take()
+            if not row.is_dm:
+                # A DM sender looks up (or opens) the person's DM channel first, so it takes
+                # from the budget itself, right before each request it makes: a token taken
+                # here would age while it waits for the database, and tokens that age arrive
+                # at Discord together.
+                await self.budget.take()
             self._channel_ready[row.channel_id] = self._mono() + self.channel_interval
             async with asyncio.timeout(self.send_timeout):
                 message_id = await self.sender.send(row, message)
         except ChannelUnusable as e:
             self.paused_channels += 1
             self._held[row.channel_id] = e.detail  # never asked again, even if the write fails
-            await self._record(row.id, self._pauser(row.channel_id, e))
+            await self._record(row.id, self._pauser(row, e))
         except StopEverything as e:
             self.budget.halt(e.retry_after, e.detail)
             resume_at, why = self._wall() + (e.retry_after or 0.0), e.detail
@@ -409,13 +418,22 @@ class DeliveryEngine(Generic[M]):
             await self._record(row.id, lambda: self.outbox.mark_sent(row.id, message_id))
 
     # --- recording outcomes --------------------------------------------------------------
-    def _pauser(self, channel_id: int, e: ChannelUnusable) -> Callable[[], Awaitable[None]]:
+    def _pauser(self, row: Delivery, e: ChannelUnusable) -> Callable[[], Awaitable[None]]:
+        channel_id = row.channel_id
+
         async def pause() -> None:
-            held = await self.subscriptions.pause_channel(channel_id, e.detail)
+            if row.user_id is not None:
+                # A person, not a channel: pause their follows; nothing more goes to them
+                # until they follow again.
+                held = await self.follows.pause(row.user_id, e.detail)
+                what = f"DMs to follower {row.user_id}"
+            else:
+                held = await self.subscriptions.pause_channel(channel_id, e.detail)
+                what = f"channel {channel_id}"
             self._held.pop(channel_id, None)
             log.warning(
-                "channel %d answered %s (code %s): paused its subscriptions and %d queued notices: %s",
-                channel_id,
+                "%s answered %s (code %s): paused and %d queued notices held: %s",
+                what,
                 e.status,
                 e.code,
                 held,

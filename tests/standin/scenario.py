@@ -21,6 +21,10 @@ from .server import (
 )
 from .world import Channel, Guild, Member, Role, User
 
+# What a user-installed app may do in a channel it is not in: View Channel, Send Messages,
+# Embed Links, Attach Files, Read Message History, Use External Emojis (answers only).
+USER_INSTALL_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 18)
+
 # Application command option types.
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
@@ -289,6 +293,18 @@ class DiscordStandIn(StandIn):
                         "context": 0,
                     }
                 )
+            elif channel.id in self.private_channels:
+                # A user install answering in a DM or group DM the bot is not in: no guild,
+                # authorized by the user's own install (key "1"), context 2.
+                payload.update(
+                    {
+                        "channel": channel.to_dict(),
+                        "user": member.to_dict(),
+                        "app_permissions": str(USER_INSTALL_PERMISSIONS),
+                        "authorizing_integration_owners": {"1": str(member.id)},
+                        "context": 2,
+                    }
+                )
             else:
                 payload.update(
                     {
@@ -300,6 +316,20 @@ class DiscordStandIn(StandIn):
                     }
                 )
             return payload
+
+    def _check_offered(self, path: str, payload: dict[str, Any]) -> None:
+        """Discord offers a command only where its contexts and installation types allow."""
+        guild = self.guilds.get(int(payload["guild_id"])) if payload.get("guild_id") else None
+        cmd = self.command(path, guild)
+        context = payload["context"]
+        contexts = cmd.get("contexts")
+        installs = cmd.get("integration_types") or [0]
+        if contexts is not None and context not in contexts:
+            raise AssertionError(
+                f"Discord would not offer /{path} in context {context} (contexts {contexts})"
+            )
+        if context == 2 and 1 not in installs:
+            raise AssertionError(f"/{path} is not user-installable (integration_types {installs})")
 
     def _option_value(
         self,
@@ -431,9 +461,17 @@ class DiscordStandIn(StandIn):
         `late`: the bot receives it that many seconds after Discord created it (a slow link or a
         busy bot); the 3 s deadline counts from creation.
         """
+        payload = self.slash_payload(path, by=by, at=at, locale=locale, **options)
+        return InteractionHandle(self, self.send_interaction(payload, late=late))
+
+    def slash_payload(
+        self, path: str, *, by: Member | User, at: Channel, locale: str = "en-US", **options: Any
+    ) -> dict[str, Any]:
+        """The INTERACTION_CREATE payload `slash` would send; fails where Discord offers no such command."""
         data = self._command_data(path, by, options, None)
         payload = self._base(2, data, by, at, locale)
-        return InteractionHandle(self, self.send_interaction(payload, late=late))
+        self._check_offered(path, payload)
+        return payload
 
     def autocomplete(
         self,
@@ -449,6 +487,7 @@ class DiscordStandIn(StandIn):
         options.setdefault(focused, "")
         data = self._command_data(path, by, options, focused)
         payload = self._base(4, data, by, at, locale)
+        self._check_offered(path, payload)
         return InteractionHandle(self, self.send_interaction(payload))
 
     def click(

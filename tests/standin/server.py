@@ -186,6 +186,8 @@ class StandIn(GatewayMixin):
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.bot_roles: dict[int, Role] = {}  # guild id -> the bot's managed role
+        self.dm_channels: dict[int, int] = {}  # user id -> the bot's DM channel with them
+        self.private_channels: dict[int, Channel] = {}  # DMs and group DMs the bot is not in
 
         self.global_commands: dict[str, dict[str, Any]] = {}
         self.guild_commands: dict[int, dict[str, dict[str, Any]]] = {}
@@ -416,11 +418,34 @@ class StandIn(GatewayMixin):
         return channel
 
     def make_dm(self, user: User) -> Channel:
-        """The DM channel between the bot and user (for interactions sent from DMs)."""
+        """The DM channel between the bot and user: the one POST /users/@me/channels opens."""
         with self.lock:
-            channel = Channel(self.ids.next(), None, "", type=1)
+            known = self.dm_channels.get(user.id)
+            if known is not None and known in self.channels:
+                return self.channels[known]
+            channel = Channel(self.ids.next(), None, "", type=1, recipients=[user])
             self.channels[channel.id] = channel
+            self.dm_channels[user.id] = channel.id
             return channel
+
+    def make_private_channel(self, *users: User, group: bool = True) -> Channel:
+        """A group DM (or a DM between two users) the bot is not in: user installs answer there."""
+        with self.lock:
+            channel = Channel(self.ids.next(), None, "friends" if group else "", type=3 if group else 1)
+            channel.recipients = list(users)
+            self.private_channels[channel.id] = channel
+            return channel
+
+    def close_dms(self, user: User, closed: bool = True) -> None:
+        """The user turns off DMs from the bot (or, closed=False, on again)."""
+        with self.lock:
+            user.dms_open = not closed
+
+    def dm_messages(self, user: User) -> list[dict[str, Any]]:
+        """Messages the bot created in its DM channel with user, in order."""
+        with self.lock:
+            channel_id = self.dm_channels.get(user.id)
+            return self.channel_messages(channel_id) if channel_id is not None else []
 
     def make_role(self, guild: Guild, name: str, permissions: int, *, mentionable: bool = False) -> Role:
         """A role in guild with the given permission bits (anyone may ping it if `mentionable`)."""
@@ -654,6 +679,7 @@ class StandIn(GatewayMixin):
         table: list[tuple[str, str, Callable[..., Any], bool]] = [
             # (method, template, handler, needs bot auth)
             ("GET", "/users/@me", self._get_me, True),
+            ("POST", "/users/@me/channels", self._open_dm, True),
             ("GET", "/users/{user_id}", self._get_user, True),
             ("GET", "/oauth2/applications/@me", self._get_application, True),
             ("GET", "/applications/@me", self._get_application, True),
@@ -905,6 +931,19 @@ class StandIn(GatewayMixin):
             raise not_found(10013, "Unknown User")
         return 200, user.to_dict()
 
+    def _open_dm(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
+        """Open (or return the existing) DM channel with recipient_id, as Discord does."""
+        body = record.json if isinstance(record.json, dict) else {}
+        raw = str(body.get("recipient_id") or "")
+        if not raw.isdigit():
+            raise invalid_form(
+                {"recipient_id": {"_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Not a snowflake"}]}}
+            )
+        user = self.users.get(int(raw))
+        if user is None or user.bot:
+            raise not_found(10013, "Unknown User")
+        return 200, self.make_dm(user).to_dict()
+
     def _get_application(self, record: RequestRecord, files: Any, request: Any) -> tuple[int, Any]:
         data: dict[str, Any] = {
             "id": str(self.app_id),
@@ -924,7 +963,7 @@ class StandIn(GatewayMixin):
             "tags": [],
             "redirect_uris": [],
             "interactions_endpoint_url": None,
-            "integration_types_config": {"0": {}},
+            "integration_types_config": {"0": {}, "1": {}},
         }
         return 200, data
 
@@ -1124,6 +1163,8 @@ class StandIn(GatewayMixin):
         channel = self._text_channel(record)
         payload = record.json or {}
         self._check_bot_can(channel, SEND_MESSAGES | (ATTACH_FILES if files else 0))
+        if channel.type == 1 and not all(u.dms_open for u in channel.recipients):
+            raise ApiError(403, 50007, "Cannot send messages to this user")
         nonce = payload.get("nonce")
         if nonce is not None and payload.get("enforce_nonce"):
             earlier = self.nonces.get((channel.id, str(nonce)))

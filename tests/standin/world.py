@@ -76,6 +76,9 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    # False: the user's DMs are closed to the bot (privacy settings, a block, no shared
+    # server): a message to their DM channel answers 403 50007.
+    dms_open: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """The user object as Discord sends it."""
@@ -160,6 +163,7 @@ class Channel:
     position: int = 0
     overwrites: list[Overwrite] = field(default_factory=list)
     topic: str | None = None
+    recipients: list[User] = field(default_factory=list)  # a DM's or group DM's other members
 
     def to_dict(self, *, with_guild_id: bool = True) -> dict[str, Any]:
         """The channel object as Discord sends it."""
@@ -178,6 +182,16 @@ class Channel:
         }
         if with_guild_id and self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
+        if self.type in (1, 3):  # DM, group DM: no guild fields, its recipients instead
+            data = {
+                "id": str(self.id),
+                "type": self.type,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [u.to_dict() for u in self.recipients],
+            }
+            if self.type == 3:
+                data.update({"name": self.name or None, "icon": None, "owner_id": str(self.recipients[0].id)})
         return data
 
     @property

@@ -17,6 +17,7 @@ def test_defaults_and_lists_are_read() -> None:
     assert str(s.database_path) == "data/kdrama.db"
     assert "example.com" in s.trailer_hosts and "youtube.com" in s.trailer_hosts
     assert not s.token
+    assert s.follow_limit == 200 and Settings.from_env({"FOLLOW_LIMIT": "50"}).follow_limit == 50
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,8 @@ def test_defaults_and_lists_are_read() -> None:
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be at least 1"),
         ({"OUTBOX_RETENTION_DAYS": "0"}, "OUTBOX_RETENTION_DAYS must be a whole number of at least 1"),
         ({"MAX_SUBSCRIPTIONS_PER_SERVER": "lots"}, "MAX_SUBSCRIPTIONS_PER_SERVER must be a whole number"),
+        ({"FOLLOW_LIMIT": "lots"}, "FOLLOW_LIMIT must be a number of shows"),
+        ({"FOLLOW_LIMIT": "0"}, "FOLLOW_LIMIT must be at least 1"),
     ],
 )
 def test_malformed_settings_are_refused_with_the_name(env: dict[str, str], message: str) -> None:

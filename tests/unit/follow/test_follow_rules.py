@@ -1,0 +1,86 @@
+"""The follow rules and replies: events, the Notify me toggle, the cap's sentence, /follow list."""
+
+from __future__ import annotations
+
+import pytest
+
+from kdrama.errors import UserError
+from kdrama.follow import render
+from kdrama.follow.rules import (
+    DEFAULT_EVENTS,
+    follow,
+    followed_choices,
+    parse_follow_events,
+    toggle,
+)
+from kdrama.models import Event
+from kdrama.store import Store
+from kdrama.watch.subscriptions import EventsError
+from tests.unit.watch.helpers import AOUAD, ref
+
+FAN = 9001
+
+
+def test_events_default_to_status_date_release_and_trailer() -> None:
+    assert parse_follow_events(None) == parse_follow_events("  ") == DEFAULT_EVENTS
+    assert Event.CAST not in DEFAULT_EVENTS
+    assert parse_follow_events("cast, trailer") == {Event.CAST, Event.TRAILER}
+    assert parse_follow_events("all") == frozenset(Event)
+    with pytest.raises(EventsError, match="I don't know the event “gossip”"):
+        parse_follow_events("gossip")
+
+
+async def test_notify_me_follows_then_unfollows(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    first = await toggle(store, FAN, show, limit=200)
+    assert first is not None and first.created and first.follow.events == DEFAULT_EVENTS
+    assert await toggle(store, FAN, show, limit=200) is None
+    assert (await store.follows.follower(FAN)).follows == ()  # type: ignore[union-attr]
+
+
+async def test_a_paused_fan_clicking_a_show_they_follow_is_resumed_not_unfollowed(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await follow(store, FAN, show, frozenset({Event.CAST}), limit=200)
+    await store.follows.pause(FAN, "DMs closed")
+    resumed = await toggle(store, FAN, show, limit=200)
+    assert resumed is not None and resumed.resumed and not resumed.created
+    assert resumed.follow.events == {Event.CAST}  # kept as the fan chose it
+    person = await store.follows.follower(FAN)
+    assert person is not None and not person.paused and len(person.follows) == 1
+    assert await toggle(store, FAN, show, limit=200) is None  # active again: the next click unfollows
+
+
+async def test_the_cap_is_one_clear_sentence(store: Store) -> None:
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=1)
+    with pytest.raises(UserError) as refused:
+        await follow(store, FAN, await ref(store, "squid-game"), DEFAULT_EVENTS, limit=1)
+    assert str(refused.value) == (
+        "You already follow 1 shows, the most one person can. Remove one with /follow remove first."
+    )
+    assert refused.value.message.startswith("You already follow {count} shows")
+
+
+async def test_remove_offers_what_the_fan_follows_and_everything(store: Store) -> None:
+    assert await followed_choices(store, FAN, "") == []
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200)
+    await follow(store, FAN, await ref(store, "squid-game"), DEFAULT_EVENTS, limit=200)
+    names = [(c.name, c.value) for c in await followed_choices(store, FAN, "")]
+    assert names == [
+        ("Everything: forget all my follows", "*"),
+        ("All of Us Are Dead", AOUAD),
+        ("Squid Game", "squid-game"),
+    ]
+    assert [c.value for c in await followed_choices(store, FAN, "squid")] == ["squid-game"]
+
+
+async def test_follow_list_puts_the_pause_and_its_reason_first(store: Store) -> None:
+    await follow(store, FAN, await ref(store, AOUAD), frozenset({Event.CAST}), limit=200)
+    await store.follows.pause(FAN, "Discord won't let me message you.")
+    reply = render.follow_list_reply(await store.follows.follower(FAN), 200)
+    assert reply.ephemeral
+    embed = reply.embeds[0]
+    assert embed.title == "You follow 1 show(s) (paused)"
+    assert (embed.description or "").startswith("**Paused**: Discord won't let me message you.")
+    assert "• **All of Us Are Dead**: cast" in (embed.description or "")
+    nothing = render.follow_list_reply(None, 200)
+    assert nothing.ephemeral and (nothing.content or "").startswith("You follow no shows.")

@@ -1,0 +1,41 @@
+"""The engine and DMs: one per follower, beside channel posts; a refused person is paused, not the channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED
+from kdrama.store import Store, utcnow
+from kdrama.watch.engine import ChannelUnusable
+from tests.unit.watch.helpers import AOUAD, FakeDiscord, engine_for, ref, renew, rows, subscribe
+
+FAN, CLOSED_FAN = 9001, 9002
+
+
+async def test_followers_get_one_dm_each_and_a_refusing_one_is_paused_after_one_request(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    now = utcnow()
+    for user in (FAN, CLOSED_FAN):
+        await store.follows.add(
+            user, show, DEFAULT_EVENTS, limit=200, resend_since=now - timedelta(days=1), now=now
+        )
+    await renew(store, show)
+    await renew(store, show, with_date=True)
+    fake = FakeDiscord(gone={CLOSED_FAN: ChannelUnusable(DMS_CLOSED, status=403, code=50007)})
+    engine = engine_for(store, fake)
+    await engine.drain()
+    await engine.drain()
+    assert len(fake.in_channel(1)) == 2  # the channel, as before
+    assert len(fake.in_channel(FAN)) == 2  # one DM per change
+    assert [key for key, _ in fake.requests].count(CLOSED_FAN) == 1  # one refusal, then silence
+    person = await store.follows.follower(CLOSED_FAN)
+    assert person is not None and person.paused_reason == DMS_CLOSED
+    assert [r[1] for r in await rows(store, "user_id = ?", (CLOSED_FAN,))] == ["paused", "paused"]
+    # The channel and the other fan are not paused by someone else's closed DMs.
+    assert (await store.follows.follower(FAN)).paused_reason is None  # type: ignore[union-attr]
+    assert [r[1] for r in await rows(store, "channel_id = 1")] == ["sent", "sent"]
+    await renew(store, show)
+    await engine.drain()
+    assert [key for key, _ in fake.requests].count(CLOSED_FAN) == 1
+    assert len(fake.in_channel(FAN)) == 3
