@@ -5,6 +5,7 @@ python bot.py ask "/release title:All of Us Are Dead season:2"
 python bot.py ask --locale ko "/release title:지금 우리 학교는 season:2"
 python bot.py import FILE          merge a catalog file into the database
 python bot.py export FILE          write the catalog to a file
+python bot.py sync [--full]        bring in TMDB's Korean dramas (needs TMDB_TOKEN)
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings, SettingsError
 from kdrama.store import Store, StoreError
+from kdrama.tmdb.errors import TmdbConfigError
+from kdrama.tmdb.sync import Syncer, client_from
 from kdrama.watch.budget import RateBudget, bot_budget, shard_share
 
 log = logging.getLogger("dramabot")
 
 
 # The extensions the bot loads (cogs/ui.py is their shared plumbing, not one of them).
-COGS = ("cogs.admin", "cogs.follow", "cogs.lookup", "cogs.watch")
+COGS = ("cogs.admin", "cogs.follow", "cogs.lookup", "cogs.watch", "cogs.tmdb")
 NO_TOKEN = """\
 No DISCORD_TOKEN is set, so the bot can't log in.
   1. Create an application at https://discord.com/developers/applications, add a Bot, and
@@ -277,6 +280,25 @@ async def import_file(settings: Settings, path: Path) -> int:
     return 0
 
 
+async def sync_tmdb(settings: Settings, *, full: bool) -> int:
+    if not settings.tmdb_token:
+        print(
+            "No TMDB_TOKEN is set: get an API Read Access Token at https://www.themoviedb.org/settings/api "
+            "and put it in .env as TMDB_TOKEN=...",
+            file=sys.stderr,
+        )
+        return 2
+    async with await open_store(settings) as store, client_from(settings) as tmdb:
+        try:
+            result = await Syncer(store, tmdb).run("full" if full else "incremental")
+        except TmdbConfigError as e:
+            print(f"TMDB refused the request: {e} Check TMDB_TOKEN in .env.", file=sys.stderr)
+            return 2
+    print(result.summary())
+    print("This product uses the TMDB API but is not endorsed or certified by TMDB.")
+    return 0 if result.ok else 1
+
+
 async def export_file(settings: Settings, path: Path) -> int:
     async with await open_store(settings) as store:
         data = await catalog_file.export_catalog(store)
@@ -316,6 +338,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("file", type=Path)
     p = sub.add_parser("export", help="write the catalog to a JSON file")
     p.add_argument("file", type=Path)
+    p = sub.add_parser(
+        "sync", help="bring in TMDB's Korean dramas: new ones, and changes since the last sync"
+    )
+    p.add_argument("--full", action="store_true", help="re-read every show instead of the changes feed")
     p = sub.add_parser("backup", help="copy the live database to FILE, consistently, while the bot runs")
     p.add_argument("file", type=Path)
     return parser.parse_args(argv)
@@ -328,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as e:
         print(f"Settings: {e}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level if args.command in (None, "run") else "WARNING")
+    setup_logging(settings.log_level if args.command in (None, "run", "sync") else "WARNING")
     command: Any
     match args.command:
         case "ask":
@@ -339,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             command = export_file(settings, args.file)
         case "backup":
             command = backup_file(settings, args.file)
+        case "sync":
+            command = sync_tmdb(settings, full=args.full)
         case _:
             command = run(settings)
     try:

@@ -1,5 +1,7 @@
 """What curators do: /admin show|season|cast|trailer|curator, /admin history, undo, import, export.
 
+/admin sync (TMDB) is in admin_sync.py, mixed into the same group.
+
 Hidden from members without Manage Server (default_permissions) and checked at run time on
 every subcommand: a server admin is not a curator of the catalog every server sees.
 """
@@ -15,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.admin_sync import ReviewButton, SyncCommands
 from cogs.ui import (
     NO_MENTIONS,
     answer,
@@ -80,7 +83,9 @@ async def outcome(work: Awaitable[Change | None], nothing: str) -> Reply:
 @app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 @app_commands.default_permissions(manage_guild=True)
-class Admin(commands.GroupCog, group_name="admin", group_description="Curators: keep the catalog true"):
+class Admin(
+    SyncCommands, commands.GroupCog, group_name="admin", group_description="Curators: keep the catalog true"
+):
     """Curator commands: every reply is private and names the change id to undo it."""
 
     show = app_commands.Group(name="show", description="Add, edit or remove shows")
@@ -553,4 +558,5 @@ async def history_pager(interaction: discord.Interaction[DramaBot], ids: list[in
 
 async def setup(bot: DramaBot) -> None:
     register_pager(bot, "history", history_pager)
+    bot.add_dynamic_items(ReviewButton)
     await bot.add_cog(Admin(bot))

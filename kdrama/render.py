@@ -128,9 +128,19 @@ def day(d: date | None, t: Text = EN) -> str:
     return t.day(d) if d else t.gettext("an unknown date")
 
 
+TMDB_SITE = "https://www.themoviedb.org/"
+
+
+def tmdb_listed(release: ReleaseDate) -> bool:
+    """A date only TMDB gives (community-edited): shown "as listed on TMDB", never as official."""
+    return not release.official and (release.source or "").startswith(TMDB_SITE)
+
+
 def source_line(source: str | None, as_of: PartialDate | None, t: Text = EN) -> str:
     parts = []
-    if source:
+    if source and source.startswith(TMDB_SITE):
+        parts.append(t.gettext("Source: TMDB (community-edited), {source}", source=shown_source(source, t)))
+    elif source:
         parts.append(t.gettext("Source: {source}", source=shown_source(source, t)))
     if as_of:
         parts.append(t.gettext("as of {day}", day=as_of_words(as_of, t)))
@@ -166,6 +176,8 @@ def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
     if r.date.known:
         if r.official:
             text += " · " + t.gettext("{date} (official)", date=when(r.date, t))
+        elif tmdb_listed(r):
+            text += " · " + t.gettext("{date} (as listed on TMDB, not official)", date=when(r.date, t))
         else:
             text += " · " + t.gettext("{date} (expected, not official)", date=when(r.date, t))
         if not r.official and not season.status.value.out and r.date.has_passed(now):
@@ -206,6 +218,18 @@ def release_sentence(season: Season, now: datetime, t: Text = EN) -> str:
         Status.POST_PRODUCTION: t.gettext("Season {number} is in post-production", number=n),
         Status.SCHEDULED: t.gettext("Season {number} is scheduled", number=n),
     }[status]
+    if d.known and tmdb_listed(r):
+        if d.has_passed(now):
+            return t.gettext(
+                "{lead}; TMDB listed it for {date}, which has passed without a release.",
+                lead=lead,
+                date=when(d, t),
+            )
+        return t.gettext(
+            "{lead}, and there is no official release date; as listed on TMDB, it comes out {when}.",
+            lead=lead,
+            when=on_or_in(d, t),
+        )
     if d.known:
         if d.has_passed(now):
             return t.gettext(
@@ -438,6 +462,8 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
     if r.date.known:
         if r.official:
             date_text = t.gettext("{date} (official)", date=when(r.date, t))
+        elif tmdb_listed(r):
+            date_text = t.gettext("{date} (as listed on TMDB, not official)", date=when(r.date, t))
         else:
             date_text = t.gettext("{date} (expected: reported, not official)", date=when(r.date, t))
         if not r.official and not st.value.out and r.date.has_passed(a.now):
@@ -453,6 +479,8 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
     embed.add_field(name=t.gettext("Release date"), value=date_text, inline=False)
     if s.episodes:
         embed.add_field(name=t.gettext("Episodes"), value=str(s.episodes), inline=True)
+    if a.show.poster_url:
+        embed.set_thumbnail(url=a.show.poster_url)
     if s.notes:
         embed.add_field(name=t.gettext("Notes"), value=safe(s.notes), inline=False)
     others = [x for x in a.seasons if x.number != s.number]
@@ -618,6 +646,12 @@ def upcoming_reply(a: UpcomingAnswer, locale: str = ENGLISH) -> Reply:
             args = {"date": when(s.release.date, t), "show": safe(ref.title), "number": s.number}
             if s.release.official:
                 lines.append(t.gettext("• {date}: **{show}** season {number} (official)", **args))
+            elif tmdb_listed(s.release):
+                lines.append(
+                    t.gettext(
+                        "• {date}: **{show}** season {number} (as listed on TMDB, not official)", **args
+                    )
+                )
             else:
                 lines.append(
                     t.gettext("• {date}: **{show}** season {number} (expected, not official)", **args)

@@ -12,6 +12,7 @@ DEFAULT_DATABASE_PATH = "data/kdrama.db"
 DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3"
 DEFAULT_TMDB_SYNC_MINUTES = 360
 MIN_TMDB_SYNC_MINUTES = 15
+DEFAULT_TMDB_RETRY_SECONDS = 60
 # Video hosts a trailer URL may point at; TRAILER_HOSTS in the environment extends the list.
 DEFAULT_TRAILER_HOSTS = (
     "youtube.com",
@@ -71,6 +72,8 @@ class Settings:
     tmdb_token: Secret = field(default_factory=lambda: Secret(""))
     tmdb_base_url: str = DEFAULT_TMDB_BASE_URL
     tmdb_sync_minutes: int = DEFAULT_TMDB_SYNC_MINUTES
+    # How long one TMDB request is retried (429s, 5xx, timeouts) before its show is skipped.
+    tmdb_retry_seconds: int = DEFAULT_TMDB_RETRY_SECONDS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -111,6 +114,11 @@ class Settings:
         sync_minutes = int(sync_text) if sync_text else DEFAULT_TMDB_SYNC_MINUTES
         if sync_minutes < MIN_TMDB_SYNC_MINUTES:
             raise SettingsError(f"TMDB_SYNC_INTERVAL must be at least {MIN_TMDB_SYNC_MINUTES} minutes.")
+        retry_text = env.get("TMDB_RETRY_SECONDS", "").strip()
+        if retry_text and (not retry_text.isdigit() or int(retry_text) < 1):
+            raise SettingsError(
+                f"TMDB_RETRY_SECONDS must be a whole number of seconds from 1, not {retry_text!r}."
+            )
         return cls(
             token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH),
@@ -128,6 +136,7 @@ class Settings:
             tmdb_token=Secret(env.get("TMDB_TOKEN", "").strip()),
             tmdb_base_url=tmdb_base_url,
             tmdb_sync_minutes=sync_minutes,
+            tmdb_retry_seconds=int(retry_text) if retry_text else DEFAULT_TMDB_RETRY_SECONDS,
         )
 
 

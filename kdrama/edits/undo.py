@@ -66,6 +66,12 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
             f"The show {slug} is no longer in the catalog, so change #{change.id} can't be undone."
         )
     match item.entity:
+        case "show" if item.field == "similar":
+            show = await store.catalog.show(show_id)
+            assert show is not None and isinstance(item.old, list)
+            await store.catalog.set_similar(show_id, [str(x) for x in item.old])
+            now_similar = [r.slug for r in show.similar]
+            return [ChangeItem(Entity.SHOW, show_key(slug), "similar", now_similar, item.old)]
         case "show":
             show = await store.catalog.show(show_id)
             assert show is not None

@@ -3,7 +3,8 @@
 `database.Store` owns the connection, migrations and transactions; the aggregates hang off
 it as attributes: `store.catalog` (catalog.py reads, catalog_writes.py writes), `store.changes`
 (changes.py), `store.curators` (curators.py), `store.subscriptions` (subscriptions.py),
-`store.follows` (follows.py) and `store.outbox` (outbox.py).
+`store.follows` (follows.py), `store.outbox` (outbox.py) and `store.sync` (sync.py: TMDB
+links, provenance, review, runs).
 """
 
 from kdrama.models import parse_events
@@ -14,6 +15,7 @@ from kdrama.store.database import Migration, Store, StoreError, load_migrations,
 from kdrama.store.follows import FollowLimitReached, FollowStore
 from kdrama.store.outbox import OutboxStore
 from kdrama.store.subscriptions import SubscriptionStore
+from kdrama.store.sync import SyncStore
 
 __all__ = [
     "CatalogStore",
@@ -26,6 +28,7 @@ __all__ = [
     "Store",
     "StoreError",
     "SubscriptionStore",
+    "SyncStore",
     "load_migrations",
     "parse_events",
     "release_columns",

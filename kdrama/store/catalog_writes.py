@@ -433,6 +433,15 @@ class CatalogWrites(CatalogTable):
     async def delete_trailer(self, trailer_id: int) -> None:
         await self._run("DELETE FROM trailer WHERE id = ?", (trailer_id,))
 
+    async def set_similar(self, show_id: int, slugs: Sequence[str]) -> None:
+        """Make a show's similar shows these (by slug, in order; unknown slugs are skipped)."""
+        await self._run("DELETE FROM show_similar WHERE show_id = ?", (show_id,))
+        await self._run_many(
+            "INSERT OR IGNORE INTO show_similar (show_id, similar_id, position) "
+            "SELECT ?, id, ? FROM show WHERE slug = ? AND id != ?",
+            [(show_id, n, slug_, show_id) for n, slug_ in enumerate(slugs)],
+        )
+
     async def add_alias(self, show_id: int, alias: str, position: int) -> None:
         await self._run(
             "INSERT INTO show_alias (show_id, alias, position) VALUES (?,?,?)", (show_id, alias, position)

@@ -85,6 +85,8 @@ class ChangeStore:
             "INSERT INTO change_item (change_id, entity, key, field, old, new) VALUES (?,?,?,?,?,?)",
             [(change_id, i.entity.value, str(i.key), i.field, _json(i.old), _json(i.new)) for i in items],
         )
+        if show is not None:
+            await self._store.sync.mark_change(show.id, actor, items)
         if event_set and show is not None:
             await enqueue_deliveries(db, change_id, show.id, event_set)
         return change_id

@@ -23,6 +23,7 @@ from kdrama.store.curators import CuratorStore
 from kdrama.store.follows import FollowStore
 from kdrama.store.outbox import OutboxStore
 from kdrama.store.subscriptions import SubscriptionStore
+from kdrama.store.sync import SyncStore
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class Store:
         self.subscriptions = SubscriptionStore(self)
         self.outbox = OutboxStore(self)
         self.follows = FollowStore(self)
+        self.sync = SyncStore(self)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod

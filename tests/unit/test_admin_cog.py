@@ -66,6 +66,7 @@ EXPECTED = {
     "undo": ["change_id"],
     "import": ["file"],
     "export": [],
+    "sync": {"status": [], "show": ["title", "tmdb_id"], "review": []},
 }
 
 

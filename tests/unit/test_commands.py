@@ -130,7 +130,7 @@ async def test_fans_commands_are_user_installable_and_staff_ones_stay_in_servers
         await bot.load_extension(name)
     payload = {c.name: c.to_dict(bot.tree) for c in bot.tree.get_commands()}
     where = {name: (p.get("integration_types"), p.get("contexts")) for name, p in payload.items()}
-    fans = ("show", "release", "cast", "trailer", "upcoming", "search", "follow")
+    fans = ("show", "release", "cast", "trailer", "upcoming", "search", "follow", "about")
     assert {name: where[name] for name in fans} == {name: ([0, 1], [0, 1, 2]) for name in fans}
     assert where["watch"] == where["admin"] == ([0], [0])
     follow = {o["name"]: [x["name"] for x in o.get("options", [])] for o in payload["follow"]["options"]}

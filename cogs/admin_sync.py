@@ -1,0 +1,175 @@
+"""/admin sync status|show|review: the TMDB sync as curators steer it (mixed into the /admin cog).
+
+The review buttons are persistent DynamicItems (their custom_id carries the item id), so they
+work after a restart; each press checks again that the user is a curator.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui import answer, drama_bot, send_reply, title_autocomplete
+from kdrama import admin_render, edits, sync_render
+from kdrama.edits.sync import accept_review, keep_review
+from kdrama.errors import UserError
+from kdrama.models import Actor
+from kdrama.render import Reply, error_reply
+from kdrama.tmdb.sync import Syncer
+
+if TYPE_CHECKING:
+    from bot import DramaBot
+
+log = logging.getLogger(__name__)
+
+NOT_SET_UP = "TMDB is not set up on this bot: its owner needs to put a TMDB_TOKEN in .env."
+CURATORS_ONLY = "Only Drama bot curators can edit the catalog."
+
+
+class SyncError(UserError):
+    """A /admin sync request we refuse."""
+
+
+def _syncer(bot: DramaBot) -> Syncer:
+    cog = bot.get_cog("Tmdb")
+    syncer = getattr(cog, "syncer", None)
+    if not isinstance(syncer, Syncer):
+        raise SyncError(NOT_SET_UP)
+    return syncer
+
+
+async def _may_curate(bot: DramaBot, user: discord.abc.User) -> bool:
+    return await bot.is_owner(user) or await edits.is_curator(bot.store, user.id)
+
+
+async def pull(bot: DramaBot, title: str, tmdb_id: int | None) -> Reply:
+    """Pull one show now: a catalog title (linked, or linked by `tmdb_id`) or a bare TMDB id."""
+    syncer = _syncer(bot)
+    text = title.strip()
+    show_id: int | None = None
+    if text.isdigit() and tmdb_id is None:
+        tmdb_id = int(text)
+    else:
+        show = await bot.catalog.resolve(text)
+        show_id = show.id
+        linked = await bot.store.sync.tmdb_id(show.id)
+        if tmdb_id is None:
+            if linked is None:
+                raise SyncError(
+                    f"{show.title} is not linked to TMDB yet: give its TMDB id (the number in its "
+                    "themoviedb.org address) as tmdb_id."
+                )
+            tmdb_id = linked
+        else:
+            other = await bot.store.sync.show_id(tmdb_id)
+            if other is not None and other != show.id:
+                raise SyncError(f"TMDB id {tmdb_id} is already linked to another show in the catalog.")
+    run, result = await syncer.pull(tmdb_id, show_id=show_id)
+    return sync_render.pull_reply(run, result)
+
+
+async def review_page(bot: DramaBot) -> tuple[Reply, discord.ui.View | None]:
+    items = await bot.store.sync.open_reviews(sync_render.REVIEW_PAGE)
+    total = await bot.store.sync.count_open_reviews()
+    reply = sync_render.review_reply(items, total)
+    if not items:
+        return reply, None
+    view = discord.ui.View(timeout=None)
+    for row, item in enumerate(items):
+        view.add_item(ReviewButton(item.id, "tmdb", row=row))
+        view.add_item(ReviewButton(item.id, "ours", row=row))
+    return reply, view
+
+
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"review:(?P<id>\d+):(?P<choice>tmdb|ours)",
+):
+    """ "Use TMDB's" or "Keep ours" for one review item; works after a restart."""
+
+    def __init__(self, review_id: int, choice: str, *, row: int | None = None) -> None:
+        label = f"#{review_id}: Use TMDB's" if choice == "tmdb" else f"#{review_id}: Keep ours"
+        style = discord.ButtonStyle.primary if choice == "tmdb" else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"review:{review_id}:{choice}", row=row)
+        )
+        self.review_id = review_id
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[DramaBot], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReviewButton:
+        return cls(int(match["id"]), match["choice"])
+
+    async def callback(self, interaction: discord.Interaction[DramaBot]) -> None:
+        bot = drama_bot(interaction)
+        if not await _may_curate(bot, interaction.user):
+            await send_reply(interaction, error_reply(CURATORS_ONLY))
+            return
+        actor = Actor(interaction.user.id, interaction.user.name)
+        try:
+            if self.choice == "tmdb":
+                change = await accept_review(bot.catalog, actor, self.review_id)
+                outcome = admin_render.change_reply(change, "the catalog already has TMDB's value.")
+            else:
+                outcome = Reply(content=await keep_review(bot.store, actor, self.review_id), ephemeral=True)
+        except UserError as e:
+            await send_reply(interaction, error_reply(str(e)))
+            return
+        reply, view = await review_page(bot)
+        await interaction.response.edit_message(
+            content=reply.content, embeds=[], view=view, allowed_mentions=discord.AllowedMentions.none()
+        )
+        await interaction.followup.send(
+            content=outcome.content or "Done.",
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+
+class SyncCommands(commands.Cog):
+    """The /admin sync group; the /admin cog mixes it in (its interaction_check guards these too)."""
+
+    bot: DramaBot
+    sync = app_commands.Group(name="sync", description="TMDB: what the sync did, pull a show, review")
+
+    @sync.command(name="status", description="The last TMDB syncs: shows added and updated, errors")
+    async def sync_status(self, interaction: discord.Interaction[DramaBot]) -> None:
+        store = self.bot.store
+        settings = self.bot.settings
+        reply = sync_render.status_reply(
+            bool(settings.tmdb_token),
+            settings.tmdb_sync_minutes,
+            await store.sync.last_runs(5),
+            len(await store.sync.links()),
+            await store.sync.count_open_reviews(),
+        )
+        await send_reply(interaction, reply)
+
+    @sync.command(name="show", description="Pull one show from TMDB now (or link a show to its TMDB id)")
+    @app_commands.describe(
+        title="A show in the catalog, or a TMDB id to add",
+        tmdb_id="Link this show to TMDB: the number in its themoviedb.org address",
+    )
+    @app_commands.autocomplete(title=title_autocomplete)
+    async def sync_show(
+        self,
+        interaction: discord.Interaction[DramaBot],
+        title: app_commands.Range[str, 1, 200],
+        tmdb_id: app_commands.Range[int, 1, 2_000_000_000] | None = None,
+    ) -> None:
+        await answer(interaction, pull(self.bot, title, tmdb_id), ephemeral=True)
+
+    @sync.command(name="review", description="Where TMDB disagrees with a curator's value")
+    async def sync_review(self, interaction: discord.Interaction[DramaBot]) -> None:
+        reply, view = await review_page(self.bot)
+        kwargs: dict[str, Any] = {"view": view} if view is not None else {}
+        await interaction.response.send_message(
+            content=reply.content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none(), **kwargs
+        )

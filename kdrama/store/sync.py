@@ -1,0 +1,330 @@
+"""store.sync: TMDB links, who set each field (provenance), TMDB's disputed values, sync runs.
+
+Provenance keys are the sync planner's field keys (`show.title`, `show.cast`, `season.2`,
+`season.2.status`, `season.2.release`, `season.2.episodes`, `season.2.cast`,
+`season.2.trailers`). `ChangeStore.record` marks them from every recorded change, so every
+edit path (curators, undo, imports, the clock) marks what it set without knowing about TMDB:
+the sync's own changes (actor "TMDB sync") mark 'tmdb', everything else 'curator'.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kdrama.models import Actor, ChangeItem, Entity
+from kdrama.store.outbox import moment, stamp
+
+if TYPE_CHECKING:
+    from kdrama.store.database import Store
+
+SYNC_ACTOR_NAME = "TMDB sync"
+CURATOR = "curator"
+TMDB = "tmdb"
+_SHOW_KEYS = {"title", "korean_title", "synopsis", "platform", "poster_url", "country", "genres"}
+_ERRORS_KEPT = 20
+
+
+def is_sync_actor(actor: Actor) -> bool:
+    return actor.id is None and actor.name == SYNC_ACTOR_NAME
+
+
+def _season_dict_keys(prefix: str, season: dict[str, Any]) -> set[str]:
+    """The keys a whole season (as an item or a file entry records it) sets."""
+    keys: set[str] = set()
+    status = season.get("status")
+    status = status.get("value") if isinstance(status, dict) else status
+    if status not in (None, "unconfirmed"):
+        keys.add(f"{prefix}.status")
+    release = season.get("release")
+    date = release.get("date") if isinstance(release, dict) else season.get("release_date")
+    if date not in (None, "", "unknown"):
+        keys.add(f"{prefix}.release")
+    if season.get("episodes"):
+        keys.add(f"{prefix}.episodes")
+    if season.get("cast"):
+        keys.add(f"{prefix}.cast")
+    return keys
+
+
+def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
+    """The sync field keys a change's items set."""
+    keys: set[str] = set()
+    for i in items:
+        n = i.key.season
+        match i.entity:
+            case Entity.SHOW if i.field == "*":
+                if isinstance(i.new, dict):
+                    keys |= {f"show.{f}" for f in _SHOW_KEYS if i.new.get(f)}
+                    if i.new.get("cast"):
+                        keys.add("show.cast")
+                    for s in i.new.get("seasons") or []:
+                        keys |= _season_dict_keys(f"season.{s['number']}", s)
+            case Entity.SHOW if i.field in _SHOW_KEYS:
+                keys.add(f"show.{i.field}")
+            case Entity.SEASON if i.field == "*":
+                if isinstance(i.new, dict):
+                    keys |= _season_dict_keys(f"season.{n}", i.new)
+                else:
+                    keys.add(f"season.{n}")  # removed: TMDB must not bring it back unasked
+            case Entity.SEASON if i.field.startswith("status"):
+                keys.add(f"season.{n}.status")
+            case Entity.SEASON if i.field.startswith("release"):
+                keys.add(f"season.{n}.release")
+            case Entity.SEASON if i.field == "episodes":
+                keys.add(f"season.{n}.episodes")
+            case Entity.CREDIT:
+                keys.add(f"season.{n}.cast" if n else "show.cast")
+            case Entity.TRAILER if i.field == "*" and i.new is None:
+                keys.add(f"season.{n}.trailers")  # a removed trailer stays removed
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A field where TMDB disagrees with a curator's value."""
+
+    id: int
+    show_id: int
+    show_title: str
+    key: str
+    ours: object
+    theirs: object
+    summary: str
+    state: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRun:
+    id: int
+    mode: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    ok: bool
+    seen: int
+    added: int
+    updated: int
+    unchanged: int
+    reviews: int
+    errors: int
+    error_text: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What a sync run did so far (written when it finishes)."""
+
+    seen: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reviews: int = 0
+    errors: int = 0
+    error_text: list[str] | None = None
+
+    def error(self, text: str) -> None:
+        self.errors += 1
+        if self.error_text is None:
+            self.error_text = []
+        if len(self.error_text) < _ERRORS_KEPT:
+            self.error_text.append(text[:300])
+
+
+def _run(r: Sequence[Any]) -> SyncRun:
+    return SyncRun(
+        r[0],
+        r[1],
+        moment(r[2]),
+        moment(r[3]),
+        bool(r[4]),
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        tuple(json.loads(r[11] or "[]")),
+    )
+
+
+def _review(r: Sequence[Any]) -> ReviewItem:
+    return ReviewItem(
+        r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else None, json.loads(r[5]), r[6], r[7], moment(r[8])
+    )
+
+
+_REVIEW_SELECT = (
+    "SELECT r.id, r.show_id, s.title, r.key, r.ours, r.theirs, r.summary, r.state, r.created_at "
+    "FROM sync_review r JOIN show s ON s.id = r.show_id"
+)
+_RUN_SELECT = (
+    "SELECT id, mode, started_at, finished_at, ok, seen, added, updated, unchanged, reviews, errors, "
+    "error_text FROM sync_run"
+)
+
+
+class SyncStore:
+    """The sync's own tables."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # --- links --------------------------------------------------------------------------------
+    async def links(self) -> dict[int, int]:
+        """TMDB id → catalog show id, for every linked show."""
+        rows = await self._store.fetch_all("SELECT tmdb_id, show_id FROM tmdb_link")
+        return {r[0]: r[1] for r in rows}
+
+    async def links_for(self, tmdb_ids: Iterable[int]) -> dict[int, int]:
+        """TMDB id → catalog show id, for those of `tmdb_ids` that are linked."""
+        wanted = list(dict.fromkeys(tmdb_ids))
+        if not wanted:
+            return {}
+        rows = await self._store.fetch_all(
+            f"SELECT tmdb_id, show_id FROM tmdb_link WHERE tmdb_id IN ({','.join('?' * len(wanted))})", wanted
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def tmdb_id(self, show_id: int) -> int | None:
+        row = await self._store.fetch_one("SELECT tmdb_id FROM tmdb_link WHERE show_id = ?", (show_id,))
+        return row[0] if row else None
+
+    async def fetched_at(self, show_id: int) -> datetime | None:
+        row = await self._store.fetch_one("SELECT fetched_at FROM tmdb_link WHERE show_id = ?", (show_id,))
+        return moment(row[0]) if row else None
+
+    async def show_id(self, tmdb_id: int) -> int | None:
+        row = await self._store.fetch_one("SELECT show_id FROM tmdb_link WHERE tmdb_id = ?", (tmdb_id,))
+        return row[0] if row else None
+
+    async def link(self, show_id: int, tmdb_id: int, fetched_at: datetime | None = None) -> None:
+        """Link a show to a TMDB id (inside the caller's transaction); a link moves, never doubles."""
+        db = self._store.db
+        await db.execute("DELETE FROM tmdb_link WHERE tmdb_id = ? AND show_id != ?", (tmdb_id, show_id))
+        await db.execute(
+            "INSERT INTO tmdb_link (show_id, tmdb_id, fetched_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (show_id) DO UPDATE SET tmdb_id = excluded.tmdb_id, "
+            "fetched_at = coalesce(excluded.fetched_at, tmdb_link.fetched_at)",
+            (show_id, tmdb_id, stamp(fetched_at) if fetched_at else None),
+        )
+
+    # --- provenance ---------------------------------------------------------------------------
+    async def curated(self, show_id: int) -> set[str]:
+        rows = await self._store.fetch_all(
+            "SELECT key FROM field_source WHERE show_id = ? AND source = 'curator'", (show_id,)
+        )
+        return {r[0] for r in rows}
+
+    async def sources(self, show_id: int) -> dict[str, str]:
+        rows = await self._store.fetch_all(
+            "SELECT key, source FROM field_source WHERE show_id = ?", (show_id,)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def mark(self, show_id: int, keys: Iterable[str], source: str) -> None:
+        """Record who set these fields (inside the caller's transaction)."""
+        await self._store.db.executemany(
+            # A removed show has no row to hang provenance on: SELECT finds nothing to insert.
+            "INSERT INTO field_source (show_id, key, source) SELECT id, ?, ? FROM show WHERE id = ? "
+            "ON CONFLICT (show_id, key) DO UPDATE SET source = excluded.source",
+            [(k, source, show_id) for k in sorted(set(keys))],
+        )
+
+    async def mark_change(self, show_id: int, actor: Actor, items: Sequence[ChangeItem]) -> None:
+        keys = provenance_keys(items)
+        if keys:
+            await self.mark(show_id, keys, TMDB if is_sync_actor(actor) else CURATOR)
+
+    # --- review ---------------------------------------------------------------------------
+    async def put_review(self, show_id: int, key: str, ours: object, theirs: object, summary: str) -> bool:
+        """Open (or refresh) a review item; True when it is newly open. A value a curator kept stays kept."""
+        theirs_json = json.dumps(theirs, ensure_ascii=False, sort_keys=True, default=str)
+        ours_json = json.dumps(ours, ensure_ascii=False, sort_keys=True, default=str)
+        row = await self._store.fetch_one(
+            "SELECT state, theirs FROM sync_review WHERE show_id = ? AND key = ?", (show_id, key)
+        )
+        db = self._store.db
+        if row is None:
+            await db.execute(
+                "INSERT INTO sync_review (show_id, key, ours, theirs, summary, created_at) VALUES (?,?,?,?,?,?)",
+                (show_id, key, ours_json, theirs_json, summary, stamp()),
+            )
+            return True
+        if row[0] != "open" and row[1] == theirs_json:
+            return False  # decided already, and TMDB still says the same
+        await db.execute(
+            "UPDATE sync_review SET ours = ?, theirs = ?, summary = ?, state = 'open', "
+            "resolved_at = NULL, resolved_by = NULL, created_at = CASE WHEN state = 'open' "
+            "THEN created_at ELSE ? END WHERE show_id = ? AND key = ?",
+            (ours_json, theirs_json, summary, stamp(), show_id, key),
+        )
+        return row[0] != "open"
+
+    async def close_review(self, show_id: int, key: str) -> None:
+        """TMDB agrees again (or the field is TMDB's now): nothing left to review."""
+        await self._store.db.execute(
+            "DELETE FROM sync_review WHERE show_id = ? AND key = ? AND state = 'open'", (show_id, key)
+        )
+
+    async def open_reviews(self, limit: int = 10, offset: int = 0) -> list[ReviewItem]:
+        rows = await self._store.fetch_all(
+            f"{_REVIEW_SELECT} WHERE r.state = 'open' ORDER BY r.id LIMIT ? OFFSET ?", (limit, offset)
+        )
+        return [_review(r) for r in rows]
+
+    async def count_open_reviews(self) -> int:
+        row = await self._store.fetch_one("SELECT count(*) FROM sync_review WHERE state = 'open'")
+        return int(row[0]) if row else 0
+
+    async def review(self, review_id: int) -> ReviewItem | None:
+        row = await self._store.fetch_one(f"{_REVIEW_SELECT} WHERE r.id = ?", (review_id,))
+        return _review(row) if row else None
+
+    async def resolve_review(self, review_id: int, state: str, by: int | None) -> bool:
+        """Mark an open item decided (inside the caller's transaction); False if it was not open."""
+        cur = await self._store.db.execute(
+            "UPDATE sync_review SET state = ?, resolved_at = ?, resolved_by = ? WHERE id = ? AND state = 'open'",
+            (state, stamp(), by, review_id),
+        )
+        return cur.rowcount == 1
+
+    # --- runs -------------------------------------------------------------------------------
+    async def start_run(self, mode: str) -> int:
+        async with self._store.transaction() as db:
+            cur = await db.execute("INSERT INTO sync_run (mode, started_at) VALUES (?, ?)", (mode, stamp()))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    async def finish_run(self, run_id: int, stats: RunStats, *, ok: bool) -> None:
+        async with self._store.transaction() as db:
+            await db.execute(
+                "UPDATE sync_run SET finished_at = ?, ok = ?, seen = ?, added = ?, updated = ?, "
+                "unchanged = ?, reviews = ?, errors = ?, error_text = ? WHERE id = ?",
+                (
+                    stamp(),
+                    int(ok),
+                    stats.seen,
+                    stats.added,
+                    stats.updated,
+                    stats.unchanged,
+                    stats.reviews,
+                    stats.errors,
+                    json.dumps(stats.error_text or [], ensure_ascii=False),
+                    run_id,
+                ),
+            )
+
+    async def last_runs(self, limit: int = 5) -> list[SyncRun]:
+        rows = await self._store.fetch_all(f"{_RUN_SELECT} ORDER BY id DESC LIMIT ?", (limit,))
+        return [_run(r) for r in rows]
+
+    async def last_ok_catalog_run(self) -> SyncRun | None:
+        """The last finished full or incremental run: the changes feed is read since its start."""
+        row = await self._store.fetch_one(
+            f"{_RUN_SELECT} WHERE ok = 1 AND mode IN ('full', 'incremental') ORDER BY id DESC LIMIT 1"
+        )
+        return _run(row) if row else None
