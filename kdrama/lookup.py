@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -33,6 +34,7 @@ REPLIES_CACHED = 256  # rendered replies kept (embeds: a few KB each)
 # Shows re-read per step of a refresh: each step holds the event loop for a few ms at most,
 # however many shows another process changed (an import elsewhere: thousands).
 REFRESH_STEP = 64
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # what an autocomplete value looks like
 
 
 class UnknownShow(UserError):
@@ -417,12 +419,17 @@ class Catalog:
     async def _record_by_slug(self, slug: str) -> ShowRecord | None:
         show_id = self.snapshot.id_of(slug)
         if show_id is None:
-            if self.snapshot.complete:
+            # Titles typed by fans rarely look like slugs: only those cost a database read.
+            if self.snapshot.complete and not _SLUG.match(slug):
                 return None
             ref = await self.store.catalog.show_ref_by_slug(slug)
             if ref is None:
                 return None
             show_id = ref.id
+            if self.snapshot.complete:
+                # Written by a path that did not refresh this catalog (the sync engine, another
+                # process before its catch-up): take the show in now.
+                await self.refresh_shows([show_id])
         return await self.record(show_id)
 
     # --- resolving titles ------------------------------------------------------------------
