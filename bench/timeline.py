@@ -3,7 +3,9 @@
 For each interaction, the time from the gateway frame reaching discord.py to the bot
 starting its HTTP request for the callback, written to OUT as "<ms>" lines when the
 script returns. It splits a latency into the bot's own work and the transport both bots
-share, without a switch in product code.
+share, without a switch in product code. For the real bot (`bot.py`), the time spent in
+the domain (title autocomplete, and the /release and /cast answers, rendering included)
+goes to OUT.domain as "<kind> <ms>" lines: what is left of its own work is discord.py's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,27 @@ import discord.gateway
 
 _started: list[float] = []
 _spent: list[float] = []
+_domain: list[tuple[str, float]] = []
+
+
+def _time_domain() -> None:
+    """Wrap the domain's entry points the cog calls, recording how long each call takes."""
+    from kdrama import answers
+    from kdrama.lookup import Catalog
+
+    def timed(kind: str, fn: Any) -> Any:
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return await fn(*args, **kwargs)
+            finally:
+                _domain.append((kind, (time.perf_counter() - t) * 1000))
+
+        return wrapper
+
+    Catalog.title_choices = timed("autocomplete", Catalog.title_choices)  # type: ignore[method-assign]
+    answers.release = timed("release", answers.release)
+    answers.cast = timed("cast", answers.cast)
 
 
 def main() -> None:
@@ -40,12 +63,16 @@ def main() -> None:
     aiohttp.ClientSession._request = timed_request  # type: ignore[method-assign]
     sys.path.insert(0, str(Path(script).resolve().parent))
     sys.argv = [script, *args]
+    if Path(script).name == "bot.py":
+        _time_domain()
     try:
         runpy.run_path(script, run_name="__main__")
     except SystemExit:
         pass
     finally:
         Path(out).write_text("".join(f"{ms:.4f}\n" for ms in _spent))
+        if _domain:
+            Path(out + ".domain").write_text("".join(f"{kind} {ms:.4f}\n" for kind, ms in _domain))
 
 
 if __name__ == "__main__":

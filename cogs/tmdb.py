@@ -94,9 +94,7 @@ class Tmdb(commands.Cog):
     async def _written(self, result: ShowSync) -> None:
         """A show the sync wrote: refresh the search index; wake the deliveries for its notices."""
         catalog = self.bot.catalog
-        await catalog.refresh_show(result.show_id)
-        await catalog.refresh_people([result.show_id])
-        catalog.forget_popular()
+        await catalog.refresh_shows([result.show_id])  # its names, its people, the snapshot
         watch = self.bot.get_cog("Watch")
         engine = getattr(watch, "engine", None)
         if engine is not None and result.change_ids:

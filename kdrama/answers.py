@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kdrama import render
 from kdrama.errors import UserError
 from kdrama.i18n import ENGLISH
 from kdrama.lookup import CHOICE_MAX, CHOICES_MAX, Catalog, Choice
+from kdrama.models import Season
 from kdrama.render import Reply
 from kdrama.store import utcnow
 
@@ -23,7 +24,16 @@ log = logging.getLogger(__name__)
 
 
 async def show(catalog: Catalog, title: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
-    return render.overview_reply(await catalog.overview(title), now or utcnow(), locale)
+    when = now or utcnow()
+    key = ("show", title, None, locale)
+    generation = catalog.generation
+    cached = catalog.replies.get(key, generation, when)
+    if cached is not None:
+        return _copy(cached)
+    answer = await catalog.overview(title)
+    reply = render.overview_reply(answer, when, locale)
+    catalog.replies.put(key, generation, when, valid_until(answer.seasons, when), reply)
+    return _copy(reply)
 
 
 async def release(
@@ -34,15 +44,40 @@ async def release(
     now: datetime | None = None,
     locale: str = ENGLISH,
 ) -> Reply:
-    return render.release_reply(await catalog.release(title, season, now=now), locale)
+    when = now or utcnow()
+    key = ("release", title, season, locale)
+    generation = catalog.generation
+    cached = catalog.replies.get(key, generation, when)
+    if cached is not None:
+        return _copy(cached)
+    answer = await catalog.release(title, season, now=when)
+    reply = render.release_reply(answer, locale)
+    catalog.replies.put(key, generation, when, valid_until(answer.seasons, when), reply)
+    return _copy(reply)
 
 
 async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
-    return render.cast_reply(await catalog.cast(title, season), locale=locale)
+    key = ("cast", title, season, locale)
+    generation = catalog.generation
+    when = utcnow()
+    cached = catalog.replies.get(key, generation, when)
+    if cached is not None:
+        return _copy(cached)
+    reply = render.cast_reply(await catalog.cast(title, season), locale=locale)
+    catalog.replies.put(key, generation, when, None, reply)  # a cast list does not age
+    return _copy(reply)
 
 
 async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
-    return render.trailer_reply(await catalog.trailer(title, season), locale)
+    key = ("trailer", title, season, locale)
+    generation = catalog.generation
+    when = utcnow()
+    cached = catalog.replies.get(key, generation, when)
+    if cached is not None:
+        return _copy(cached)
+    reply = render.trailer_reply(await catalog.trailer(title, season), locale)
+    catalog.replies.put(key, generation, when, None, reply)  # nor does a trailer
+    return _copy(reply)
 
 
 async def upcoming(
@@ -144,3 +179,30 @@ async def ask(catalog: Catalog, text: str, *, now: datetime | None = None, local
         kwargs["now"] = now
     kwargs["locale"] = locale
     return await spec.run(catalog, **kwargs)
+
+
+def valid_until(seasons: Iterable[Season], now: datetime) -> datetime | None:
+    """The first moment from `now` at which an answer about these seasons could read differently.
+
+    Rendering reads the clock only to say that a date has passed (the end of its span) or
+    that a report is over a year old (that end plus render.OLD_REPORT); None: never.
+    """
+    later: datetime | None = None
+    for season in seasons:
+        st, r = season.status, season.release
+        dates = [st.as_of, r.date, r.as_of, *(h.as_of for h in st.history)]
+        for h in r.history:
+            dates += (h.date, h.as_of)
+        for d in dates:
+            span = d.span() if d is not None else None
+            if span is None:
+                continue
+            for moment in (span[1], span[1] + render.OLD_REPORT):
+                if moment >= now and (later is None or moment < later):
+                    later = moment
+    return later
+
+
+def _copy(reply: Reply) -> Reply:
+    """A cached reply for one more sender: its own lists (the embeds are shared: never mutated)."""
+    return replace(reply, embeds=list(reply.embeds), links=list(reply.links))

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from kdrama import i18n
 from kdrama.errors import UserError
 from kdrama.i18n import N_, Title, all_of, any_of
-from kdrama.models import Credit, Name, Person, Season, Show, ShowRef, Trailer
-from kdrama.search import Match, SearchIndex, handed_over, normalize
+from kdrama.models import Credit, Name, Person, Season, Show, ShowRecord, ShowRef, Trailer
+from kdrama.search import Match, NameColumns, SearchIndex, normalize
+from kdrama.snapshot import Snapshot
 from kdrama.store import Store, utcnow
+from kdrama.store.catalog import credit_record, show_record
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +30,13 @@ EVERY_SHOW_NAME = N_("Every show")  # the choice whose value is EVERY_SHOW
 CHOICE_MAX = 100  # Discord: choice names and string values at most 100 characters
 CHOICES_MAX = 25
 POPULAR_TTL = 60.0  # seconds the list offered before anything is typed is kept
-# More shows changed elsewhere than this (an import): rebuild the indexes instead of one by one.
-CATCH_UP_REBUILD = 500
+CREDITS_CACHED = 128  # shows whose credits are kept decoded (about 7 KB each)
+CHOICES_CACHED = 1024  # title autocomplete answers kept (up to 2 KB each)
+REPLIES_CACHED = 256  # rendered replies kept (embeds: a few KB each)
+# Shows re-read per step of a refresh: each step holds the event loop for a few ms at most,
+# however many shows another process changed (an import elsewhere: thousands).
+REFRESH_STEP = 64
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # what an autocomplete value looks like
 
 
 class UnknownShow(UserError):
@@ -118,8 +128,46 @@ class SearchAnswer:
     people: list[Person] = field(default_factory=list)
 
 
+class ReplyCache:
+    """Rendered replies by what was asked (command, options, locale), each valid for one catalog
+    generation and, when it speaks of time ("has passed", "over a year ago"), until the first
+    moment it would read differently."""
+
+    def __init__(self, size: int = REPLIES_CACHED) -> None:
+        self._size = size
+        self._entries: OrderedDict[Hashable, tuple[int, datetime, datetime | None, Any]] = OrderedDict()
+
+    def get(self, key: Hashable, generation: int, now: datetime) -> Any:
+        """The reply kept for key, if it was made from this generation and still reads true at now."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        made_for, since, until, reply = entry
+        if made_for != generation or now < since or (until is not None and now >= until):
+            return None
+        self._entries.move_to_end(key)
+        return reply
+
+    def put(
+        self, key: Hashable, generation: int, since: datetime, until: datetime | None, reply: Any
+    ) -> None:
+        """Keep reply, made from `generation` at `since`, valid until `until` (None: while the catalog holds)."""
+        if until is not None and until <= since:
+            return
+        self._entries[key] = (generation, since, until, reply)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
 class Catalog:
-    """The store plus in-memory search indexes, kept fresh after every edit."""
+    """The catalog in memory: search indexes and a snapshot of every show, kept fresh by change id.
+
+    Answers read the snapshot (kdrama/snapshot.py), never the database: a show and what hangs
+    under it is decoded from a packed record. After an edit, or when another process wrote
+    to the database, `refresh_since` re-reads only the shows changed since the last change
+    it applied; it is the one way the in-memory catalog learns of changes.
+    """
 
     def __init__(
         self,
@@ -136,17 +184,30 @@ class Catalog:
         # Slug and title of every show by id, kept with the index: autocomplete labels its
         # matches without a database round trip (one per keystroke otherwise).
         self._refs: dict[int, ShowRef] = dict(refs or {})
+        self.snapshot = Snapshot()
+        self.version = 0  # the last change id the in-memory catalog holds
+        self.generation = 0  # bumped by every refresh: cached replies of older ones are stale
+        self._refreshing = asyncio.Lock()
+        self._refreshed_at: dict[int, int] = {}  # show id -> generation, while the snapshot fills
+        self._data_version = 0  # PRAGMA data_version when last caught up (moves on others' commits)
         self._loading: asyncio.Future[None] | None = None
+        self._filling: asyncio.Future[None] | None = None
         self._popular: tuple[float, list[ShowRef]] | None = None  # (when read, shows)
-        # What the indexes were built from: other processes' edits are caught up from here.
-        self._data_version = 0
-        self._seen_change = 0
+        # Credits of the shows asked about lately (the snapshot leaves them out: three
+        # quarters of its bytes); refreshing a show drops its entry.
+        self._credits: OrderedDict[int, tuple[Credit, ...]] = OrderedDict()
+        # Title autocomplete answers by (query, with "Every show"): (generation, choices).
+        self._choices: OrderedDict[tuple[str, bool], tuple[int, tuple[Choice, ...]]] = OrderedDict()
+        # Rendered replies of the lookup commands (kdrama/answers.py keeps them).
+        self.replies = ReplyCache()
 
     @classmethod
     async def load(cls, store: Store) -> Catalog:
-        """The catalog with its search index built."""
+        """The catalog with its search index built and its snapshot filled."""
         catalog = cls.loading(store)
         await catalog.loaded()
+        if catalog._filling is not None:
+            await catalog._filling
         return catalog
 
     @classmethod
@@ -156,6 +217,8 @@ class Catalog:
         Building the index of 10,000 shows is half a second of CPU. The bench/bench_startup.py
         profile showed it in series with a start-up that otherwise mostly waits on Discord
         (the handshake, then 2 s for the guilds), so it runs in a worker thread during that.
+        The snapshot fills after it, in the background; until a show is in it, answers
+        about that show read the database.
         """
         catalog = cls(store, SearchIndex(), SearchIndex())
         catalog._loading = asyncio.ensure_future(catalog._load())
@@ -164,26 +227,60 @@ class Catalog:
     async def _load(self) -> None:
         # Read before the names, so an edit committed meanwhile is caught up, not missed.
         self._data_version = await self.store.data_version()
-        self._seen_change = await self.store.changes.last_id()
-        names = await self.store.catalog.search_names()
-        refs = await self.store.catalog.show_refs()
-        titles = [n for n in names if n.kind != "actor"]
-        people = [n for n in names if n.kind == "actor"]
-        del names
-        counts = len(titles), len(people)
+        self.version = await self.store.changes.last_id()
+        catalog = self.store.catalog
+        # Names come from the store a batch at a time into columns: no Name object and no
+        # whole result set is ever held (22 MiB at 10,000 shows when it was all at once).
+        people = NameColumns()
+        async for batch in catalog.actor_row_batches():
+            people.extend(batch)
+        counts = [0, len(people)]
         # The larger index first: its temporary lists are gone before the second is built.
-        # The index keeps no Name, and handed_over lets each go as soon as it is read.
-        self.people = await asyncio.to_thread(SearchIndex, handed_over(people))
-        self.titles = await asyncio.to_thread(SearchIndex, handed_over(titles))
+        self.people = await asyncio.to_thread(SearchIndex, people)
+        titles = NameColumns()
+        refs: dict[int, ShowRef] = {}
+        async for ids in catalog.show_id_batches(2000):
+            titles.extend(await catalog.title_rows(ids))
+        counts[0] = len(titles)
+        self.titles = await asyncio.to_thread(SearchIndex, titles)
         # prepare() builds now what the first typo after start-up would otherwise build on
         # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
         # the loading thread while the bot waits on Discord. After both builds, it reuses
         # the memory their temporary lists freed instead of raising the peak.
         await asyncio.to_thread(self.people.prepare)
         await asyncio.to_thread(self.titles.prepare)
+        refs = await catalog.show_refs()
         self._refs.update(refs)
         await self._popular_shows()
         log.info("search indexes hold %d titles and %d actor names", *counts)
+        self._filling = asyncio.ensure_future(self._fill())
+
+    async def _fill(self) -> None:
+        """Pack every show into the snapshot, a batch at a time, packing in a worker thread."""
+        catalog = self.store.catalog
+        started = time.monotonic()
+        async for ids in catalog.show_id_batches():
+            generation = self.generation
+            rows = await catalog.show_rows(ids)
+            packed = await asyncio.to_thread(self.snapshot.pack, rows)
+            del rows
+            # A show refreshed while its batch was read is newer in the snapshot already.
+            # The slug is the one the refs hold: one string per show, not two.
+            refs = self._refs
+            fresh = {
+                i: (refs[i].slug if i in refs else slug, record)
+                for i, (slug, record) in packed.items()
+                if self._refreshed_at.get(i, -1) < generation
+            }
+            self.snapshot.put(fresh)
+        self.snapshot.complete = True
+        self._refreshed_at.clear()
+        log.info(
+            "catalog snapshot holds %d shows in %.1f MiB (%.1f s)",
+            len(self.snapshot),
+            self.snapshot.size / 2**20,
+            time.monotonic() - started,
+        )
 
     async def loaded(self) -> None:
         """Wait until the search index is built (returns at once after that; raises if it failed)."""
@@ -193,38 +290,83 @@ class Catalog:
                 await asyncio.shield(loading)
             loading.result()
 
-    async def refresh_show(self, show_id: int) -> None:
-        """Re-read one show's names into the index (after it was added, edited or removed)."""
+    # --- keeping it fresh ------------------------------------------------------------------
+    async def refresh_since(self, change_id: int | None = None) -> int:
+        """Re-read every show changed after `change_id` (default: the last change applied).
+
+        Call it after an edit in this process, and whenever the database may have changed
+        under us (another process wrote to it). Only the changed shows are read again, so
+        a burst of edits never rebuilds the catalog. Returns the change id now held.
+        """
         await self.loaded()
-        self.titles.set_names(set(SHOW_KINDS), show_id, await self.store.catalog.show_names(show_id))
-        ref = (await self.store.catalog.show_refs([show_id])).get(show_id)
-        if ref is None:
-            self._refs.pop(show_id, None)
-        else:
-            self._refs[show_id] = ref
-        self._popular = None
+        async with self._refreshing:
+            await self._refresh_since(change_id)
+            return self.version
 
     async def catch_up(self) -> int:
         """Refresh the shows changed since the last look (by another process, say); how many.
 
         Cheap when nothing changed: one `PRAGMA data_version`, which moves only when some
-        other connection commits.
+        other connection commits. Then it is refresh_since().
         """
         await self.loaded()
         version = await self.store.data_version()
         if version == self._data_version:
             return 0
         self._data_version = version
-        newest, show_ids = await self.store.changes.shows_changed_since(self._seen_change)
-        if len(show_ids) > CATCH_UP_REBUILD:
-            await self._load()
-            return len(show_ids)
-        for show_id in sorted(show_ids):
-            await self.refresh_show(show_id)
-        if show_ids:
-            await self.refresh_people(show_ids)
-        self._seen_change = newest
+        async with self._refreshing:
+            return await self._refresh_since(None)
+
+    async def _refresh_since(self, change_id: int | None) -> int:
+        after = self.version if change_id is None else change_id
+        last, show_ids = await self.store.changes.shows_changed_since(after)
+        for at in range(0, len(show_ids), REFRESH_STEP):
+            await self._refresh_shows(show_ids[at : at + REFRESH_STEP])
+        self.version = max(self.version, last)
         return len(show_ids)
+
+    async def refresh_shows(self, show_ids: Iterable[int]) -> None:
+        """Re-read these shows (added, edited or removed) into the indexes and the snapshot."""
+        await self.loaded()
+        async with self._refreshing:
+            await self._refresh_shows(list(show_ids))
+
+    async def refresh_show(self, show_id: int) -> None:
+        """Re-read one show (refresh_shows of one)."""
+        await self.refresh_shows([show_id])
+
+    async def _refresh_shows(self, show_ids: list[int]) -> None:
+        ids = list(dict.fromkeys(show_ids))
+        catalog = self.store.catalog
+        rows = await catalog.show_rows(ids)
+        names = await catalog.title_rows(ids)
+        actors = await catalog.actor_names(ids)
+        # Nothing awaited from here on: readers see the shows before or after, never between.
+        self.generation += 1
+        by_show: dict[int, list[Name]] = {i: [] for i in ids}
+        for ref, kind, text in names:
+            by_show[ref].append(Name(ref, kind, text))
+        for show_id, group in by_show.items():
+            self.titles.set_names(SHOW_KINDS, show_id, group)
+        by_person: dict[int, list[Name]] = {}
+        for n in actors:
+            by_person.setdefault(n.ref, []).append(n)
+        for ref, group in by_person.items():
+            self.people.set_names(ACTOR_KINDS, ref, group)
+        for show_id in ids:
+            row = rows.get(show_id)
+            if row is None:
+                self._refs.pop(show_id, None)
+            else:
+                self._refs[show_id] = ShowRef(show_id, row[0][1], row[0][2])
+        for show_id in ids:
+            self._credits.pop(show_id, None)
+        self.snapshot.remove(i for i in ids if i not in rows)
+        self.snapshot.put(self.snapshot.pack(rows))
+        if not self.snapshot.complete:
+            for show_id in ids:
+                self._refreshed_at[show_id] = self.generation
+        self._popular = None
 
     def forget_popular(self) -> None:
         """Drop the cached list offered before anything is typed (a season's news reorders it)."""
@@ -234,8 +376,8 @@ class Catalog:
         """The shows offered before anything is typed, read at most every POPULAR_TTL seconds.
 
         Discord asks for them whenever a title option gets focus, and the query ranks every
-        show (17 ms on 10,000 shows: the p99 of bench/bench_latency.py). Edits that call
-        refresh_show show at once; a season's news reorders the list within the TTL.
+        show (17 ms on 10,000 shows: the p99 of bench/bench_latency.py). Refreshes drop it
+        at once; a season's news reorders the list within the TTL.
         """
         now = time.monotonic()
         cached = self._popular
@@ -254,55 +396,71 @@ class Catalog:
             found.update(fetched)
         return found
 
-    async def refresh_people(self, show_ids: Iterable[int] | None = None) -> None:
-        """Re-read actors' names into the index: of the given shows' credits, or of everyone.
+    async def record(self, show_id: int) -> ShowRecord | None:
+        """A show with everything under it: from the snapshot, or the store while it fills."""
+        found = self.snapshot.record(show_id)
+        if found is not None or self.snapshot.complete:
+            return found
+        rows = (await self.store.catalog.show_rows([show_id])).get(show_id)
+        return None if rows is None else show_record(rows)
 
-        Only the people credited on the edited shows are re-read: a full pass holds the
-        event loop for about 0.5 s on a 10,000-show catalog (bench/bench_latency.py).
-        Someone no longer credited anywhere stays in the index but is never shown
-        (`search` drops people without shows).
-        """
-        await self.loaded()
-        wanted = None if show_ids is None else list(dict.fromkeys(show_ids))
-        names = await self.store.catalog.actor_names(wanted)
-        by_ref: dict[int, list[Name]] = {}
-        for n in names:
-            by_ref.setdefault(n.ref, []).append(n)
-        for ref, group in by_ref.items():
-            self.people.set_names({"actor"}, ref, group)
+    async def credits(self, show_id: int, season: int | None) -> list[Credit]:
+        """Credits of one season plus the whole-show credits, in billing order."""
+        found = self._credits.get(show_id)
+        if found is None:
+            generation = self.generation
+            found = credit_record(await self.store.catalog.credit_rows(show_id))
+            if generation == self.generation:  # not refreshed meanwhile: keep it
+                self._credits[show_id] = found
+                if len(self._credits) > CREDITS_CACHED:
+                    self._credits.popitem(last=False)
+        else:
+            self._credits.move_to_end(show_id)
+        return [c for c in found if c.season_number is None or c.season_number == season]
+
+    async def _record_by_slug(self, slug: str) -> ShowRecord | None:
+        show_id = self.snapshot.id_of(slug)
+        if show_id is None:
+            # Titles typed by fans rarely look like slugs: only those cost a database read.
+            if self.snapshot.complete and not _SLUG.match(slug):
+                return None
+            ref = await self.store.catalog.show_ref_by_slug(slug)
+            if ref is None:
+                return None
+            show_id = ref.id
+            if self.snapshot.complete:
+                # Written by a path that did not refresh this catalog (the sync engine, another
+                # process before its catch-up): take the show in now.
+                await self.refresh_shows([show_id])
+        return await self.record(show_id)
 
     # --- resolving titles ------------------------------------------------------------------
     async def resolve(self, title: str) -> Show:
         """The show a fan meant: an autocomplete value (slug) or any of its names, exactly."""
+        return (await self.resolve_record(title)).show
+
+    async def resolve_record(self, title: str) -> ShowRecord:
+        """resolve(), with the show's seasons, credits and trailers."""
         text = (title or "").strip()
         if not text:
             raise UserError("Tell me which show: start typing its title and pick it from the list.")
-        show = await self.store.catalog.show_by_slug(text)
-        if show is not None:
-            return show
+        found = await self._record_by_slug(text)
+        if found is not None:
+            return found
         wanted = normalize(text)
         await self.loaded()
         matches = self.titles.search(text, limit=5)
         for m in matches:
             if normalize(m.text) == wanted:
-                found = await self.store.catalog.show(m.ref)
+                found = await self.record(m.ref)
                 if found is not None:
                     return found
         refs = await self.show_refs([m.ref for m in matches[:3]])
         raise UnknownShow(text, [refs[m.ref].title for m in matches[:3] if m.ref in refs])
 
     async def season_of(self, show: Show, number: int | None) -> tuple[Season, list[Season]]:
-        seasons = await self.store.catalog.seasons(show.id)
-        if number is None:
-            if not seasons:
-                raise UserError(
-                    "{show} has no seasons in the catalog yet.", show=Title(show.title, show.korean_title)
-                )
-            return seasons[-1], seasons
-        for s in seasons:
-            if s.number == number:
-                return s, seasons
-        raise UnknownSeason(show, number, [s.number for s in seasons])
+        found = await self.record(show.id)
+        return _season_of(found.show if found else show, list(found.seasons) if found else [], number)
 
     # --- autocomplete ----------------------------------------------------------------------
     async def title_choices(
@@ -325,6 +483,14 @@ class Catalog:
             choices.extend(Choice(_cut(r.title), r.slug) for r in refs)
             return choices
         await self.loaded()
+        # Fans type the same first letters: a keystroke another fan typed since the last
+        # refresh is answered from memory (the short prefixes are the slowest to search).
+        key = (q, bool(choices))
+        cached = self._choices.get(key)
+        if cached is not None and cached[0] == self.generation:
+            self._choices.move_to_end(key)
+            return list(cached[1])
+        generation = self.generation
         matches = self.titles.search(q, limit=CHOICES_MAX - len(choices))
         refs = await self.show_refs([m.ref for m in matches])
         for m in matches:
@@ -333,23 +499,27 @@ class Catalog:
                 continue
             label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
             choices.append(Choice(_cut(label), ref.slug))
-        return choices[:CHOICES_MAX]
+        choices = choices[:CHOICES_MAX]
+        self._choices[key] = (generation, tuple(choices))
+        if len(self._choices) > CHOICES_CACHED:
+            self._choices.popitem(last=False)
+        return choices
 
     async def seasons_for(self, title: str) -> list[Season]:
         """The seasons of the show chosen so far (none while the title matches no show)."""
         try:
-            show = await self.resolve(title)
+            found = await self.resolve_record(title)
         except UserError:
             return []
-        return await self.store.catalog.seasons(show.id)
+        return list(found.seasons)
 
     async def cast_choices(self, title: str, season: int | None, query: str) -> list[Choice]:
         """Actors credited on exactly that season (None: the whole show) of the chosen show."""
         try:
-            show = await self.resolve(title)
+            found = await self.resolve_record(title)
         except UserError:
             return []
-        credits = await self.store.catalog.credits(show.id, season)
+        credits = await self.credits(found.show.id, season)
         typed = query.casefold().strip()
         names = [c.actor for c in credits if c.season_number == season]
         return [
@@ -359,14 +529,10 @@ class Catalog:
     async def trailer_choices(self, title: str, season: int | None, query: str) -> list[Choice]:
         """Trailers of the chosen show (of one season when given), by title; the value is the link."""
         try:
-            show = await self.resolve(title)
+            found = await self.resolve_record(title)
         except UserError:
             return []
-        trailers = [
-            t
-            for t in await self.store.catalog.trailers(show.id)
-            if season is None or t.season_number == season
-        ]
+        trailers = [t for t in found.trailers if season is None or t.season_number == season]
         typed = query.casefold()
         return [
             Choice((t.title or t.url)[:CHOICE_MAX], t.url)
@@ -376,42 +542,39 @@ class Catalog:
 
     # --- answers ---------------------------------------------------------------------------
     async def overview(self, title: str) -> Overview:
-        show = await self.resolve(title)
-        seasons = await self.store.catalog.seasons(show.id)
-        trailers = await self.store.catalog.trailers(show.id)
-        return Overview(show, seasons, _newest(trailers))
+        found = await self.resolve_record(title)
+        return Overview(found.show, list(found.seasons), _newest(list(found.trailers)))
 
     async def release(self, title: str, season: int | None, *, now: datetime | None = None) -> ReleaseAnswer:
-        show = await self.resolve(title)
-        chosen, seasons = await self.season_of(show, season)
-        return ReleaseAnswer(show, chosen, seasons, now or utcnow())
+        found = await self.resolve_record(title)
+        chosen, seasons = _season_of(found.show, list(found.seasons), season)
+        return ReleaseAnswer(found.show, chosen, seasons, now or utcnow())
 
     async def cast(self, title: str, season: int | None) -> CastAnswer:
-        show = await self.resolve(title)
-        chosen, _ = await self.season_of(show, season)
-        return CastAnswer(show, chosen.number, await self.store.catalog.credits(show.id, chosen.number))
+        found = await self.resolve_record(title)
+        chosen, _ = _season_of(found.show, list(found.seasons), season)
+        return CastAnswer(found.show, chosen.number, await self.credits(found.show.id, chosen.number))
 
     async def cast_for(self, show_id: int, season: int | None) -> CastAnswer | None:
         """The cast of a show by id (for page buttons); None when the show is gone."""
-        show = await self.store.catalog.show(show_id)
-        if show is None:
+        found = await self.record(show_id)
+        if found is None:
             return None
-        return CastAnswer(show, season, await self.store.catalog.credits(show_id, season))
+        return CastAnswer(found.show, season, await self.credits(show_id, season))
 
     async def trailer(self, title: str, season: int | None) -> TrailerAnswer:
-        show = await self.resolve(title)
-        seasons = await self.store.catalog.seasons(show.id)
+        found = await self.resolve_record(title)
+        show, seasons, trailers = found.show, found.seasons, found.trailers
         if season is not None and season not in {s.number for s in seasons}:
             raise UnknownSeason(show, season, [s.number for s in seasons])
         target = season if season is not None else (seasons[-1].number if seasons else None)
-        trailers = await self.store.catalog.trailers(show.id)
         if target is None:
             return TrailerAnswer(show, season, None, None)
         # The asked season's newest trailer, else the nearest earlier season's.
         for number in range(target, 0, -1):
-            found = _newest([t for t in trailers if t.season_number == number])
-            if found:
-                return TrailerAnswer(show, target, number, found)
+            newest = _newest([t for t in trailers if t.season_number == number])
+            if newest:
+                return TrailerAnswer(show, target, number, newest)
         return TrailerAnswer(show, target, None, None)
 
     async def upcoming(self, days: int, *, now: datetime | None = None) -> UpcomingAnswer:
@@ -442,6 +605,19 @@ class Catalog:
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
         people = [p for p in [await self.store.catalog.person(m.ref) for m in actor_matches] if p and p.shows]
         return SearchAnswer(q, shows, people)
+
+
+def _season_of(show: Show, seasons: list[Season], number: int | None) -> tuple[Season, list[Season]]:
+    if number is None:
+        if not seasons:
+            raise UserError(
+                "{show} has no seasons in the catalog yet.", show=Title(show.title, show.korean_title)
+            )
+        return seasons[-1], seasons
+    for s in seasons:
+        if s.number == number:
+            return s, seasons
+    raise UnknownSeason(show, number, [s.number for s in seasons])
 
 
 def _newest(trailers: list[Trailer]) -> Trailer | None:

@@ -158,6 +158,15 @@ class Trailer:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowRecord:
+    """A show with everything under it, as the snapshot of the catalog serves it."""
+
+    show: Show
+    seasons: tuple[Season, ...]  # by number
+    trailers: tuple[Trailer, ...]  # by season, then published
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     id: int
     name: str

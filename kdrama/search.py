@@ -15,6 +15,7 @@ and no Python object per name.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import re
 import unicodedata
@@ -77,6 +78,7 @@ _FUZZY_CANDIDATES = 1000  # names scored by rapidfuzz at most, per query and sou
 # "Hanna" before 해 (hae), though both start with it.
 _DERIVED_PENALTY = 1.0
 _ENOUGH_EXACT = 10  # names found without typos after which close spellings are not sought
+_SORT_RUN = 16384  # entries sorted in one C call when ordering them by show
 _COMMON_WORD = 5000  # a word in more keys than this ("the", "kim") says too little
 
 # Entry flavours: the folded text of the name, its derived romanization, its initials.
@@ -178,14 +180,15 @@ class SearchIndex:
     their own, rebuilt on the next search; removed entries are marked dead where they are.
     """
 
-    def __init__(self, names: Iterable[Name] = ()) -> None:
-        """Index names: pass `handed_over(a_list)` to let each Name go once it is read."""
+    def __init__(self, names: Iterable[Name] | NameColumns = ()) -> None:
+        """Index names: pass `handed_over(a_list)` to let each Name go once it is read, or
+        NameColumns filled batch by batch to have no Name at all."""
         self._load(names)
 
     # -- building and updating -----------------------------------------------------------
 
-    def _load(self, names: Iterable[Name]) -> None:
-        refs, kinds, texts = _columns(names)
+    def _load(self, names: Iterable[Name] | NameColumns) -> None:
+        refs, kinds, texts = names.take() if isinstance(names, NameColumns) else _columns(names)
         del names
         (text_rows, text_keys), (initial_rows, initial_keys), (roman_rows, roman_keys) = self._keyed(
             kinds, texts
@@ -270,8 +273,15 @@ class SearchIndex:
         # Built on the first edit only: start-up and searches never need it.
         if self._slots is None:
             slots = array("q", map(_slot_of, self._refs[: self._n_base], self._kinds[: self._n_base]))
-            order = sorted(range(len(slots)), key=slots.__getitem__)
-            self._slot_order = array("i", order)
+            # Sorted in runs merged in Python, so no one C call holds the GIL for long: this
+            # runs in the loading thread (prepare), and the event loop answers meanwhile.
+            step = _SORT_RUN
+            runs = [
+                sorted(range(lo, min(lo + step, len(slots))), key=slots.__getitem__)
+                for lo in range(0, len(slots), step)
+            ]
+            order = array("i", heapq.merge(*runs, key=slots.__getitem__))
+            self._slot_order = order
             self._slots = array("q", map(slots.__getitem__, order))
         return self._slots
 
@@ -379,6 +389,9 @@ class SearchIndex:
         # would otherwise pay ~0.15 s for 100,000 names.
         for space in self._spaces(0):
             space.prepare_words()
+        # The first edit would otherwise sort every entry by show on the event loop (30 ms
+        # at 10,000 shows, bench/bench_edits.py).
+        self._by_slot()
 
     # -- searching -----------------------------------------------------------------------
 
@@ -588,6 +601,39 @@ def _columns(names: Iterable[Name]) -> tuple[array[int], bytearray, list[str]]:
         kinds.append(code)
         texts.append(name.text)
     return refs, kinds, texts
+
+
+class NameColumns:
+    """Names as the index reads them (ref, kind code, text in parallel), filled batch by batch.
+
+    The store hands names over as rows a batch at a time; kept here as columns, a catalog
+    of names costs its texts and 9 bytes each, never a Name object or a row.
+    """
+
+    def __init__(self) -> None:
+        self._refs: array[int] = array("q")
+        self._kinds = bytearray()
+        self._texts: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def extend(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Add (ref, kind, text) rows."""
+        codes = _KIND_CODE
+        for ref, kind, text in rows:
+            code = codes.get(kind)
+            if code is None:
+                raise ValueError(f"unknown name kinds [{kind!r}]")
+            self._refs.append(ref)
+            self._kinds.append(code)
+            self._texts.append(text)
+
+    def take(self) -> tuple[array[int], bytearray, list[str]]:
+        """The columns, handed over: this object is empty afterwards."""
+        taken = self._refs, self._kinds, self._texts
+        self.__init__()
+        return taken
 
 
 def handed_over(names: list[Name]) -> Iterator[Name]:

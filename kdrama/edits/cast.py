@@ -89,8 +89,6 @@ async def add_cast(
             items=items,
             events=events_for(items),
         )
-    if change_id is not None:
-        await catalog.refresh_people([ref.id])
     return await finish(catalog, change_id)
 
 
@@ -138,7 +136,6 @@ async def remove_cast(
         change_id = await store.changes.record(
             actor=actor, action=Action.CAST_REMOVE, show=ref, season_number=number, source=None, items=items
         )
-    await catalog.refresh_people([ref.id])
     change = await finish(catalog, change_id)
     assert change is not None
     return change

@@ -111,10 +111,10 @@ async def require_season(store: Store, ref: ShowRef, number: int) -> Season:
 
 
 async def finish(catalog: Catalog, change_id: int | None) -> Change | None:
-    """After an edit commits: forget cached lists, log it, and return the recorded change."""
+    """After an edit commits: bring the in-memory catalog up to it, log it, return the change."""
     if change_id is None:
         return None
-    catalog.forget_popular()  # a status or date edit can move a show in or out of "news"
+    await catalog.refresh_since()  # only the shows changed since the last refresh
     change = await catalog.store.changes.change(change_id)
     if change is not None:
         log.info(

@@ -149,12 +149,7 @@ async def import_catalog(
     except CatalogError as e:
         raise EditError("Nothing imported: {reason}", reason=e) from e
     ids = await store.changes.ids_since(before, action=Action.IMPORT, actor_id=actor.id)
-    for s in shows:
-        found = await store.catalog.show_by_slug(s.slug)
-        if found is not None:
-            await catalog.refresh_show(found.id)
-    await catalog.refresh_people()
-    catalog.forget_popular()
+    await catalog.refresh_since()  # the shows each imported change touched
     return ImportResult(report, ids)
 
 

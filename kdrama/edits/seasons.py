@@ -91,7 +91,6 @@ async def remove_season(catalog: Catalog, actor: Actor, title: str, season: int)
         change_id = await store.changes.record(
             actor=actor, action=Action.SEASON_REMOVE, show=ref, season_number=number, source=None, items=items
         )
-    await catalog.refresh_people([ref.id])
     change = await finish(catalog, change_id)
     assert change is not None
     return change

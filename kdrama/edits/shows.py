@@ -126,7 +126,6 @@ async def add_show(
             source=None,
             items=[ChangeItem(Entity.SHOW, show_key(slug), "*", None, snapshot)],
         )
-    await catalog.refresh_show(show_id)
     change = await finish(catalog, change_id)
     assert change is not None
     return change
@@ -182,8 +181,6 @@ async def edit_show(
         change_id = await store.changes.record(
             actor=actor, action=Action.SHOW_EDIT, show=new_ref, season_number=None, source=None, items=items
         )
-    if change_id is not None:
-        await catalog.refresh_show(show.id)
     return await finish(catalog, change_id)
 
 
@@ -203,8 +200,6 @@ async def remove_show(catalog: Catalog, actor: Actor, title: str) -> Change:
             source=None,
             items=[ChangeItem(Entity.SHOW, show_key(ref.slug), "*", snapshot, None)],
         )
-    await catalog.refresh_show(show.id)
-    await catalog.refresh_people([show.id])
     change = await finish(catalog, change_id)
     assert change is not None
     return change
@@ -259,6 +254,4 @@ async def alias(
         change_id = await store.changes.record(
             actor=actor, action=Action.SHOW_ALIAS, show=ref, season_number=None, source=None, items=items
         )
-    if change_id is not None:
-        await catalog.refresh_show(show.id)
     return await finish(catalog, change_id)

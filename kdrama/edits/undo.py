@@ -206,14 +206,6 @@ async def undo(catalog: Catalog, actor: Actor, change_id: int) -> Change:
             "Change #{change} has nothing left to undo: the catalog already holds its old values.",
             change=change_id,
         )
-    refreshed = [] if change.show_id is None else [change.show_id]
-    for slug in touched_shows:
-        found = await store.catalog.show_by_slug(slug)
-        if found is not None:
-            refreshed.append(found.id)
-    for show_id in dict.fromkeys(refreshed):
-        await catalog.refresh_show(show_id)
-    await catalog.refresh_people(refreshed)
     result = await finish(catalog, new_id)
     assert result is not None
     return result

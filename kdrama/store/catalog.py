@@ -21,15 +21,16 @@ from kdrama.models import (
     Season,
     SeasonStatus,
     Show,
+    ShowRecord,
     ShowRef,
     Status,
     Trailer,
 )
+from kdrama.store.catalog_bulk import SHOW_COLUMNS, CatalogBulk, ShowRows
 from kdrama.store.catalog_writes import (
     _SEASON_COLUMNS,
     SEASON_FIELDS,
     SHOW_FIELDS,
-    CatalogWrites,
     _iso_day,
     release_columns,
     season_columns,
@@ -68,7 +69,36 @@ def _trailer(r: sqlite3.Row | tuple[Any, ...]) -> Trailer:
     return Trailer(r[0], r[1], r[2], r[3], r[4], r[5], _iso_day(r[6]))
 
 
-class CatalogStore(CatalogWrites):
+def _show(row: sqlite3.Row | tuple[Any, ...]) -> Show:
+    return Show(
+        id=row[0],
+        slug=row[1],
+        title=row[2],
+        korean_title=row[3],
+        romanized_title=row[4],
+        aliases=tuple(json.loads(row[11])),
+        country=row[5],
+        platform=row[6],
+        platform_url=row[7],
+        genres=tuple(json.loads(row[8] or "[]")),
+        synopsis=row[9],
+        poster_url=row[10],
+        similar=tuple(ShowRef(*ref) for ref in json.loads(row[12])),
+    )
+
+
+def show_record(rows: ShowRows) -> ShowRecord:
+    """One show's rows from `show_rows` as models: the show, its seasons and trailers."""
+    show, seasons, trailers = rows
+    return ShowRecord(_show(show), tuple(_season(r) for r in seasons), tuple(_trailer(r) for r in trailers))
+
+
+def credit_record(rows: Iterable[sqlite3.Row | tuple[Any, ...]]) -> tuple[Credit, ...]:
+    """A show's rows from `credit_rows` as models."""
+    return tuple(_credit(r) for r in rows)
+
+
+class CatalogStore(CatalogBulk):
     """Shows and everything under them. `store.catalog`."""
 
     async def is_empty(self) -> bool:
@@ -87,34 +117,8 @@ class CatalogStore(CatalogWrites):
 
     async def _show_where(self, where: str, args: tuple[Any, ...]) -> Show | None:
         # One query: aliases and similar shows come along as JSON arrays.
-        sql = (
-            "SELECT id, slug, title, korean_title, romanized_title, country, platform, "
-            "platform_url, genres, synopsis, poster_url, "
-            "(SELECT json_group_array(alias) FROM (SELECT alias FROM show_alias "
-            " WHERE show_id = show.id ORDER BY position, alias)), "
-            "(SELECT json_group_array(json_array(id, slug, title, korean_title)) FROM (SELECT s.id, s.slug, "
-            " s.title, s.korean_title FROM show_similar x JOIN show s ON s.id = x.similar_id "
-            " WHERE x.show_id = show.id ORDER BY x.position, s.title)) "
-            f"FROM show WHERE {where}"
-        )
-        row = await self._one(sql, args)
-        if row is None:
-            return None
-        return Show(
-            id=row[0],
-            slug=row[1],
-            title=row[2],
-            korean_title=row[3],
-            romanized_title=row[4],
-            aliases=tuple(json.loads(row[11])),
-            country=row[5],
-            platform=row[6],
-            platform_url=row[7],
-            genres=tuple(json.loads(row[8] or "[]")),
-            synopsis=row[9],
-            poster_url=row[10],
-            similar=tuple(ShowRef(*ref) for ref in json.loads(row[12])),
-        )
+        row = await self._one(f"SELECT {SHOW_COLUMNS} FROM show WHERE {where}", args)
+        return None if row is None else _show(row)
 
     async def show_refs(self, ids: Iterable[int] | None = None) -> dict[int, ShowRef]:
         """Id, slug and titles of the given shows (of every show when `ids` is None).

@@ -154,17 +154,25 @@ class ChangeStore:
         )
         return [(r[0], _item((r[1], r[2], r[3], None, None))) for r in rows]
 
-    async def shows_changed_since(self, after: int) -> tuple[int, set[int]]:
-        """The newest change id and the shows changed after `after` (by any process)."""
-        rows = await self._store.fetch_all(
-            "SELECT id, show_id FROM change WHERE id > ? ORDER BY id", (after,)
-        )
-        newest = rows[-1][0] if rows else after
-        return newest, {r[1] for r in rows if r[1] is not None}
-
     async def last_id(self) -> int:
         row = await self._store.fetch_one("SELECT ifnull(max(id), 0) FROM change")
         return int(row[0]) if row else 0
+
+    async def shows_changed_since(self, after: int) -> tuple[int, list[int]]:
+        """The last change id, and the shows that changes after `after` touched (by id or item key).
+
+        A show removed since is listed by the id the change recorded; a show an item names
+        (an undo restores several) by its slug, when it exists.
+        """
+        rows = await self._store.fetch_all(
+            "SELECT (SELECT ifnull(max(id), ?) FROM change WHERE id > ?), NULL "
+            "UNION ALL SELECT NULL, show_id FROM change WHERE id > ? AND show_id IS NOT NULL "
+            "UNION ALL SELECT NULL, s.id FROM change_item i JOIN show s "
+            "ON s.slug = substr(i.key, 1, instr(i.key || '#', '#') - 1) WHERE i.change_id > ?",
+            (after, after, after, after),
+        )
+        last = int(rows[0][0]) if rows else after
+        return last, list(dict.fromkeys(r[1] for r in rows[1:]))
 
     async def ids_since(self, after: int, *, action: Action, actor_id: int | None) -> list[int]:
         rows = await self._store.fetch_all(
