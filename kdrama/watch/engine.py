@@ -52,17 +52,10 @@ PRUNE_INTERVAL = 3600.0
 
 
 class DeliveryError(Exception):
-    """Base of what a `Sender` raises; `detail` is kept in the row's last_error."""
+    """Base of what a `Sender` raises; `detail` is kept in the row's last_error.
 
-    def __init__(self, detail: str, *, status: int | None = None, code: int | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.status = status
-        self.code = code
-
-
-class RetryLater(DeliveryError):
-    """429, 5xx or a timeout: the message may go through later."""
+    `retry_after` is Discord's wait in seconds, where it named one (RetryLater, StopEverything).
+    """
 
     def __init__(
         self,
@@ -72,8 +65,15 @@ class RetryLater(DeliveryError):
         code: int | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(detail, status=status, code=code)
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.code = code
         self.retry_after = retry_after
+
+
+class RetryLater(DeliveryError):
+    """429, 5xx or a timeout: the message may go through later."""
 
 
 class ChannelUnusable(DeliveryError):
@@ -90,17 +90,6 @@ class StopEverything(DeliveryError):
     None (a 401), until the bot is restarted. The message itself is not at fault: it stays
     queued and keeps its attempt count.
     """
-
-    def __init__(
-        self,
-        detail: str,
-        *,
-        status: int | None = None,
-        code: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(detail, status=status, code=code)
-        self.retry_after = retry_after
 
 
 class Rejected(DeliveryError):
