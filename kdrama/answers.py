@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -23,17 +23,29 @@ from kdrama.store import utcnow
 log = logging.getLogger(__name__)
 
 
+async def _cached(
+    catalog: Catalog,
+    key: Hashable,
+    when: datetime,
+    make: Callable[[], Awaitable[tuple[Reply, datetime | None]]],
+) -> Reply:
+    """The rendered reply for `key`: from the cache, or made and kept until it would read differently."""
+    generation = catalog.generation  # before the await: an edit meanwhile makes this copy stale
+    reply = catalog.replies.get(key, generation, when)
+    if reply is None:
+        reply, until = await make()
+        catalog.replies.put(key, generation, when, until, reply)
+    return _copy(reply)
+
+
 async def show(catalog: Catalog, title: str, *, now: datetime | None = None, locale: str = ENGLISH) -> Reply:
     when = now or utcnow()
-    key = ("show", title, None, locale)
-    generation = catalog.generation
-    cached = catalog.replies.get(key, generation, when)
-    if cached is not None:
-        return _copy(cached)
-    answer = await catalog.overview(title)
-    reply = render.overview_reply(answer, when, locale)
-    catalog.replies.put(key, generation, when, valid_until(answer.seasons, when), reply)
-    return _copy(reply)
+
+    async def make() -> tuple[Reply, datetime | None]:
+        answer = await catalog.overview(title)
+        return render.overview_reply(answer, when, locale), valid_until(answer.seasons, when)
+
+    return await _cached(catalog, ("show", title, None, locale), when, make)
 
 
 async def release(
@@ -45,39 +57,27 @@ async def release(
     locale: str = ENGLISH,
 ) -> Reply:
     when = now or utcnow()
-    key = ("release", title, season, locale)
-    generation = catalog.generation
-    cached = catalog.replies.get(key, generation, when)
-    if cached is not None:
-        return _copy(cached)
-    answer = await catalog.release(title, season, now=when)
-    reply = render.release_reply(answer, locale)
-    catalog.replies.put(key, generation, when, valid_until(answer.seasons, when), reply)
-    return _copy(reply)
+
+    async def make() -> tuple[Reply, datetime | None]:
+        answer = await catalog.release(title, season, now=when)
+        return render.release_reply(answer, locale), valid_until(answer.seasons, when)
+
+    return await _cached(catalog, ("release", title, season, locale), when, make)
 
 
 async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
-    key = ("cast", title, season, locale)
-    generation = catalog.generation
-    when = utcnow()
-    cached = catalog.replies.get(key, generation, when)
-    if cached is not None:
-        return _copy(cached)
-    reply = render.cast_reply(await catalog.cast(title, season), locale=locale)
-    catalog.replies.put(key, generation, when, None, reply)  # a cast list does not age
-    return _copy(reply)
+    async def make() -> tuple[Reply, datetime | None]:
+        # A cast list does not age: kept while the catalog holds.
+        return render.cast_reply(await catalog.cast(title, season), locale=locale), None
+
+    return await _cached(catalog, ("cast", title, season, locale), utcnow(), make)
 
 
 async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
-    key = ("trailer", title, season, locale)
-    generation = catalog.generation
-    when = utcnow()
-    cached = catalog.replies.get(key, generation, when)
-    if cached is not None:
-        return _copy(cached)
-    reply = render.trailer_reply(await catalog.trailer(title, season), locale)
-    catalog.replies.put(key, generation, when, None, reply)  # nor does a trailer
-    return _copy(reply)
+    async def make() -> tuple[Reply, datetime | None]:
+        return render.trailer_reply(await catalog.trailer(title, season), locale), None  # nor does a trailer
+
+    return await _cached(catalog, ("trailer", title, season, locale), utcnow(), make)
 
 
 async def upcoming(
