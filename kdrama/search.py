@@ -414,12 +414,14 @@ class SearchIndex:
             for space in spaces:
                 self._inside(space, q, spaced, codes, found)
         # Close spellings are only worth a look when the exact ways found few names, and
-        # none by its whole name.
+        # none that starts with what was typed or has a word starting with it: then the fan
+        # is typing a name right, and typos would only pad the list (and cost most of the
+        # time of a keystroke, bench/bench_latency.py).
         if (
             len(found) < min(limit, _ENOUGH_EXACT)
             and len(q) >= 3
             and alphabet == 0
-            and all(score < 100.0 for score, _ in found.values())
+            and all(score < _WORD for score, _ in found.values())
         ):
             for space in spaces:
                 self._fuzzy(space, q, spaced, codes, found)
