@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from kdrama import i18n
+from kdrama import i18n, loader
 from kdrama.errors import UserError
 from kdrama.i18n import N_, Title, all_of, any_of
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRecord, ShowRef, Trailer
@@ -228,6 +228,27 @@ class Catalog:
         # Read before the names, so an edit committed meanwhile is caught up, not missed.
         self._data_version = await self.store.data_version()
         self.version = await self.store.changes.last_id()
+        # A database file is loaded by a child process (kdrama/loader.py): the million
+        # temporary objects of the build never touch this process's heap.
+        loaded = None
+        if str(self.store.path) != ":memory:":
+            loaded = await loader.load_in_child(self.store.path)
+        if loaded is not None:
+            self.titles, self.people, self.snapshot = loaded.titles, loaded.people, loaded.snapshot
+            self._refs.update(loaded.refs)
+            counts = [loaded.title_names, loaded.actor_names]
+            del loaded
+            self._log_snapshot(None)
+        else:
+            counts = await self._build_here()
+            self._refs.update(await self.store.catalog.show_refs())
+        await self._popular_shows()
+        log.info("search indexes hold %d titles and %d actor names", *counts)
+        if not self.snapshot.complete:
+            self._filling = asyncio.ensure_future(self._fill())
+
+    async def _build_here(self) -> list[int]:
+        """Build both indexes in a worker thread of this process; [title names, actor names]."""
         catalog = self.store.catalog
         # Names come from the store a batch at a time into columns: no Name object and no
         # whole result set is ever held (22 MiB at 10,000 shows when it was all at once).
@@ -238,22 +259,16 @@ class Catalog:
         # The larger index first: its temporary lists are gone before the second is built.
         self.people = await asyncio.to_thread(SearchIndex, people)
         titles = NameColumns()
-        refs: dict[int, ShowRef] = {}
         async for ids in catalog.show_id_batches(2000):
             titles.extend(await catalog.title_rows(ids))
         counts[0] = len(titles)
         self.titles = await asyncio.to_thread(SearchIndex, titles)
         # prepare() builds now what the first typo after start-up would otherwise build on
         # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
-        # the loading thread while the bot waits on Discord. After both builds, it reuses
-        # the memory their temporary lists freed instead of raising the peak.
+        # the loading thread while the bot waits on Discord.
         await asyncio.to_thread(self.people.prepare)
         await asyncio.to_thread(self.titles.prepare)
-        refs = await catalog.show_refs()
-        self._refs.update(refs)
-        await self._popular_shows()
-        log.info("search indexes hold %d titles and %d actor names", *counts)
-        self._filling = asyncio.ensure_future(self._fill())
+        return counts
 
     async def _fill(self) -> None:
         """Pack every show into the snapshot, a batch at a time, packing in a worker thread."""
@@ -275,11 +290,14 @@ class Catalog:
             self.snapshot.put(fresh)
         self.snapshot.complete = True
         self._refreshed_at.clear()
+        self._log_snapshot(time.monotonic() - started)
+
+    def _log_snapshot(self, took: float | None) -> None:
         log.info(
-            "catalog snapshot holds %d shows in %.1f MiB (%.1f s)",
+            "catalog snapshot holds %d shows in %.1f MiB%s",
             len(self.snapshot),
             self.snapshot.size / 2**20,
-            time.monotonic() - started,
+            "" if took is None else f" ({took:.1f} s)",
         )
 
     async def loaded(self) -> None:

@@ -112,6 +112,12 @@ class Store:
             raise
         return store
 
+    @classmethod
+    async def open_readonly(cls, path: Path | str) -> Store:
+        """Open an existing, migrated database only to read it (another process's copy of it)."""
+        reader = await _open_reader(Path(path))
+        return cls(reader, Path(path))
+
     @property
     def db(self) -> aiosqlite.Connection:
         """The connection for this task: the writer inside a transaction, else the reader."""

@@ -1,0 +1,181 @@
+"""Load the in-memory catalog in a child process, so the bot's heap never holds the build.
+
+Building the search indexes and the snapshot of 10,000 shows makes and drops about a
+million small objects (rows, names, folded keys, sort orders). In the bot's own process
+they raised its peak memory by ~5 MiB and left ~7 MiB of partly used allocator arenas
+behind for good, interleaved with what the event loop allocated meanwhile
+(bench/bench_memory.py). A child process reads the database itself (read-only), builds
+both indexes, the refs and the packed snapshot, and writes them to its stdout as one
+pickle; the bot reads it straight into the finished, packed structures. The child's
+memory is all returned when it exits; it reports its own peak, which the bot logs.
+
+    python -m kdrama.loader DATABASE   (the bot runs it; stdout is the pickle)
+
+`load_in_child` is what `lookup.Catalog` calls; on any failure it returns None and the
+catalog loads in a worker thread of its own process instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from kdrama.models import ShowRef
+from kdrama.search import NameColumns, SearchIndex
+from kdrama.snapshot import Snapshot
+from kdrama.store import Store
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent  # where the kdrama package is importable from
+PEAK_LINE = "catalog loader peak rss kib "  # the child's last stderr line: its own high-water mark
+TIMEOUT_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What the child hands back: both indexes (prepared), every show's ref, the full snapshot."""
+
+    titles: SearchIndex
+    people: SearchIndex
+    refs: dict[int, ShowRef]
+    snapshot: Snapshot
+    title_names: int
+    actor_names: int
+
+    def fields(self) -> tuple[object, ...]:
+        return (self.titles, self.people, self.refs, self.snapshot, self.title_names, self.actor_names)
+
+
+async def load(path: Path) -> Loaded:
+    """Read the catalog in the database at `path` into its in-memory form."""
+    store = await Store.open_readonly(path)
+    try:
+        catalog = store.catalog
+        people = NameColumns()
+        async for batch in catalog.actor_row_batches():
+            people.extend(batch)
+        actor_names = len(people)
+        people_index = SearchIndex(people)
+        del people
+        titles = NameColumns()
+        async for ids in catalog.show_id_batches(2000):
+            titles.extend(await catalog.title_rows(ids))
+        title_names = len(titles)
+        titles_index = SearchIndex(titles)
+        del titles
+        # What the first typo and the first edit would otherwise build on the bot's event loop.
+        people_index.prepare()
+        titles_index.prepare()
+        refs = await catalog.show_refs()
+        snapshot = await fill(store, refs)
+    finally:
+        await store.close()
+    return Loaded(titles_index, people_index, refs, snapshot, title_names, actor_names)
+
+
+async def fill(store: Store, refs: dict[int, ShowRef], snapshot: Snapshot | None = None) -> Snapshot:
+    """Pack every show into a snapshot, a batch at a time (the slug shared with its ref)."""
+    snapshot = snapshot or Snapshot()
+    catalog = store.catalog
+    async for ids in catalog.show_id_batches():
+        packed = snapshot.pack(await catalog.show_rows(ids))
+        snapshot.put({i: (refs[i].slug if i in refs else slug, record) for i, (slug, record) in packed.items()})
+    snapshot.complete = True
+    return snapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The child: build from the database named in argv, pickle it to stdout."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m kdrama.loader DATABASE", file=sys.stderr)
+        return 2
+    loaded = asyncio.run(load(Path(args[0])))
+    out = sys.stdout.buffer
+    # A plain tuple: run with -m, this module is __main__ here, which the bot can't unpickle.
+    pickle.dump(loaded.fields(), out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(f"{PEAK_LINE}{peak}", file=sys.stderr)
+    return 0
+
+
+def _run_child(path: Path) -> tuple[Loaded, int | None]:
+    """Start the child and unpickle its stdout as it arrives (blocking: run it in a thread)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH"))))
+    with subprocess.Popen(
+        [sys.executable, "-m", "kdrama.loader", str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        # A child that hangs (a disk that stops answering) is killed: its pipe then ends.
+        watchdog = threading.Timer(TIMEOUT_S, child.kill)
+        watchdog.start()
+        try:
+            # Streamed: only one array or string at a time is ever held twice.
+            loaded = Loaded(*pickle.load(child.stdout))
+        except Exception as e:
+            child.kill()
+            raise ChildFailed(_tail(child.stderr)) from e
+        finally:
+            watchdog.cancel()
+        err = child.stderr.read().decode("utf-8", "replace")
+        code = child.wait()
+    if code != 0 or not all(
+        isinstance(value, kind)
+        for value, kind in zip(loaded.fields(), (SearchIndex, SearchIndex, dict, Snapshot, int, int), strict=True)
+    ):
+        raise ChildFailed(_last_line(err) or f"exit {code}")
+    peak = None
+    for line in err.splitlines():
+        if line.startswith(PEAK_LINE):
+            peak = int(line.removeprefix(PEAK_LINE))
+    return loaded, peak
+
+
+class ChildFailed(RuntimeError):
+    """The child process did not hand back indexes (its last error line is the message)."""
+
+
+def _tail(stream: IO[bytes]) -> str:
+    return _last_line(stream.read().decode("utf-8", "replace")) or "no output"
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if not line.startswith(PEAK_LINE)]
+    return lines[-1] if lines else ""
+
+
+async def load_in_child(path: Path) -> Loaded | None:
+    """The catalog of the database at `path`, loaded in a child process; None if that failed."""
+    started = time.monotonic()
+    try:
+        loaded, peak = await asyncio.to_thread(_run_child, path)
+    except (OSError, ChildFailed, subprocess.SubprocessError):
+        log.warning("could not load the catalog in a child process; loading it here", exc_info=True)
+        return None
+    log.info(
+        "catalog loaded in a child process in %.2f s (its peak memory %.1f MiB)",
+        time.monotonic() - started,
+        (peak or 0) / 1024,
+    )
+    return loaded
+
+
+if __name__ == "__main__":
+    sys.exit(main())
