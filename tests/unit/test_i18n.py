@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
 import discord
@@ -11,6 +13,7 @@ import pytest
 from babel.messages.catalog import Catalog as MessageCatalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from discord import app_commands
 
@@ -70,6 +73,67 @@ def problems(code: dict[Key, str | tuple[str, str]], catalog: MessageCatalog) ->
     for _, msgid in sorted(in_catalog - set(code), key=str):
         found.append(f"no longer in the code (run the update): {msgid!r}")
     return found
+
+
+COMPILE = ".venv/bin/python -m babel.messages.frontend compile -d kdrama/locales -D messages"
+
+
+def mo_messages(mo: bytes) -> dict[object, object]:
+    """What a compiled catalog answers: each (context, id or singular and plural) -> its string(s)."""
+    catalog = read_mo(BytesIO(mo))
+
+    def key(value: str | Iterable[str]) -> str | tuple[str, ...]:
+        return value if isinstance(value, str) else tuple(value)  # plurals come as lists
+
+    found: dict[object, object] = {(m.context, key(m.id)): key(m.string) for m in catalog if m.id}
+    found["Plural-Forms"] = catalog.plural_forms
+    return found
+
+
+def compiled(po: bytes, lang: str) -> bytes:
+    """The .mo `pybabel compile` writes for a .po: fuzzy entries left out."""
+    out = BytesIO()
+    write_mo(out, read_po(BytesIO(po), locale=lang, domain="messages"), use_fuzzy=False)
+    return out.getvalue()
+
+
+def stale(lang: str, po: bytes, mo: bytes) -> list[str]:
+    """How the committed .mo differs from its .po compiled now (empty when it is current)."""
+    want, have = mo_messages(compiled(po, lang)), mo_messages(mo)
+    return [
+        f"{key!r}: the .po says {want.get(key)!r}, the .mo {have.get(key)!r}"
+        for key in sorted(want.keys() | have.keys(), key=repr)
+        if want.get(key) != have.get(key)
+    ]
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != ENGLISH])
+def test_the_committed_mo_is_the_po_compiled(lang: str) -> None:
+    # The bot reads the .mo (stdlib gettext, no Babel at start); the .po is what people edit.
+    folder = LOCALES_DIR / lang / "LC_MESSAGES"
+    mo = folder / "messages.mo"
+    assert mo.exists(), f"{lang} has no compiled catalog: run `{COMPILE}` and commit the .mo"
+    differences = stale(lang, (folder / "messages.po").read_bytes(), mo.read_bytes())
+    assert not differences, (
+        f"kdrama/locales/{lang}/LC_MESSAGES/messages.mo is stale: run `{COMPILE}` and commit it. "
+        f"{len(differences)} differences, first: " + "; ".join(differences[:5])
+    )
+    assert i18n.text(lang).gettext("unknown") != "unknown"  # and the bot reads it
+
+
+def test_the_staleness_check_sees_a_changed_translation_a_new_message_and_a_fuzzy_one() -> None:
+    po = (LOCALES_DIR / "ko" / "LC_MESSAGES" / "messages.po").read_bytes()
+    mo = compiled(po, "ko")
+    assert stale("ko", po, mo) == []
+    changed = po.replace('msgstr "채널 관리하기"'.encode(), 'msgstr "채널 관리"'.encode())
+    assert stale("ko", changed, mo) == [
+        "(None, 'Manage Channels'): the .po says '채널 관리', the .mo '채널 관리하기'"
+    ]
+    added = po + b'\nmsgid "A new message"\nmsgstr "\xec\x83\x88"\n'
+    assert len(stale("ko", added, mo)) == 1
+    fuzzy = po.replace(b'#: bot.py:46\nmsgid "Manage Channels"', b'#, fuzzy\nmsgid "Manage Channels"')
+    assert fuzzy != po
+    assert stale("ko", fuzzy, mo) == ["(None, 'Manage Channels'): the .po says None, the .mo '채널 관리하기'"]
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != ENGLISH])
