@@ -28,7 +28,7 @@ from discord.ext import commands
 
 from cogs.translator import CommandTranslator
 from cogs.ui import send_privately
-from kdrama import answers, edits, i18n, render
+from kdrama import answers, edits, heap, i18n, render
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
 from kdrama.i18n import N_
@@ -234,6 +234,7 @@ async def run(settings: Settings) -> int:
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    heap.return_large_frees()  # before the catalog loads: kdrama/heap.py says why
     async with await open_store(settings) as store:
         # Built while the bot logs in and connects, which is mostly waiting on Discord.
         catalog = Catalog.loading(store)

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent  # where the kdrama package is importable from
 PEAK_LINE = "catalog loader peak rss kib "  # the child's last stderr line: its own high-water mark
 TIMEOUT_S = 300.0
+CHILD_FROM_SHOWS = 1000  # smaller catalogs load in the bot's own process
 
 
 @dataclass(frozen=True, slots=True)

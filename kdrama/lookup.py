@@ -228,10 +228,14 @@ class Catalog:
         # Read before the names, so an edit committed meanwhile is caught up, not missed.
         self._data_version = await self.store.data_version()
         self.version = await self.store.changes.last_id()
-        # A database file is loaded by a child process (kdrama/loader.py): the million
-        # temporary objects of the build never touch this process's heap.
+        # A large catalog in a database file is loaded by a child process (kdrama/loader.py):
+        # the million temporary objects of its build never touch this process's heap. A
+        # small one is built here: its garbage is small, and a process costs ~0.3 s of CPU.
         loaded = None
-        if str(self.store.path) != ":memory:":
+        if (
+            str(self.store.path) != ":memory:"
+            and await self.store.catalog.count_shows() >= loader.CHILD_FROM_SHOWS
+        ):
             loaded = await loader.load_in_child(self.store.path)
         if loaded is not None:
             self.titles, self.people, self.snapshot = loaded.titles, loaded.people, loaded.snapshot
