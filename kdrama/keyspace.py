@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, groupby, repeat
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 _SORT_SLICE = 32768  # keys sorted in one C call at most (see sorted_positions)
 _CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
 _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
+_NARROW_FROM = 3  # queries this long keep their offsets, for the next keystroke to narrow
+_NARROW_MAX = 4096  # offsets kept per query at most
+_NARROW_CACHED = 256  # queries whose offsets are kept
 
 
 def sorted_positions(keys: Sequence[str]) -> list[int]:
@@ -47,7 +51,17 @@ class KeySpace:
     Immutable: an index keeps one built at load and one for its edits since.
     """
 
-    __slots__ = ("_blob", "_by_length", "_post_at", "_postings", "_starts", "_word_starts", "_words", "ids")
+    __slots__ = (
+        "_blob",
+        "_by_length",
+        "_offsets_of",
+        "_post_at",
+        "_postings",
+        "_starts",
+        "_word_starts",
+        "_words",
+        "ids",
+    )
 
     def __init__(self, keys: list[str], ids: Sequence[int]) -> None:
         compact = "\n".join(keys).replace(" ", "").split("\n") if keys else []
@@ -60,6 +74,7 @@ class KeySpace:
         self._starts = array("i", accumulate(map((1).__add__, map(len, ordered)), initial=0))
         del ordered
         self._by_length: dict[str, array[int]] = {}  # large prefix ranges, shortest key first
+        self._offsets_of: OrderedDict[str, array[int]] = OrderedDict()  # see _offsets
         self._words = ""  # distinct words of the keys, sorted, newline-separated (typos)
         self._word_starts = array("i")
         self._postings = array("i")  # positions of the keys holding each word, by word
@@ -104,13 +119,54 @@ class KeySpace:
         """(position, at a word start) of q inside keys, not at their very start."""
         blob, starts = self._blob, self._starts
         found = 0
-        at = blob.find(q, 1)
-        while at >= 0 and found < limit:
+        for at in self._offsets(q):
+            if found >= limit:
+                return
             before = blob[at - 1]
             if before != "\n":
                 found += 1
                 yield bisect_right(starts, at) - 1, before == " "
+
+    def _offsets(self, q: str) -> Iterable[int]:
+        """Where q occurs in the blob (after its first character), in order.
+
+        A fan types a name a letter at a time, and every occurrence of "crash lan" is an
+        occurrence of "crash la": when every offset of a shorter start of q is known, q's
+        are those of them where q follows, and the blob (megabytes, mostly out of the CPU's
+        caches between two keystrokes) is not scanned again.
+        """
+        cache = self._offsets_of
+        for size in range(len(q), _NARROW_FROM - 1, -1):
+            shorter = cache.get(q[:size])
+            if shorter is None:
+                continue
+            cache.move_to_end(q[:size])
+            if size == len(q):
+                return shorter
+            blob = self._blob
+            offsets = array("i", [at for at in shorter if blob.startswith(q, at)])
+            self._remember(q, offsets)
+            return offsets
+        return self._scan(q)
+
+    def _scan(self, q: str) -> Iterator[int]:
+        """The offsets of q, found one by one; kept for narrowing if the caller reads them all."""
+        blob = self._blob
+        offsets = array("i")
+        at = blob.find(q, 1)
+        while at >= 0:
+            offsets.append(at)
+            yield at
             at = blob.find(q, at + 1)
+        self._remember(q, offsets)
+
+    def _remember(self, q: str, offsets: array[int]) -> None:
+        if len(q) < _NARROW_FROM or len(offsets) > _NARROW_MAX:
+            return
+        cache = self._offsets_of
+        cache[q] = offsets
+        if len(cache) > _NARROW_CACHED:
+            cache.popitem(last=False)
 
     # -- words, for close spellings ---------------------------------------------------------
 

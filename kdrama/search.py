@@ -558,7 +558,7 @@ class SearchIndex:
         # those sharing the most first ("mi hee won" finds "min hee won" by hee and won).
         postings = [
             posting
-            for word in set(spaced.split(" "))
+            for word in dict.fromkeys(spaced.split(" "))  # in order: the same answer every run
             if len(word) >= 2
             and (posting := space.word_positions(word)) is not None
             and len(posting) <= _COMMON_WORD
