@@ -91,7 +91,9 @@ async def fill(store: Store, refs: dict[int, ShowRef], snapshot: Snapshot | None
     catalog = store.catalog
     async for ids in catalog.show_id_batches():
         packed = snapshot.pack(await catalog.show_rows(ids))
-        snapshot.put({i: (refs[i].slug if i in refs else slug, record) for i, (slug, record) in packed.items()})
+        snapshot.put(
+            {i: (refs[i].slug if i in refs else slug, record) for i, (slug, record) in packed.items()}
+        )
     snapshot.complete = True
     return snapshot
 
@@ -139,7 +141,9 @@ def _run_child(path: Path) -> tuple[Loaded, int | None]:
         code = child.wait()
     if code != 0 or not all(
         isinstance(value, kind)
-        for value, kind in zip(loaded.fields(), (SearchIndex, SearchIndex, dict, Snapshot, int, int), strict=True)
+        for value, kind in zip(
+            loaded.fields(), (SearchIndex, SearchIndex, dict, Snapshot, int, int), strict=True
+        )
     ):
         raise ChildFailed(_last_line(err) or f"exit {code}")
     peak = None

@@ -46,7 +46,9 @@ async def test_a_catalog_loaded_in_a_child_answers_as_one_built_here(
         for show_id in ids:
             assert child.snapshot.record(show_id) == here.snapshot.record(show_id)
     for question in ("squid-game", "All of Us Are Dead", "지금 우리 학교는"):
-        assert to_text(await answers.release(child, question)) == to_text(await answers.release(here, question))
+        assert to_text(await answers.release(child, question)) == to_text(
+            await answers.release(here, question)
+        )
         assert to_text(await answers.cast(child, question)) == to_text(await answers.cast(here, question))
 
 
