@@ -26,9 +26,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from kdrama.models import ShowRef
 from kdrama.search import NameColumns, SearchIndex
@@ -36,6 +38,7 @@ from kdrama.snapshot import Snapshot
 from kdrama.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent  # where the kdrama package is importable from
 PEAK_LINE = "catalog loader peak rss kib "  # the child's last stderr line: its own high-water mark
@@ -62,32 +65,56 @@ async def load(path: Path) -> Loaded:
     """Read the catalog in the database at `path` into its in-memory form."""
     store = await Store.open_readonly(path)
     try:
-        catalog = store.catalog
-        people = NameColumns()
-        async for batch in catalog.actor_row_batches():
-            people.extend(batch)
-        actor_names = len(people)
-        people_index = SearchIndex(people)
-        del people
-        titles = NameColumns()
-        async for ids in catalog.show_id_batches(2000):
-            titles.extend(await catalog.title_rows(ids))
-        title_names = len(titles)
-        titles_index = SearchIndex(titles)
-        del titles
-        # What the first typo and the first edit would otherwise build on the bot's event loop.
-        people_index.prepare()
-        titles_index.prepare()
-        refs = await catalog.show_refs()
+        titles, people, title_names, actor_names = await build_indexes(store, _now)
+        refs = await store.catalog.show_refs()
         snapshot = await fill(store, refs)
     finally:
         await store.close()
-    return Loaded(titles_index, people_index, refs, snapshot, title_names, actor_names)
+    return Loaded(titles, people, refs, snapshot, title_names, actor_names)
 
 
-async def fill(store: Store, refs: dict[int, ShowRef], snapshot: Snapshot | None = None) -> Snapshot:
-    """Pack every show into a snapshot, a batch at a time (the slug shared with its ref)."""
-    snapshot = snapshot or Snapshot()
+async def _now(build: Callable[[], T]) -> T:
+    return build()
+
+
+async def build_indexes(
+    store: Store, run: Callable[[Callable[[], SearchIndex]], Awaitable[SearchIndex]]
+) -> tuple[SearchIndex, SearchIndex, int, int]:
+    """Both search indexes, prepared, and how many names each holds: (titles, people, counts).
+
+    `run` runs each CPU-bound step: at once in the child, in a worker thread in the bot.
+    Names come from the store a batch at a time into columns: no Name object and no whole
+    result set is ever held (22 MiB at 10,000 shows when it was all at once). The larger
+    index is built first, its temporary lists gone before the second is built.
+    """
+    catalog = store.catalog
+    people = NameColumns()
+    async for batch in catalog.actor_row_batches():
+        people.extend(batch)
+    actor_names = len(people)
+    people_index = await run(partial(SearchIndex, people))
+    del people
+    titles = NameColumns()
+    async for ids in catalog.show_id_batches(2000):
+        titles.extend(await catalog.title_rows(ids))
+    title_names = len(titles)
+    titles_index = await run(partial(SearchIndex, titles))
+    del titles
+    # What the first typo (0.15-0.25 s for 100,000 names, bench/bench_search.py) and the
+    # first edit would otherwise build on a fan's keystroke, on the event loop.
+    for index in (people_index, titles_index):
+        await run(partial(_prepared, index))
+    return titles_index, people_index, title_names, actor_names
+
+
+def _prepared(index: SearchIndex) -> SearchIndex:
+    index.prepare()
+    return index
+
+
+async def fill(store: Store, refs: dict[int, ShowRef]) -> Snapshot:
+    """Every show packed into a snapshot, a batch at a time (the slug shared with its ref)."""
+    snapshot = Snapshot()
     catalog = store.catalog
     async for ids in catalog.show_id_batches():
         packed = snapshot.pack(await catalog.show_rows(ids))

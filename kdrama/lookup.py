@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import re
 import time
@@ -17,7 +16,7 @@ from kdrama import i18n, loader
 from kdrama.errors import UserError
 from kdrama.i18n import N_, Title, all_of, any_of
 from kdrama.models import Credit, Name, Person, Season, Show, ShowRecord, ShowRef, Trailer
-from kdrama.search import Match, NameColumns, SearchIndex, normalize
+from kdrama.search import Match, SearchIndex, normalize
 from kdrama.snapshot import Snapshot
 from kdrama.store import Store, utcnow
 from kdrama.store.catalog import credit_record, show_record
@@ -245,38 +244,13 @@ class Catalog:
             del loaded
             self._log_snapshot(None)
         else:
-            counts = await self._build_here()
+            # In a worker thread: the event loop answers meanwhile.
+            self.titles, self.people, *counts = await loader.build_indexes(self.store, asyncio.to_thread)
             self._refs.update(await self.store.catalog.show_refs())
         await self._popular_shows()
-        # What is loaded now lives as long as the bot: out of the collector's sight, a full
-        # collection no longer walks every show's objects (tens of ms, in some fan's answer).
-        gc.freeze()
         log.info("search indexes hold %d titles and %d actor names", *counts)
         if not self.snapshot.complete:
             self._filling = asyncio.ensure_future(self._fill())
-
-    async def _build_here(self) -> list[int]:
-        """Build both indexes in a worker thread of this process; [title names, actor names]."""
-        catalog = self.store.catalog
-        # Names come from the store a batch at a time into columns: no Name object and no
-        # whole result set is ever held (22 MiB at 10,000 shows when it was all at once).
-        people = NameColumns()
-        async for batch in catalog.actor_row_batches():
-            people.extend(batch)
-        counts = [0, len(people)]
-        # The larger index first: its temporary lists are gone before the second is built.
-        self.people = await asyncio.to_thread(SearchIndex, people)
-        titles = NameColumns()
-        async for ids in catalog.show_id_batches(2000):
-            titles.extend(await catalog.title_rows(ids))
-        counts[0] = len(titles)
-        self.titles = await asyncio.to_thread(SearchIndex, titles)
-        # prepare() builds now what the first typo after start-up would otherwise build on
-        # a fan's keystroke (0.15-0.25 s for 100,000 names, bench/bench_search.py), here in
-        # the loading thread while the bot waits on Discord.
-        await asyncio.to_thread(self.people.prepare)
-        await asyncio.to_thread(self.titles.prepare)
-        return counts
 
     async def _fill(self) -> None:
         """Pack every show into the snapshot, a batch at a time, packing in a worker thread."""
