@@ -276,3 +276,24 @@ def test_a_stored_link_that_fails_the_checks_is_never_shown_as_a_link(stored: st
     )
     assert overview.links == []
     assert render.source_line(stored, None) == f"Source: {render.LINK_WITHHELD}"
+
+
+def test_safe_escapes_exactly_as_discord_py_would_on_any_text() -> None:
+    """safe() skips discord.py's escapes for text they would not change: never for text they would."""
+    import random
+    import unicodedata
+
+    from discord.utils import escape_markdown, escape_mentions
+
+    def reference(text: str) -> str:
+        cleaned = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+        return escape_mentions(escape_markdown(cleaned))
+
+    pieces = [*"ab -_\\~|*`>#[]()@&!09\n\t\u200b\u200d\u00a0\u3000가:/.<", "https://x.y/a_b", "@everyone"]
+    pieces += ["@here", "123456789012345678", "[x](y)", ">>> ", "\x07", "\ue000", "\U000e0001", "  - "]
+    rng = random.Random(14)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        assert render.safe(text) == reference(text), text
+    assert render.safe("Kim Ji-won") == "Kim Ji-won"
+    assert render.safe("- Kim\n# Lee") == "\\- Kim\n\\# Lee"
