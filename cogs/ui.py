@@ -107,16 +107,32 @@ def defer_in(interaction: discord.Interaction[DramaBot]) -> float:
 async def answer(
     interaction: discord.Interaction[DramaBot], work: Awaitable[Reply], *, ephemeral: bool = False
 ) -> None:
-    """Send what `work` produces; defer first if it is not ready well inside the 3 s deadline."""
-    task = asyncio.ensure_future(work)
+    """Send what `work` produces; defer first if it is not ready well inside the 3 s deadline.
+
+    The work runs inline in the interaction's own task: most answers come from memory
+    without waiting, and a task of their own would cost a trip round the event loop. A
+    timer defers if the work is still waiting when the deadline nears.
+    """
+    deferring: asyncio.Task[None] | None = None
+
+    def defer() -> None:
+        nonlocal deferring
+        deferring = asyncio.create_task(_defer(interaction, ephemeral))
+
+    timer = asyncio.get_running_loop().call_later(defer_in(interaction), defer)
     try:
-        reply = await asyncio.wait_for(asyncio.shield(task), defer_in(interaction))
-    except TimeoutError:
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-        if not ephemeral:
-            interaction.extras[PUBLIC_PLACEHOLDER] = True
-        reply = await task
+        reply = await work
+    finally:
+        timer.cancel()
+        if deferring is not None:
+            await deferring  # the answer, or the error handler's, comes after the defer, never beside it
     await send_reply(interaction, reply)
+
+
+async def _defer(interaction: discord.Interaction[DramaBot], ephemeral: bool) -> None:
+    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    if not ephemeral:
+        interaction.extras[PUBLIC_PLACEHOLDER] = True
 
 
 def to_choices(choices: list[Choice]) -> list[app_commands.Choice[str]]:

@@ -60,3 +60,26 @@ async def test_a_quick_answer_is_not_deferred() -> None:
     await answer(fake, slow_reply(0.05))
     assert fake.response.deferred is None
     assert [s["content"] for s in fake.response.sent] == ["done"]
+
+
+async def test_a_failure_after_the_defer_reaches_the_error_handler_once_the_defer_is_done() -> None:
+    # The defer is still on its way to Discord when the work fails: the error handler, which
+    # answers with a follow-up after a defer, must not race it with a first response.
+    class SlowDefer(FakeResponse):
+        async def defer(self, **kwargs: Any) -> None:
+            await asyncio.sleep(0.3)
+            self.deferred = kwargs
+
+    fake = interaction(age=1.95)
+    fake.response = SlowDefer()
+
+    async def failing() -> Reply:
+        await asyncio.sleep(0.15)
+        raise LookupError("no such show")
+
+    try:
+        await answer(fake, failing())
+    except LookupError:
+        assert fake.response.is_done() and fake.extras.get("public_placeholder") is True
+    else:
+        raise AssertionError("the work's error was swallowed")
