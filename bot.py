@@ -29,7 +29,7 @@ from discord.ext import commands
 
 from cogs.translator import CommandTranslator
 from cogs.ui import send_privately
-from kdrama import answers, edits, heap, i18n, render
+from kdrama import answers, edits, heap, i18n, render, search
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
 from kdrama.i18n import N_
@@ -197,6 +197,7 @@ class DramaBot(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         assert self.user is not None
         await self.catalog.loaded()  # ready means answering: the index was built meanwhile
+        search.load_fuzzy()  # the first typo would pay for the import (bench/bench_latency.py)
         # What is loaded now lives as long as the bot: out of the collector's sight, a full
         # collection no longer walks every show's objects (35-44 ms in some fan's answer,
         # bench/bench_latency.py). In the bot, not the catalog: it is the process's choice.

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,6 +35,10 @@ async def main():
             await client.load_extension(name)
         payload = await client.command_payload()
         reply = await answers.ask(catalog, "/release title:All of Us Are Dead season:2")
+        started = sorted(sys.modules)
+        # Ready (a user stands in for the gateway's): the catalog is loaded, typos come next.
+        client._connection.user = type("User", (), {"id": 1, "__str__": lambda self: "Drama bot"})()
+        await client.on_ready()
         for name in bot.COGS:
             await client.unload_extension(name)
     en = i18n.text("en")
@@ -48,7 +53,8 @@ async def main():
             str(i18n.any_of(["A", "B", "C"])),
         ],
         "answer": render.to_text(reply),
-        "modules": sorted(sys.modules),
+        "modules": started,
+        "modules_when_ready": sorted(sys.modules),
     }
     print(json.dumps(shown, ensure_ascii=False))
 
@@ -65,7 +71,8 @@ NOT_AT_START = (
 )
 
 
-def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(tmp_path: Path) -> None:
+def started(tmp_path: Path) -> dict[str, Any]:
+    """What START printed, run in a fresh interpreter without TMDB_TOKEN."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMDB_")}
     done = subprocess.run(
         [sys.executable, "-c", START, str(tmp_path / "kdrama.db")],
@@ -77,7 +84,11 @@ def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(tmp_path: 
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    shown = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(tmp_path: Path) -> None:
+    shown = started(tmp_path)
     # It did the work: Korean names and messages are there, English dates and answers read as ever.
     assert shown["payload"] == {"ko": "공개일"}
     assert shown["messages"] == {"en": "unknown", "ko": "알 수 없음"}
@@ -91,3 +102,9 @@ def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(tmp_path: 
     assert "All of Us Are Dead" in shown["answer"]
     loaded = [m for m in shown["modules"] if m in NOT_AT_START or m.startswith(NOT_AT_START[:3])]
     assert loaded == []
+
+
+def test_close_spellings_are_imported_when_ready_not_at_start_nor_in_a_fans_typo(tmp_path: Path) -> None:
+    shown = started(tmp_path)
+    assert "rapidfuzz.process" not in shown["modules"]
+    assert "rapidfuzz.process" in shown["modules_when_ready"]
