@@ -455,8 +455,10 @@ class Catalog:
                 found = await self.record(m.ref)
                 if found is not None:
                     return found
-        refs = await self.show_refs([m.ref for m in matches[:3]])
-        raise UnknownShow(text, [refs[m.ref].title for m in matches[:3] if m.ref in refs])
+        refs = await self.show_refs([m.ref for m in matches])
+        # Shows may share a title (a remake, a namesake): each title is suggested once.
+        titles = dict.fromkeys(refs[m.ref].title for m in matches if m.ref in refs)
+        raise UnknownShow(text, list(titles)[:3])
 
     async def season_of(self, show: Show, number: int | None) -> tuple[Season, list[Season]]:
         found = await self.record(show.id)

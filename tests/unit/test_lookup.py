@@ -33,6 +33,16 @@ async def test_an_unknown_title_offers_the_closest_matches(catalog: Catalog) -> 
     assert str(caught.value).startswith("No show called “Squid Gam”; did you mean “Squid Game”")
 
 
+async def test_shows_sharing_a_title_are_suggested_once(catalog: Catalog) -> None:
+    namesakes = [{"slug": f"squid-game-{n}", "title": "Squid Game"} for n in (2, 3)]
+    await import_catalog(catalog.store, parse_catalog({"shows": namesakes}), actor=Actor(None, "test"))
+    await catalog.refresh_since()
+    with pytest.raises(UnknownShow) as caught:
+        await catalog.resolve("Squid Gam")
+    assert caught.value.suggestions.count("Squid Game") == 1
+    assert str(caught.value).count("“Squid Game”") == 1
+
+
 async def test_a_season_that_does_not_exist_lists_those_that_do(catalog: Catalog) -> None:
     with pytest.raises(UnknownSeason, match=r"Squid Game has no season 7; its seasons are 1, 2 and 3\."):
         await catalog.release("Squid Game", 7)
