@@ -471,15 +471,15 @@ class Catalog:
         """Up to 25 title choices for what the fan has typed so far (value: the show's slug)."""
         q = query.strip()
         choices: list[Choice] = []
-        every = i18n.text(locale).gettext(EVERY_SHOW_NAME)
-        words = ("every", "all", normalize(every))
-        if every_show and (
-            not q
-            or normalize(q).startswith(words)
-            or normalize(every).startswith(normalize(q))
-            or q == EVERY_SHOW
-        ):
-            choices.append(Choice(every, EVERY_SHOW))
+        if every_show:
+            every = i18n.text(locale).gettext(EVERY_SHOW_NAME)
+            if (
+                not q
+                or normalize(q).startswith(("every", "all", normalize(every)))
+                or normalize(every).startswith(normalize(q))
+                or q == EVERY_SHOW
+            ):
+                choices.append(Choice(every, EVERY_SHOW))
         if not q:
             refs = (await self._popular_shows())[: CHOICES_MAX - len(choices)]
             choices.extend(Choice(_cut(r.title), r.slug) for r in refs)
