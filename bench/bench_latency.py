@@ -153,16 +153,32 @@ async def measure(drama: World, bare: World, actions: list[Action]) -> dict[str,
 
 
 def in_process(count: int) -> dict[str, Any]:
-    """--timeline: each bot's own time at p50 (frame in to callback out), and the domain's share."""
+    """--timeline: each bot's own time at p50 (frame in to callback out), and how it splits.
+
+    For the real bot, by kind: before the domain (discord.py parsing the interaction and
+    calling the command), the domain, and after it (the reply into Discord's payload).
+    """
     out: dict[str, Any] = {}
+    totals: dict[str, list[float]] = {}
     for name in ("drama", "bare"):
-        lines = (OUT / f"{name}.timeline").read_text().split()
-        out[f"in_process_p50_ms_{name}"] = round(statistics.median(map(float, lines[-count:])), 3)
-    domain: dict[str, list[float]] = {}
-    for line in (OUT / "drama.timeline.domain").read_text().splitlines()[-count:]:
-        kind, ms = line.split()
-        domain.setdefault(kind, []).append(float(ms))
-    out["domain_p50_ms_by_kind"] = {k: round(statistics.median(v), 3) for k, v in domain.items()}
+        rows = [line.split() for line in (OUT / f"{name}.timeline").read_text().splitlines()[-count:]]
+        totals[name] = [float(row[0]) for row in rows]
+        out[f"in_process_p50_ms_{name}"] = round(statistics.median(totals[name]), 3)
+        if all(len(row) == 2 for row in rows):
+            out[f"response_p50_ms_{name}"] = round(statistics.median(float(t) - float(a) for t, a in rows), 3)
+    parts: dict[str, list[tuple[float, float, float]]] = {}
+    lines = (OUT / "drama.timeline.domain").read_text().splitlines()[-count:]
+    for line, total in zip(lines, totals["drama"], strict=True):  # one domain call per interaction
+        kind, ms, before = line.split()
+        parts.setdefault(kind, []).append((float(before), float(ms), total - float(before) - float(ms)))
+    out["domain_p50_ms_by_kind"] = {k: round(statistics.median(p[1] for p in v), 3) for k, v in parts.items()}
+    out["own_p50_ms_by_kind"] = {
+        kind: {
+            part: round(statistics.median(p[i] for p in v), 3)
+            for i, part in enumerate(("before_domain", "domain", "after_domain"))
+        }
+        for kind, v in parts.items()
+    }
     return out
 
 

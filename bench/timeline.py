@@ -1,11 +1,14 @@
 """Run a bot script with in-process timings (bench only): `timeline.py OUT.txt SCRIPT [ARGS]`.
 
 For each interaction, the time from the gateway frame reaching discord.py to the bot
-starting its HTTP request for the callback, written to OUT as "<ms>" lines when the
-script returns. It splits a latency into the bot's own work and the transport both bots
+starting its HTTP request for the callback, written to OUT as "<ms> <ms>" lines when the
+script returns: the second figure is when the bot started its response (discord.py's
+send_message or autocomplete), so the first part is reading the interaction and finding
+the answer, the rest turning it into Discord's payload. It splits a latency into the bot's own work and the transport both bots
 share, without a switch in product code. For the real bot (`bot.py`), the time spent in
 the domain (title autocomplete, and the /release and /cast answers, rendering included)
-goes to OUT.domain as "<kind> <ms>" lines: what is left of its own work is discord.py's.
+goes to OUT.domain as "<kind> <ms> <ms before it started>" lines: what is left of its own
+work is discord.py's (and the cog's), before the domain and after it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import discord.gateway
 
 _started: list[float] = []
 _spent: list[float] = []
-_domain: list[tuple[str, float]] = []
+_answering: list[float] = []  # ms from the frame to the bot starting its response (both bots)
+_domain: list[tuple[str, float, float]] = []  # (kind, ms before the domain starts, ms in it)
 
 
 def _time_domain() -> None:
@@ -35,7 +39,8 @@ def _time_domain() -> None:
             try:
                 return await fn(*args, **kwargs)
             finally:
-                _domain.append((kind, (time.perf_counter() - t) * 1000))
+                before = (t - _started[-1]) * 1000 if _started else 0.0
+                _domain.append((kind, before, (time.perf_counter() - t) * 1000))
 
         return wrapper
 
@@ -59,6 +64,17 @@ def main() -> None:
             _spent.append((time.perf_counter() - _started[-1]) * 1000)
         return await request(self, method, url, **kwargs)
 
+    def timed_response(fn: Any) -> Any:
+        async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if _started:
+                _answering.append((time.perf_counter() - _started[-1]) * 1000)
+            return await fn(self, *args, **kwargs)
+
+        return wrapper
+
+    response = discord.InteractionResponse
+    response.send_message = timed_response(response.send_message)  # type: ignore[method-assign]
+    response.autocomplete = timed_response(response.autocomplete)  # type: ignore[method-assign]
     discord.gateway.DiscordWebSocket.received_message = timed_received  # type: ignore[method-assign]
     aiohttp.ClientSession._request = timed_request  # type: ignore[method-assign]
     sys.path.insert(0, str(Path(script).resolve().parent))
@@ -70,9 +86,16 @@ def main() -> None:
     except SystemExit:
         pass
     finally:
-        Path(out).write_text("".join(f"{ms:.4f}\n" for ms in _spent))
+        if len(_answering) == len(_spent):
+            Path(out).write_text(
+                "".join(f"{ms:.4f} {a:.4f}\n" for ms, a in zip(_spent, _answering, strict=True))
+            )
+        else:  # some callback went out another way (a defer): the split would not line up
+            Path(out).write_text("".join(f"{ms:.4f}\n" for ms in _spent))
         if _domain:
-            Path(out + ".domain").write_text("".join(f"{kind} {ms:.4f}\n" for kind, ms in _domain))
+            Path(out + ".domain").write_text(
+                "".join(f"{kind} {ms:.4f} {before:.4f}\n" for kind, before, ms in _domain)
+            )
 
 
 if __name__ == "__main__":
