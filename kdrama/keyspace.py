@@ -1,8 +1,8 @@
 """Sorted search keys packed in one string, for kdrama.search: prefix ranges, substrings, words.
 
 A catalog's keys cost no Python object each: one newline-separated string in sorted order,
-offsets in an array('i'), and for close spellings a sorted string of distinct words with
-the positions of the keys holding each (see KeySpace).
+offsets in an array('i'), each key's size in a byte, and for close spellings a sorted
+string of distinct words with the positions of the keys holding each (see KeySpace).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from itertools import accumulate, chain, groupby, repeat
 log = logging.getLogger(__name__)
 
 _SORT_SLICE = 32768  # keys sorted in one C call at most (see sorted_positions)
-_CACHE_SIZE = 4096  # prefixes whose shortest-first order is kept
+_LONG = 255  # a key size of this or more is stored as this, and read from the key itself
 _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
 _NARROW_FROM = 3  # queries this long keep their offsets, for the next keystroke to narrow
 _NARROW_MAX = 4096  # offsets kept per query at most
@@ -53,10 +53,10 @@ class KeySpace:
 
     __slots__ = (
         "_blob",
-        "_by_length",
         "_offsets_of",
         "_post_at",
         "_postings",
+        "_sizes",
         "_starts",
         "_word_starts",
         "_words",
@@ -72,8 +72,10 @@ class KeySpace:
         del order
         self._blob = "\n".join(ordered)  # every key, newline-separated, for substring search
         self._starts = array("i", accumulate(map((1).__add__, map(len, ordered)), initial=0))
+        # Each key's size without spaces (up to _LONG): what scores a prefix match, and
+        # what walks a large prefix range shortest key first, without reading the keys.
+        self._sizes = bytes(min(_LONG, len(k) - k.count(" ")) for k in ordered)
         del ordered
-        self._by_length: dict[str, array[int]] = {}  # large prefix ranges, shortest key first
         self._offsets_of: OrderedDict[str, array[int]] = OrderedDict()  # see _offsets
         self._words = ""  # distinct words of the keys, sorted, newline-separated (typos)
         self._word_starts = array("i")
@@ -97,23 +99,41 @@ class KeySpace:
         lo = bisect_left(positions, prefix, key=key)
         return lo, bisect_left(positions, prefix + _TOP, lo, key=key)
 
+    def size(self, position: int) -> int:
+        """The length of a key without its spaces."""
+        size = self._sizes[position]
+        if size == _LONG:
+            key = self.key(position)
+            return len(key) - key.count(" ")
+        return size
+
     def sizes(self, lo: int, hi: int) -> list[int]:
         """Lengths without spaces of keys lo:hi."""
-        if lo >= hi:
-            return []
-        starts = self._starts
-        return [len(k) - k.count(" ") for k in self._blob[starts[lo] : starts[hi] - 1].split("\n")]
+        sizes = list(self._sizes[lo:hi])
+        if _LONG in sizes:
+            sizes = [self.size(p) for p in range(lo, hi)]
+        return sizes
 
-    def shortest_first(self, prefix: str, lo: int, hi: int) -> array[int]:
-        """Positions lo:hi, shortest key first (cached: the same letters recur)."""
-        ordered = self._by_length.get(prefix)
-        if ordered is None:
-            lengths = self.sizes(lo, hi)
-            ordered = array("i", sorted(range(lo, hi), key=lambda p: lengths[p - lo]))
-            if len(self._by_length) >= _CACHE_SIZE:
-                self._by_length.clear()
-            self._by_length[prefix] = ordered
-        return ordered
+    def shortest_first(self, lo: int, hi: int, shortest: int) -> Iterator[tuple[int, int]]:
+        """(position, size) of keys lo:hi, shortest first, then by position.
+
+        `shortest` is no more than the size of any of them (the prefix's). Each size is a
+        byte: the keys of one size are found with bytes.find (memchr), so a walk that stops
+        after the first few sizes reads a few bytes per key of the range and no key.
+        """
+        sizes = self._sizes
+        for size in range(max(0, min(shortest, _LONG)), _LONG + 1):
+            at = sizes.find(size, lo, hi)
+            if size == _LONG:  # read from the keys themselves: sorted by their true size
+                long: list[tuple[int, int]] = []
+                while at >= 0:
+                    long.append((at, self.size(at)))
+                    at = sizes.find(size, at + 1, hi)
+                yield from sorted(long, key=lambda entry: entry[1])
+                return
+            while at >= 0:
+                yield at, size
+                at = sizes.find(size, at + 1, hi)
 
     def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
         """(position, at a word start) of q inside keys, not at their very start."""

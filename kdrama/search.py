@@ -435,9 +435,15 @@ class SearchIndex:
         ):
             for space in spaces:
                 self._fuzzy(space, q, spaced, codes, found)
+        best = list(found.values())
+        if len(best) > limit:
+            # Only names scoring at least the limit-th best score can make the list: the
+            # others' texts (for breaking ties) need not be read.
+            cutoff = heapq.nlargest(limit, [score for score, _ in best])[-1]
+            best = [entry for entry in best if entry[0] >= cutoff]
         ranked = sorted(
             (-score, len(text), text, self._refs[entry_id], _KIND_NAMES[self._kinds[entry_id]])
-            for score, entry_id in found.values()
+            for score, entry_id in best
             if (text := self._text(entry_id)) is not None
         )
         return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
@@ -479,12 +485,10 @@ class SearchIndex:
         # The first letters typed match a good part of the catalog; the best prefix
         # matches are the shortest keys, so walk the range shortest first and stop early.
         stop_at = -1
-        for position in space.shortest_first(q, lo, hi):
-            entry_id = ids[position]
-            key = space.key(position)
-            size = len(key) - key.count(" ")
+        for position, size in space.shortest_first(lo, hi, n):
             if size > stop_at >= 0:
                 break
+            entry_id = ids[position]
             if kinds[entry_id] not in codes:
                 continue
             offer(found, 100.0 if size == n else _PREFIX + _TIER_SPAN * n / size, entry_id)
@@ -509,10 +513,8 @@ class SearchIndex:
             entry_id = ids[position]
             if kinds[entry_id] not in codes:
                 continue
-            key = space.key(position)
-            size = len(key) - key.count(" ")
             base = _WORD if at_word or needle[0] == " " else _INFIX
-            self._offer(found, base + _TIER_SPAN * n / size, entry_id)
+            self._offer(found, base + _TIER_SPAN * n / space.size(position), entry_id)
 
     def _fuzzy(
         self,

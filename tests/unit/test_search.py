@@ -318,3 +318,22 @@ def test_names_handed_over_are_found_and_not_kept() -> None:
     assert not any(isinstance(x, Name) for x in held)
     assert first(index, "squid game").ref == SQUID
     assert first(index, "ㅇㅈㅇ").ref == SQUID
+
+
+def test_a_prefix_range_is_walked_shortest_key_first_whatever_the_sizes() -> None:
+    """Sizes are kept in a byte each; keys of 255 letters and more are sized from the key."""
+    from kdrama.keyspace import KeySpace
+
+    rng = random.Random(5)
+    keys = [
+        "s" + "".join(rng.choice("ab ") for _ in range(rng.choice((2, 5, 9, 254, 255, 300, 400))))
+        for _ in range(600)
+    ]
+    keys = [k.rstrip() or "s" for k in keys]
+    space = KeySpace(keys, range(len(keys)))
+    lo, hi = space.range("s")
+    assert (lo, hi) == (0, len(keys))
+    walked = list(space.shortest_first(lo, hi, 1))
+    expected = sorted(((p, len(space.key(p).replace(" ", ""))) for p in range(lo, hi)), key=lambda e: e[1])
+    assert walked == expected
+    assert space.sizes(lo, hi) == [size for _, size in sorted(expected)]
