@@ -462,10 +462,10 @@ async def test_long_cast_pages_and_everything_survives_a_restart(
 async def test_an_error_after_a_public_defer_still_reaches_only_the_user(
     standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
 ) -> None:
-    # The bot gets it 2.2 s after Discord made it: past the defer threshold, so it defers
-    # publicly ("thinking…" for everyone), and only then finds there is no such show.
-    typed = "@everyone **Nope** [x](https://evil.example) <@&123456789012345678>"
-    handle = standin.slash("release", by=fan, at=general, late=2.2, title=typed)
+    # The bot gets it 2.2 s after Discord made it: past the defer threshold. The title looks
+    # like an autocomplete value the bot does not hold, so it asks the database: while it
+    # waits, it defers publicly ("thinking…" for everyone), and only then finds no such show.
+    handle = standin.slash("release", by=fan, at=general, late=2.2, title="no-such-show-at-all")
     deferred = await handle.callback(within=10)
     assert deferred.type == 5 and not deferred.ephemeral  # a public thinking defer
     assert deferred.elapsed < DEADLINE, deferred.elapsed
@@ -474,10 +474,24 @@ async def test_an_error_after_a_public_defer_still_reaches_only_the_user(
     assert handle.record.original_deleted
     assert refusal.ephemeral, refusal.content
     assert refusal.allowed_mentions == {"parse": []}
-    assert refusal.content.startswith("No show called “")
+    assert refusal.content.startswith("No show called “no-such-show-at-all”")
+
+
+async def test_a_late_question_answered_at_once_is_not_deferred_and_echoes_no_markup(
+    standin: DiscordStandIn, drama: BotProcess, fan: Member, general: Channel
+) -> None:
+    # Past the defer threshold too, but the answer needs no wait: it goes out at once, as
+    # quickly as a defer would, and privately.
+    typed = "@everyone **Nope** [x](https://evil.example) <@&123456789012345678>"
+    handle = standin.slash("release", by=fan, at=general, late=2.2, title=typed)
+    refusal = await handle.callback(within=10)
+    assert refusal.type == 4 and refusal.ephemeral
+    assert refusal.elapsed < DEADLINE, refusal.elapsed
+    assert refusal.data["allowed_mentions"] == {"parse": []}
+    content = str(refusal.data["content"])
+    assert content.startswith("No show called “")
     # What they typed is echoed as text: no ping, no bold, no link.
-    assert refusal.pings() == set()
     for markup in ("**Nope**", " [x](", "@everyone", "<@&123456789012345678>"):
-        assert markup not in refusal.content, refusal.content
+        assert markup not in content, content
     for inert in ("\\*\\*Nope\\*\\*", "\\[x](", "@\u200beveryone", "<@\u200b&123456789012345678>"):
-        assert inert in refusal.content, refusal.content
+        assert inert in content, content
