@@ -18,6 +18,22 @@ log = logging.getLogger(__name__)
 
 _SORT_SLICE = 32768  # keys sorted in one C call at most (see sorted_positions)
 _LONG = 255  # a key size of this or more is stored as this, and read from the key itself
+
+# Keys are held with Hangul's compatibility jamo (U+3131-U+318E: all that decompose() and
+# initials() write) swapped with U+0080-U+00DD. CPython stores a string as wide as its
+# widest character, so a blob of ASCII and jamo takes one byte a character instead of two:
+# half the memory, and substring scans over half the bytes. The swap is a bijection, so
+# prefixes, substrings and edit distances are what they were; every string compared with
+# the keys goes through encode() first (KeySpace's methods do it themselves).
+_JAMO, _SWAPPED = 0x3131, 0x318E - 0x3131 + 1
+_SWAP = str.maketrans(
+    {**{_JAMO + i: 0x80 + i for i in range(_SWAPPED)}, **{0x80 + i: _JAMO + i for i in range(_SWAPPED)}}
+)
+
+
+def encode(text: str) -> str:
+    """Text as the keys hold it (see _SWAP)."""
+    return text if text.isascii() else text.translate(_SWAP)
 _TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
 _NARROW_FROM = 3  # queries this long keep their offsets, for the next keystroke to narrow
 _NARROW_MAX = 4096  # offsets kept per query at most
@@ -64,6 +80,7 @@ class KeySpace:
     )
 
     def __init__(self, keys: list[str], ids: Sequence[int]) -> None:
+        keys = list(map(encode, keys))
         compact = "\n".join(keys).replace(" ", "").split("\n") if keys else []
         order = sorted_positions(compact)
         del compact
@@ -86,6 +103,7 @@ class KeySpace:
         return len(self.ids)
 
     def key(self, position: int) -> str:
+        """The key at position, encoded (compare it with encode(text))."""
         starts = self._starts
         return self._blob[starts[position] : starts[position + 1] - 1]
 
@@ -95,6 +113,7 @@ class KeySpace:
 
     def range(self, prefix: str) -> tuple[int, int]:
         """Positions lo:hi of the keys that start with prefix (spaces ignored)."""
+        prefix = encode(prefix)
         positions, key = range(len(self.ids)), self._compact_key
         lo = bisect_left(positions, prefix, key=key)
         return lo, bisect_left(positions, prefix + _TOP, lo, key=key)
@@ -137,6 +156,7 @@ class KeySpace:
 
     def occurrences(self, q: str, limit: int) -> Iterable[tuple[int, bool]]:
         """(position, at a word start) of q inside keys, not at their very start."""
+        q = encode(q)
         blob, starts = self._blob, self._starts
         found = 0
         for at in self._offsets(q):
@@ -217,6 +237,7 @@ class KeySpace:
 
     def word_positions(self, word: str) -> array[int] | None:
         """Positions of the keys holding word as a whole word (None if there are none)."""
+        word = encode(word)
         self.prepare_words()
         n = len(self._word_starts) - 1
         if n <= 0:

@@ -36,7 +36,7 @@ from kdrama.hangul import (
     is_initials,
     romanize_many,
 )
-from kdrama.keyspace import KeySpace
+from kdrama.keyspace import KeySpace, encode
 from kdrama.models import Name
 
 log = logging.getLogger(__name__)
@@ -532,6 +532,7 @@ class SearchIndex:
 
         n = len(q)
         keys = [space.key(position).replace(" ", "") for position in candidates]
+        q = encode(q)  # as the keys are held: the same edit distances
         scores: dict[int, float] = {}
         for _, score, i in process.extract(
             q, keys, scorer=ratio, processor=None, score_cutoff=_FUZZY_CUTOFF, limit=None

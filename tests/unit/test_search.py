@@ -337,3 +337,21 @@ def test_a_prefix_range_is_walked_shortest_key_first_whatever_the_sizes() -> Non
     expected = sorted(((p, len(space.key(p).replace(" ", ""))) for p in range(lo, hi)), key=lambda e: e[1])
     assert walked == expected
     assert space.sizes(lo, hi) == [size for _, size in sorted(expected)]
+
+
+def test_keys_of_ascii_and_jamo_take_a_byte_a_letter_and_latin1_letters_stay_apart() -> None:
+    from kdrama.keyspace import KeySpace
+
+    korean = KeySpace(["ㅎㅏㄱ ㄱㅛ", "abc", "ㅏbc"], range(3))
+    assert max(korean._blob) <= "\xff"  # one byte a letter, not two
+    # Inside the keys ㅏ is held as U+0092 and U+0092 as ㅏ: neither is taken for the other.
+    keys = ["ㅎㅏㄱ ㄱㅛ", "\u00b2\u0092 x", "abc", "ㅏbc"]
+    space = KeySpace(keys, range(len(keys)))
+    for prefix, expected in (("ㅎㅏ", [0]), ("\u00b2\u0092", [1]), ("ㅏ", [3]), ("\u0092", []), ("ㅣ", [])):
+        lo, hi = space.range(prefix)
+        assert sorted(space.ids[p] for p in range(lo, hi)) == expected, prefix
+    assert sorted(space.ids[p] for p, _ in space.occurrences("bc", 10)) == [2, 3]
+    assert sorted(space.ids[p] for p, _ in space.occurrences("ㄱㅛ", 10)) == [0]
+    assert [space.ids[p] for p, _ in space.occurrences("\u0092 x", 10)] == [1]
+    assert list(space.occurrences("ㅏ ", 10)) == []
+    assert space.word_positions("ㄱㅛ") is not None and space.word_positions("\u0092") is None
