@@ -62,3 +62,25 @@ async def test_a_cached_answer_still_says_when_an_expected_date_has_passed(catal
     assert to_text(await answers.release(catalog, "squid-game", 3, now=march), march) == first
     later = to_text(await answers.release(catalog, "squid-game", 3, now=april), april)
     assert "which has passed without a release" in later
+
+
+async def test_each_show_packs_alone_and_unpacks_to_what_the_store_holds(catalog: Catalog) -> None:
+    import marshal
+    import zlib
+
+    from kdrama.snapshot import Snapshot
+    from kdrama.store.catalog import show_record
+
+    store = catalog.store
+    ids = [ref.id for ref in (await store.catalog.show_refs()).values()]
+    rows = await store.catalog.show_rows(ids)
+    snapshot = Snapshot()
+    packed = snapshot.pack(rows)
+    snapshot.put(packed)
+    for show_id, (slug, record) in packed.items():
+        # Each record is a zlib stream of its own over the shared dictionary.
+        unpacker = zlib.decompressobj(zdict=snapshot._zdict or b"")
+        assert marshal.loads(unpacker.decompress(record) + unpacker.flush()) == rows[show_id]
+        assert unpacker.eof and not unpacker.unused_data
+        assert slug == rows[show_id][0][1]
+        assert snapshot.record(show_id) == show_record(rows[show_id])
