@@ -10,10 +10,11 @@ counts) and its current RSS. Runs alternate between the real bot (on a fresh cop
 database filled by `bot.py import`) and the bare bot; figures are medians. Prints one JSON
 object. Linux only.
 
-A catalog this large is loaded by a child process (kdrama/loader.py) that exits before
-the bot is ready: its peak is not in the bot's VmHWM, so it is reported apart
-(`loader_child_peak_rss_mb`, from the bot's log): the machine needs that much more for a
-few seconds at start.
+A catalog this large is loaded by two child processes side by side (kdrama/loader.py:
+one builds the search indexes, one the snapshot) that exit before the bot is ready: their
+peaks are not in the bot's VmHWM, so they are reported apart (`loader_child_peak_rss_mb`
+and `loader_snapshot_child_peak_rss_mb`, from the bot's log): the machine needs that much
+more, together, for a few seconds at start.
 
 Then it sends `--use` lookups (the bench_latency mix; the bare bot gets as many /ping) and
 reads the peak again: what a bot in use holds, with the structures its first searches
@@ -63,7 +64,10 @@ async def use(world: World, actions: list[Action]) -> None:
 
 SETTLE_S = 1.0
 # kdrama/loader.py: a large catalog loads in a child process, which logs its own peak.
-CHILD_PEAK = re.compile(r"catalog loaded in a child process in [\d.]+ s \(its peak memory ([\d.]+) MiB\)")
+CHILD_PEAK = re.compile(
+    r"catalog loaded in a child process in [\d.]+ s \(its peak memory ([\d.]+) MiB; "
+    r"the snapshot's child alongside ([\d.]+) MiB\)"
+)
 SNAPSHOT_LINE = "catalog snapshot holds"  # logged once every show is packed in memory
 
 
@@ -96,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     now: dict[str, list[float]] = {"drama": [], "bare": []}
     used: dict[str, list[float]] = {"drama": [], "bare": []}
     waited: dict[str, list[float]] = {"drama": [], "bare": []}
-    child_peak: list[float] = []
+    child_peak: list[float] = []  # the index child's
+    snapshot_child_peak: list[float] = []
     with workspace(args.keep) as work:
         drama_world, bare_world = make_world(), make_world()
         try:
@@ -113,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
                             found = CHILD_PEAK.search(proc.log_since_start())
                             if found:
                                 child_peak.append(float(found[1]))
+                                snapshot_child_peak.append(float(found[2]))
                         time.sleep(SETTLE_S)
                         peak[which].append(peak_rss_mb(proc.pid))
                         now[which].append(rss_mb(proc.pid))
@@ -143,8 +149,12 @@ def main(argv: list[str] | None = None) -> None:
                 "baseline_rss_after_start_mb": round(median(now["bare"]), 1),
                 "extra_mb": round(extra, 1),
                 "snapshot_filled_after_ready_s": round(median(waited["drama"]), 2),
-                # The loading child's own peak (it exits before ready; not in the bot's VmHWM).
+                # The loading children's own peaks (they exit before ready; not in the bot's
+                # VmHWM): the index child's, and the snapshot child's, which runs alongside.
                 "loader_child_peak_rss_mb": round(median(child_peak), 1) if child_peak else None,
+                "loader_snapshot_child_peak_rss_mb": round(median(snapshot_child_peak), 1)
+                if snapshot_child_peak
+                else None,
                 "peak_rss_after_use_mb": round(median(used["drama"]), 1),
                 "baseline_peak_rss_after_use_mb": round(median(used["bare"]), 1),
                 "extra_after_use_mb": round(median(used["drama"]) - median(used["bare"]), 1),

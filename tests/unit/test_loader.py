@@ -83,3 +83,15 @@ async def test_a_child_that_fails_leaves_the_catalog_loaded_here(
     assert "could not load the catalog in a child process; loading it here" in caplog.text
     assert (await catalog.title_choices("squid"))[0].value == "squid-game"
     assert "Squid Game" in to_text(await answers.release(catalog, "squid-game"))
+
+
+async def test_one_failing_child_of_two_leaves_the_catalog_loaded_here(
+    store: Store, in_child: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The snapshot's child hands back something else than a snapshot; the indexes' child is fine.
+    monkeypatch.setitem(loader.PART_TYPES, "snapshot", (dict, int))
+    with caplog.at_level(logging.WARNING, logger="kdrama.loader"):
+        catalog = await Catalog.load(store)
+    assert caplog.text.count("could not load the catalog in a child process; loading it here") == 1
+    assert catalog.snapshot.complete and len(catalog.snapshot) == 26
+    assert "Squid Game" in to_text(await answers.release(catalog, "squid-game"))
