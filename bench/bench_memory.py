@@ -65,8 +65,8 @@ async def use(world: World, actions: list[Action]) -> None:
 SETTLE_S = 1.0
 # kdrama/loader.py: a large catalog loads in a child process, which logs its own peak.
 CHILD_PEAK = re.compile(
-    r"catalog loaded in a child process in [\d.]+ s \(its peak memory ([\d.]+) MiB; "
-    r"the snapshot's child alongside ([\d.]+) MiB\)"
+    r"catalog loaded by two child processes in [\d.]+ s "
+    r"\(peak memory: the indexes' child ([\d.]+) MiB, the snapshot's ([\d.]+) MiB\)"
 )
 SNAPSHOT_LINE = "catalog snapshot holds"  # logged once every show is packed in memory
 

@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 _SORT_SLICE = 32768  # keys sorted in one C call at most (see sorted_positions)
 _LONG = 255  # a key size of this or more is stored as this, and read from the key itself
+_TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
+_NARROW_FROM = 3  # queries this long keep their offsets, for the next keystroke to narrow
+_NARROW_MAX = 4096  # offsets kept per query at most
+_NARROW_CACHED = 256  # queries whose offsets are kept
 
 # Keys are held with Hangul's compatibility jamo (U+3131-U+318E: all that decompose() and
 # initials() write) swapped with U+0080-U+00DD. CPython stores a string as wide as its
@@ -34,10 +38,6 @@ _SWAP = str.maketrans(
 def encode(text: str) -> str:
     """Text as the keys hold it (see _SWAP)."""
     return text if text.isascii() else text.translate(_SWAP)
-_TOP = "\U0010ffff"  # sorts after every key: q + _TOP bounds the keys starting with q
-_NARROW_FROM = 3  # queries this long keep their offsets, for the next keystroke to narrow
-_NARROW_MAX = 4096  # offsets kept per query at most
-_NARROW_CACHED = 256  # queries whose offsets are kept
 
 
 def sorted_positions(keys: Sequence[str]) -> list[int]:

@@ -225,8 +225,8 @@ async def load_in_child(path: Path) -> Loaded | None:
     titles, people, title_names, actor_names = cast(tuple[SearchIndex, SearchIndex, int, int], built[0])
     refs, snapshot = cast(tuple[dict[int, ShowRef], Snapshot], built[1])
     log.info(
-        "catalog loaded in a child process in %.2f s (its peak memory %.1f MiB; "
-        "the snapshot's child alongside %.1f MiB)",
+        "catalog loaded by two child processes in %.2f s "
+        "(peak memory: the indexes' child %.1f MiB, the snapshot's %.1f MiB)",
         time.monotonic() - started,
         (peaks[0] or 0) / 1024,
         (peaks[1] or 0) / 1024,

@@ -35,7 +35,7 @@ async def test_a_catalog_loaded_in_a_child_answers_as_one_built_here(
 ) -> None:
     with caplog.at_level(logging.INFO, logger="kdrama.loader"):
         child = await Catalog.load(store)
-    assert "catalog loaded in a child process" in caplog.text
+    assert "catalog loaded by two child processes" in caplog.text
     here = await _here(store, monkeypatch)
     assert child.snapshot.complete and len(child.snapshot) == len(here.snapshot) == 26
     for query in QUERIES:
