@@ -198,6 +198,7 @@ class DramaBot(commands.AutoShardedBot):
         assert self.user is not None
         await self.catalog.loaded()  # ready means answering: the index was built meanwhile
         search.load_fuzzy()  # the first typo would pay for the import (bench/bench_latency.py)
+        self.catalog.keep_first_keystrokes_ready()
         # What is loaded now lives as long as the bot: out of the collector's sight, a full
         # collection no longer walks every show's objects (35-44 ms in some fan's answer,
         # bench/bench_latency.py). In the bot, not the catalog: it is the process's choice.

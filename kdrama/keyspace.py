@@ -118,6 +118,27 @@ class KeySpace:
         lo = bisect_left(positions, prefix, key=key)
         return lo, bisect_left(positions, prefix + _TOP, lo, key=key)
 
+    def starts(self, longest: int) -> list[str]:
+        """Every distinct start of the keys (spaces ignored), one to `longest` letters, as text."""
+        positions, key = range(len(self.ids)), self._compact_key
+        found: list[str] = []
+        todo = [("", 0, len(self.ids))]  # (start, lo, hi): the keys lo:hi begin with start
+        while todo:
+            start, lo, hi = todo.pop()
+            n, at = len(start), lo
+            while at < hi:
+                compact = key(at)
+                if len(compact) <= n:  # the key is the start itself
+                    at += 1
+                    continue
+                longer = compact[: n + 1]
+                end = bisect_left(positions, longer + _TOP, at, hi, key=key)
+                found.append(encode(longer))  # the swap is its own inverse: back to text
+                if n + 1 < longest:
+                    todo.append((longer, at, end))
+                at = end
+        return found
+
     def size(self, position: int) -> int:
         """The length of a key without its spaces."""
         size = self._sizes[position]

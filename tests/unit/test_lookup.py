@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
-from kdrama import edits
+from kdrama import edits, lookup
 from kdrama.catalog import parse_catalog
 from kdrama.edits import import_shows as import_catalog
 from kdrama.lookup import Catalog, UnknownSeason, UnknownShow, UserError
 from kdrama.models import Actor
+from kdrama.search import search_form
 from kdrama.store import Store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -213,3 +215,36 @@ async def test_a_show_another_process_adds_is_found_after_catching_up(store: Sto
     assert await here.catch_up() == 1
     assert [c.name for c in await here.title_choices("Moonlit Ferry")] == ["Moonlit Ferry Crossing"]
     assert await here.catch_up() == 0
+
+
+async def _warmed(catalog: Catalog) -> None:
+    for _ in range(500):
+        if catalog._warm_timer is None and not catalog._warming:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the first keystrokes were not made ready within 5 s")
+
+
+async def test_the_first_keystrokes_are_answered_ready_and_made_again_after_an_edit(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lookup, "WARM_AFTER", 0.0)
+    catalog.keep_first_keystrokes_ready()
+    await _warmed(catalog)
+    first = catalog.titles.first_keystrokes()
+    assert {"s", "sq", "ㅈ", "ㅈㅣ", "ㅈㄱ"} <= set(first)  # Squid Game, 지금 우리 학교는 and its initials
+    # Ready for every first keystroke, and still there after more other queries than the
+    # cache of answers holds.
+    for typed in range(lookup.CHOICES_CACHED + 100):
+        await catalog.title_choices(f"no such title {typed}")
+    ready = {key for key, (generation, _) in catalog._first.items() if generation == catalog.generation}
+    assert {(search_form(q), False) for q in first} <= ready
+    cold = await Catalog.load(catalog.store)
+    for typed in ("S", "sq", "지", "ㅈㄱ"):
+        assert await catalog.title_choices(typed) == await cold.title_choices(typed), typed
+
+    await edits.edit_show(catalog, Actor(None, "test"), "squid-game", {"title": "Squid Game Redux"})
+    await _warmed(catalog)
+    generation, choices = catalog._first[("sq", False)]
+    assert generation == catalog.generation
+    assert "Squid Game Redux" in [c.name for c in choices]
