@@ -83,15 +83,20 @@ class KeySpace:
         keys = list(map(encode, keys))
         compact = "\n".join(keys).replace(" ", "").split("\n") if keys else []
         order = sorted_positions(compact)
+        # Each key's size without spaces (up to _LONG): what scores a prefix match, and
+        # what walks a large prefix range shortest key first, without reading the keys.
+        sizes = list(map(len, map(compact.__getitem__, order)))
         del compact
+        try:
+            self._sizes = bytes(sizes)
+        except ValueError:  # a key of 256 letters or more
+            self._sizes = bytes(min(_LONG, size) for size in sizes)
+        del sizes
         self.ids = array("i", map(ids.__getitem__, order))  # entry id of each key
         ordered = list(map(keys.__getitem__, order))
         del order
         self._blob = "\n".join(ordered)  # every key, newline-separated, for substring search
         self._starts = array("i", accumulate(map((1).__add__, map(len, ordered)), initial=0))
-        # Each key's size without spaces (up to _LONG): what scores a prefix match, and
-        # what walks a large prefix range shortest key first, without reading the keys.
-        self._sizes = bytes(min(_LONG, len(k) - k.count(" ")) for k in ordered)
         del ordered
         self._offsets_of: OrderedDict[str, array[int]] = OrderedDict()  # see _offsets
         self._words = ""  # distinct words of the keys, sorted, newline-separated (typos)
