@@ -531,9 +531,9 @@ class Catalog:
         """Have the first letters fans type answered from memory, now and after every refresh.
 
         A letter or two (a Hangul syllable is two jamo) matches a good part of the catalog:
-        0.2 to 0.4 ms of search each, the slowest title autocompletes and a third of them
+        0.2 to 0.5 ms of search each, the slowest title autocompletes and a third of them
         (bench/bench_latency.py). Their answers are made here, off any fan's keystroke, one
-        at a time between other work: about 640 at 10,000 shows, 0.1 s of CPU and 1 MB.
+        at a time between other work: 625 at 10,000 shows, 0.2 s of CPU and 1.5 MB.
         They are kept apart from the other answers (an LRU that queries typed meanwhile
         would push them out of). A refresh makes every kept answer stale; WARM_AFTER
         seconds after the last one, they are made again.

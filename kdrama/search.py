@@ -406,7 +406,7 @@ class SearchIndex:
         """Every start of one to `longest` letters of the names, as queries (search forms).
 
         What fans type first, and the slowest to answer: a letter or two matches a good
-        part of the catalog. About 640 at 10,000 shows (letters, Hangul jamo pairs such as
+        part of the catalog. 625 at 10,000 shows (letters, Hangul jamo pairs such as
         "ㄱㅏ" for 가, initial consonants).
         """
         found: dict[str, None] = {}

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 # What start-up builds, short of connecting: the database with the starter catalog, the
@@ -71,11 +73,12 @@ NOT_AT_START = (
 )
 
 
-def started(tmp_path: Path) -> dict[str, Any]:
-    """What START printed, run in a fresh interpreter without TMDB_TOKEN."""
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What START printed, run once in a fresh interpreter without TMDB_TOKEN."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMDB_")}
     done = subprocess.run(
-        [sys.executable, "-c", START, str(tmp_path / "kdrama.db")],
+        [sys.executable, "-c", START, str(tmp_path_factory.mktemp("start") / "kdrama.db")],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -87,8 +90,7 @@ def started(tmp_path: Path) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(tmp_path: Path) -> None:
-    shown = started(tmp_path)
+def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(shown: dict[str, Any]) -> None:
     # It did the work: Korean names and messages are there, English dates and answers read as ever.
     assert shown["payload"] == {"ko": "공개일"}
     assert shown["messages"] == {"en": "unknown", "ko": "알 수 없음"}
@@ -104,7 +106,8 @@ def test_start_up_without_a_tmdb_token_loads_no_babel_nor_tmdb_client(tmp_path: 
     assert loaded == []
 
 
-def test_close_spellings_are_imported_when_ready_not_at_start_nor_in_a_fans_typo(tmp_path: Path) -> None:
-    shown = started(tmp_path)
+def test_close_spellings_are_imported_when_ready_not_at_start_nor_in_a_fans_typo(
+    shown: dict[str, Any],
+) -> None:
     assert "rapidfuzz.process" not in shown["modules"]
     assert "rapidfuzz.process" in shown["modules_when_ready"]
