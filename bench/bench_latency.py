@@ -152,11 +152,13 @@ async def measure(drama: World, bare: World, actions: list[Action]) -> dict[str,
     return {"drama": drama_ms, "bare": bare_ms, "by_kind": by_kind, "outcomes": outcomes, "unknown": unknown}
 
 
-def in_process(count: int) -> dict[str, Any]:
+def in_process(count: int, latencies: dict[str, list[float]]) -> dict[str, Any]:
     """--timeline: each bot's own time at p50 (frame in to callback out), and how it splits.
 
     For the real bot, by kind: before the domain (discord.py parsing the interaction and
     calling the command), the domain, and after it (the reply into Discord's payload).
+    The transport of each interaction is its latency less the bot's own time: the stand-in,
+    the kernel and the bot's libraries outside the timed span.
     """
     out: dict[str, Any] = {}
     totals: dict[str, list[float]] = {}
@@ -164,13 +166,19 @@ def in_process(count: int) -> dict[str, Any]:
         rows = [line.split() for line in (OUT / f"{name}.timeline").read_text().splitlines()[-count:]]
         totals[name] = [float(row[0]) for row in rows]
         out[f"in_process_p50_ms_{name}"] = round(statistics.median(totals[name]), 3)
+        out[f"transport_p50_ms_{name}"] = round(
+            statistics.median(ms - own for ms, own in zip(latencies[name], totals[name], strict=True)), 3
+        )
         if all(len(row) == 2 for row in rows):
             out[f"response_p50_ms_{name}"] = round(statistics.median(float(t) - float(a) for t, a in rows), 3)
     parts: dict[str, list[tuple[float, float, float]]] = {}
+    transport: dict[str, list[float]] = {}
     lines = (OUT / "drama.timeline.domain").read_text().splitlines()[-count:]
-    for line, total in zip(lines, totals["drama"], strict=True):  # one domain call per interaction
-        kind, ms, before = line.split()
+    for line, total, latency in zip(lines, totals["drama"], latencies["drama"], strict=True):
+        kind, ms, before = line.split()  # one domain call per interaction
         parts.setdefault(kind, []).append((float(before), float(ms), total - float(before) - float(ms)))
+        transport.setdefault(kind, []).append(latency - total)
+    out["transport_p50_ms_by_kind"] = {k: round(statistics.median(v), 3) for k, v in transport.items()}
     out["domain_p50_ms_by_kind"] = {k: round(statistics.median(p[1] for p in v), 3) for k, v in parts.items()}
     out["own_p50_ms_by_kind"] = {
         kind: {
@@ -228,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     ms, base = result["drama"], result["bare"]
     inside: dict[str, Any] = {}
     if args.timeline:
-        inside = in_process(args.count)
+        inside = in_process(args.count, {"drama": result["drama"], "bare": result["bare"]})
     p50, base_p50 = statistics.median(ms), statistics.median(base)
     p99 = percentile(ms, 0.99)
     print(
