@@ -125,6 +125,17 @@ class KeySpace:
 
     def starts(self, longest: int) -> list[str]:
         """Every distinct start of the keys (spaces ignored), one to `longest` letters, as text."""
+        return self._starts_of(longest, 0)
+
+    def crowded(self, more_than: int) -> list[str]:
+        """Every start of the keys (spaces ignored) that more than `more_than` keys begin with, as text.
+
+        The prefixes whose search reads the most keys (see SearchIndex.answer_ahead).
+        """
+        return self._starts_of(None, more_than)
+
+    def _starts_of(self, longest: int | None, more_than: int) -> list[str]:
+        """Starts of up to `longest` letters (None: any) begun by more than `more_than` keys."""
         positions, key = range(len(self.ids)), self._compact_key
         found: list[str] = []
         todo = [("", 0, len(self.ids))]  # (start, lo, hi): the keys lo:hi begin with start
@@ -138,9 +149,10 @@ class KeySpace:
                     continue
                 longer = compact[: n + 1]
                 end = bisect_left(positions, longer + _TOP, at, hi, key=key)
-                found.append(encode(longer))  # the swap is its own inverse: back to text
-                if n + 1 < longest:
-                    todo.append((longer, at, end))
+                if end - at > more_than:  # a longer start is begun by no more keys than this one
+                    found.append(encode(longer))  # the swap is its own inverse: back to text
+                    if longest is None or n + 1 < longest:
+                        todo.append((longer, at, end))
                 at = end
         return found
 

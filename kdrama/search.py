@@ -245,6 +245,9 @@ class SearchIndex:
         self._added: tuple[dict[int, str], dict[int, str]] = ({}, {})
         self._edits: tuple[KeySpace, KeySpace] | None = (KeySpace([], []), KeySpace([], []))
         self._added_slots: dict[int, list[int]] = {}
+        # Answers made ahead for crowded prefixes (answer_ahead): (compact query, limit) ->
+        # (entry ids, scores), best first. Any edit drops them all.
+        self._ahead: dict[tuple[str, int], tuple[array[int], array[float]]] = {}
 
     @staticmethod
     def _keyed(kinds: bytearray, texts: list[str]) -> tuple[_Keyed, _Keyed, _Keyed]:
@@ -317,6 +320,7 @@ class SearchIndex:
     def add(self, names: Iterable[Name]) -> None:
         """Add names to the index (use set_names to replace a ref's names)."""
         names = list(names)
+        self._ahead.clear()
         _, kinds, texts = _columns(names)
         text, initial, roman = self._keyed(kinds, texts)
         text_at: dict[int, int] = {}
@@ -367,6 +371,7 @@ class SearchIndex:
             for entry_id in self._entries_of(slot):
                 if self._kinds[entry_id] not in codes:
                     continue
+                self._ahead.clear()
                 self._kinds[entry_id] = _DEAD  # a dead entry is skipped wherever it is met
                 if entry_id >= self._n_base:
                     del self._added[self._flavours[entry_id] == _INITIALS][entry_id]
@@ -415,6 +420,40 @@ class SearchIndex:
                 found.update(dict.fromkeys(space.starts(longest)))
         return list(found)
 
+    def crowded_starts(self, limit: int = 25, shortest: int = 3) -> list[str]:
+        """Every start of `shortest` letters or more that more than `limit` keys begin with, as queries.
+
+        The searches that walk the most keys, and so the slowest of those typed past the
+        first keystrokes: "home", "백" (ㅂㅐㄱ), "cheons". 1,805 at 10,000 shows, of which
+        1,692 fill a list with names that start with them: those answers can be made
+        ahead (answer_ahead).
+        """
+        found: dict[str, None] = {}
+        for alphabet in (0, 1):
+            for space in self._spaces(alphabet):
+                found.update(dict.fromkeys(start for start in space.crowded(limit) if len(start) >= shortest))
+        return list(found)
+
+    def answer_ahead(self, query: str, limit: int = 25) -> bool:
+        """Make and keep the answer of `query` (all kinds, `limit` names), if its prefixes make it.
+
+        When names starting with the query fill the list, nothing else is searched: the
+        answer depends only on the query's letters, not its spaces ("my b" and "myb"), and
+        is kept as `limit` entry ids and scores (about 500 bytes) until the next edit.
+        search() then answers it without walking the keys. False if it was not kept.
+        """
+        q = search_form(query).replace(" ", "")
+        if not q or limit <= 0:
+            return False
+        found: dict[int, tuple[float, int]] = {}
+        for space in self._spaces(1 if is_initials(q) else 0):
+            self._prefixes(space, q, _ALL_CODES, limit, found)
+        if len(found) < limit:
+            return False
+        ranked = self._ranked(found, limit)
+        self._ahead[q, limit] = (array("i", [e for _, e in ranked]), array("d", [s for s, _ in ranked]))
+        return True
+
     def prepare(self) -> None:
         """Build now what the first searches would build (the word index for typos)."""
         # Worth calling once after start-up, outside any interaction: the first typo
@@ -435,6 +474,13 @@ class SearchIndex:
         q = spaced.replace(" ", "")
         if not q:
             return []
+        if kinds is None and (ahead := self._ahead.get((q, limit))) is not None:
+            ids, scores = ahead
+            kinds_of, refs = self._kinds, self._refs
+            return [
+                Match(refs[e], _KIND_NAMES[kinds_of[e]], self._text(e), score)
+                for e, score in zip(ids, scores, strict=True)
+            ]
         codes = _ALL_CODES if kinds is None else frozenset(_KIND_CODE[k] for k in kinds if k in _KIND_CODE)
         found: dict[int, tuple[float, int]] = {}  # slot -> (score, entry id)
         alphabet = 1 if is_initials(q) else 0
@@ -456,6 +502,13 @@ class SearchIndex:
         ):
             for space in spaces:
                 self._fuzzy(space, q, spaced, codes, found)
+        return [
+            Match(self._refs[e], _KIND_NAMES[self._kinds[e]], self._text(e), score)
+            for score, e in self._ranked(found, limit)
+        ]
+
+    def _ranked(self, found: dict[int, tuple[float, int]], limit: int) -> list[tuple[float, int]]:
+        """The best `limit` of found as (score rounded for showing, entry id), best first."""
         best = list(found.values())
         if len(best) > limit:
             # Only names scoring at least the limit-th best score can make the list: the
@@ -463,11 +516,11 @@ class SearchIndex:
             cutoff = heapq.nlargest(limit, [score for score, _ in best])[-1]
             best = [entry for entry in best if entry[0] >= cutoff]
         ranked = sorted(
-            (-score, len(text), text, self._refs[entry_id], _KIND_NAMES[self._kinds[entry_id]])
+            (-score, len(text), text, self._refs[entry_id], _KIND_NAMES[self._kinds[entry_id]], entry_id)
             for score, entry_id in best
             if (text := self._text(entry_id)) is not None
         )
-        return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
+        return [(round(-score, 2), entry_id) for score, *_, entry_id in ranked[:limit]]
 
     def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int) -> None:
         if self._flavours[entry_id] == _ROMAN:

@@ -248,3 +248,32 @@ async def test_the_first_keystrokes_are_answered_ready_and_made_again_after_an_e
     generation, choices = catalog._first[("sq", False)]
     assert generation == catalog.generation
     assert "Squid Game Redux" in [c.name for c in choices]
+
+
+async def test_prefixes_many_shows_share_are_answered_ahead_and_anew_after_an_edit(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 30 namesakes of a start: more than a list of choices holds.
+    harbors = [{"slug": f"moonlit-harbor-{n}", "title": f"Moonlit Harbor {n}"} for n in range(30)]
+    await import_catalog(catalog.store, parse_catalog({"shows": harbors}), actor=Actor(None, "test"))
+    await catalog.refresh_since()
+    monkeypatch.setattr(lookup, "WARM_AFTER", 0.0)
+    catalog.keep_first_keystrokes_ready()
+    await _warmed(catalog)
+    assert "moonlitharbor" in catalog.titles.crowded_starts(lookup.CHOICES_MAX)
+    cold = await Catalog.load(catalog.store)
+    expected = await cold.title_choices("Moonlit Harbor")
+    assert len(expected) == lookup.CHOICES_MAX
+    # Answered from what was made ahead, whatever the spaces, without walking the names.
+    walk = catalog.titles._prefixes
+    monkeypatch.setattr(catalog.titles, "_prefixes", lambda *args: pytest.fail("walked the names"))
+    for typed in ("Moonlit Harbor", "moonlit harb", "MOONLITHARBOR"):
+        assert await catalog.title_choices(typed) == await cold.title_choices(typed), typed
+    monkeypatch.setattr(catalog.titles, "_prefixes", walk)
+
+    await edits.add_show(catalog, Actor(None, "test"), "Moonlit Harbor")
+    # Not the answer kept before the edit: the exact title is now the best.
+    assert (await catalog.title_choices("Moonlit Harbo"))[0].name == "Moonlit Harbor"
+    await _warmed(catalog)
+    assert (await catalog.title_choices("moonlit harbor "))[0].name == "Moonlit Harbor"
+    assert catalog.titles._ahead  # made again after the edit

@@ -355,3 +355,74 @@ def test_keys_of_ascii_and_jamo_take_a_byte_a_letter_and_latin1_letters_stay_apa
     assert [space.ids[p] for p, _ in space.occurrences("\u0092 x", 10)] == [1]
     assert list(space.occurrences("ㅏ ", 10)) == []
     assert space.word_positions("ㄱㅛ") is not None and space.word_positions("\u0092") is None
+
+
+def _crowded_catalog() -> list[Name]:
+    """Names sharing long starts: 60 "Love ..." titles, 60 "Home..." ones and a few others."""
+    rng = random.Random(11)
+    words = ["Next Door", "Is Blind", "in Contract", "to Hate You", "Revolution", "Song"]
+    names = [Name(i, "title", f"Love {'Alarm' if i % 2 else rng.choice(words)} {i}") for i in range(60)]
+    names += [Name(100 + i, "title", f"Home{'town' if i % 2 else ' Sweet Home'} {i}") for i in range(60)]
+    names += [Name(200 + i, "korean", f"사랑 {i}") for i in range(30)]
+    names += [Name(300, "title", "Lovely Runner"), Name(301, "title", "Squid Game")]
+    return names
+
+
+def test_crowded_starts_are_the_prefixes_more_keys_begin_with_than_the_list_holds() -> None:
+    names = _crowded_catalog()
+    index = SearchIndex(names)
+    crowded = set(index.crowded_starts(25, shortest=1))
+    compact = [normalize(n.text) for n in names if n.kind == "title"]
+    compact += [normalize(romanize(n.text)) for n in names if n.kind == "korean"]  # "sarang"
+    expected = {
+        key[:size]
+        for key in compact
+        for size in range(1, len(key) + 1)
+        if sum(other.startswith(key[:size]) for other in compact) > 25
+    }
+    assert {start for start in crowded if start.isascii()} == expected
+    assert {"love", "lovealarm", "homesweethome", "hometown", "sarang"} <= expected
+    assert not {"squid", "lovel", "lovealarm1"} & expected
+    assert "ㅅㅏㄹㅏㅇ" in crowded and "ㅅㄹ" in crowded  # 사랑 as jamo, and its initials
+    assert all(len(start) >= 3 for start in index.crowded_starts(25))  # shortest=3 by default
+
+
+def test_answers_made_ahead_are_the_answers_searched_whatever_the_spaces() -> None:
+    names = _crowded_catalog()
+    index, searched = SearchIndex(names), SearchIndex(names)
+    kept = [query for query in index.crowded_starts(25, shortest=1) if index.answer_ahead(query)]
+    assert {"love", "lovealarm", "ㅅㅏㄹㅏㅇ", "ㅅㄹ"} <= set(kept) and len(index._ahead) == len(kept)
+    for query in ("love", "Love ", "LOVE A", "lovea", "love  alarm", "Hometown", "home t", "사랑", "ㅅㄹ"):
+        assert index.search(query) == searched.search(query), query
+
+    def no_walk(*args: object) -> None:
+        raise AssertionError("walked the keys for an answer made ahead")
+
+    index._prefixes = no_walk  # type: ignore[method-assign]
+    assert index.search("Love  Alarm") == searched.search("lovealarm")
+    assert index.search("사라") == searched.search("사라")  # ㅅㅏㄹㅏ
+    del index._prefixes
+    # Fewer names start with it than the list holds: not kept, searched as ever.
+    assert not index.answer_ahead("lovely") and not index.answer_ahead("squid")
+    assert not index.answer_ahead("love", limit=100)
+    # Another limit or kinds are searched, not taken from the answer kept for 25.
+    assert index.search("love", limit=5) == searched.search("love", limit=5)
+    assert index.search("love", kinds=frozenset({"alias"})) == []
+
+
+def test_an_edit_drops_the_answers_made_ahead() -> None:
+    names = _crowded_catalog()
+    index = SearchIndex(names)
+    for query in index.crowded_starts(25):
+        index.answer_ahead(query)
+    assert index._ahead
+    index.add([Name(400, "title", "Love")])  # the exact name now ranks first
+    assert index.search("love")[0].ref == 400
+    for query in index.crowded_starts(25):
+        index.answer_ahead(query)
+    before = index.search("love alarm")
+    gone = before[0].ref
+    index.remove(gone, SHOW_KINDS)
+    assert gone not in refs(index.search("love alarm"))
+    fresh = SearchIndex([n for n in names if n.ref != gone] + [Name(400, "title", "Love")])
+    assert index.search("love alarm") == fresh.search("love alarm")
