@@ -130,7 +130,7 @@ class KeySpace:
     def crowded(self, more_than: int) -> list[str]:
         """Every start of the keys (spaces ignored) that more than `more_than` keys begin with, as text.
 
-        The prefixes whose search reads the most keys (see SearchIndex.answer_ahead).
+        The prefixes whose search reads the most keys (see SearchIndex.prefix_answer).
         """
         return self._starts_of(None, more_than)
 

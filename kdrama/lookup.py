@@ -203,6 +203,9 @@ class Catalog:
         # The first keystrokes' answers (keep_first_keystrokes_ready): the same, kept apart
         # from the LRU, so a few hundred other queries typed meanwhile never push them out.
         self._first: dict[tuple[str, bool], tuple[int, tuple[Choice, ...]]] = {}
+        # Answers of the prefixes many names share, by their letters (search form without
+        # spaces): (generation, choices). Made ahead with the first keystrokes'.
+        self._crowded: dict[str, tuple[int, tuple[Choice, ...]]] = {}
         self._warm = False
         self._warmed = -1  # the generation whose first keystrokes are all ready
         self._warm_timer: asyncio.TimerHandle | None = None
@@ -497,27 +500,28 @@ class Catalog:
         await self.loaded()
         return await self._choices_for(q, choices)
 
-    async def _choices_for(self, q: str, choices: list[Choice]) -> list[Choice]:
+    async def _choices_for(
+        self, q: str, choices: list[Choice], pool: dict[Choice, Choice] | None = None
+    ) -> list[Choice]:
         """title_choices for a query typed (not empty), after the "Every show" choice if any."""
         # Fans type the same first letters: a keystroke another fan typed since the last
         # refresh is answered from memory (the short prefixes are the slowest to search).
         # Keyed by what the search looks for: "b" and "B", "가" and "ㄱㅏ" are one answer.
-        key = (search_form(q), bool(choices))
+        form = search_form(q)
+        key = (form, bool(choices))
         first = key in self._first  # a first keystroke: kept apart, never pushed out
         cached = self._first[key] if first else self._choices.get(key)
         if cached is not None and cached[0] == self.generation:
             if not first:
                 self._choices.move_to_end(key)
             return list(cached[1])
+        if not choices and not first:
+            # A prefix many names share, answered ahead by its letters whatever its spaces.
+            crowded = self._crowded.get(form.replace(" ", ""))
+            if crowded is not None and crowded[0] == self.generation:
+                return list(crowded[1])
         generation = self.generation
-        matches = self.titles.search(q, limit=CHOICES_MAX - len(choices))
-        refs = await self.show_refs([m.ref for m in matches])
-        for m in matches:
-            ref = refs.get(m.ref)
-            if ref is None:
-                continue
-            label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
-            choices.append(Choice(_cut(label), ref.slug))
+        choices += await self._labelled(self.titles.search(q, limit=CHOICES_MAX - len(choices)), pool)
         choices = choices[:CHOICES_MAX]
         if first:
             self._first[key] = (generation, tuple(choices))
@@ -525,6 +529,23 @@ class Catalog:
         self._choices[key] = (generation, tuple(choices))
         if len(self._choices) > CHOICES_CACHED:
             self._choices.popitem(last=False)
+        return choices
+
+    async def _labelled(self, matches: list[Match], pool: dict[Choice, Choice] | None = None) -> list[Choice]:
+        """A choice per match: the show's title, and the name that matched if it is another.
+
+        With a pool, a choice equal to one in it is that one: the answers kept ahead share
+        their choices (a show is in the answers of every start of its names).
+        """
+        refs = await self.show_refs([m.ref for m in matches])
+        choices: list[Choice] = []
+        for m in matches:
+            ref = refs.get(m.ref)
+            if ref is None:
+                continue
+            label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
+            choice = Choice(_cut(label), ref.slug)
+            choices.append(choice if pool is None else pool.setdefault(choice, choice))
         return choices
 
     def keep_first_keystrokes_ready(self) -> None:
@@ -535,10 +556,11 @@ class Catalog:
         (bench/bench_latency.py). Their answers are made here, off any fan's keystroke, one
         at a time between other work: 625 at 10,000 shows, 0.2 s of CPU and 1.5 MB.
         They are kept apart from the other answers (an LRU that queries typed meanwhile
-        would push them out of). Then the index makes ahead the answers of the longer
-        prefixes that more names begin with than a list holds ("home", "백"): 1,700 at
-        10,000 shows, 0.14 s and 1.1 MB (SearchIndex.answer_ahead). A refresh makes every
-        kept answer stale; WARM_AFTER seconds after the last one, they are made again.
+        would push them out of). Then the answers of the longer prefixes that more names
+        begin with than a list holds ("home", "백"), kept by their letters whatever the
+        spaces typed (SearchIndex.prefix_answer). The answers share their choices. A
+        refresh makes every kept answer stale; WARM_AFTER seconds after the last one,
+        they are made again.
         """
         self._warm = True
         self._schedule_warm_up(0.0)
@@ -561,22 +583,28 @@ class Catalog:
         generation, started = self.generation, time.monotonic()
         if generation == self._warmed:
             return  # a refresh before the last warm-up started: that one had its answers
+        pool: dict[Choice, Choice] = {}
         try:
             queries = self.titles.first_keystrokes()
             for query in queries:
                 if generation != self.generation:
                     return  # refreshed meanwhile: the warm-up scheduled after it takes over
                 self._first.setdefault((search_form(query), False), (-1, ()))  # kept apart from now
-                await self._choices_for(query, [])
+                await self._choices_for(query, [], pool)
                 await asyncio.sleep(0)  # a fan's interaction waiting goes first
             # Past the first keystrokes, the searches that walk the most names are those of
-            # the prefixes many names share ("home", "cheons"): the index keeps their
-            # answers (ids and scores, whatever spaces the fan types), dropped at any edit.
+            # the prefixes many names share ("home", "cheons"). When names starting with
+            # one fill the list, its answer holds whatever spaces the fan types: kept by
+            # its letters.
+            self._crowded.clear()
             crowded = self.titles.crowded_starts(CHOICES_MAX, shortest=3)
             for query in crowded:
                 if generation != self.generation:
                     return
-                self.titles.answer_ahead(query, CHOICES_MAX)
+                matches = self.titles.prefix_answer(query, CHOICES_MAX)
+                if matches is not None:
+                    letters = search_form(query).replace(" ", "")
+                    self._crowded[letters] = (generation, tuple(await self._labelled(matches, pool)))
                 await asyncio.sleep(0)
         except Exception:
             log.exception("making the first keystrokes' answers failed; they are made when typed")
@@ -585,7 +613,7 @@ class Catalog:
         log.info(
             "%d first keystrokes and %d crowded prefixes answered ahead in %.2f s",
             len(queries),
-            len(crowded),
+            len(self._crowded),
             time.monotonic() - started,
         )
 

@@ -245,9 +245,6 @@ class SearchIndex:
         self._added: tuple[dict[int, str], dict[int, str]] = ({}, {})
         self._edits: tuple[KeySpace, KeySpace] | None = (KeySpace([], []), KeySpace([], []))
         self._added_slots: dict[int, list[int]] = {}
-        # Answers made ahead for crowded prefixes (answer_ahead): (compact query, limit) ->
-        # (entry ids, scores), best first. Any edit drops them all.
-        self._ahead: dict[tuple[str, int], tuple[array[int], array[float]]] = {}
 
     @staticmethod
     def _keyed(kinds: bytearray, texts: list[str]) -> tuple[_Keyed, _Keyed, _Keyed]:
@@ -320,7 +317,6 @@ class SearchIndex:
     def add(self, names: Iterable[Name]) -> None:
         """Add names to the index (use set_names to replace a ref's names)."""
         names = list(names)
-        self._ahead.clear()
         _, kinds, texts = _columns(names)
         text, initial, roman = self._keyed(kinds, texts)
         text_at: dict[int, int] = {}
@@ -371,7 +367,6 @@ class SearchIndex:
             for entry_id in self._entries_of(slot):
                 if self._kinds[entry_id] not in codes:
                     continue
-                self._ahead.clear()
                 self._kinds[entry_id] = _DEAD  # a dead entry is skipped wherever it is met
                 if entry_id >= self._n_base:
                     del self._added[self._flavours[entry_id] == _INITIALS][entry_id]
@@ -425,8 +420,7 @@ class SearchIndex:
 
         The searches that walk the most keys, and so the slowest of those typed past the
         first keystrokes: "home", "백" (ㅂㅐㄱ), "cheons". 1,805 at 10,000 shows, of which
-        1,692 fill a list with names that start with them: those answers can be made
-        ahead (answer_ahead).
+        1,692 fill a list with names that start with them (see prefix_answer).
         """
         found: dict[str, None] = {}
         for alphabet in (0, 1):
@@ -434,25 +428,25 @@ class SearchIndex:
                 found.update(dict.fromkeys(start for start in space.crowded(limit) if len(start) >= shortest))
         return list(found)
 
-    def answer_ahead(self, query: str, limit: int = 25) -> bool:
-        """Make and keep the answer of `query` (all kinds, `limit` names), if its prefixes make it.
+    def prefix_answer(self, query: str, limit: int = 25) -> list[Match] | None:
+        """search(query, limit=limit) if names starting with the query fill the list, else None.
 
-        When names starting with the query fill the list, nothing else is searched: the
-        answer depends only on the query's letters, not its spaces ("my b" and "myb"), and
-        is kept as `limit` entry ids and scores (about 500 bytes) until the next edit.
-        search() then answers it without walking the keys. False if it was not kept.
+        Then nothing else is searched, so the answer depends on the query's letters alone,
+        not on its spaces: it is the answer to "my b" as to "myb", and can be kept by the
+        query's letters (search_form without spaces) until the index changes.
         """
         q = search_form(query).replace(" ", "")
         if not q or limit <= 0:
-            return False
+            return None
         found: dict[int, tuple[float, int]] = {}
         for space in self._spaces(1 if is_initials(q) else 0):
             self._prefixes(space, q, _ALL_CODES, limit, found)
         if len(found) < limit:
-            return False
-        ranked = self._ranked(found, limit)
-        self._ahead[q, limit] = (array("i", [e for _, e in ranked]), array("d", [s for s, _ in ranked]))
-        return True
+            return None
+        return [
+            Match(self._refs[e], _KIND_NAMES[self._kinds[e]], self._text(e), score)
+            for score, e in self._ranked(found, limit)
+        ]
 
     def prepare(self) -> None:
         """Build now what the first searches would build (the word index for typos)."""
@@ -474,13 +468,6 @@ class SearchIndex:
         q = spaced.replace(" ", "")
         if not q:
             return []
-        if kinds is None and (ahead := self._ahead.get((q, limit))) is not None:
-            ids, scores = ahead
-            kinds_of, refs = self._kinds, self._refs
-            return [
-                Match(refs[e], _KIND_NAMES[kinds_of[e]], self._text(e), score)
-                for e, score in zip(ids, scores, strict=True)
-            ]
         codes = _ALL_CODES if kinds is None else frozenset(_KIND_CODE[k] for k in kinds if k in _KIND_CODE)
         found: dict[int, tuple[float, int]] = {}  # slot -> (score, entry id)
         alphabet = 1 if is_initials(q) else 0

@@ -276,4 +276,4 @@ async def test_prefixes_many_shows_share_are_answered_ahead_and_anew_after_an_ed
     assert (await catalog.title_choices("Moonlit Harbo"))[0].name == "Moonlit Harbor"
     await _warmed(catalog)
     assert (await catalog.title_choices("moonlit harbor "))[0].name == "Moonlit Harbor"
-    assert catalog.titles._ahead  # made again after the edit
+    assert catalog._crowded  # made again after the edit

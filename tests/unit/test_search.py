@@ -387,42 +387,24 @@ def test_crowded_starts_are_the_prefixes_more_keys_begin_with_than_the_list_hold
     assert all(len(start) >= 3 for start in index.crowded_starts(25))  # shortest=3 by default
 
 
-def test_answers_made_ahead_are_the_answers_searched_whatever_the_spaces() -> None:
-    names = _crowded_catalog()
-    index, searched = SearchIndex(names), SearchIndex(names)
-    kept = [query for query in index.crowded_starts(25, shortest=1) if index.answer_ahead(query)]
-    assert {"love", "lovealarm", "ㅅㅏㄹㅏㅇ", "ㅅㄹ"} <= set(kept) and len(index._ahead) == len(kept)
-    for query in ("love", "Love ", "LOVE A", "lovea", "love  alarm", "Hometown", "home t", "사랑", "ㅅㄹ"):
-        assert index.search(query) == searched.search(query), query
-
-    def no_walk(*args: object) -> None:
-        raise AssertionError("walked the keys for an answer made ahead")
-
-    index._prefixes = no_walk  # type: ignore[method-assign]
-    assert index.search("Love  Alarm") == searched.search("lovealarm")
-    assert index.search("사라") == searched.search("사라")  # ㅅㅏㄹㅏ
-    del index._prefixes
-    # Fewer names start with it than the list holds: not kept, searched as ever.
-    assert not index.answer_ahead("lovely") and not index.answer_ahead("squid")
-    assert not index.answer_ahead("love", limit=100)
-    # Another limit or kinds are searched, not taken from the answer kept for 25.
-    assert index.search("love", limit=5) == searched.search("love", limit=5)
-    assert index.search("love", kinds=frozenset({"alias"})) == []
-
-
-def test_an_edit_drops_the_answers_made_ahead() -> None:
+def test_a_prefix_answer_is_the_search_whatever_the_spaces() -> None:
     names = _crowded_catalog()
     index = SearchIndex(names)
-    for query in index.crowded_starts(25):
-        index.answer_ahead(query)
-    assert index._ahead
-    index.add([Name(400, "title", "Love")])  # the exact name now ranks first
-    assert index.search("love")[0].ref == 400
-    for query in index.crowded_starts(25):
-        index.answer_ahead(query)
-    before = index.search("love alarm")
-    gone = before[0].ref
-    index.remove(gone, SHOW_KINDS)
-    assert gone not in refs(index.search("love alarm"))
-    fresh = SearchIndex([n for n in names if n.ref != gone] + [Name(400, "title", "Love")])
-    assert index.search("love alarm") == fresh.search("love alarm")
+    answered = {query: index.prefix_answer(query) for query in index.crowded_starts(25, shortest=1)}
+    kept = {query for query, answer in answered.items() if answer is not None}
+    assert {"love", "lovealarm", "ㅅㅏㄹㅏㅇ", "ㅅㄹ"} <= kept
+    for query in kept:
+        assert answered[query] == index.search(query), query
+    for typed, letters in (
+        ("Love ", "love"),
+        ("LOVE A", "lovea"),
+        ("love  alarm", "lovealarm"),
+        ("home t", "homet"),
+        ("사랑", "ㅅㅏㄹㅏㅇ"),
+        ("ㅅ ㄹ", "ㅅㄹ"),
+    ):
+        assert index.search(typed) == answered[letters], typed
+    # Fewer names start with it than the list holds: the search goes on past the prefixes.
+    assert index.prefix_answer("lovely") is None and index.prefix_answer("squid") is None
+    assert index.prefix_answer("love", limit=100) is None
+    assert index.prefix_answer("love", limit=5) == index.search("love", limit=5)
