@@ -116,6 +116,12 @@ class KeySpace:
         starts = self._starts
         return self._blob[starts[position] : starts[position + 1] - 1].replace(" ", "")
 
+    def compact_keys(self, positions: Iterable[int]) -> list[str]:
+        """The keys at positions without their spaces, encoded: the spaces go in one C pass."""
+        blob, starts = self._blob, self._starts
+        keys = [blob[starts[p] : starts[p + 1] - 1] for p in positions]
+        return "\n".join(keys).replace(" ", "").split("\n") if keys else []
+
     def range(self, prefix: str) -> tuple[int, int]:
         """Positions lo:hi of the keys that start with prefix (spaces ignored)."""
         prefix = encode(prefix)

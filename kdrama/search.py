@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
-from operator import attrgetter, not_
+from operator import attrgetter, itemgetter, not_
 
 from kdrama.hangul import (
     COMPATIBILITY_TABLE,
@@ -592,7 +592,7 @@ class SearchIndex:
         from rapidfuzz.fuzz import ratio
 
         n = len(q)
-        keys = [space.key(position).replace(" ", "") for position in candidates]
+        keys = space.compact_keys(candidates)
         q = encode(q)  # as the keys are held: the same edit distances
         scores: dict[int, float] = {}
         for _, score, i in process.extract(
@@ -647,7 +647,10 @@ class SearchIndex:
             counts = Counter(chain.from_iterable(map(set, postings)))  # keys, not words
             shared = [position for position, count in counts.items() if count >= need]
             if len(shared) > _FUZZY_CANDIDATES:
-                shared = [position for position, _ in counts.most_common(_FUZZY_CANDIDATES)]
+                # most_common(n) as one C sort: the same order (stable, most shared first),
+                # without heapq's Python loop over a few thousand keys (0.45 ms).
+                by_count = sorted(counts.items(), key=itemgetter(1), reverse=True)
+                shared = [position for position, _ in by_count[:_FUZZY_CANDIDATES]]
             candidates = list({*candidates, *shared})
         return candidates
 

@@ -354,6 +354,9 @@ def test_keys_of_ascii_and_jamo_take_a_byte_a_letter_and_latin1_letters_stay_apa
     assert sorted(space.ids[p] for p, _ in space.occurrences("ㄱㅛ", 10)) == [0]
     assert [space.ids[p] for p, _ in space.occurrences("\u0092 x", 10)] == [1]
     assert list(space.occurrences("ㅏ ", 10)) == []
+    every = range(len(keys))
+    assert space.compact_keys(every) == [space.key(p).replace(" ", "") for p in every]
+    assert space.compact_keys([]) == []
     assert space.word_positions("ㄱㅛ") is not None and space.word_positions("\u0092") is None
 
 
