@@ -597,8 +597,7 @@ class Catalog:
             # one fill the list, its answer holds whatever spaces the fan types: kept by
             # its letters.
             self._crowded.clear()
-            crowded = self.titles.crowded_starts(CHOICES_MAX, shortest=3)
-            for query in crowded:
+            for query in self.titles.crowded_starts(CHOICES_MAX, shortest=3):
                 if generation != self.generation:
                     return
                 matches = self.titles.prefix_answer(query, CHOICES_MAX)

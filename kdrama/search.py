@@ -415,18 +415,21 @@ class SearchIndex:
                 found.update(dict.fromkeys(space.starts(longest)))
         return list(found)
 
-    def crowded_starts(self, limit: int = 25, shortest: int = 3) -> list[str]:
+    def crowded_starts(self, limit: int = 25, shortest: int = 3) -> Iterator[str]:
         """Every start of `shortest` letters or more that more than `limit` keys begin with, as queries.
 
         The searches that walk the most keys, and so the slowest of those typed past the
         first keystrokes: "home", "백" (ㅂㅐㄱ), "cheons". 1,805 at 10,000 shows, of which
-        1,692 fill a list with names that start with them (see prefix_answer).
+        1,692 fill a list with names that start with them (see prefix_answer). Found as
+        they are read (KeySpace.crowded), from the spaces as they are now.
         """
-        found: dict[str, None] = {}
+        seen: set[str] = set()
         for alphabet in (0, 1):
             for space in self._spaces(alphabet):
-                found.update(dict.fromkeys(start for start in space.crowded(limit) if len(start) >= shortest))
-        return list(found)
+                for start in space.crowded(limit):
+                    if len(start) >= shortest and start not in seen:
+                        seen.add(start)
+                        yield start
 
     def prefix_answer(self, query: str, limit: int = 25) -> list[Match] | None:
         """search(query, limit=limit) if names starting with the query fill the list, else None.
