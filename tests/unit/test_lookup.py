@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from kdrama import edits, lookup
 from kdrama.catalog import parse_catalog
 from kdrama.edits import import_shows as import_catalog
-from kdrama.lookup import Catalog, UnknownSeason, UnknownShow, UserError
+from kdrama.lookup import Catalog, Choice, UnknownSeason, UnknownShow, UserError
 from kdrama.models import Actor
 from kdrama.search import search_form
 from kdrama.store import Store
@@ -277,3 +278,31 @@ async def test_prefixes_many_shows_share_are_answered_ahead_and_anew_after_an_ed
     await _warmed(catalog)
     assert (await catalog.title_choices("moonlit harbor "))[0].name == "Moonlit Harbor"
     assert catalog._crowded  # made again after the edit
+
+
+async def test_a_database_read_is_not_held_up_by_the_warm_up(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up never holds the GIL for long: the database thread needs it for every row."""
+    monkeypatch.setattr(lookup, "WARM_AFTER", 0.0)
+    make = catalog._choices_for
+
+    async def slow(q: str, choices: list[Choice], pool: object = None) -> list[Choice]:
+        spin = time.perf_counter() + 0.0005  # a catalog of 30,000 shows takes this long a query
+        while time.perf_counter() < spin:
+            pass
+        return await make(q, choices, pool)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog, "_choices_for", slow)
+    monkeypatch.setattr(catalog.titles, "first_keystrokes", lambda: [f"s{i}" for i in range(2000)])
+    show = await catalog.resolve("Squid Game")
+    catalog.keep_first_keystrokes_ready()
+    await asyncio.sleep(0.05)
+    assert catalog._warming  # one second of warm-up work under way
+    started = time.perf_counter()
+    rows = await catalog.store.catalog.credit_rows(show.id)  # what a /cast reads
+    took = time.perf_counter() - started
+    assert rows and catalog._warming
+    assert took < 0.1, f"a credits read took {took * 1000:.0f} ms during the warm-up"
+    for task in list(catalog._warming):
+        task.cancel()
