@@ -4,7 +4,9 @@
 
 Starts each process until ready (every shard connected, commands synced, ready line
 logged) and, for the real bot, until its catalog snapshot is filled (it fills in the
-background after ready; "catalog snapshot holds" in its log), lets it settle for a second, then reads its peak resident set size (VmHWM in
+background after ready; "catalog snapshot holds" in its log) and the title answers it
+makes ahead are made ("answered ahead in"), lets it settle for a second, then reads its
+peak resident set size (VmHWM in
 /proc/PID/status: the high-water mark, so the transient cost of building the search index
 counts) and its current RSS. Runs alternate between the real bot (on a fresh copy of a
 database filled by `bot.py import`) and the bare bot; figures are medians. Prints one JSON
@@ -37,6 +39,7 @@ if str(ROOT) not in sys.path:
 
 from bench.bench_latency import Action, make_actions, one  # noqa: E402
 from bench.harness import (  # noqa: E402
+    DRAMA_WARMED,
     World,
     bare_process,
     catalog_file,
@@ -46,9 +49,9 @@ from bench.harness import (  # noqa: E402
     peak_rss_mb,
     prepared_database,
     rss_mb,
+    wait_for_line,
     workspace,
 )
-from tests.standin.process import BotProcess  # noqa: E402
 
 
 def target_extra_mb(shows: int) -> float:
@@ -69,16 +72,6 @@ CHILD_PEAK = re.compile(
     r"\(peak memory: the indexes' child ([\d.]+) MiB, the snapshot's ([\d.]+) MiB\)"
 )
 SNAPSHOT_LINE = "catalog snapshot holds"  # logged once every show is packed in memory
-
-
-def wait_for_snapshot(proc: BotProcess, timeout: float = 120.0) -> float:
-    """Wait until the bot has filled its catalog snapshot (it does after ready); seconds waited."""
-    started = time.monotonic()
-    while SNAPSHOT_LINE not in proc.log_since_start():
-        if time.monotonic() - started > timeout:
-            raise RuntimeError(f"no {SNAPSHOT_LINE!r} in the bot log within {timeout} s")
-        time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -114,7 +107,8 @@ def main(argv: list[str] | None = None) -> None:
                     try:
                         proc.start(timeout=60)
                         if which == "drama":
-                            waited[which].append(wait_for_snapshot(proc))
+                            waited[which].append(wait_for_line(proc, SNAPSHOT_LINE))
+                            wait_for_line(proc, DRAMA_WARMED)  # its answers made ahead count
                             found = CHILD_PEAK.search(proc.log_since_start())
                             if found:
                                 child_peak.append(float(found[1]))

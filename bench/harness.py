@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 OUT = ROOT / "bench" / "out"
 BOT = ROOT / "bot.py"
 DRAMA_READY = "Drama bot ready"
+# Logged by Catalog's warm-up once the title answers it makes ahead are all made (0.6 s
+# after ready at 10,000 shows, 1.8 s at 30,000): from then on the bot is in its steady state.
+DRAMA_WARMED = "answered ahead in"
 BARE_READY = "bare-bot ready"
 # What the prepared database depends on: a change to any of these builds it again.
 DB_INPUTS = ("bot.py", "bench/gen_catalog.py", "kdrama")
@@ -164,6 +167,18 @@ def bare_process(world: World, workdir: Path) -> BotProcess:
     return BotProcess(
         world.standin, workdir, BARE_BOT, ready_marker=BARE_READY, require_sync=True, name="bare"
     )
+
+
+def wait_for_line(proc: BotProcess, text: str, timeout: float = 120.0) -> float:
+    """Wait until `text` is in the bot's log since its start; seconds waited."""
+    started = time.monotonic()
+    while text not in proc.log_since_start():
+        if not proc.running():
+            raise RuntimeError(f"the bot exited before logging {text!r}:\n{proc.log_tail()}")
+        if time.monotonic() - started > timeout:
+            raise RuntimeError(f"no {text!r} in the bot log within {timeout} s")
+        time.sleep(0.02)
+    return time.monotonic() - started
 
 
 def timed_start(proc: BotProcess, timeout: float = 60.0) -> float:
