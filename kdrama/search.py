@@ -446,10 +446,7 @@ class SearchIndex:
             self._prefixes(space, q, _ALL_CODES, limit, found)
         if len(found) < limit:
             return None
-        return [
-            Match(self._refs[e], _KIND_NAMES[self._kinds[e]], self._text(e), score)
-            for score, e in self._ranked(found, limit)
-        ]
+        return self._best(found, limit)
 
     def prepare(self) -> None:
         """Build now what the first searches would build (the word index for typos)."""
@@ -492,13 +489,10 @@ class SearchIndex:
         ):
             for space in spaces:
                 self._fuzzy(space, q, spaced, codes, found)
-        return [
-            Match(self._refs[e], _KIND_NAMES[self._kinds[e]], self._text(e), score)
-            for score, e in self._ranked(found, limit)
-        ]
+        return self._best(found, limit)
 
-    def _ranked(self, found: dict[int, tuple[float, int]], limit: int) -> list[tuple[float, int]]:
-        """The best `limit` of found as (score rounded for showing, entry id), best first."""
+    def _best(self, found: dict[int, tuple[float, int]], limit: int) -> list[Match]:
+        """The best `limit` of found, best first."""
         best = list(found.values())
         if len(best) > limit:
             # Only names scoring at least the limit-th best score can make the list: the
@@ -506,11 +500,11 @@ class SearchIndex:
             cutoff = heapq.nlargest(limit, [score for score, _ in best])[-1]
             best = [entry for entry in best if entry[0] >= cutoff]
         ranked = sorted(
-            (-score, len(text), text, self._refs[entry_id], _KIND_NAMES[self._kinds[entry_id]], entry_id)
+            (-score, len(text), text, self._refs[entry_id], _KIND_NAMES[self._kinds[entry_id]])
             for score, entry_id in best
             if (text := self._text(entry_id)) is not None
         )
-        return [(round(-score, 2), entry_id) for score, *_, entry_id in ranked[:limit]]
+        return [Match(ref, kind, text, round(-score, 2)) for score, _, text, ref, kind in ranked[:limit]]
 
     def _offer(self, found: dict[int, tuple[float, int]], score: float, entry_id: int) -> None:
         if self._flavours[entry_id] == _ROMAN:
