@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -543,15 +543,41 @@ class Catalog:
         their choices (a show is in the answers of every start of its names).
         """
         refs = await self.show_refs([m.ref for m in matches])
-        choices: list[Choice] = []
+        labelled: list[tuple[str, ShowRef]] = []
         for m in matches:
             ref = refs.get(m.ref)
             if ref is None:
                 continue
             label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
+            labelled.append((label, ref))
+        if len({label for label, _ in labelled}) == len(labelled):
+            repeated = []
+        else:
+            repeated = [label for label, n in Counter(label for label, _ in labelled).items() if n > 1]
+        for label in repeated:  # namesakes (a remake, two shows of one title): told apart
+            at = [i for i, (other, _) in enumerate(labelled) if other == label]
+            details = await self._namesake_details([labelled[i][1] for i in at])
+            for i, detail in zip(at, details, strict=True):
+                labelled[i] = (f"{_cut(label, CHOICE_MAX - len(detail) - 3)} ({detail})", labelled[i][1])
+        choices: list[Choice] = []
+        for label, ref in labelled:
             choice = Choice(_cut(label), ref.slug)
             choices.append(choice if pool is None else pool.setdefault(choice, choice))
         return choices
+
+    async def _namesake_details(self, refs: list[ShowRef]) -> list[str]:
+        """What tells shows of one title apart in a list: the year each came out, officially,
+        when every one of them has its own; else their slugs (the value a pick sends)."""
+        years: list[str] = []
+        for ref in refs:
+            found = await self.record(ref.id)
+            first = found.seasons[0].release if found and found.seasons else None
+            if first is None or not first.official or first.date.year is None:
+                break
+            years.append(str(first.date.year))
+        if len(years) == len(refs) and len(set(years)) == len(years):
+            return years
+        return [ref.slug for ref in refs]
 
     def keep_first_keystrokes_ready(self) -> None:
         """Have the first letters fans type answered from memory, now and after every refresh.

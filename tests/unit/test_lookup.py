@@ -306,3 +306,29 @@ async def test_a_database_read_is_not_held_up_by_the_warm_up(
     assert took < 0.1, f"a credits read took {took * 1000:.0f} ms during the warm-up"
     for task in list(catalog._warming):
         task.cancel()
+
+
+async def test_shows_of_one_title_are_told_apart_in_the_title_choices(catalog: Catalog) -> None:
+    def river(slug: str, released: str | None) -> dict[str, object]:
+        release = {"date": released, "official": True} if released else {"date": "2027", "official": False}
+        return {"slug": slug, "title": "Moon River", "seasons": [{"number": 1, "release": release}]}
+
+    actor = Actor(None, "test")
+    await import_catalog(catalog.store, parse_catalog({"shows": [river("moon-river", "2019-05-01")]}), actor=actor)
+    await import_catalog(catalog.store, parse_catalog({"shows": [river("moon-river-2", "2024-02-03")]}), actor=actor)
+    await catalog.refresh_since()
+    choices = await catalog.title_choices("Moon River")
+    assert sorted((c.name, c.value) for c in choices) == [
+        ("Moon River (2019)", "moon-river"),
+        ("Moon River (2024)", "moon-river-2"),
+    ]
+    # A third with no official date yet: the years no longer tell all three apart.
+    await import_catalog(catalog.store, parse_catalog({"shows": [river("moon-river-3", None)]}), actor=actor)
+    await catalog.refresh_since()
+    choices = await catalog.title_choices("moon river")
+    assert sorted(c.name for c in choices) == [
+        "Moon River (moon-river)",
+        "Moon River (moon-river-2)",
+        "Moon River (moon-river-3)",
+    ]
+    assert (await catalog.title_choices("Squid Game"))[0].name == "Squid Game"  # no namesake
