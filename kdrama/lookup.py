@@ -558,7 +558,10 @@ class Catalog:
             at = [i for i, (other, _) in enumerate(labelled) if other == label]
             details = await self._namesake_details([labelled[i][1] for i in at])
             for i, detail in zip(at, details, strict=True):
-                labelled[i] = (f"{_cut(label, CHOICE_MAX - len(detail) - 3)} ({detail})", labelled[i][1])
+                labelled[i] = (
+                    f"{_cut(label, max(20, CHOICE_MAX - len(detail) - 3))} ({detail})",
+                    labelled[i][1],
+                )
         choices: list[Choice] = []
         for label, ref in labelled:
             choice = Choice(_cut(label), ref.slug)

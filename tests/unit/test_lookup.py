@@ -314,8 +314,12 @@ async def test_shows_of_one_title_are_told_apart_in_the_title_choices(catalog: C
         return {"slug": slug, "title": "Moon River", "seasons": [{"number": 1, "release": release}]}
 
     actor = Actor(None, "test")
-    await import_catalog(catalog.store, parse_catalog({"shows": [river("moon-river", "2019-05-01")]}), actor=actor)
-    await import_catalog(catalog.store, parse_catalog({"shows": [river("moon-river-2", "2024-02-03")]}), actor=actor)
+    await import_catalog(
+        catalog.store, parse_catalog({"shows": [river("moon-river", "2019-05-01")]}), actor=actor
+    )
+    await import_catalog(
+        catalog.store, parse_catalog({"shows": [river("moon-river-2", "2024-02-03")]}), actor=actor
+    )
     await catalog.refresh_since()
     choices = await catalog.title_choices("Moon River")
     assert sorted((c.name, c.value) for c in choices) == [
