@@ -550,23 +550,25 @@ class Catalog:
                 continue
             label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
             labelled.append((label, ref))
-        if len({label for label, _ in labelled}) == len(labelled):
-            repeated = []
-        else:
-            repeated = [label for label, n in Counter(label for label, _ in labelled).items() if n > 1]
-        for label in repeated:  # namesakes (a remake, two shows of one title): told apart
-            at = [i for i, (other, _) in enumerate(labelled) if other == label]
-            details = await self._namesake_details([labelled[i][1] for i in at])
-            for i, detail in zip(at, details, strict=True):
-                labelled[i] = (
-                    f"{_cut(label, max(20, CHOICE_MAX - len(detail) - 3))} ({detail})",
-                    labelled[i][1],
-                )
+        if len({label for label, _ in labelled}) < len(labelled):
+            await self._tell_namesakes_apart(labelled)
         choices: list[Choice] = []
         for label, ref in labelled:
             choice = Choice(_cut(label), ref.slug)
             choices.append(choice if pool is None else pool.setdefault(choice, choice))
         return choices
+
+    async def _tell_namesakes_apart(self, labelled: list[tuple[str, ShowRef]]) -> None:
+        """Add to each label repeated in the list (a remake, two shows of one title) what tells
+        its shows apart, in place."""
+        for label, n in Counter(label for label, _ in labelled).items():
+            if n < 2:
+                continue
+            at = [i for i, (other, _) in enumerate(labelled) if other == label]
+            details = await self._namesake_details([labelled[i][1] for i in at])
+            for i, detail in zip(at, details, strict=True):
+                shortened = _cut(label, max(20, CHOICE_MAX - len(detail) - 3))
+                labelled[i] = (f"{shortened} ({detail})", labelled[i][1])
 
     async def _namesake_details(self, refs: list[ShowRef]) -> list[str]:
         """What tells shows of one title apart in a list: the year each came out, officially,
