@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -177,6 +178,9 @@ class PartialDate:
 
     def span(self) -> tuple[datetime, datetime] | None:
         """The UTC interval [start, end) the date could fall in; None when unknown."""
+        return _span(self)
+
+    def _span(self) -> tuple[datetime, datetime] | None:
         if self.precision is Precision.UNKNOWN or self.year is None:
             return None
         if self.precision is Precision.EXACT:
@@ -208,6 +212,27 @@ class PartialDate:
     def sort_key(self) -> tuple[int, float]:
         span = self.span()
         return (1, float("inf")) if span is None else (0, span[0].timestamp())
+
+
+# A date is immutable and its span never changes: worked out once per date. Rendering and
+# the reply cache's expiry ask for spans a few times per season of every answer (~4 µs each).
+_span = functools.lru_cache(maxsize=8192)(PartialDate._span)
+
+
+@functools.lru_cache(maxsize=8192)
+def stored(text: str | None) -> PartialDate:
+    """A date as the catalog stores it (`canonical`), read once per distinct text.
+
+    Every show decoded for an answer reads its seasons' dates back; the same few thousand
+    texts recur across the catalog, and a date is immutable, so one value serves them all.
+    """
+    return PartialDate.parse(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def stored_as_of(text: str | None) -> PartialDate | None:
+    """An as-of date as the catalog stores it, read once per distinct text (see `stored`)."""
+    return parse_as_of(text)
 
 
 def parse_as_of(text: str | None) -> PartialDate | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kdrama.dates import PartialDate, parse_as_of
+from kdrama.dates import stored, stored_as_of
 from kdrama.models import (
     Credit,
     Name,
@@ -49,12 +49,12 @@ def _season(row: sqlite3.Row | tuple[Any, ...]) -> Season:
         number=row[2],
         episodes=row[3],
         notes=row[4],
-        status=SeasonStatus(Status(row[5]), row[6], parse_as_of(row[7]), row[8], status_history(row[14])),
+        status=SeasonStatus(Status(row[5]), row[6], stored_as_of(row[7]), row[8], status_history(row[14])),
         release=ReleaseDate(
-            PartialDate.parse(row[9]),
+            stored(row[9]),
             bool(row[10]),
             row[11],
-            parse_as_of(row[12]),
+            stored_as_of(row[12]),
             row[13],
             release_history(row[15]),
         ),

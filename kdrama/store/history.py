@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kdrama.dates import PartialDate, as_of_text, parse_as_of
+from kdrama.dates import as_of_text, stored, stored_as_of
 from kdrama.models import ReleaseDate, SeasonStatus, Status
 
 
@@ -32,21 +32,28 @@ def release_history_json(release: ReleaseDate) -> str:
     return json.dumps([release_step(r) for r in release.history], ensure_ascii=False)
 
 
+_NONE = (None, "", "[]")  # no earlier steps: most seasons, read without parsing JSON
+
+
 def status_history(text: str | None) -> tuple[SeasonStatus, ...]:
     """The stored column back as models (written only from validated entries)."""
+    if text in _NONE:
+        return ()
     return tuple(
-        SeasonStatus(Status(d["value"]), d.get("source"), parse_as_of(d.get("as_of")))
+        SeasonStatus(Status(d["value"]), d.get("source"), stored_as_of(d.get("as_of")))
         for d in json.loads(text or "[]")
     )
 
 
 def release_history(text: str | None) -> tuple[ReleaseDate, ...]:
+    if text in _NONE:
+        return ()
     return tuple(
         ReleaseDate(
-            PartialDate.parse(d["date"]),
+            stored(d["date"]),
             bool(d.get("official")),
             d.get("source"),
-            parse_as_of(d.get("as_of")),
+            stored_as_of(d.get("as_of")),
         )
         for d in json.loads(text or "[]")
     )
