@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import random
+from pathlib import Path
+
 import pytest
 
+from bench.gen_catalog import generate
+from kdrama import validate
 from kdrama.errors import UserError
 from kdrama.validate import ValidationError, clean_text, https_url, slug, slugify, source
 
@@ -54,6 +60,58 @@ def test_non_ascii_paths_are_percent_encoded_like_a_browser_does() -> None:
 def test_characters_outside_rfc_3986_are_refused(url: str) -> None:
     with pytest.raises(ValidationError, match=r"^The trailer link has characters a link can't contain \("):
         https_url(url, field="The trailer link", hosts=YOUTUBE)
+
+
+def _full_checks(text: str) -> str | None:
+    """https_url without its shortcut for links already in the form it re-assembles."""
+    fast = validate._AS_REASSEMBLED
+    validate._AS_REASSEMBLED = validate.re.compile(r"(?!)")  # matches nothing
+    try:
+        return https_url(text, field="link")
+    except ValidationError:
+        return None
+    finally:
+        validate._AS_REASSEMBLED = fast
+
+
+def _links_of(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if "://" in value else []
+    if isinstance(value, dict):
+        return [link for v in value.values() for link in _links_of(v)]
+    if isinstance(value, list):
+        return [link for v in value for link in _links_of(v)]
+    return []
+
+
+def test_the_shortcut_for_stored_links_gives_what_the_full_checks_give() -> None:
+    """Rendering checks each stored link by one match; it must never let through what the checks refuse."""
+    data = Path(__file__).resolve().parents[2] / "data" / "catalog.json"
+    stored = _links_of(json.loads(data.read_text(encoding="utf-8"))) + _links_of(generate(300))
+    assert len(stored) > 500
+    for url in stored:  # the catalog's own links take the shortcut, unchanged
+        assert validate._AS_REASSEMBLED.fullmatch(url), url
+        assert _full_checks(url) == url
+    # Texts near the form: every one the shortcut takes, the full checks return unchanged.
+    rng = random.Random(14)
+    labels = ["www", "a-b", "k0", "xn--3e0b707e", "example", "4", "co", "kr"]
+    odd = [*"Z_-.:@é", "", "-a", "a-", ":443", "[::1]", "%41", "a" * 64]
+    valid = [*"aZ09-._~:/?#!$&'()*+,;=%@", "%20", "?", "#", "/", "//"]
+    invalid = [*'[] \\<>"{}|^`\t\n', "é"]
+
+    def draw(good: list[str], bad: list[str], n: int) -> list[str]:
+        return [rng.choice(good) if rng.random() < 0.9 else rng.choice(bad) for _ in range(n)]
+
+    taken = 0
+    for _ in range(20_000):
+        host = ".".join(draw(labels, odd, rng.randint(1, 4)))
+        url = (
+            "https://" + host + rng.choice(["/", "/", ""]) + "".join(draw(valid, invalid, rng.randint(0, 10)))
+        )
+        if validate._AS_REASSEMBLED.fullmatch(url):
+            taken += 1
+            assert _full_checks(url) == url, url
+    assert taken > 1000  # the draw reaches the shortcut often enough to mean something
 
 
 def test_user_info_is_refused_because_it_hides_the_real_host() -> None:
