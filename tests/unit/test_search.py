@@ -193,6 +193,18 @@ def test_closest_matches_for_an_unknown_title(index: SearchIndex) -> None:
     assert len(index.search("squid games 3", limit=1)) == 1
 
 
+def test_a_typo_in_the_first_letters_finds_the_show_among_many_sharing_its_words() -> None:
+    """Over a thousand names hold both of the query's known words: those whose keys sort
+    nearest the query's are scored, not the first thousand of them in the alphabet."""
+    rng = random.Random(5)
+    words = sorted({"".join(rng.choice("abcdefghijklmnopqrstuvwxy") for _ in range(7)) for _ in range(1500)})
+    names = [Name(i, "title", f"Love Story of {w.title()}") for i, w in enumerate(words, start=1)]
+    names.append(Name(9999, "title", "Love Story of Zebra"))
+    index = SearchIndex(names)
+    # "lx": no name starts so, and "story" and "of" are in 1,501 names each.
+    assert refs(index.search("Lxve Story of Zebrq", limit=3))[:1] == [9999]
+
+
 def test_limit_and_stable_order() -> None:
     names = [
         Name(i, "title", f"Love {word}")
