@@ -132,6 +132,8 @@ class SearchAnswer:
     query: str
     shows: list[tuple[ShowRef, str]] = field(default_factory=list)  # (show, the name that matched)
     people: list[Person] = field(default_factory=list)
+    # What tells apart shows of one title in the list (show id -> year or slug).
+    namesakes: dict[int, str] = field(default_factory=dict)
 
 
 class ReplyCache:
@@ -761,7 +763,14 @@ class Catalog:
         refs = await self.store.catalog.show_refs([m.ref for m in show_matches])
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
         people = [p for p in [await self.store.catalog.person(m.ref) for m in actor_matches] if p and p.shows]
-        return SearchAnswer(q, shows, people)
+        by_title: dict[str, dict[int, ShowRef]] = {}
+        for ref, _ in shows:
+            by_title.setdefault(ref.title, {})[ref.id] = ref
+        namesakes: dict[int, str] = {}
+        for same in by_title.values():
+            if len(same) > 1:
+                namesakes.update(zip(same, await self._namesake_details(list(same.values())), strict=True))
+        return SearchAnswer(q, shows, people, namesakes)
 
 
 def _season_of(show: Show, seasons: list[Season], number: int | None) -> tuple[Season, list[Season]]:

@@ -723,6 +723,7 @@ def search_reply(a: SearchAnswer, locale: str = ENGLISH) -> Reply:
     if a.shows:
         lines = [
             f"• **{show_name(ref.title, ref.korean_title, t)}**"
+            + (f" ({safe(a.namesakes[ref.id])})" if ref.id in a.namesakes else "")
             + (f" ({safe(matched)})" if matched not in (ref.title, _korean_first(ref, t)) else "")
             for ref, matched in a.shows
         ]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kdrama import edits, lookup
+from kdrama import answers, edits, lookup
 from kdrama.catalog import parse_catalog
 from kdrama.edits import import_shows as import_catalog
 from kdrama.lookup import Catalog, Choice, UnknownSeason, UnknownShow, UserError
@@ -326,6 +326,9 @@ async def test_shows_of_one_title_are_told_apart_in_the_title_choices(catalog: C
         ("Moon River (2019)", "moon-river"),
         ("Moon River (2024)", "moon-river-2"),
     ]
+    # /search too: one line each, told apart the same way.
+    shows = (await answers.search(catalog, "moon river")).embeds[0].fields[0].value or ""
+    assert sorted(shows.splitlines()) == ["• **Moon River** (2019)", "• **Moon River** (2024)"]
     # A third with no official date yet: the years no longer tell all three apart.
     await import_catalog(catalog.store, parse_catalog({"shows": [river("moon-river-3", None)]}), actor=actor)
     await catalog.refresh_since()
@@ -335,4 +338,8 @@ async def test_shows_of_one_title_are_told_apart_in_the_title_choices(catalog: C
         "Moon River (moon-river-2)",
         "Moon River (moon-river-3)",
     ]
+    shows = (await answers.search(catalog, "moon river")).embeds[0].fields[0].value or ""
+    assert "• **Moon River** (moon-river-3)" in shows.splitlines()
+    squid = (await answers.search(catalog, "squid game")).embeds[0].fields[0].value or ""
+    assert squid.splitlines()[0] == "• **Squid Game**"  # no namesake, nothing added
     assert (await catalog.title_choices("Squid Game"))[0].name == "Squid Game"  # no namesake
