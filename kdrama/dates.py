@@ -178,7 +178,7 @@ class PartialDate:
 
     def span(self) -> tuple[datetime, datetime] | None:
         """The UTC interval [start, end) the date could fall in; None when unknown."""
-        return _span(self)
+        return _cached_span(self)
 
     def _span(self) -> tuple[datetime, datetime] | None:
         if self.precision is Precision.UNKNOWN or self.year is None:
@@ -220,7 +220,7 @@ DATES_CACHED = 2048
 
 # A date is immutable and its span never changes: worked out once per date. Rendering and
 # the reply cache's expiry ask for spans a few times per season of every answer (~4 µs each).
-_span = functools.lru_cache(maxsize=DATES_CACHED)(PartialDate._span)
+_cached_span = functools.lru_cache(maxsize=DATES_CACHED)(PartialDate._span)
 
 
 @functools.lru_cache(maxsize=DATES_CACHED)

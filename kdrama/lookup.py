@@ -769,7 +769,9 @@ class Catalog:
         namesakes: dict[int, str] = {}
         for same in by_title.values():
             if len(same) > 1:
-                namesakes.update(zip(same, await self._namesake_details(list(same.values())), strict=True))
+                namesakes.update(
+                    zip(same.keys(), await self._namesake_details(list(same.values())), strict=True)
+                )
         return SearchAnswer(q, shows, people, namesakes)
 
 

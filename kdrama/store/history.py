@@ -32,12 +32,12 @@ def release_history_json(release: ReleaseDate) -> str:
     return json.dumps([release_step(r) for r in release.history], ensure_ascii=False)
 
 
-_NONE = (None, "", "[]")  # no earlier steps: most seasons, read without parsing JSON
+_NO_STEPS = (None, "", "[]")  # most seasons: read without parsing JSON
 
 
 def status_history(text: str | None) -> tuple[SeasonStatus, ...]:
     """The stored column back as models (written only from validated entries)."""
-    if text in _NONE:
+    if text in _NO_STEPS:
         return ()
     return tuple(
         SeasonStatus(Status(d["value"]), d.get("source"), stored_as_of(d.get("as_of")))
@@ -46,7 +46,7 @@ def status_history(text: str | None) -> tuple[SeasonStatus, ...]:
 
 
 def release_history(text: str | None) -> tuple[ReleaseDate, ...]:
-    if text in _NONE:
+    if text in _NO_STEPS:
         return ()
     return tuple(
         ReleaseDate(
