@@ -9,6 +9,7 @@ import aiohttp
 import discord
 
 from cogs.ui import build_view
+from kdrama import i18n
 from kdrama.follow.render import dm_line
 from kdrama.follow.rules import DMS_CLOSED
 from kdrama.models import Delivery
@@ -78,7 +79,7 @@ class DMSender:
         await self.bot.budget.take()  # nothing but the request itself after this
         channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
         kwargs: dict[str, Any] = {
-            "content": dm_line(),  # the follower's language is not known: English
+            "content": dm_line(i18n.text(delivery.language or i18n.ENGLISH)),
             "embeds": message.embeds,
             "allowed_mentions": discord.AllowedMentions.none(),
             "nonce": delivery.nonce,  # discord.py adds enforce_nonce: a retry can't DM twice

@@ -59,7 +59,12 @@ class Follow(
         wanted = parse_follow_events(events)
         show = await self.bot.catalog.resolve(title)
         result = await follow(
-            self.bot.store, interaction.user.id, show.ref, wanted, limit=self.bot.settings.follow_limit
+            self.bot.store,
+            interaction.user.id,
+            show.ref,
+            wanted,
+            limit=self.bot.settings.follow_limit,
+            language=locale_of(interaction),
         )
         await _private(interaction, render.followed_text(result, show.title, _text(interaction)))
 

@@ -246,7 +246,11 @@ class NotifyButton(
         else:
             try:
                 result = await toggle(
-                    bot.store, interaction.user.id, show.ref, limit=bot.settings.follow_limit
+                    bot.store,
+                    interaction.user.id,
+                    show.ref,
+                    limit=bot.settings.follow_limit,
+                    language=locale_of(interaction),
                 )
             except UserError as e:
                 reply = error_reply(t.error(e))

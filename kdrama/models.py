@@ -435,7 +435,7 @@ class Delivery:
     attempts: int
     created_at: datetime
     user_id: int | None = None  # a DM to this follower (channel_id is then the user id too)
-    language: str | None = None  # the channel's, read when it is due; None (and DMs): English
+    language: str | None = None  # the channel's or the follower's, read when it is due; None: English
 
     @property
     def is_dm(self) -> bool:

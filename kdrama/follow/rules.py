@@ -47,12 +47,22 @@ async def follow(
     *,
     limit: int,
     now: datetime | None = None,
+    language: str | None = None,
 ) -> FollowResult:
-    """Follow a show by DM (or change its events); resumes a person who was paused."""
+    """Follow a show by DM (or change its events); resumes a person who was paused.
+
+    `language`, the fan's as they follow, is the language of all their DMs from then on.
+    """
     now = now or utcnow()
     try:
         return await store.follows.add(
-            user_id, show, events, limit=limit, resend_since=now - RESEND_WINDOW, now=now
+            user_id,
+            show,
+            events,
+            limit=limit,
+            resend_since=now - RESEND_WINDOW,
+            now=now,
+            language=language,
         )
     except FollowLimitReached as e:
         raise UserError(
@@ -67,7 +77,9 @@ async def unfollow(store: Store, user_id: int, show_id: int) -> bool:
     return await store.follows.remove(user_id, show_id)
 
 
-async def toggle(store: Store, user_id: int, show: ShowRef, *, limit: int) -> FollowResult | None:
+async def toggle(
+    store: Store, user_id: int, show: ShowRef, *, limit: int, language: str | None = None
+) -> FollowResult | None:
     """The Notify me button: follow the show, or unfollow it (None).
 
     A person whose follows are paused (their DMs were closed) who clicks a show they follow
@@ -76,9 +88,9 @@ async def toggle(store: Store, user_id: int, show: ShowRef, *, limit: int) -> Fo
     person = await store.follows.follower(user_id)
     current = person.follow_of(show.id) if person is not None else None
     if current is None:
-        return await follow(store, user_id, show, DEFAULT_EVENTS, limit=limit)
+        return await follow(store, user_id, show, DEFAULT_EVENTS, limit=limit, language=language)
     if person is not None and person.paused:
-        return await follow(store, user_id, show, current.events, limit=limit)
+        return await follow(store, user_id, show, current.events, limit=limit, language=language)
     await unfollow(store, user_id, show.id)
     return None
 

@@ -73,16 +73,20 @@ class FollowStore:
         limit: int,
         resend_since: datetime,
         now: datetime,
+        language: str | None = None,
     ) -> FollowResult:
         """Follow a show (or change its events) and resume the person if they were paused.
 
         Raises FollowLimitReached for a new follow beyond `limit`. A resumed person's held DMs
         made since `resend_since` are queued again; older ones are marked failed as stale.
+        `language` (one of i18n.LANGUAGES) becomes the language of their DMs; None keeps it.
         """
         async with self.store.transaction() as db:
             await db.execute(
                 "INSERT OR IGNORE INTO follower (user_id, created_at) VALUES (?, ?)", (user_id, stamp(now))
             )
+            if language is not None:
+                await db.execute("UPDATE follower SET language = ? WHERE user_id = ?", (language, user_id))
             cur = await db.execute(
                 "UPDATE follow SET events = ? WHERE user_id = ? AND show_id = ?",
                 (events_text(events), user_id, show.id),

@@ -185,7 +185,9 @@ class OutboxStore:
         where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
         rows = await self.db.execute_fetchall(
             "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at, user_id, "
-            "(SELECT max(s.language) FROM subscription s WHERE s.channel_id = delivery.channel_id) "
+            # A channel's notices are in its subscriptions' language, a DM in its follower's.
+            "coalesce((SELECT max(s.language) FROM subscription s WHERE s.channel_id = delivery.channel_id), "
+            "(SELECT f.language FROM follower f WHERE f.user_id = delivery.user_id)) "
             f"FROM delivery WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
             "ORDER BY id LIMIT ?",
             (*args, limit),

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from kdrama import i18n
 from kdrama.follow.render import DM_LINE
 from kdrama.follow.rules import DEFAULT_EVENTS
 from kdrama.models import ShowRef
@@ -213,6 +214,11 @@ async def test_a_korean_fan_reads_follow_in_korean(
     assert followed.content.startswith("**All of Us Are Dead** 팔로우 중(status, date, trailer, release)."), (
         followed.content
     )
+    # Their DMs are in Korean too, the notice and the line above it, whatever the server's language.
+    await curate(standin, guild)
+    dm = (await wait_dms(standin, fan.user, 1))[0]
+    assert dm["content"] == i18n.text("ko").gettext(DM_LINE) != DM_LINE
+    assert dm["embeds"][0]["title"].startswith("지금 우리 학교는 (All of Us Are Dead)"), dm["embeds"][0]
 
 
 # --- closed DMs -------------------------------------------------------------------------------

@@ -110,3 +110,19 @@ async def test_the_dm_channel_is_remembered_until_forgotten(store: Store) -> Non
     assert await store.follows.dm_channel(FAN) == 4242
     await store.follows.remember_dm_channel(FAN, None)
     assert await store.follows.dm_channel(FAN) is None
+
+
+async def test_a_dm_is_written_in_the_language_its_follower_last_followed_in(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)  # a channel: its notices stay in its own language (none: English)
+    now = utcnow()
+    add = store.follows.add
+    await add(FAN, show, DEFAULT_EVENTS, limit=9, resend_since=now, now=now, language="ko")
+    await follow(store, OTHER_FAN, show)  # followed before languages were kept: English
+    await renew(store, show)
+    due = {(d.user_id, d.channel_id): d.language for d in await store.outbox.due(now.timestamp() + 60, None)}
+    assert due == {(FAN, FAN): "ko", (OTHER_FAN, OTHER_FAN): None, (None, 1): None}
+    # Following again from an English client: the next DMs are in English.
+    await add(FAN, show, DEFAULT_EVENTS, limit=9, resend_since=now, now=now, language="en")
+    due = {d.user_id: d.language for d in await store.outbox.due(now.timestamp() + 60, None)}
+    assert due[FAN] == "en"
