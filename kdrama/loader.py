@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -122,14 +122,29 @@ def _prepared(index: SearchIndex) -> SearchIndex:
 async def fill(store: Store, refs: dict[int, ShowRef]) -> Snapshot:
     """Every show packed into a snapshot, a batch at a time (the slug shared with its ref)."""
     snapshot = Snapshot()
-    catalog = store.catalog
-    async for ids in catalog.show_id_batches():
-        packed = snapshot.pack(await catalog.show_rows(ids))
-        snapshot.put(
-            {i: (refs[i].slug if i in refs else slug, record) for i, (slug, record) in packed.items()}
-        )
+    async for packed in packed_batches(store, snapshot, refs, _now):
+        snapshot.put(packed)
     snapshot.complete = True
     return snapshot
+
+
+async def packed_batches(
+    store: Store,
+    snapshot: Snapshot,
+    refs: dict[int, ShowRef],
+    run: Callable[[Callable[[], dict[int, tuple[str, bytes]]]], Awaitable[dict[int, tuple[str, bytes]]]],
+) -> AsyncIterator[dict[int, tuple[str, bytes]]]:
+    """Every show of the store packed for `snapshot` (not put in it), a batch at a time.
+
+    `run` packs a batch: at once in the child, in a worker thread in the bot. A show's slug
+    is the one its ref holds, when it has one: one string per show, not two.
+    """
+    catalog = store.catalog
+    async for ids in catalog.show_id_batches():
+        rows = await catalog.show_rows(ids)
+        packed = await run(partial(snapshot.pack, rows))
+        del rows
+        yield {i: (refs[i].slug if i in refs else slug, record) for i, (slug, record) in packed.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -273,22 +273,16 @@ class Catalog:
 
     async def _fill(self) -> None:
         """Pack every show into the snapshot, a batch at a time, packing in a worker thread."""
-        catalog = self.store.catalog
         started = time.monotonic()
-        async for ids in catalog.show_id_batches():
-            generation = self.generation
-            rows = await catalog.show_rows(ids)
-            packed = await asyncio.to_thread(self.snapshot.pack, rows)
-            del rows
+        batches = loader.packed_batches(self.store, self.snapshot, self._refs, asyncio.to_thread)
+        while True:
+            generation = self.generation  # before the batch is read
+            try:
+                packed = await anext(batches)
+            except StopAsyncIteration:
+                break
             # A show refreshed while its batch was read is newer in the snapshot already.
-            # The slug is the one the refs hold: one string per show, not two.
-            refs = self._refs
-            fresh = {
-                i: (refs[i].slug if i in refs else slug, record)
-                for i, (slug, record) in packed.items()
-                if self._refreshed_at.get(i, -1) < generation
-            }
-            self.snapshot.put(fresh)
+            self.snapshot.put({i: p for i, p in packed.items() if self._refreshed_at.get(i, -1) < generation})
         self.snapshot.complete = True
         self._refreshed_at.clear()
         self._log_snapshot(time.monotonic() - started)

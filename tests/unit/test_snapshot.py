@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +29,29 @@ async def test_answers_come_from_memory_and_follow_each_edit(catalog: Catalog) -
     assert "Season 3 was cancelled." in after
     await edits.add_cast(catalog, CURATOR, "squid-game", "Kim Newcomer", "The Host", season=3)
     assert "Kim Newcomer" in to_text(await answers.cast(catalog, "squid-game", 3))
+
+
+async def test_a_show_edited_while_the_snapshot_fills_keeps_its_edit(store: Store) -> None:
+    """The fill packs rows read before the edit: the show's newer record must not be replaced by them."""
+    catalog = Catalog.loading(store)
+    gate = threading.Event()
+    pack = catalog.snapshot.pack
+
+    def held_in_the_worker(rows):  # the refresh packs on the loop: only the fill's packing waits
+        if threading.current_thread() is not threading.main_thread():
+            assert gate.wait(5)
+        return pack(rows)
+
+    catalog.snapshot.pack = held_in_the_worker  # type: ignore[method-assign]
+    await catalog.loaded()
+    await asyncio.sleep(0.2)  # the fill has read its batch (the whole starter catalog) and waits
+    assert not catalog.snapshot.complete
+    await edits.set_status(catalog, CURATOR, "squid-game", 3, "cancelled", SOURCE)
+    gate.set()
+    assert catalog._filling is not None
+    await catalog._filling
+    assert catalog.snapshot.complete
+    assert "Season 3 was cancelled." in to_text(await answers.release(catalog, "squid-game", 3))
 
 
 async def test_a_removed_show_is_no_longer_answered(catalog: Catalog) -> None:
