@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -546,25 +546,30 @@ class Catalog:
                 continue
             label = ref.title if m.kind == "title" or m.text == ref.title else f"{ref.title} ({m.text})"
             labelled.append((label, ref))
-        if len({label for label, _ in labelled}) < len(labelled):
-            await self._tell_namesakes_apart(labelled)
+        details: dict[int, str] = {}
+        if len({label for label, _ in labelled}) < len(labelled):  # only then: the hot path
+            details = await self._namesakes(labelled)
         choices: list[Choice] = []
         for label, ref in labelled:
+            if (detail := details.get(ref.id)) is not None:
+                label = f"{_cut(label, max(20, CHOICE_MAX - len(detail) - 3))} ({detail})"
             choice = Choice(_cut(label), ref.slug)
             choices.append(choice if pool is None else pool.setdefault(choice, choice))
         return choices
 
-    async def _tell_namesakes_apart(self, labelled: list[tuple[str, ShowRef]]) -> None:
-        """Add to each label repeated in the list (a remake, two shows of one title) what tells
-        its shows apart, in place."""
-        for label, n in Counter(label for label, _ in labelled).items():
-            if n < 2:
-                continue
-            at = [i for i, (other, _) in enumerate(labelled) if other == label]
-            details = await self._namesake_details([labelled[i][1] for i in at])
-            for i, detail in zip(at, details, strict=True):
-                shortened = _cut(label, max(20, CHOICE_MAX - len(detail) - 3))
-                labelled[i] = (f"{shortened} ({detail})", labelled[i][1])
+    async def _namesakes(self, named: Iterable[tuple[str, ShowRef]]) -> dict[int, str]:
+        """For each name that more than one show goes by here (a remake, two shows of one
+        title), what tells those shows apart: show id -> year or slug."""
+        by_name: dict[str, dict[int, ShowRef]] = {}
+        for name, ref in named:
+            by_name.setdefault(name, {})[ref.id] = ref
+        details: dict[int, str] = {}
+        for same in by_name.values():
+            if len(same) > 1:
+                details.update(
+                    zip(same.keys(), await self._namesake_details(list(same.values())), strict=True)
+                )
+        return details
 
     async def _namesake_details(self, refs: list[ShowRef]) -> list[str]:
         """What tells shows of one title apart in a list: the year each came out, officially,
@@ -757,16 +762,7 @@ class Catalog:
         refs = await self.store.catalog.show_refs([m.ref for m in show_matches])
         shows = [(refs[m.ref], m.text) for m in show_matches if m.ref in refs]
         people = [p for p in [await self.store.catalog.person(m.ref) for m in actor_matches] if p and p.shows]
-        by_title: dict[str, dict[int, ShowRef]] = {}
-        for ref, _ in shows:
-            by_title.setdefault(ref.title, {})[ref.id] = ref
-        namesakes: dict[int, str] = {}
-        for same in by_title.values():
-            if len(same) > 1:
-                namesakes.update(
-                    zip(same.keys(), await self._namesake_details(list(same.values())), strict=True)
-                )
-        return SearchAnswer(q, shows, people, namesakes)
+        return SearchAnswer(q, shows, people, await self._namesakes((ref.title, ref) for ref, _ in shows))
 
 
 def _season_of(show: Show, seasons: list[Season], number: int | None) -> tuple[Season, list[Season]]:
