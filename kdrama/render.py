@@ -6,7 +6,6 @@ Text from the catalog is data: it is escaped so it can never ping, link or forma
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -95,11 +94,11 @@ def safe(text: str | None) -> str:
 LINK_WITHHELD = N_("(link not shown: not a valid web address)")
 
 
-@functools.lru_cache(maxsize=2048)
 def sound_link(url: str | None) -> str | None:
     """A stored link if it passes the link checks now (re-assembled as they store it), else None.
 
-    Kept for the links asked about lately: the checks are pure, and cost ~50 µs a link.
+    A stored link is in the form the checks produce, which they recognise in one match
+    (0.5 µs: validate.https_url), so nothing is kept.
     """
     if not url:
         return None
