@@ -1,6 +1,7 @@
 """Answer latency of the bot holding the 10,000-show catalog, against the bare bot.
 
     python bench/bench_latency.py [--count 1000] [--shows 10000] [--seed 7] [--fresh] [--keep]
+                                  [--timeline] [--profile] [--bare-uvloop]
 
 The real bot (`bot.py`, on a copy of a database filled by `bot.py import`) and the bare
 bot (`tests/standin/bare_bot.py`, /ping answered with a constant) each run against their
@@ -16,7 +17,9 @@ bot has made its title answers ahead (its log says "answered ahead in", well und
 after ready), as for a bot that has been up a while. Prints one JSON object.
 
 --profile runs the real bot under cProfile; --timeline splits each bot's own time
-(gateway frame in to callback request out) from the transport both share.
+(gateway frame in to callback request out) from the transport both share. The real bot
+runs on uvloop (bot.run_loop) and the bare bot, as the baseline the issue names, on
+asyncio's own loop; --bare-uvloop runs the bare bot on uvloop too, to compare like for like.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import statistics
 import sys
 from collections import Counter
@@ -194,6 +198,12 @@ def in_process(count: int, latencies: dict[str, list[float]]) -> dict[str, Any]:
     return out
 
 
+def event_loop(log: str) -> str:
+    """The event loop the real bot says it runs on ("uvloop", or "asyncio" without uvloop)."""
+    found = re.search(r"on (\w+)'s event loop", log)
+    return found.group(1) if found else "unknown"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its figures as one JSON object."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
@@ -203,6 +213,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fresh", action="store_true", help="import the catalog again")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (bot logs)")
     parser.add_argument("--profile", action="store_true", help="cProfile the bot (bench/out/latency.pstats)")
+    parser.add_argument(
+        "--bare-uvloop",
+        action="store_true",
+        help="run the bare bot on uvloop too, as the real bot runs (like for like; "
+        "the issue's baseline is a bare discord.py bot on asyncio's own loop)",
+    )
     parser.add_argument(
         "--timeline",
         action="store_true",
@@ -220,7 +236,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile:
             drama.args = [str(ROOT / "bench" / "out" / "latency.pstats"), str(drama.script)]
             drama.script = ROOT / "bench" / "profiled.py"
-        bare = bare_process(bare_world, work / "bare")
+        bare = bare_process(
+            bare_world, work / "bare", env={"BARE_BOT_LOOP": "uvloop"} if args.bare_uvloop else None
+        )
         if args.timeline:
             for proc, name in ((drama, "drama"), (bare, "bare")):
                 proc.args = [str(ROOT / "bench" / "out" / f"{name}.timeline"), str(proc.script)]
@@ -231,6 +249,7 @@ def main(argv: list[str] | None = None) -> None:
             # A bot that has been up a while: its title answers made ahead after ready.
             warm_up_s = wait_for_line(drama, DRAMA_WARMED)
             result = asyncio.run(measure(drama_world, bare_world, actions))
+            drama_log = drama.log_since_start()
             drama.stop()
             bare.stop()
         finally:
@@ -266,6 +285,8 @@ def main(argv: list[str] | None = None) -> None:
                 "unknown_title_max_ms": round(max(result["unknown"]), 2) if result["unknown"] else None,
                 "baseline": "tests/standin/bare_bot.py answering /ping with a constant, "
                 "interleaved one to one in the same run",
+                "event_loop": event_loop(drama_log),
+                "baseline_event_loop": "uvloop" if args.bare_uvloop else "asyncio",
                 "baseline_p50_ms": round(base_p50, 2),
                 "baseline_p99_ms": round(percentile(base, 0.99), 2),
                 "ratio_p50": round(p50 / base_p50, 3),

@@ -162,10 +162,10 @@ def drama_process(
     )  # fmt: skip
 
 
-def bare_process(world: World, workdir: Path) -> BotProcess:
+def bare_process(world: World, workdir: Path, *, env: dict[str, str] | None = None) -> BotProcess:
     """The baseline: the bare bot, which syncs its commands at every start."""
     return BotProcess(
-        world.standin, workdir, BARE_BOT, ready_marker=BARE_READY, require_sync=True, name="bare"
+        world.standin, workdir, BARE_BOT, ready_marker=BARE_READY, require_sync=True, name="bare", env=env
     )
 
 

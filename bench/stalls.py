@@ -13,6 +13,7 @@ import asyncio
 import runpy
 import sys
 import time
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +32,26 @@ async def _watch(out: Path) -> None:
 
 
 def main() -> None:
-    """Patch run_forever to start the watcher, then run SCRIPT as __main__."""
+    """Have every asyncio.Runner start the watcher first, then run SCRIPT as __main__.
+
+    Runner is where both asyncio.run and the bot's uvloop runner (bot.run_loop) start
+    their coroutine; a loop's own methods can't be patched on uvloop's compiled loop.
+    """
     out, script, *args = sys.argv[1:]
-    run_forever = asyncio.BaseEventLoop.run_forever
-    watchers: dict[Any, asyncio.Task[None]] = {}  # one per loop (asyncio.run runs it more than once)
+    record = Path(out).resolve()
+    run = asyncio.Runner.run
+    watchers: dict[Any, asyncio.Task[None]] = {}  # one per loop (a runner may run more than once)
 
-    def watched_run_forever(self: Any) -> None:
-        if self not in watchers:
-            watchers[self] = self.create_task(_watch(Path(out).resolve()))
-        run_forever(self)
+    def watched_run(self: asyncio.Runner, coro: Coroutine[Any, Any, Any], **kwargs: Any) -> Any:
+        async def watched() -> Any:
+            loop = asyncio.get_running_loop()
+            if loop not in watchers:
+                watchers[loop] = loop.create_task(_watch(record))
+            return await coro
 
-    asyncio.BaseEventLoop.run_forever = watched_run_forever  # type: ignore[method-assign]
+        return run(self, watched(), **kwargs)
+
+    asyncio.Runner.run = watched_run  # type: ignore[method-assign]
     sys.path.insert(0, str(Path(script).resolve().parent))
     sys.argv = [script, *args]
     runpy.run_path(script, run_name="__main__")

@@ -93,6 +93,13 @@ async def test_debug_logs_hold_no_sql_parameters(
     assert not leaked, leaked[:3]
 
 
+async def test_the_bot_runs_on_uvloop_where_it_is_installed(drama: BotProcess) -> None:
+    """uvloop is a dependency on every platform but Windows: the running bot must be on it."""
+    ready = [line for line in drama.log_text().splitlines() if "Drama bot ready" in line]
+    expected = "asyncio" if sys.platform == "win32" else "uvloop"
+    assert ready and ready[0].endswith(f"on {expected}'s event loop"), ready
+
+
 async def test_backup_while_running_is_a_consistent_copy(drama: BotProcess, tmp_path: Path) -> None:
     # A writer in the middle of a transaction: the copy must not contain its row.
     with closing(sqlite3.connect(drama.database, isolation_level=None, timeout=10)) as writer:

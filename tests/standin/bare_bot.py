@@ -179,4 +179,8 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
+    if os.environ.get("BARE_BOT_LOOP") == "uvloop":  # bench_latency.py --bare-uvloop: like for like
+        import uvloop
+
+        sys.exit(uvloop.run(main()))
     sys.exit(asyncio.run(main()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import threading
 from pathlib import Path
 
@@ -35,3 +37,13 @@ def test_a_starter_catalog_that_cant_be_read_ends_the_command_cleanly(
         thread.join(timeout=5)
     left = [t for t in new if t.is_alive()]
     assert not left, left
+
+
+def test_commands_run_on_uvloop_where_it_is_installed() -> None:
+    async def which_loop() -> int:
+        seen.append(type(asyncio.get_running_loop()).__module__)
+        return 7
+
+    seen: list[str] = []
+    assert bot.run_loop(which_loop()) == 7
+    assert seen[0].startswith("asyncio" if sys.platform == "win32" else "uvloop"), seen
