@@ -93,7 +93,7 @@ async def test_each_show_packs_alone_and_unpacks_to_what_the_store_holds(catalog
     import marshal
     import zlib
 
-    from kdrama.snapshot import Snapshot
+    from kdrama.snapshot import WBITS, Snapshot
     from kdrama.store.catalog import show_record
 
     store = catalog.store
@@ -103,8 +103,8 @@ async def test_each_show_packs_alone_and_unpacks_to_what_the_store_holds(catalog
     packed = snapshot.pack(rows)
     snapshot.put(packed)
     for show_id, (slug, record) in packed.items():
-        # Each record is a zlib stream of its own over the shared dictionary.
-        unpacker = zlib.decompressobj(zdict=snapshot._zdict or b"")
+        # Each record is a deflate stream of its own over the shared dictionary.
+        unpacker = zlib.decompressobj(WBITS, zdict=snapshot._zdict or b"")
         assert marshal.loads(unpacker.decompress(record) + unpacker.flush()) == rows[show_id]
         assert unpacker.eof and not unpacker.unused_data
         assert slug == rows[show_id][0][1]
