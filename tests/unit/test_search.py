@@ -372,6 +372,48 @@ def test_keys_of_ascii_and_jamo_take_a_byte_a_letter_and_latin1_letters_stay_apa
     assert space.word_positions("ㄱㅛ") is not None and space.word_positions("\u0092") is None
 
 
+def test_substrings_looked_for_by_their_words_are_those_a_scan_of_every_key_finds() -> None:
+    """A needle whose words few keys hold is searched in those keys only: the same
+    occurrences in the same order as reading every key, whatever its spaces and letters."""
+    from bisect import bisect_right
+
+    from bench.gen_catalog import generate
+    from kdrama.keyspace import KeySpace, encode
+
+    catalog = generate(400, 3)
+    texts = [s["title"] for s in catalog["shows"]] + [s["korean_title"] for s in catalog["shows"]]
+    keys = [normalize(t) if t.isascii() else decompose(normalize(t)) for t in texts if t]
+    keys += ["crash landing on you", "landing zone", "lan party", "the island ok", "okay"]
+    space = KeySpace(keys, range(len(keys)))
+    space.prepare_words()  # as SearchIndex.prepare does for its text spaces
+
+    def scanned(needle: str) -> list[tuple[int, bool]]:  # every key read, as before the words
+        blob, starts, found = space._blob, space._starts, []
+        at = blob.find(needle, 1)
+        while at >= 0:
+            if blob[at - 1] != "\n":
+                found.append((bisect_right(starts, at) - 1, blob[at - 1] == " "))
+            at = blob.find(needle, at + 1)
+        return found
+
+    rng = random.Random(4)
+    needles = ["landing on", "anding o", "ash landing", "and", "island ok", " ok", "ok", "on you"]
+    for _ in range(1500):
+        key = encode(space.key(rng.randrange(len(space))))
+        start = rng.randrange(len(key))
+        needles.append(key[start : rng.randrange(start, len(key)) + 1])
+    by_words = 0
+    for needle in needles:
+        space._offsets_of.clear()  # no shorter needle's offsets to narrow from
+        by_words += space._keys_holding(encode(needle)) is not None
+        assert list(space.occurrences(needle, 10_000)) == scanned(encode(needle)), needle
+    assert by_words > 500  # most needles went by their words, not by the scan
+    assert space._keys_holding("ash landing") is not None
+    assert [space.ids[p] for p, at_word in space.occurrences("anding o", 10)] == [len(keys) - 5]
+    assert list(space.occurrences("island okay", 10)) == []  # "okay" is a key, not after "island"
+    assert space._keys_holding("island qzx") == []  # no word starts so: no key to look in
+
+
 def _crowded_catalog() -> list[Name]:
     """Names sharing long starts: 60 "Love ..." titles, 60 "Home..." ones and a few others."""
     rng = random.Random(11)
