@@ -1,8 +1,9 @@
 """Sorted search keys packed in one string, for kdrama.search: prefix ranges, substrings, words.
 
 A catalog's keys cost no Python object each: one newline-separated string in sorted order,
-offsets in an array('i'), each key's size in a byte, and for close spellings a sorted
-string of distinct words with the positions of the keys holding each (see KeySpace).
+offsets in an array('i'), each key's size in a byte, and for close spellings and rare
+substrings a sorted string of distinct words with the positions of the keys holding each
+(see KeySpace).
 """
 
 from __future__ import annotations
@@ -270,7 +271,7 @@ class KeySpace:
         if len(cache) > _NARROW_CACHED:
             cache.popitem(last=False)
 
-    # -- words, for close spellings ---------------------------------------------------------
+    # -- words, for close spellings and rare substrings ---------------------------------------
 
     def prepare_words(self) -> None:
         """Build the word index (sorted distinct words, each with the keys holding it)."""

@@ -448,7 +448,7 @@ class SearchIndex:
         return self._best(found, limit)
 
     def prepare(self) -> None:
-        """Build now what the first searches would build (the word index for typos)."""
+        """Build now what the first searches would build (the word index: typos, rare substrings)."""
         # Worth calling once after start-up, outside any interaction: the first typo
         # would otherwise pay ~0.15 s for 100,000 names.
         for space in self._spaces(0):
