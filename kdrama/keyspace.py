@@ -333,7 +333,7 @@ class KeySpace:
         letters without a space before them fit too many words to be worth the look.
         """
         if not self._post_at:
-            return None  # this space has no word index (only the typo search builds one)
+            return None  # no word index here: the initials' spaces, or edits no typo search read yet
         parts = q.split(" ")
         last = len(parts) - 1
         best: Sequence[int] | None = None  # indexes of the words of the most telling part
