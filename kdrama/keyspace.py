@@ -125,6 +125,11 @@ class KeySpace:
         keys = [blob[starts[p] : starts[p + 1] - 1] for p in positions]
         return "\n".join(keys).replace(" ", "").split("\n") if keys else []
 
+    def compact_run(self, lo: int, hi: int) -> list[str]:
+        """The keys lo:hi without their spaces, encoded: one slice of the blob."""
+        starts = self._starts
+        return self._blob[starts[lo] : starts[hi] - 1].replace(" ", "").split("\n") if hi > lo else []
+
     def range(self, prefix: str) -> tuple[int, int]:
         """Positions lo:hi of the keys that start with prefix (spaces ignored)."""
         prefix = encode(prefix)

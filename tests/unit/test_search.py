@@ -205,6 +205,18 @@ def test_a_typo_in_the_first_letters_finds_the_show_among_many_sharing_its_words
     assert refs(index.search("Lxve Story of Zebrq", limit=3))[:1] == [9999]
 
 
+def test_a_typo_in_the_first_letter_finds_the_show_by_its_other_words_past_names_starting_so() -> None:
+    """The names starting like the query are scored with those sharing its words: a show
+    found only by its words is itself, whatever the names that start like the query."""
+    names = [Name(i, "title", f"Dream {word}") for i, word in enumerate(("High", "Sister", "Again"), 1)]
+    names += [Name(10, "title", "Squid Game"), Name(11, "title", "Game of Thrones")]
+    index = SearchIndex(names)
+    # "dq": no name starts so, but "d" starts three, all scored alongside the names
+    # holding "game".
+    assert refs(index.search("Dquid Game", kinds=SHOW_KINDS, limit=3))[:1] == [10]
+    assert first(index, "Sream Sister").ref == 2  # "sister": a name starting with "s" too
+
+
 def test_limit_and_stable_order() -> None:
     names = [
         Name(i, "title", f"Love {word}")
@@ -369,6 +381,8 @@ def test_keys_of_ascii_and_jamo_take_a_byte_a_letter_and_latin1_letters_stay_apa
     every = range(len(keys))
     assert space.compact_keys(every) == [space.key(p).replace(" ", "") for p in every]
     assert space.compact_keys([]) == []
+    assert space.compact_run(0, len(keys)) == space.compact_keys(every)
+    assert space.compact_run(1, 3) == space.compact_keys([1, 2]) and space.compact_run(2, 2) == []
     assert space.word_positions("ㄱㅛ") is not None and space.word_positions("\u0092") is None
 
 
