@@ -374,9 +374,23 @@ async def _apply(store: Store, ref: ShowRef, d: FieldDiff, actor: Actor) -> int 
 # --- one show -------------------------------------------------------------------------------
 
 
-async def sync_show(store: Store, tmdb: TmdbEntry, *, show_id: int | None = None) -> ShowSync:
-    """Bring one TMDB show into the catalog in one transaction; `show_id` links a hand-made show."""
+async def sync_show(
+    store: Store, tmdb: TmdbEntry, *, show_id: int | None = None, unlinked_only: bool = False
+) -> ShowSync:
+    """Bring one TMDB show into the catalog in one transaction; `show_id` links a hand-made show.
+
+    `unlinked_only`: the sync found `show_id` unlinked; refuse if it is gone or linked since.
+    """
     async with store.transaction():
+        if show_id is not None and unlinked_only:
+            ref = await store.catalog.show_ref(show_id)
+            if ref is None:
+                raise EditError("That show was removed from the catalog.")
+            if await store.sync.tmdb_id(show_id) not in (None, tmdb.tmdb_id):
+                raise EditError(
+                    "A show with the slug {slug} is already in the catalog and linked elsewhere.",
+                    slug=ref.slug,
+                )
         links = await store.sync.links_for((tmdb.tmdb_id, *tmdb.similar_tmdb_ids))
         linked = links.get(tmdb.tmdb_id)
         target = show_id if show_id is not None else linked

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kdrama.dates import PartialDate
 from kdrama.models import Actor, ChangeItem, Entity
 from kdrama.store.outbox import moment, stamp
 
@@ -96,6 +97,17 @@ class ReviewItem:
     summary: str
     state: str
     created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkedShow:
+    """A catalog show with no TMDB link, as the sync compares it with TMDB's new shows."""
+
+    id: int
+    slug: str
+    title: str
+    korean_title: str | None
+    year: int | None  # of its first season's release date, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +212,15 @@ class SyncStore:
     async def show_id(self, tmdb_id: int) -> int | None:
         row = await self._store.fetch_one("SELECT show_id FROM tmdb_link WHERE tmdb_id = ?", (tmdb_id,))
         return row[0] if row else None
+
+    async def unlinked_shows(self) -> list[UnlinkedShow]:
+        """Every catalog show not linked to TMDB, with its first season's year."""
+        rows = await self._store.fetch_all(
+            "SELECT s.id, s.slug, s.title, s.korean_title, (SELECT release_date FROM season "
+            "WHERE show_id = s.id AND number >= 1 ORDER BY number LIMIT 1) FROM show s "
+            "WHERE NOT EXISTS (SELECT 1 FROM tmdb_link l WHERE l.show_id = s.id)"
+        )
+        return [UnlinkedShow(r[0], r[1], r[2], r[3], PartialDate.parse(r[4]).year) for r in rows]
 
     async def link(self, show_id: int, tmdb_id: int, fetched_at: datetime | None = None) -> None:
         """Link a show to a TMDB id (inside the caller's transaction); a link moves, never doubles."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from kdrama.settings import Settings
 from kdrama.store import Store
 from kdrama.store.sync import RunStats
 from kdrama.tmdb.errors import TmdbConfigError, TmdbError, TmdbNotFound
+from kdrama.tmdb.identity import match
 from kdrama.tmdb.mapping import TmdbEntry, map_show
 
 if TYPE_CHECKING:
@@ -100,12 +101,17 @@ class Syncer:
             show, fetched_at=fetched_at, images=images, seasons=dict(zip(numbers, details, strict=True))
         )
 
-    async def _one(self, tmdb_id: int, stats: RunStats, show_id: int | None = None) -> ShowSync | None:
-        """Fetch and write one show; any failure of that show is logged and counted, never raised."""
+    async def _one(
+        self, tmdb_id: int, stats: RunStats, show_id: int | None = None, *, found: bool = False
+    ) -> ShowSync | None:
+        """Fetch and write one show; any failure of that show is logged and counted, never raised.
+
+        `show_id` links that catalog show (`found`: the run found it unlinked, so it must still be).
+        """
         stats.seen += 1
         try:
             entry = await self.fetch(tmdb_id)
-            result = await sync_show(self.store, entry, show_id=show_id)
+            result = await sync_show(self.store, entry, show_id=show_id, unlinked_only=found)
         except TmdbConfigError:
             raise
         except TmdbNotFound:
@@ -136,14 +142,20 @@ class Syncer:
                 log.exception("after syncing TMDB show %d", tmdb_id)
         return result
 
-    async def _many(self, ids: Iterable[int], stats: RunStats) -> None:
+    async def _many(
+        self, ids: Iterable[int], stats: RunStats, found: Mapping[int, int] | None = None
+    ) -> None:
+        """Sync these TMDB shows; `found` maps those the catalog holds unlinked to their show."""
+        found = found or {}
         queue: asyncio.Queue[int] = asyncio.Queue()
         for i in sorted(set(ids)):
             queue.put_nowait(i)
 
         async def worker() -> None:
             while not queue.empty():
-                await self._one(queue.get_nowait(), stats)
+                tmdb_id = queue.get_nowait()
+                show_id = found.get(tmdb_id)
+                await self._one(tmdb_id, stats, show_id, found=show_id is not None)
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.workers))))
         # Recommendations read before their shows were added: link those that came in since.
@@ -168,8 +180,15 @@ class Syncer:
             ok = False
             try:
                 linked = await self.store.sync.links()
-                discovered = set(await self.client.discover_all())
-                ids = discovered - set(linked)  # new Korean dramas
+                listed = await self.client.discover_all()
+                # Korean dramas without a link: new ones, or the catalog's own shows (found, not added).
+                matches = match(
+                    (s for i, s in listed.items() if i not in linked), await self.store.sync.unlinked_shows()
+                )
+                for held in matches.held:
+                    log.warning("TMDB sync: %s", held.message())
+                    stats.error(held.message())
+                ids = matches.new | set(matches.link)
                 if mode == "full":
                     ids |= set(linked)
                 else:
@@ -177,7 +196,7 @@ class Syncer:
                     changed = await self.client.changed_ids(started.date(), self.now().date())
                     ids |= changed & set(linked)
                 log.info("TMDB sync (%s): %d show(s) to read", mode, len(ids))
-                await self._many(ids, stats)
+                await self._many(ids, stats, matches.link)
                 ok = True
             except TmdbConfigError as e:
                 stats.error(str(e))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -240,3 +240,79 @@ async def test_linking_a_hand_made_show_keeps_every_curated_value_and_lists_the_
             assert season["release"] == old_seasons[season["number"]]["release"]
     keys = {i.key for i in await store.sync.open_reviews(50)}
     assert {"show.title", "show.synopsis", "season.1.release"} <= keys
+
+
+# --- a TMDB show the catalog already holds, unlinked (the starter catalog, a hand-made show) ---
+
+
+def _like_aouad(world: World) -> int:
+    """Make the world's first Korean drama TMDB's entry for the bundled All of Us Are Dead."""
+    tv = world.korean()[0]
+    tv.name, tv.original_name = "All of Us Are Dead", "지금 우리 학교는"
+    tv.seasons = tv.seasons[:1]
+    tv.seasons[0].number = 1
+    tv.seasons[0].air_date = date(2022, 1, 28)
+    return tv.id
+
+
+async def test_full_sync_does_not_duplicate_a_bundled_show(store: Store) -> None:
+    world = World(3, seed=11)
+    tmdb_id = _like_aouad(world)
+    aouad = await store.catalog.show_by_slug("all-of-us-are-dead")
+    assert aouad is not None
+    before = (await store.catalog.file_shows([aouad.id]))[0]
+    server = TmdbStandIn(world).start()
+    try:
+        async with TmdbClient(TOKEN, base_url=server.base_url, rate=400.0) as tmdb:
+            result = await Syncer(store, tmdb).run("full")
+    finally:
+        server.stop()
+    rows = await store.fetch_all("SELECT slug FROM show WHERE title = 'All of Us Are Dead'")
+    assert [r[0] for r in rows] == ["all-of-us-are-dead"]
+    assert await store.sync.show_id(tmdb_id) == aouad.id  # TMDB's updates now reach the bundled show
+    assert result.ok and result.stats.added == len(world.korean()) - 1
+    after = (await store.catalog.file_shows([aouad.id]))[0]
+    assert [s for s in after["seasons"] if s["number"] == 2] == [
+        s for s in before["seasons"] if s["number"] == 2
+    ]
+    for field in ("title", "korean_title", "synopsis", "platform"):
+        assert after[field] == before[field]
+
+
+async def test_an_incremental_sync_links_a_new_tmdb_show_to_the_curators_own_instead_of_adding_it(
+    standin: TmdbStandIn, db: Store
+) -> None:
+    catalog = await Catalog.load(db)
+    later = standin.world.korean()[5]
+    later.origin_country = ["JP"]  # not a Korean drama on TMDB yet: discover leaves it out
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.run("full")
+        assert await db.sync.show_id(later.id) is None
+        mine = await edits.add_show(catalog, CURATOR, later.name, korean_title=later.original_name)
+        later.origin_country = ["KR"]  # now discover lists it as new
+        result = await syncer.run("incremental")
+    assert result.ok and result.stats.added == 0 and result.stats.errors == 0
+    assert await db.sync.show_id(later.id) == mine.show_id
+    rows = await db.fetch_all("SELECT id FROM show WHERE title = ?", (later.name,))
+    assert [r[0] for r in rows] == [mine.show_id]
+
+
+async def test_a_tmdb_show_that_only_may_be_a_catalog_show_is_left_for_a_curator(store: Store) -> None:
+    world = World(3, seed=11)
+    tmdb_id = _like_aouad(world)
+    world.show(tmdb_id).seasons[0].air_date = date(2031, 3, 1)  # same title, another year: a remake?
+    server = TmdbStandIn(world).start()
+    try:
+        async with TmdbClient(TOKEN, base_url=server.base_url, rate=400.0) as tmdb:
+            result = await Syncer(store, tmdb).run("full")
+    finally:
+        server.stop()
+    rows = await store.fetch_all("SELECT slug FROM show WHERE title = 'All of Us Are Dead'")
+    assert [r[0] for r in rows] == ["all-of-us-are-dead"]  # neither a copy nor a guess
+    assert await store.sync.show_id(tmdb_id) is None
+    assert result.stats.added == len(world.korean()) - 1
+    [run] = await store.sync.last_runs(1)
+    assert run.errors == 1
+    assert str(tmdb_id) in run.error_text[0] and "all-of-us-are-dead" in run.error_text[0]
+    assert "/admin sync show" in run.error_text[0]
