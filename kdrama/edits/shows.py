@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,8 @@ from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store, utcnow
 from kdrama.validate import LONG_TEXT_MAX, TITLE_MAX, clean_text, https_url, slugify
+
+log = logging.getLogger(__name__)
 
 # A show field's name where a refusal starts with it ("The platform link must be …").
 EDIT_FIELD_NAMES = {
@@ -46,7 +49,25 @@ async def snapshot_show(store: Store, show_id: int) -> dict[str, Any]:
     snapshot = found[0]
     snapshot["_similar_of"] = await store.catalog.similar_of(show_id)
     snapshot["_subscriptions"] = await store.catalog.subscription_rows(show_id)
+    snapshot["_sync"] = await store.sync.saved(show_id)
     return snapshot
+
+
+async def delete_show(store: Store, show_id: int, snapshot: Mapping[str, Any]) -> None:
+    """Take a show out of the catalog (its snapshot taken); a TMDB show stays out of the sync."""
+    await store.catalog.delete_show(show_id)
+    await store.sync.forget_show(snapshot.get("_sync") or {})
+
+
+async def restore_sync_state(store: Store, show_id: int, snapshot: Mapping[str, Any]) -> None:
+    """Give a restored show its TMDB link, provenance and review back, once its change is recorded.
+
+    Recording the restore marks every field it wrote as a curator's; the snapshot knows better.
+    A snapshot from before it kept these (older removals) leaves the show as recorded.
+    """
+    saved = snapshot.get("_sync")
+    if saved and not await store.sync.restore(show_id, saved):
+        log.warning("show %d restored without its TMDB link: another show holds that TMDB id now", show_id)
 
 
 async def write_show(store: Store, snapshot: Mapping[str, Any], prefer_id: int | None) -> int:
@@ -191,7 +212,7 @@ async def remove_show(catalog: Catalog, actor: Actor, title: str) -> Change:
     async with store.transaction():
         ref = await show_ref(store, show.id)
         snapshot = await snapshot_show(store, ref.id)
-        await store.catalog.delete_show(ref.id)
+        await delete_show(store, ref.id, snapshot)
         change_id = await store.changes.record(
             actor=actor,
             action=Action.SHOW_REMOVE,

@@ -12,7 +12,7 @@ from kdrama.edits.items import (
     show_values,
     trailer_value,
 )
-from kdrama.edits.shows import snapshot_show, write_show
+from kdrama.edits.shows import delete_show, restore_sync_state, snapshot_show, write_show
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store
@@ -55,8 +55,8 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
     if item.entity is Entity.SHOW and item.field == "*":
         current = await snapshot_show(store, show_id) if show_id is not None else None
         if item.old is None:
-            if show_id is not None:
-                await store.catalog.delete_show(show_id)
+            if show_id is not None and current is not None:
+                await delete_show(store, show_id, current)
         else:
             assert isinstance(item.old, dict)
             await write_show(store, item.old, change.show_id)
@@ -201,6 +201,11 @@ async def undo(catalog: Catalog, actor: Actor, change_id: int) -> Change:
             events=events_for(items),
             undo_of=change_id,
         )
+        for item in change.items:
+            if item.entity is Entity.SHOW and item.field == "*" and isinstance(item.old, dict):
+                restored = await store.catalog.show_ref_by_slug(item.key.slug)
+                if restored is not None:
+                    await restore_sync_state(store, restored.id, item.old)
     if new_id is None:
         raise EditError(
             "Change #{change} has nothing left to undo: the catalog already holds its old values.",

@@ -10,7 +10,7 @@ the sync's own changes (actor "TMDB sync") mark 'tmdb', everything else 'curator
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -223,8 +223,12 @@ class SyncStore:
         return [UnlinkedShow(r[0], r[1], r[2], r[3], PartialDate.parse(r[4]).year) for r in rows]
 
     async def link(self, show_id: int, tmdb_id: int, fetched_at: datetime | None = None) -> None:
-        """Link a show to a TMDB id (inside the caller's transaction); a link moves, never doubles."""
+        """Link a show to a TMDB id (inside the caller's transaction); a link moves, never doubles.
+
+        Linking a TMDB show a curator had removed brings it back under the sync.
+        """
         db = self._store.db
+        await db.execute("DELETE FROM tmdb_removed WHERE tmdb_id = ?", (tmdb_id,))
         await db.execute("DELETE FROM tmdb_link WHERE tmdb_id = ? AND show_id != ?", (tmdb_id, show_id))
         await db.execute(
             "INSERT INTO tmdb_link (show_id, tmdb_id, fetched_at) VALUES (?, ?, ?) "
@@ -232,6 +236,91 @@ class SyncStore:
             "fetched_at = coalesce(excluded.fetched_at, tmdb_link.fetched_at)",
             (show_id, tmdb_id, stamp(fetched_at) if fetched_at else None),
         )
+
+    async def removed_ids(self) -> set[int]:
+        """TMDB ids of the shows curators took out of the catalog: the sync does not add them again."""
+        rows = await self._store.fetch_all("SELECT tmdb_id FROM tmdb_removed")
+        return {r[0] for r in rows}
+
+    async def saved(self, show_id: int) -> dict[str, Any]:
+        """What removing a show cascades away here (link, provenance, review), for its snapshot."""
+        link = await self._store.fetch_one(
+            "SELECT tmdb_id, fetched_at FROM tmdb_link WHERE show_id = ?", (show_id,)
+        )
+        reviews = await self._store.fetch_all(
+            "SELECT id, key, ours, theirs, summary, state, created_at, resolved_at, resolved_by "
+            "FROM sync_review WHERE show_id = ? ORDER BY id",
+            (show_id,),
+        )
+        names = (
+            "id",
+            "key",
+            "ours",
+            "theirs",
+            "summary",
+            "state",
+            "created_at",
+            "resolved_at",
+            "resolved_by",
+        )
+        return {
+            "link": {"tmdb_id": link[0], "fetched_at": link[1]} if link else None,
+            "sources": await self.sources(show_id),
+            "reviews": [dict(zip(names, r, strict=True)) for r in reviews],
+        }
+
+    async def forget_show(self, saved: Mapping[str, Any]) -> None:
+        """A curator took this show out (inside the caller's transaction): the sync keeps it out."""
+        link = saved.get("link")
+        if link:
+            await self._store.db.execute(
+                "INSERT OR REPLACE INTO tmdb_removed (tmdb_id, removed_at) VALUES (?, ?)",
+                (link["tmdb_id"], stamp()),
+            )
+
+    async def restore(self, show_id: int, saved: Mapping[str, Any]) -> bool:
+        """Put back what `saved` kept for a restored show (inside the caller's transaction).
+
+        Provenance becomes exactly what it was. The link comes back unless a curator has
+        linked its TMDB id to another show since (then False: that link stands).
+        """
+        db = self._store.db
+        await db.execute("DELETE FROM field_source WHERE show_id = ?", (show_id,))
+        await self.mark(show_id, [k for k, v in saved.get("sources", {}).items() if v == CURATOR], CURATOR)
+        await self.mark(show_id, [k for k, v in saved.get("sources", {}).items() if v == TMDB], TMDB)
+        for r in saved.get("reviews") or []:
+            await db.execute(
+                "INSERT INTO sync_review (id, show_id, key, ours, theirs, summary, state, created_at, "
+                "resolved_at, resolved_by) VALUES ((SELECT CASE WHEN count(*) THEN NULL ELSE ? END "
+                "FROM sync_review WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (show_id, key) DO NOTHING",
+                (
+                    r["id"],
+                    r["id"],
+                    show_id,
+                    r["key"],
+                    r["ours"],
+                    r["theirs"],
+                    r["summary"],
+                    r["state"],
+                    r["created_at"],
+                    r["resolved_at"],
+                    r["resolved_by"],
+                ),
+            )
+        link = saved.get("link")
+        if not link:
+            return True
+        await db.execute("DELETE FROM tmdb_removed WHERE tmdb_id = ?", (link["tmdb_id"],))
+        elsewhere = await self._store.fetch_one(
+            "SELECT show_id FROM tmdb_link WHERE tmdb_id = ? AND show_id != ?", (link["tmdb_id"], show_id)
+        )
+        if elsewhere is not None:
+            return False
+        await db.execute(
+            "INSERT OR REPLACE INTO tmdb_link (show_id, tmdb_id, fetched_at) VALUES (?, ?, ?)",
+            (show_id, link["tmdb_id"], link["fetched_at"]),
+        )
+        return True
 
     # --- provenance ---------------------------------------------------------------------------
     async def curated(self, show_id: int) -> set[str]:

@@ -180,10 +180,12 @@ class Syncer:
             ok = False
             try:
                 linked = await self.store.sync.links()
+                removed = await self.store.sync.removed_ids()  # curators took them out: they stay out
                 listed = await self.client.discover_all()
                 # Korean dramas without a link: new ones, or the catalog's own shows (found, not added).
                 matches = match(
-                    (s for i, s in listed.items() if i not in linked), await self.store.sync.unlinked_shows()
+                    (s for i, s in listed.items() if i not in linked and i not in removed),
+                    await self.store.sync.unlinked_shows(),
                 )
                 for held in matches.held:
                     log.warning("TMDB sync: %s", held.message())

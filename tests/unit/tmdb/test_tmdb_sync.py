@@ -11,7 +11,7 @@ import pytest
 from kdrama import edits
 from kdrama.edits.sync import accept_review, keep_review
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Event
+from kdrama.models import Actor, Event, ShowRef
 from kdrama.store import Store
 from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
@@ -316,3 +316,85 @@ async def test_a_tmdb_show_that_only_may_be_a_catalog_show_is_left_for_a_curator
     assert run.errors == 1
     assert str(tmdb_id) in run.error_text[0] and "all-of-us-are-dead" in run.error_text[0]
     assert "/admin sync show" in run.error_text[0]
+
+
+# --- a curator's removal of a TMDB show, and undoing it ---------------------------------------
+
+
+async def test_a_show_a_curator_removed_stays_removed(standin: TmdbStandIn, db: Store) -> None:
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.run("full")
+        show = standin.world.korean()[0]
+        ref = await db.catalog.show_ref(await db.sync.show_id(show.id) or 0)
+        assert ref is not None
+        await edits.remove_show(catalog, CURATOR, ref.slug)
+        standin.world.mark_changed(show.id)
+        incremental = await syncer.run("incremental")
+        full = await syncer.run("full")
+        assert await db.catalog.show_ref_by_slug(ref.slug) is None
+        assert await db.sync.show_id(show.id) is None
+        assert (incremental.stats.added, full.stats.added) == (0, 0)
+        assert incremental.stats.errors == full.stats.errors == 0
+        # A curator who adds it again (/admin sync show title:<TMDB id>) puts it back under the sync.
+        _, back = await syncer.pull(show.id)
+        assert back is not None and back.added
+        show.overview = "TMDB's overview once it is back."
+        standin.world.mark_changed(show.id)
+        later = await syncer.run("incremental")
+    assert later.stats.updated == 1
+    stored = await db.catalog.show(back.show_id)
+    assert stored is not None and stored.synopsis == "TMDB's overview once it is back."
+
+
+async def test_undoing_the_syncs_import_keeps_the_show_out_until_that_undo_is_undone(
+    standin: TmdbStandIn, db: Store
+) -> None:
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        show = standin.world.korean()[1]
+        _, added = await syncer.pull(show.id)
+        assert added is not None and added.added
+        slug = (await db.catalog.show_ref(added.show_id) or ShowRef(0, "", "")).slug
+        undone = await edits.undo(catalog, CURATOR, added.change_ids[0])
+        await syncer.run("full")
+        assert await db.catalog.show_ref_by_slug(slug) is None
+        assert await db.sync.show_id(show.id) is None
+        await edits.undo(catalog, CURATOR, undone.id)
+        restored = await db.catalog.show_ref_by_slug(slug)
+        assert restored is not None and await db.sync.show_id(show.id) == restored.id
+        again = await syncer.run("incremental")
+    assert again.stats.errors == 0
+    rows = await db.fetch_all("SELECT count(*) FROM show WHERE title = ?", (show.name,))
+    assert rows[0][0] == 1
+
+
+async def test_undoing_a_show_removal_keeps_its_tmdb_link(standin: TmdbStandIn, db: Store) -> None:
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.run("full")
+        show = standin.world.korean()[0]
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.edit_show(catalog, CURATOR, ref.slug, {"platform": "Curated Flix"})
+        sources = await db.sync.sources(show_id)
+        removed = await edits.remove_show(catalog, CURATOR, ref.slug)
+        await edits.undo(catalog, CURATOR, removed.id)
+        assert await db.sync.show_id(show.id) == show_id
+        assert await db.sync.sources(show_id) == sources  # the curator's platform, TMDB's the rest
+        # TMDB's later changes reach it again; the curator's field stays the curator's.
+        show.overview = "TMDB's overview after the undo."
+        show.networks = [(97, "Yet Another Network")]
+        show.providers = {}
+        standin.world.mark_changed(show.id)
+        result = await syncer.run("incremental")
+    assert result.ok and result.stats.errors == 0 and result.stats.updated == 1
+    stored = await db.catalog.show(show_id)
+    assert stored is not None
+    assert stored.synopsis == "TMDB's overview after the undo."
+    assert stored.platform == "Curated Flix"
