@@ -49,6 +49,7 @@ async def snapshot_show(store: Store, show_id: int) -> dict[str, Any]:
     snapshot = found[0]
     snapshot["_similar_of"] = await store.catalog.similar_of(show_id)
     snapshot["_subscriptions"] = await store.catalog.subscription_rows(show_id)
+    snapshot["_follows"] = await store.follows.rows_of_show(show_id)
     snapshot["_sync"] = await store.sync.saved(show_id)
     return snapshot
 
@@ -83,6 +84,7 @@ async def write_show(store: Store, snapshot: Mapping[str, Any], prefer_id: int |
         prefer_id=prefer_id,
         similar_of=snapshot.get("_similar_of") or [],
         subscriptions=[_paused(sub) for sub in snapshot.get("_subscriptions") or []],
+        follows=snapshot.get("_follows") or [],
     )
 
 

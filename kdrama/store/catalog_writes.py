@@ -276,10 +276,12 @@ class CatalogWrites(CatalogTable):
         prefer_id: int | None,
         similar_of: Iterable[Sequence[Any]] = (),
         subscriptions: Iterable[Mapping[str, Any]] = (),
+        follows: Iterable[Mapping[str, Any]] = (),
     ) -> int:
         """Write one show with all it holds (an add, or undoing a removal or an import); its id.
 
-        `similar_of` and `subscriptions` are what removing it had cascaded away from other rows.
+        `similar_of`, `subscriptions` and `follows` are what removing it had cascaded away from
+        other rows. A follow comes back only while its fan is still a follower.
         """
         show_id = (await self._put_shows([entry], {entry.slug: prefer_id}))[entry.slug]
         await self._run_many(
@@ -337,6 +339,11 @@ class CatalogWrites(CatalogTable):
                 f"INSERT OR IGNORE INTO subscription ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
                 tuple(row.values()),
             )
+        await self._run_many(
+            "INSERT OR IGNORE INTO follow (user_id, show_id, events, created_at) "
+            "SELECT user_id, ?, ?, ? FROM follower WHERE user_id = ?",
+            [(show_id, f["events"], f["created_at"], f["user_id"]) for f in follows],
+        )
         return show_id
 
     async def insert_season(self, show_id: int, number: int, values: Mapping[str, Any]) -> None:

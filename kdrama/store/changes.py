@@ -91,6 +91,21 @@ class ChangeStore:
             await enqueue_deliveries(db, change_id, show.id, event_set)
         return change_id
 
+    async def forget_follower(self, user_id: int) -> None:
+        """Drop a person's follows from removed shows' snapshots (inside the caller's transaction)."""
+        db = self._store.db
+        for column in ("old", "new"):
+            # Only whole-show items hold a snapshot; instr() skips the rest before any JSON is read.
+            await db.execute(
+                f"UPDATE change_item SET {column} = json_set({column}, '$._follows', "
+                f"(SELECT json_group_array(json(value)) FROM json_each({column}, '$._follows') "
+                "WHERE json_extract(value, '$.user_id') != ?1)) "
+                f"WHERE entity = 'show' AND field = '*' AND instr({column}, '\"_follows\"') > 0 "
+                f"AND EXISTS (SELECT 1 FROM json_each({column}, '$._follows') "
+                "WHERE json_extract(value, '$.user_id') = ?1)",
+                (user_id,),
+            )
+
     async def change(self, change_id: int) -> Change | None:
         changes = await self._changes("c.id = ?", (change_id,))
         return changes[0] if changes else None

@@ -7,7 +7,7 @@ deletes their DMs in the outbox, in the same transaction, through the outbox mod
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
@@ -123,9 +123,14 @@ class FollowStore:
         return removed
 
     async def forget(self, user_id: int) -> bool:
-        """Forget a person: follows, DM channel, pause reason and every DM row. False: nothing kept."""
+        """Forget a person: follows, DM channel, pause reason and every DM row. False: nothing kept.
+
+        Their follows kept in removed shows' recorded snapshots go too, so undoing a removal
+        never brings them back.
+        """
         async with self.store.transaction() as db:
             await db.execute("DELETE FROM follow WHERE user_id = ?", (user_id,))
+            await self.store.changes.forget_follower(user_id)
             cur = await db.execute("DELETE FROM follower WHERE user_id = ?", (user_id,))
             forgotten = cur.rowcount > 0
             dropped = await outbox.forget_user(db, user_id)
@@ -151,6 +156,13 @@ class FollowStore:
         """Keep (or, with None, forget) the person's DM channel, so it is opened only once."""
         async with self.store.transaction() as db:
             await db.execute("UPDATE follower SET dm_channel_id = ? WHERE user_id = ?", (channel_id, user_id))
+
+    async def rows_of_show(self, show_id: int) -> list[dict[str, Any]]:
+        """Who follows a show, for which news and since when: removing the show can be undone with them."""
+        rows = await self.db.execute_fetchall(
+            "SELECT user_id, events, created_at FROM follow WHERE show_id = ? ORDER BY id", (show_id,)
+        )
+        return [{"user_id": r[0], "events": r[1], "created_at": r[2]} for r in rows]
 
     async def followed_ids(self, user_id: int) -> set[int]:
         """The ids of the shows a person follows (for the Notify me toggle and autocomplete)."""
