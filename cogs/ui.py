@@ -256,9 +256,9 @@ class NotifyButton(
                 reply = error_reply(t.error(e))
             else:
                 text = (
-                    follow_render.unfollowed_text(show.title, t, button=True)
+                    follow_render.unfollowed_text(show.title, t, button=True, korean_title=show.korean_title)
                     if result is None
-                    else follow_render.followed_text(result, show.title, t)
+                    else follow_render.followed_text(result, show.title, t, korean_title=show.korean_title)
                 )
                 reply = error_reply(text)
         await send_reply(interaction, reply)

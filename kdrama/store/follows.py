@@ -49,14 +49,14 @@ class FollowStore:
             return None
         dm_channel_id, reason, paused_at = rows[0]
         follows = await self.db.execute_fetchall(
-            "SELECT x.id, x.slug, x.title, f.events, f.created_at FROM follow f "
+            "SELECT x.id, x.slug, x.title, x.korean_title, f.events, f.created_at FROM follow f "
             "JOIN show x ON x.id = f.show_id WHERE f.user_id = ? ORDER BY x.title COLLATE NOCASE",
             (user_id,),
         )
         return Follower(
             user_id=user_id,
             follows=tuple(
-                Follow(ShowRef(r[0], r[1], r[2]), parse_events(r[3]), moment(r[4]) or datetime.now(UTC))
+                Follow(ShowRef(r[0], r[1], r[2], r[3]), parse_events(r[4]), moment(r[5]) or datetime.now(UTC))
                 for r in follows
             ),
             dm_channel_id=dm_channel_id,

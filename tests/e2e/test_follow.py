@@ -209,11 +209,17 @@ async def test_a_korean_fan_reads_follow_in_korean(
     assert "알림 받기" in [b.get("label") for b in answer.buttons()]
     empty = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
     assert empty.ephemeral and empty.content.startswith("팔로우 중인 작품이 없습니다.")
+    offered = await standin.autocomplete(
+        "follow add", by=fan, at=lobby, locale="ko", focused="events", title=AOUAD
+    ).choices()
+    assert offered[0] == {"name": "모든 소식 (상태, 공개일, 예고편, 출연진, 공개)", "value": "all"}
     followed = await standin.slash("follow add", by=fan, at=lobby, locale="ko", title=AOUAD).reply()
     assert followed.ephemeral
-    assert followed.content.startswith("**All of Us Are Dead** 팔로우 중(status, date, trailer, release)."), (
-        followed.content
-    )
+    assert followed.content.startswith(
+        "**지금 우리 학교는 (All of Us Are Dead)** 팔로우 중(상태, 공개일, 예고편, 공개)."
+    ), followed.content
+    listed = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
+    assert "• **지금 우리 학교는 (All of Us Are Dead)**: 상태, 공개일, 예고편, 공개" in listed.text()
     # Their DMs are in Korean too, the notice and the line above it, whatever the server's language.
     await curate(standin, guild)
     dm = (await wait_dms(standin, fan.user, 1))[0]
