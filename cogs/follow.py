@@ -74,11 +74,11 @@ class Follow(
     @app_commands.command(name="remove", description="Stop the DMs about a show (“Everything” forgets you)")
     @app_commands.describe(title="A show you follow, or * for everything")
     async def remove(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
-        if is_everything(title):
-            forgotten = await forget(self.bot.store, interaction.user.id)
-            return await _private(interaction, render.forgotten_text(forgotten, _text(interaction)))
-        show = await self.bot.catalog.resolve(title)
         t = _text(interaction)
+        if is_everything(title, t):
+            forgotten = await forget(self.bot.store, interaction.user.id)
+            return await _private(interaction, render.forgotten_text(forgotten, t))
+        show = await self.bot.catalog.resolve(title)
         if await unfollow(self.bot.store, interaction.user.id, show.id):
             return await _private(
                 interaction, render.unfollowed_text(show.title, t, korean_title=show.korean_title)

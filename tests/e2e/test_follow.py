@@ -226,6 +226,21 @@ async def test_a_korean_fan_reads_follow_in_korean(
     assert dm["content"] == i18n.text("ko").gettext(DM_LINE) != DM_LINE
     assert dm["embeds"][0]["title"].startswith("지금 우리 학교는 (All of Us Are Dead)"), dm["embeds"][0]
 
+    # /follow remove finds the follow by its Korean title, and the word “전체” forgets them.
+    for typed in ("지금", "ㅈㄱㅇㄹ"):
+        offered = await standin.autocomplete(
+            "follow remove", by=fan, at=lobby, locale="ko", focused="title", title=typed
+        ).choices()
+        assert [c["value"] for c in offered] == [AOUAD], (typed, offered)
+    offered = await standin.autocomplete(
+        "follow remove", by=fan, at=lobby, locale="ko", focused="title", title="전체"
+    ).choices()
+    assert offered == [{"name": "전체: 내 팔로우를 모두 지우기", "value": "*"}]
+    gone = await standin.slash("follow remove", by=fan, at=lobby, locale="ko", title="전체").reply()
+    assert gone.ephemeral and gone.content.startswith("완료: "), gone.content
+    empty = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
+    assert empty.content.startswith("팔로우 중인 작품이 없습니다.")
+
 
 # --- closed DMs -------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from kdrama.follow.rules import (
     parse_follow_events,
     toggle,
 )
+from kdrama.lookup import Catalog
 from kdrama.models import Event
 from kdrama.store import Store
 from kdrama.watch.subscriptions import EventsError
@@ -123,3 +124,54 @@ async def test_follow_events_autocomplete_speaks_korean() -> None:
     assert choices[0].value == "all"  # what the option reads stays English
     typed = await Follow.events_autocomplete(Follow.__new__(Follow), fan, "tr")
     assert [(c.name, c.value) for c in typed] == [("예고편 (trailer)", "trailer")]
+
+
+async def test_follow_remove_autocomplete_finds_a_follow_by_its_korean_title(store: Store) -> None:
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200, language="ko")
+    await follow(store, FAN, await ref(store, "squid-game"), DEFAULT_EVENTS, limit=200, language="ko")
+    # Hangul (also mid-syllable), initial consonants, a romanization, and a typo, as /release finds them.
+    for typed in ("지금", "지그", "ㅈㄱㅇㄹ", "jigeum", "all of su"):
+        offered = [c.value for c in await followed_choices(store, FAN, typed, KO)]
+        assert offered == [AOUAD], (typed, offered)
+    named = await followed_choices(store, FAN, "지금", KO)
+    assert named[0].name == "All of Us Are Dead (지금 우리 학교는)"  # as the /release title list names it
+    assert [c.value for c in await followed_choices(store, FAN, "오징어", KO)] == ["squid-game"]
+
+
+async def test_follow_remove_offers_everything_to_a_korean_fan_typing_the_word_it_is_called(
+    store: Store,
+) -> None:
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200, language="ko")
+    everything = ("전체: 내 팔로우를 모두 지우기", "*")
+    for typed in ("전체", "전", "저"):  # "저" is 전 still being typed
+        assert [(c.name, c.value) for c in await followed_choices(store, FAN, typed, KO)] == [everything], (
+            typed
+        )
+    assert [c.value for c in await followed_choices(store, FAN, "everything", KO)] == ["*"]
+
+
+class FakeResponse:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def is_done(self) -> bool:
+        return bool(self.sent)
+
+    async def send_message(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
+
+
+async def test_a_korean_fan_submitting_the_word_for_everything_is_forgotten(
+    store: Store, catalog: Catalog
+) -> None:
+    from cogs.follow import Follow
+
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200, language="ko")
+    cog = Follow.__new__(Follow)
+    cog.bot = cast(Any, SimpleNamespace(store=store, catalog=catalog))
+    fan = SimpleNamespace(locale=discord.Locale.korean, user=SimpleNamespace(id=FAN), response=FakeResponse())
+    await Follow.remove.callback(cog, cast(Any, fan), "전체")
+    assert [m["content"] for m in fan.response.sent] == [
+        "완료: 팔로우, DM 채널, 아직 보내지 않은 메시지까지 내 정보를 모두 지웠습니다."
+    ]
+    assert await store.follows.follower(FAN) is None
