@@ -326,7 +326,7 @@ async def test_a_fan_is_capped_and_can_be_forgotten_entirely(
 ) -> None:
     fan = standin.plain_member(guild, "busy-fan")
     lobby = channel(guild, "lobby")
-    titles = ["squid-game", "kingdom", "goblin", AOUAD]
+    titles = [AOUAD, "squid-game", "kingdom", "goblin"]
     for title in titles[:FOLLOW_LIMIT]:
         reply = await private(standin, "add", by=fan, at=lobby, title=title)
         assert reply.content.startswith("Following"), reply.content
@@ -340,20 +340,32 @@ async def test_a_fan_is_capped_and_can_be_forgotten_entirely(
 
     one = await private(standin, "remove", by=fan, at=lobby, title="kingdom")
     assert one.content.startswith("You no longer follow **Kingdom**")
+
+    # News about a show they follow: the bot now keeps their DM channel and the DM's row.
+    await curate(standin, guild)
+    await wait_dms(standin, fan.user, 1)
+    dm_channel = standin.dm_channels[fan.user.id]
+
+    def kept() -> tuple[int, ...]:
+        """The fan's follower row, follows, DM rows, and follower rows naming their DM channel."""
+        with closing(sqlite3.connect(drama.database)) as db:
+            return tuple(
+                db.execute(sql, args).fetchone()[0]
+                for sql, args in (
+                    ("SELECT count(*) FROM follower WHERE user_id = ?", (fan.id,)),
+                    ("SELECT count(*) FROM follow WHERE user_id = ?", (fan.id,)),
+                    ("SELECT count(*) FROM delivery WHERE user_id = ?", (fan.id,)),
+                    ("SELECT count(*) FROM follower WHERE dm_channel_id = ?", (dm_channel,)),
+                )
+            )
+
+    await standin.wait_for(lambda: kept() == (1, 2, 1, 1), 10, "the DM channel remembered, the DM row kept")
+
     gone = await private(standin, "remove", by=fan, at=lobby, title="*")
     assert gone.content.startswith("Done: I forgot everything about you")
     listed = await private(standin, "list", by=fan, at=lobby)
     assert listed.content.startswith("You follow no shows.")
-    with closing(sqlite3.connect(drama.database)) as db:
-        kept = [
-            db.execute(sql, (fan.id,)).fetchone()[0]
-            for sql in (
-                "SELECT count(*) FROM follower WHERE user_id = ?",
-                "SELECT count(*) FROM follow WHERE user_id = ?",
-                "SELECT count(*) FROM delivery WHERE user_id = ?",
-            )
-        ]
-    assert kept == [0, 0, 0]
+    assert kept() == (0, 0, 0, 0)
 
 
 # --- a crash in the middle of a DM fan-out ------------------------------------------------------
