@@ -374,12 +374,23 @@ async def _apply(store: Store, ref: ShowRef, d: FieldDiff, actor: Actor) -> int 
 # --- one show -------------------------------------------------------------------------------
 
 
+class RemovedByCurator(Exception):
+    """A run would add a TMDB show again that a curator took out of the catalog: nothing is written."""
+
+
 async def sync_show(
-    store: Store, tmdb: TmdbEntry, *, show_id: int | None = None, unlinked_only: bool = False
+    store: Store,
+    tmdb: TmdbEntry,
+    *,
+    show_id: int | None = None,
+    unlinked_only: bool = False,
+    keep_removed_out: bool = False,
 ) -> ShowSync:
     """Bring one TMDB show into the catalog in one transaction; `show_id` links a hand-made show.
 
     `unlinked_only`: the sync found `show_id` unlinked; refuse if it is gone or linked since.
+    `keep_removed_out`: a run, not a curator, is adding it; raise RemovedByCurator if a
+    curator removed it (even while the run was under way).
     """
     async with store.transaction():
         if show_id is not None and unlinked_only:
@@ -402,6 +413,8 @@ async def sync_show(
         curated = await store.sync.curated(current.show.id) if current is not None else set()
         plan = plan_sync(tmdb, current, curated=curated, slugs_by_tmdb_id=slugs)
         if current is None:
+            if keep_removed_out and show_id is None and await store.sync.is_removed(tmdb.tmdb_id):
+                raise RemovedByCurator(tmdb.tmdb_id)
             similar = tuple(slugs[i] for i in tmdb.similar_tmdb_ids if i in slugs)
             result = await _add_show(store, tmdb, plan, similar)
         else:

@@ -242,6 +242,10 @@ class SyncStore:
         rows = await self._store.fetch_all("SELECT tmdb_id FROM tmdb_removed")
         return {r[0] for r in rows}
 
+    async def is_removed(self, tmdb_id: int) -> bool:
+        row = await self._store.fetch_one("SELECT 1 FROM tmdb_removed WHERE tmdb_id = ?", (tmdb_id,))
+        return row is not None
+
     async def saved(self, show_id: int) -> dict[str, Any]:
         """What removing a show cascades away here (link, provenance, review), for its snapshot."""
         link = await self._store.fetch_one(

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kdrama.dates import utcnow
-from kdrama.edits.sync import ShowSync, resolve_similar, sync_show
+from kdrama.edits.sync import RemovedByCurator, ShowSync, resolve_similar, sync_show
 from kdrama.errors import UserError
 from kdrama.settings import Settings
 from kdrama.store import Store
@@ -102,18 +102,30 @@ class Syncer:
         )
 
     async def _one(
-        self, tmdb_id: int, stats: RunStats, show_id: int | None = None, *, found: bool = False
+        self,
+        tmdb_id: int,
+        stats: RunStats,
+        show_id: int | None = None,
+        *,
+        found: bool = False,
+        by_run: bool = False,
     ) -> ShowSync | None:
         """Fetch and write one show; any failure of that show is logged and counted, never raised.
 
         `show_id` links that catalog show (`found`: the run found it unlinked, so it must still be).
+        `by_run`: a run, not a curator, reads it, so a show a curator removed is not added back.
         """
         stats.seen += 1
         try:
             entry = await self.fetch(tmdb_id)
-            result = await sync_show(self.store, entry, show_id=show_id, unlinked_only=found)
+            result = await sync_show(
+                self.store, entry, show_id=show_id, unlinked_only=found, keep_removed_out=by_run
+            )
         except TmdbConfigError:
             raise
+        except RemovedByCurator:
+            log.info("TMDB show %d was removed by a curator during the run; not added back", tmdb_id)
+            return None
         except TmdbNotFound:
             log.info("TMDB show %d is gone (404); skipped", tmdb_id)
             stats.error(f"TMDB {tmdb_id}: not found on TMDB")
@@ -155,7 +167,7 @@ class Syncer:
             while not queue.empty():
                 tmdb_id = queue.get_nowait()
                 show_id = found.get(tmdb_id)
-                await self._one(tmdb_id, stats, show_id, found=show_id is not None)
+                await self._one(tmdb_id, stats, show_id, found=show_id is not None, by_run=True)
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.workers))))
         # Recommendations read before their shows were added: link those that came in since.
@@ -187,9 +199,6 @@ class Syncer:
                     (s for i, s in listed.items() if i not in linked and i not in removed),
                     await self.store.sync.unlinked_shows(),
                 )
-                for held in matches.held:
-                    log.warning("TMDB sync: %s", held.message())
-                    stats.error(held.message())
                 ids = matches.new | set(matches.link)
                 if mode == "full":
                     ids |= set(linked)
@@ -199,6 +208,10 @@ class Syncer:
                     ids |= changed & set(linked)
                 log.info("TMDB sync (%s): %d show(s) to read", mode, len(ids))
                 await self._many(ids, stats, matches.link)
+                # After the shows' own errors, which are likelier to need someone soon.
+                for held in matches.held:
+                    log.warning("TMDB sync: %s", held.message())
+                    stats.error(held.message())
                 ok = True
             except TmdbConfigError as e:
                 stats.error(str(e))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kdrama import edits
-from kdrama.edits.sync import accept_review, keep_review
+from kdrama.edits.sync import ShowSync, accept_review, keep_review
 from kdrama.lookup import Catalog
 from kdrama.models import Actor, Event, ShowRef
 from kdrama.store import Store
@@ -398,3 +398,25 @@ async def test_undoing_a_show_removal_keeps_its_tmdb_link(standin: TmdbStandIn, 
     assert stored is not None
     assert stored.synopsis == "TMDB's overview after the undo."
     assert stored.platform == "Curated Flix"
+
+
+async def test_a_show_removed_while_a_run_is_under_way_is_not_added_back_by_that_run(
+    standin: TmdbStandIn, db: Store
+) -> None:
+    catalog = await Catalog.load(db)
+    first, last = standin.world.korean()[0], standin.world.korean()[-1]
+    async with client(standin) as tmdb:
+        await Syncer(db, tmdb).run("full")
+        last_ref = await db.catalog.show_ref(await db.sync.show_id(last.id) or 0)
+        assert last_ref is not None
+
+        async def curator_removes_the_last_show(result: ShowSync) -> None:
+            if result.tmdb_id == first.id:  # the run read the last show's link before this
+                await edits.remove_show(catalog, CURATOR, last_ref.slug)
+
+        first.overview = "A change, so the run tells on_show about the first show."
+        syncer = Syncer(db, tmdb, workers=1, on_show=curator_removes_the_last_show)
+        result = await syncer.run("full")
+    assert result.stats.updated == 1 and result.stats.added == 0 and result.stats.errors == 0
+    assert await db.catalog.show_ref_by_slug(last_ref.slug) is None
+    assert await db.sync.show_id(last.id) is None
