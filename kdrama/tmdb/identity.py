@@ -21,7 +21,8 @@ from kdrama.search import normalize
 from kdrama.store.sync import UnlinkedShow
 from kdrama.tmdb.models import ListedShow
 
-_NAMED = 3  # candidates named in a held show's message
+_NAMED = 2  # candidates named in a held show's message
+_NAME_MAX = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +36,13 @@ class Held:
     why: str
 
     def message(self) -> str:
+        """One line for the run's errors; /admin sync status shows 180 characters of it."""
         year = f" ({self.year})" if self.year else ""
+        name = self.name if len(self.name) <= _NAME_MAX else self.name[: _NAME_MAX - 1] + "…"
         slugs = ", ".join(self.candidates[:_NAMED]) + (" …" if len(self.candidates) > _NAMED else "")
         return (
-            f"TMDB {self.tmdb_id} “{self.name}”{year} was not added: it may be {slugs} ({self.why}). "
-            f"Link it with /admin sync show title:<slug> tmdb_id:{self.tmdb_id}, or add it as a new "
-            f"show with /admin sync show title:{self.tmdb_id}"
+            f"TMDB {self.tmdb_id} “{name}”{year} not added, may be {slugs} ({self.why}): "
+            f"/admin sync show title:<slug> tmdb_id:{self.tmdb_id} links it, title:{self.tmdb_id} adds it"
         )
 
 
@@ -57,9 +59,9 @@ def _contradiction(tv: ListedShow, show: UnlinkedShow) -> str | None:
     """Why `show` may not be `tv` after all, though a title matches."""
     year = tv.first_air_date.year if tv.first_air_date else None
     if year is not None and show.year is not None and year != show.year:
-        return f"its first season is from {show.year} in the catalog, {year} on TMDB"
+        return f"catalog year {show.year}"
     if show.korean_title and tv.original_name and normalize(show.korean_title) != normalize(tv.original_name):
-        return "the Korean titles differ"
+        return "Korean titles differ"
     return None
 
 
@@ -80,7 +82,7 @@ def match(listed: Iterable[ListedShow], unlinked: Sequence[UnlinkedShow]) -> Mat
             result.new.add(tv.id)
         elif len(candidates) > 1:
             slugs = tuple(sorted(s.slug for s in candidates.values()))
-            result.held.append(Held(tv.id, tv.name, year, slugs, "several catalog shows have its title"))
+            result.held.append(Held(tv.id, tv.name, year, slugs, "several catalog shows match"))
         else:
             (show,) = candidates.values()
             why = _contradiction(tv, show)
@@ -92,9 +94,7 @@ def match(listed: Iterable[ListedShow], unlinked: Sequence[UnlinkedShow]) -> Mat
     for tmdb_id, (tv, show) in sure.items():
         if claims[show.id] > 1:
             year = tv.first_air_date.year if tv.first_air_date else None
-            result.held.append(
-                Held(tmdb_id, tv.name, year, (show.slug,), "other TMDB shows have the same title")
-            )
+            result.held.append(Held(tmdb_id, tv.name, year, (show.slug,), "other TMDB shows match it too"))
         else:
             result.link[tmdb_id] = show.id
     return result
