@@ -17,7 +17,6 @@ from kdrama.store.subscriptions import SubscriptionLimit
 
 # /watch add on a paused channel re-posts what it missed, if it is still news.
 RESEND_WINDOW = timedelta(hours=24)
-LIST_CHANNELS_MAX = 24  # embed fields, leaving room under Discord's 25
 CHOICE_NAME_MAX = 100
 
 
@@ -195,10 +194,10 @@ class WatchedChannel:
 
 @dataclass(frozen=True, slots=True)
 class WatchList:
-    """What a server (or one channel) follows: paused channels first, at most LIST_CHANNELS_MAX."""
+    """What a server (or one channel) follows: every channel, paused ones first."""
 
     channels: tuple[WatchedChannel, ...]
-    more: int  # channels left out
+    channel_id: int | None = None  # the one channel asked about; None: the whole server
 
 
 async def watch_list(store: Store, guild_id: int, channel_id: int | None = None) -> WatchList:
@@ -208,8 +207,5 @@ async def watch_list(store: Store, guild_id: int, channel_id: int | None = None)
         by_channel.setdefault(s.channel_id, []).append(s)
     # Paused channels first: they are what staff must act on.
     ordered = sorted(by_channel.items(), key=lambda kv: not any(s.paused for s in kv[1]))
-    shown = [
-        WatchedChannel(ch, tuple(group), await store.outbox.backlog(ch))
-        for ch, group in ordered[:LIST_CHANNELS_MAX]
-    ]
-    return WatchList(tuple(shown), len(ordered) - len(shown))
+    channels = [WatchedChannel(ch, tuple(group), await store.outbox.backlog(ch)) for ch, group in ordered]
+    return WatchList(tuple(channels), channel_id)
