@@ -56,34 +56,37 @@ def event_choices(current: str, locale: str = i18n.ENGLISH) -> list[tuple[str, s
     """Autocomplete for the events option: (name, value) pairs that extend what was typed.
 
     The values stay English (they are what the option reads); the names say them in the
-    reader's language.
+    reader's language, whose words for the events may be typed too. Every value offered is
+    one the option accepts: a word that names no event is left out (typed and sent as it is,
+    it gets the option's refusal), and a last word that starts no event's name is offered the
+    events that could go there instead.
     """
     t = i18n.text(locale)
+    words = {e.value: e for e in Event} | {t.gettext(EVENT_NAMES[e]).lower(): e for e in Event}
 
-    def named(value: str) -> str:
+    def named(events: list[Event]) -> tuple[str, str]:
+        value = ",".join(e.value for e in events)
         if t.english:
-            return value
-        words = ", ".join(t.gettext(EVENT_NAMES[Event(v)]) for v in value.split(",") if v)
-        return f"{words} ({value})"
+            return value, value
+        return f"{', '.join(t.gettext(EVENT_NAMES[e]) for e in events)} ({value})", value
 
-    typed = current.strip().lower().replace(" ", ",")
-    parts = typed.split(",")
-    done = [p for p in parts[:-1] if p]
-    partial = parts[-1]
-    valid_done = [p for p in done if p in {e.value for e in Event}]
+    *done, partial = current.strip().lower().replace(" ", ",").split(",")
+    # What was typed right so far, once each.
+    chosen = list(dict.fromkeys(words[w] for w in done if w in words))
+    if words.get(partial) in chosen:
+        partial = ""  # a repeat adds nothing
+    left = [e for e in Event if e not in chosen]
+    starting = [e for e in left if any(w.startswith(partial) for w, x in words.items() if x is e)]
+    offers_all = not chosen and "all".startswith(partial)
+    unknown = bool(partial) and not starting and not offers_all
+    if unknown:  # the last word names no event: offer what could go there instead
+        starting, offers_all = left, not chosen
     out: list[tuple[str, str]] = []
-    if not valid_done and (not partial or "all".startswith(partial)):
+    if offers_all:
         out.append((t.gettext("All events (status, date, trailer, cast, release)"), "all"))
-    prefix = ",".join(valid_done)
-    if valid_done and not partial:
-        out.append((named(prefix), prefix))
-    for e in Event:
-        if e.value in valid_done or not e.value.startswith(partial):
-            continue
-        value = f"{prefix},{e.value}" if prefix else e.value
-        out.append((named(value), value))
-    if partial in {e.value for e in Event} and typed not in {v for _, v in out}:
-        out.insert(0, (named(typed.strip(",")), typed.strip(",")))
+    if chosen and (not partial or unknown):
+        out.append(named(chosen))
+    out += [named([*chosen, e]) for e in starting]
     return out[:25]
 
 
