@@ -8,16 +8,17 @@ from datetime import datetime, timedelta
 from kdrama import i18n
 from kdrama.describe import EVENT_NAMES
 from kdrama.errors import UserError
-from kdrama.i18n import N_, Phrase
+from kdrama.i18n import N_, Phrase, Text
 from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
-from kdrama.search import normalize
+from kdrama.search import SearchIndex, normalize
 from kdrama.store import Store, utcnow
 from kdrama.store.subscriptions import SubscriptionLimit
 
 # /watch add on a paused channel re-posts what it missed, if it is still news.
 RESEND_WINDOW = timedelta(hours=24)
 CHOICE_NAME_MAX = 100
+CHOICES_MAX = 25  # Discord's most for an autocomplete
 
 
 class EventsError(UserError):
@@ -157,18 +158,36 @@ async def followed(store: Store, guild_id: int, channel_id: int | None = None) -
 async def followed_choices(
     store: Store, guild_id: int, channel_id: int, current: str, locale: str = i18n.ENGLISH
 ) -> list[Choice]:
-    """Autocomplete for /watch remove: what the channel follows, matching what was typed."""
+    """Autocomplete for /watch remove: what the channel follows, matching what was typed.
+
+    A show is found by any of its names as the title autocomplete of /release finds shows
+    (English, Hangul, romanized, aliases, initial consonants, typos), among the channel's
+    subscriptions only.
+    """
     t = i18n.text(locale)
+    subs = await followed(store, guild_id, channel_id)
     typed = normalize(current)
-    out: list[Choice] = []
-    for s in await followed(store, guild_id, channel_id):
-        title = s.show_title if s.show else t.gettext(EVERY_SHOW_NAME)
-        if typed and typed not in normalize(title):
-            continue
-        name = t.gettext("{title} (paused)", title=title) if s.paused else title
-        name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
-        out.append(Choice(name, s.show.slug if s.show else EVERY_SHOW))
-    return out[:25]
+    every = t.gettext(EVERY_SHOW_NAME)
+    out = [_choice(s, every, t) for s in subs if s.show is None and typed in normalize(every)]
+    if not current.strip():
+        out += [_choice(s, s.show.title, t) for s in subs if s.show is not None]
+        return out[:CHOICES_MAX]
+    by_id = {s.show.id: s for s in subs if s.show is not None}
+    index = SearchIndex(await store.subscriptions.followed_names(channel_id))
+    for m in index.search(current, limit=CHOICES_MAX):
+        if (found := by_id.get(m.ref)) is not None and found.show is not None:
+            title = found.show.title
+            # As /release labels a show found by another of its names.
+            out.append(
+                _choice(found, title if m.kind == "title" or m.text == title else f"{title} ({m.text})", t)
+            )
+    return out[:CHOICES_MAX]
+
+
+def _choice(sub: Subscription, label: str, t: Text) -> Choice:
+    name = t.gettext("{title} (paused)", title=label) if sub.paused else label
+    name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
+    return Choice(name, sub.show.slug if sub.show else EVERY_SHOW)
 
 
 async def channel_deleted(store: Store, channel_id: int) -> int:

@@ -163,6 +163,45 @@ def test_events_typed_without_picking_a_choice_still_get_the_one_sentence_refusa
     assert (locale == "en") == answer.startswith("I don't know the event “premiere”.")
 
 
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("지금", "All of Us Are Dead (지금 우리 학교는)"),
+        ("ㅈㄱㅇㄹ", "All of Us Are Dead (지금 우리 학교는)"),
+        ("jigeum", "All of Us Are Dead (Jigeum Uri Hakgyoneun)"),
+        ("now at our", "All of Us Are Dead (Now at Our School)"),
+        ("all of us", "All of Us Are Dead"),
+        ("al of us are ded", "All of Us Are Dead"),  # a typo, as /release forgives it
+    ],
+)
+async def test_watch_remove_finds_a_followed_show_by_any_of_its_names(
+    store: Store, typed: str, offered: str
+) -> None:
+    aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
+    for show in (aouad, squid, None):
+        await subscribe(store, 1, show)
+    hellbound = await ref(store, "hellbound")  # 지옥: also starts with 지, but another channel's
+    await subscribe(store, 2, hellbound)
+    choices = await watch.followed_choices(store, GUILD, 1, typed)
+    assert [(c.name, c.value) for c in choices] == [(offered, AOUAD)]
+
+
+async def test_watch_remove_offers_only_the_channels_shows_and_says_which_are_paused(store: Store) -> None:
+    aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
+    for show in (aouad, squid, None):
+        await subscribe(store, 1, show)
+    await store.subscriptions.pause_channel(1, "the channel no longer exists")
+    everything = [(c.name, c.value) for c in await watch.followed_choices(store, GUILD, 1, "", "ko")]
+    assert everything == [
+        ("모든 작품 (일시 중지됨)", "*"),
+        ("All of Us Are Dead (일시 중지됨)", AOUAD),
+        ("Squid Game (일시 중지됨)", "squid-game"),
+    ]
+    assert [c.value for c in await watch.followed_choices(store, GUILD, 1, "오징어")] == ["squid-game"]
+    assert [c.value for c in await watch.followed_choices(store, GUILD, 1, "모든", "ko")] == ["*"]
+    assert await watch.followed_choices(store, GUILD, 1, "지옥") == []
+
+
 async def test_the_language_is_the_channels_and_each_delivery_carries_it(catalog: Catalog) -> None:
     store = catalog.store
     await watch.subscribe(
