@@ -743,7 +743,13 @@ class Catalog:
         window = await self.store.catalog.seasons_with_dates_between(
             now - timedelta(days=1), now + timedelta(days=days)
         )
-        dated = [(ref, s) for ref, s in window if s.release.date.firm and not s.release.date.has_passed(now)]
+        # Only a season fans still wait for is coming up: a cancelled one keeps its old date,
+        # and one airing or released since today (in Korea) is out, not coming.
+        dated = [
+            (ref, s)
+            for ref, s in window
+            if s.status.value.to_come and s.release.date.firm and not s.release.date.has_passed(now)
+        ]
         undated = [
             (ref, s)
             for ref, s in await self.store.catalog.seasons_in_production()

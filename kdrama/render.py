@@ -307,7 +307,7 @@ def _and(items: list[str], t: Text) -> str:
 
 def _moves(season: Season) -> bool:
     """A season still to come: its status and date can change."""
-    return not season.status.value.out and season.status.value is not Status.CANCELLED
+    return season.status.value.to_come
 
 
 def _passed_dates(season: Season, now: datetime) -> list[ReleaseDate]:
