@@ -167,16 +167,21 @@ def status_label(status: Status, t: Text = EN) -> str:
     return t.gettext(status.label)
 
 
-def season_label(season: Season, locale: str = ENGLISH) -> str:
+def season_label(season: Season, locale: str = ENGLISH, now: datetime | None = None) -> str:
     """Short label of a season for lists and autocomplete: "Season 2 · Renewed · expected 2024"."""
     t = i18n.text(locale)
     parts = [t.gettext("Season {number}", number=season.number), status_label(season.status.value, t)]
     r = season.release
     if r.date.known and not season.status.value.out:
         if r.official:
-            parts.append(t.gettext("due {date}", date=t.date(r.date)))
+            label = t.gettext("due {date}", date=t.date(r.date))
         else:
-            parts.append(t.gettext("expected {date}", date=t.date(r.date)))
+            label = t.gettext("expected {date}", date=t.date(r.date))
+        # A date that came and went without a release (official ones too: the clock moves
+        # only exact official times) says so, as /release and /upcoming do.
+        if r.date.has_passed(now or datetime.now(UTC)):
+            label += t.gettext(", not released")
+        parts.append(label)
     elif r.date.known:
         parts.append(t.date(r.date))
     return " · ".join(parts)
@@ -195,8 +200,13 @@ def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
             text += " · " + t.gettext("{date} (as listed on TMDB, not official)", date=when(r.date, t))
         else:
             text += " · " + t.gettext("{date} (expected, not official)", date=when(r.date, t))
-        if not r.official and not season.status.value.out and r.date.has_passed(now):
-            text += t.gettext(", not released")
+        if not season.status.value.out and r.date.has_passed(now):
+            # An official day stays "scheduled" after it passes until a curator acts: never
+            # let it read as still ahead (/release says "officially due …, but it is not out yet").
+            if r.official:
+                text += t.gettext(", passed without a release")
+            else:
+                text += t.gettext(", not released")
     if season.episodes:
         text += " · " + t.gettext("{count} episodes", count=season.episodes)
     if notes := report_notes(season, now, t):

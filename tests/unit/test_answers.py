@@ -43,3 +43,39 @@ async def test_a_season_out_since_today_in_korea_is_not_listed_as_coming_up(cata
         await set_status(catalog, CURATOR, "squid-game", 3, status, NETFLIX)
         text = to_text(await answers.upcoming(catalog, 90, now=NOW), NOW)
         assert "Squid Game season 3" not in text, (status, text)
+
+
+def season_line(text: str, number: int) -> str:
+    return next(x for x in text.splitlines() if x.startswith(f"Season {number}:"))
+
+
+async def test_show_says_an_official_date_passed_without_a_release(catalog: Catalog) -> None:
+    await set_status(catalog, CURATOR, "squid-game", 3, "scheduled", NETFLIX)
+    await set_date(catalog, CURATOR, "squid-game", 3, "2026-11-20", True, NETFLIX)
+    release = to_text(await answers.release(catalog, "squid-game", 3, now=NOW), NOW)
+    assert "Season 3 was officially due on 20 November 2026, but it is not out yet." in release
+    show = to_text(await answers.show(catalog, "squid-game", now=NOW), NOW)
+    assert season_line(show, 3) == (
+        "Season 3: Date announced · 20 November 2026 (official), passed without a release · 6 episodes"
+    )
+    # The same line under "Other seasons" of another season's /release.
+    other = to_text(await answers.release(catalog, "squid-game", 2, now=NOW), NOW)
+    assert season_line(other, 3) == season_line(show, 3)
+    # And the season autocomplete no longer reads as if the day were still ahead.
+    choices = await answers.season_choices(catalog, "squid-game", "3", now=NOW)
+    assert [c.name for c in choices] == ["Season 3 · Date announced · due 20 November 2026, not released"]
+
+
+async def test_a_show_answer_kept_from_before_its_official_date_passed_is_not_served_after(
+    catalog: Catalog,
+) -> None:
+    await set_status(catalog, CURATOR, "squid-game", 3, "scheduled", NETFLIX)
+    await set_date(catalog, CURATOR, "squid-game", 3, "2026-11-20", True, NETFLIX)
+    last_minute = datetime(2026, 11, 20, 14, 59, tzinfo=UTC)  # 23:59 on 20 November in Korea
+    over = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # midnight in Korea: the day is over
+    before = to_text(await answers.show(catalog, "squid-game", now=last_minute), last_minute)
+    assert season_line(before, 3).endswith("20 November 2026 (official) · 6 episodes")
+    after = to_text(await answers.show(catalog, "squid-game", now=over), over)
+    assert "20 November 2026 (official), passed without a release" in season_line(after, 3)
+    choices = await answers.season_choices(catalog, "squid-game", "3", now=last_minute)
+    assert choices[0].name == "Season 3 · Date announced · due 20 November 2026"
