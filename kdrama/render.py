@@ -162,6 +162,13 @@ def source_line(source: str | None, as_of: PartialDate | None, t: Text = EN) -> 
     return " · ".join(parts)
 
 
+def cited(source: str, t: Text = EN) -> str:
+    """A source in running text: TMDB's named as community-edited; a link only if it passes the checks."""
+    if source.startswith(TMDB_SITE):
+        return t.gettext("TMDB (community-edited), {source}", source=shown_source(source, t))
+    return shown_source(source, t)
+
+
 def status_label(status: Status, t: Text = EN) -> str:
     """The name of an official status ("Renewed"), in the reader's language."""
     return t.gettext(status.label)
@@ -572,8 +579,7 @@ def credit_line(c: Credit, t: Text = EN) -> str:
     )
     if not c.official:
         if c.source:
-            source = c.source if c.source.startswith("https://") else safe(c.source)
-            text += " " + t.gettext("(expected, not official; {source})", source=source)
+            text += " " + t.gettext("(expected, not official; {source})", source=cited(c.source, t))
         else:
             text += " " + t.gettext("(expected, not official)")
     return text
