@@ -32,6 +32,8 @@ COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
 CAST_PAGE_SIZE = 12
 FOOTER_OFFICIAL = i18n.N_("Official: confirmed by the network or studio. Expected: reported, not confirmed.")
+# TMDB's watch providers are JustWatch's data, to be credited to JustWatch wherever shown.
+JUSTWATCH = i18n.N_("Where-to-watch data from TMDB comes from JustWatch.")
 EN = i18n.text(ENGLISH)
 
 # Discord's limits (DISCORD_FACTS.md)
@@ -527,10 +529,14 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
             value="\n".join(season_summary(x, a.now, t) for x in others),
             inline=False,
         )
-    embed.set_footer(text=t.gettext(FOOTER_OFFICIAL))
+    links = _links(a.show.platform, a.show.platform_url, None, t)
+    footer = t.gettext(FOOTER_OFFICIAL)
+    if a.platform_from_justwatch and links:
+        footer += " " + t.gettext(JUSTWATCH)  # the Watch button names JustWatch's platform
+    embed.set_footer(text=footer)
     return Reply(
         embeds=[fit(embed)],
-        links=_links(a.show.platform, a.show.platform_url, None, t),
+        links=links,
         follow_show_id=a.show.id,
         follow_label=t.gettext("Notify me"),
     )
@@ -548,7 +554,10 @@ def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
     if titles:
         embed.add_field(name=t.gettext("Also known as"), value=safe(", ".join(titles)), inline=False)
     if show.platform:
-        embed.add_field(name=t.gettext("Platform"), value=safe(show.platform), inline=True)
+        platform = safe(show.platform)
+        if a.platform_from_justwatch:
+            platform = t.gettext("{platform} (where-to-watch data: JustWatch)", platform=platform)
+        embed.add_field(name=t.gettext("Platform"), value=platform, inline=True)
     if show.genres:
         embed.add_field(name=t.gettext("Genres"), value=safe(", ".join(show.genres)), inline=True)
     seasons = "\n".join(season_summary(s, now, t) for s in a.seasons) or t.gettext(
