@@ -506,3 +506,26 @@ async def test_a_show_removed_while_a_run_is_under_way_is_not_added_back_by_that
     assert result.stats.updated == 1 and result.stats.added == 0 and result.stats.errors == 0
     assert await db.catalog.show_ref_by_slug(last_ref.slug) is None
     assert await db.sync.show_id(last.id) is None
+
+
+async def test_undoing_a_show_removal_keeps_the_justwatch_credit_of_its_platform(
+    standin: TmdbStandIn, db: Store
+) -> None:
+    from kdrama import answers
+    from kdrama.render import to_text
+
+    show = next(s for s in standin.world.korean() if s.providers)
+    async with client(standin) as tmdb:
+        await Syncer(db, tmdb).pull(show.id)
+    catalog = await Catalog.load(db)
+    show_id = await db.sync.show_id(show.id)
+    assert show_id is not None
+    sources = await db.sync.sources(show_id)
+    assert sources["show.platform"] == "justwatch"
+    ref = await db.catalog.show_ref(show_id)
+    assert ref is not None
+    removed = await edits.remove_show(catalog, CURATOR, ref.slug)
+    await edits.undo(catalog, CURATOR, removed.id)
+    assert await db.sync.sources(show_id) == sources
+    text = to_text(await answers.show(catalog, ref.slug))
+    assert platform_field(text).endswith("(where-to-watch data: JustWatch)")
