@@ -8,6 +8,7 @@ from kdrama.edits.common import (
     NAME_MAX,
     EditError,
     finish,
+    given,
     require_season,
     season_number,
     show_ref,
@@ -44,9 +45,9 @@ async def add_cast(
     """
     name = clean_text(person, field=N_("The actor's name"), max_len=NAME_MAX, required=True)
     assert name is not None
-    role = text(character, N_("The character"), NAME_MAX)
-    korean = text(korean_name, N_("The Korean name"), NAME_MAX)
-    src = check_source(source, field=N_("The source"), required=False)
+    role = given(character, N_("The character"), NAME_MAX)
+    korean = given(korean_name, N_("The Korean name"), NAME_MAX)
+    src = check_source(source, field=N_("The source"), required=source is not None)
     number = season_number(season) if season is not None else None
     show = await catalog.resolve(title)
     store = catalog.store

@@ -376,6 +376,44 @@ async def test_bad_input_is_refused_with_a_sentence_and_changes_nothing(
     assert await snapshot(catalog.store) == before
 
 
+BLANKS = {"zero-width space": "\u200b", "spaces": "   ", "a control character": "\x00"}
+BLANK_INPUTS = {
+    "date": lambda c, typed: edits.set_date(c, CURATOR, AOUAD, 1, typed, True, "Netflix"),
+    "status note": lambda c, typed: edits.set_status(c, CURATOR, AOUAD, 2, "filming", NETFLIX, note=typed),
+    "date note": lambda c, typed: edits.set_date(c, CURATOR, AOUAD, 2, "unknown", False, NETFLIX, note=typed),
+    "character": lambda c, typed: edits.add_cast(c, CURATOR, AOUAD, "Park Ji-hu", typed, season=1),
+    "korean name": lambda c, typed: edits.add_cast(
+        c, CURATOR, AOUAD, "Park Ji-hu", "Nam On-jo", season=1, korean_name=typed
+    ),
+    "cast source": lambda c, typed: edits.add_cast(
+        c, CURATOR, AOUAD, "Park Ji-hu", "Nam On-jo", season=1, source=typed
+    ),
+}
+
+
+@pytest.mark.parametrize("typed", BLANKS.values(), ids=BLANKS.keys())
+@pytest.mark.parametrize("call", BLANK_INPUTS.values(), ids=BLANK_INPUTS.keys())
+async def test_a_blank_or_invisible_value_is_refused_not_read_as_unknown_or_empty(
+    catalog: Catalog, call, typed: str
+) -> None:
+    """Text that shows nothing (Discord lets it through) never wipes a date, a note or a character."""
+    before = await snapshot(catalog.store)
+    with pytest.raises(Refused, match="empty") as info:
+        await call(catalog, typed)
+    assert "\n" not in str(info.value) and str(info.value).endswith(".")
+    assert await snapshot(catalog.store) == before
+
+
+async def test_unknown_and_a_dash_still_clear_a_date_and_its_note(catalog: Catalog) -> None:
+    await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", False, "Soompi", note="A rumour.")
+    assert "A rumour." in await release_text(catalog)
+    assert await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", False, "Soompi", note="-") is not None
+    assert "A rumour." not in await release_text(catalog)
+    await edits.set_date(catalog, CURATOR, AOUAD, 1, "unknown", False, "Netflix")
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 1)
+    assert season is not None and season.release.date.precision is Precision.UNKNOWN
+
+
 async def test_control_characters_are_cleaned_from_free_text(catalog: Catalog) -> None:
     change = await edits.set_status(
         catalog, CURATOR, AOUAD, 2, "renewed", NETFLIX, note="Confirmed\x00 at\u202e Tudum"
