@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "status_history": N_("earlier statuses"),
     "release_history": N_("earlier release dates"),
     "character": N_("character"),
+    "korean_name": N_("Korean name"),
     "billing": N_("billing"),
     "official": N_("officialness"),
     "source": N_("source"),

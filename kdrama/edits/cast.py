@@ -17,7 +17,8 @@ from kdrama.edits.common import (
 from kdrama.edits.items import credit_key, credit_value, diff, events_for, trailer_key, trailer_value
 from kdrama.i18n import N_, Phrase, Phrases
 from kdrama.lookup import Catalog
-from kdrama.models import Action, Actor, Change, ChangeItem, Entity
+from kdrama.models import Action, Actor, Change, ChangeItem, Credit, Entity
+from kdrama.store import Store
 from kdrama.validate import TITLE_MAX, clean_text, https_url
 from kdrama.validate import source as check_source
 
@@ -25,6 +26,17 @@ from kdrama.validate import source as check_source
 def _expected_needs_source(official: bool, source: str | None) -> None:
     if not official and not source:
         raise EditError("An expected cast entry needs a source: an https:// link or a short citation.")
+
+
+async def update_credit(store: Store, show_id: int, current: Credit, fields: dict[str, Any]) -> None:
+    """Change fields of a cast entry; a new Korean name makes it the entry of that person."""
+    if "korean_name" not in fields:
+        await store.catalog.update_credit(current.id, fields)
+        return
+    # The Korean name is the person's, not the credit's (two actors may share an English
+    # name): the entry moves to the person with both names, keeping its place in the billing.
+    await store.catalog.delete_credit(current.id)
+    await store.catalog.insert_credit(show_id, credit_value(current) | fields)
 
 
 async def add_cast(
@@ -65,9 +77,11 @@ async def add_cast(
                 wanted["official"] = official
             if src is not None:
                 wanted["source"] = src
+            if korean is not None:
+                wanted["korean_name"] = korean
             _expected_needs_source(wanted.get("official", current.official), src or current.source)
             items = diff(key, credit_value(current), wanted)
-            await store.catalog.update_credit(current.id, {i.field: i.new for i in items})
+            await update_credit(store, ref.id, current, {i.field: i.new for i in items})
         else:
             _expected_needs_source(official is not False, src)
             value = {

@@ -187,6 +187,31 @@ async def test_cast_events_official_only(catalog: Catalog) -> None:
     assert "Im Jae-hyuk" not in render.to_text(await answers.cast(catalog, AOUAD, 2))
 
 
+async def test_cast_add_on_an_existing_entry_takes_the_korean_name_it_was_given(catalog: Catalog) -> None:
+    assert await edits.add_cast(catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2) is not None
+    billed = render.to_text(await answers.cast(catalog, AOUAD, 2))
+    updated = await edits.add_cast(
+        catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2, korean_name="김뉴커머"
+    )
+    assert updated is not None
+    assert "Korean name of the cast entry for Kim Newcomer (season 2): none → “김뉴커머”" in "\n".join(
+        edits.describe_change(updated)
+    )
+    cast = render.to_text(await answers.cast(catalog, AOUAD, 2))
+    assert "Kim Newcomer (김뉴커머) as A student" in cast
+    assert cast.index("Kim Newcomer") == billed.index("Kim Newcomer")  # same place in the billing
+    # Left out, the Korean name stays; given again, nothing changes.
+    assert await edits.add_cast(catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2) is None
+    assert (
+        await edits.add_cast(
+            catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2, korean_name="김뉴커머"
+        )
+        is None
+    )
+    await edits.undo(catalog, CURATOR, updated.id)
+    assert render.to_text(await answers.cast(catalog, AOUAD, 2)) == billed
+
+
 async def test_expected_cast_needs_a_source(catalog: Catalog) -> None:
     before = await snapshot(catalog.store)
     with pytest.raises(Refused, match="expected cast entry needs a source"):
