@@ -133,9 +133,14 @@ async def test_source_only_refresh_is_recorded_but_notifies_no_one(catalog: Cata
 
 
 async def test_a_new_status_clears_the_old_status_note(catalog: Catalog) -> None:
+    show = await catalog.resolve(AOUAD)
+    before = await catalog.store.catalog.season(show.id, 2)
+    assert before is not None and before.status.note and "reported wrapped" in before.status.note
+    assert "reported wrapped" in await release_text(catalog)
     await edits.set_status(catalog, CURATOR, AOUAD, 2, "renewed", NETFLIX)
-    text = await release_text(catalog)
-    assert "not renewed" not in text
+    after = await catalog.store.catalog.season(show.id, 2)
+    assert after is not None and after.status.note is None
+    assert "reported wrapped" not in await release_text(catalog)
 
 
 # --- trailers, cast, shows, seasons ------------------------------------------------------------
