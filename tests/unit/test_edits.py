@@ -143,6 +143,14 @@ async def test_a_new_status_clears_the_old_status_note(catalog: Catalog) -> None
     assert "reported wrapped" not in await release_text(catalog)
 
 
+async def test_a_new_date_clears_the_old_date_note(catalog: Catalog) -> None:
+    assert "expected late 2026" in await release_text(catalog)
+    await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", False, "Soompi")
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 2)
+    assert season is not None and season.release.note is None
+    assert "expected late 2026" not in await release_text(catalog)
+
+
 # --- trailers, cast, shows, seasons ------------------------------------------------------------
 
 
