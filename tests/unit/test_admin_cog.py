@@ -215,3 +215,30 @@ async def test_keep_ours_answers_a_korean_curator_in_korean(bot: DramaBot) -> No
         "우리 값을 유지했습니다: All of Us Are Dead의 줄거리은(는) 큐레이터가 정한 그대로입니다."
     )
     assert await bot.store.sync.open_reviews() == []
+
+
+async def test_the_synopsis_form_waits_for_a_slow_typist_and_a_new_one_replaces_it(bot: DramaBot) -> None:
+    cog: Any = bot.get_cog("Admin")
+    opened: list[Any] = []
+
+    async def send_modal(form: Any) -> None:
+        opened.append(form)
+
+    def interaction() -> Any:
+        return SimpleNamespace(
+            user=SimpleNamespace(id=CURATOR, name="kim", bot=False),
+            client=bot,
+            locale=discord.Locale.american_english,
+            response=SimpleNamespace(send_modal=send_modal),
+        )
+
+    await cog.show_edit.callback(cog, interaction(), "all-of-us-are-dead")
+    await cog.show_edit.callback(cog, interaction(), "squid-game")
+    first, second = opened
+    # No deadline: submitted an hour later, the text still lands.
+    assert second.timeout is None and not second.is_finished()
+    # The first was closed unsent when the second opened: it is no longer kept.
+    assert first.is_finished()
+    assert cog.open_forms == {CURATOR: second}
+    second.stop()
+    assert cog.open_forms == {}
