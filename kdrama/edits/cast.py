@@ -70,7 +70,10 @@ async def add_cast(
         key = credit_key(ref.slug, number, name)
         existing = await store.catalog.season_credits(ref.id, number, name)
         if existing:
-            current = existing[0]
+            # Two actors may share an English name: the Korean name, when given, says which.
+            current = next(
+                (c for c in existing if korean is not None and c.korean_name == korean), existing[0]
+            )
             key = credit_key(ref.slug, number, current.actor)
             wanted: dict[str, Any] = {"character": role}
             if official is not None:

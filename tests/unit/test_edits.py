@@ -225,6 +225,26 @@ async def test_cast_add_on_an_existing_entry_takes_the_korean_name_it_was_given(
     assert render.to_text(await answers.cast(catalog, AOUAD, 2)) == billed
 
 
+async def test_cast_add_with_a_korean_name_picks_that_actor_among_two_of_one_english_name(
+    catalog: Catalog,
+) -> None:
+    data = json.loads(await edits.export_text(catalog.store))
+    aouad = next(s for s in data["shows"] if s["slug"] == AOUAD)
+    aouad["seasons"][1]["cast"] += [
+        {"actor": "Kim Ji-won", "character": "A student"},
+        {"actor": "Kim Ji-won", "korean_name": "김지원", "character": "A teacher"},
+    ]
+    await edits.import_catalog(
+        catalog, CURATOR, json.dumps({"format": 1, "shows": [aouad]}).encode(), hosts=None
+    )
+    change = await edits.add_cast(
+        catalog, CURATOR, AOUAD, "Kim Ji-won", "The principal", season=2, korean_name="김지원"
+    )
+    assert change is not None
+    cast = render.to_text(await answers.cast(catalog, AOUAD, 2))
+    assert "Kim Ji-won (김지원) as The principal" in cast and "Kim Ji-won as A student" in cast, cast
+
+
 async def test_expected_cast_needs_a_source(catalog: Catalog) -> None:
     before = await snapshot(catalog.store)
     with pytest.raises(Refused, match="expected cast entry needs a source"):
