@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kdrama import edits
+from kdrama import admin_render, edits
 from kdrama.edits.sync import ShowSync, accept_review, keep_review
 from kdrama.lookup import Catalog
 from kdrama.models import Actor, Event, ShowRef
@@ -326,6 +326,27 @@ async def test_the_justwatch_credit_follows_where_tmdb_takes_the_platform_from(
     catalog = await Catalog.load(db)
     text = to_text(await answers.show(catalog, ref.slug))
     assert platform_field(text) == "Stand-in Network Nine (where-to-watch data: JustWatch)"
+
+
+async def test_use_tmdbs_reply_shows_a_markdown_overview_as_text(standin: TmdbStandIn, db: Store) -> None:
+    """TMDB's text is community-edited: a masked link in an overview is no link in the curator's reply."""
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        show = standin.world.korean()[2]
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
+        show.overview = "[Watch on Netflix](https://evil.example/x) **now**"
+        standin.world.mark_changed(show.id)
+        await syncer.pull(show.id)
+    [item] = await db.sync.open_reviews()
+    change = await accept_review(catalog, CURATOR, item.id)
+    reply = admin_render.change_reply(change, "").content or ""
+    assert "→ “\\[Watch on Netflix](https://evil.example/x) \\*\\*now\\*\\*”" in reply, reply
 
 
 # --- a TMDB show the catalog already holds, unlinked (the starter catalog, a hand-made show) ---
