@@ -166,6 +166,12 @@ def _pending_on(shards: Shards | None, extra: str = "", args: Sequence[Any] = ()
     return where, values
 
 
+def _heads(shards: Shards | None) -> tuple[str, list[Any]]:
+    """A query for the oldest pending delivery of each channel (and follower) on `shards`."""
+    where, args = _pending_on(shards)
+    return f"SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id", args
+
+
 class OutboxStore:
     """Claiming and recording deliveries, on the bot's one Store (writes serialised)."""
 
@@ -181,16 +187,21 @@ class OutboxStore:
         return next(iter(rows), None)
 
     async def due(self, now: float, shards: Shards | None, limit: int = 200) -> list[Delivery]:
-        """Due pending deliveries, the oldest first and at most one per channel."""
-        where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
+        """Each channel's oldest pending delivery, if it is due by `now`; the oldest first.
+
+        A channel (or a follower) gets its notices in the order they were made: while its
+        oldest waits out a retry, the newer ones wait behind it, so a channel's last word is
+        never an older change. The oldest stops holding the rest once it is sent, failed or
+        cancelled.
+        """
+        heads, args = _heads(shards)
         rows = await self.db.execute_fetchall(
             "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at, user_id, "
             # A channel's notices are in its subscriptions' language, a DM in its follower's.
             "coalesce((SELECT max(s.language) FROM subscription s WHERE s.channel_id = delivery.channel_id), "
             "(SELECT f.language FROM follower f WHERE f.user_id = delivery.user_id)) "
-            f"FROM delivery WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
-            "ORDER BY id LIMIT ?",
-            (*args, limit),
+            f"FROM delivery WHERE id IN ({heads}) AND next_try_at <= ? ORDER BY id LIMIT ?",
+            (*args, now, limit),
         )
         return [
             Delivery(
@@ -213,9 +224,9 @@ class OutboxStore:
         return int(row[0]) if row else 0
 
     async def next_due_at(self, shards: Shards | None) -> float | None:
-        """When the soonest pending delivery is due (wall-clock seconds), or None."""
-        where, args = _pending_on(shards)
-        row = await self._one(f"SELECT min(next_try_at) FROM delivery WHERE {where}", args)
+        """When the soonest channel's oldest pending delivery is due (wall-clock seconds), or None."""
+        heads, args = _heads(shards)
+        row = await self._one(f"SELECT min(next_try_at) FROM delivery WHERE id IN ({heads})", args)
         return float(row[0]) if row and row[0] is not None else None
 
     async def state(self, delivery_id: int) -> str | None:

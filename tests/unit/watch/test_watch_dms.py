@@ -6,8 +6,18 @@ from datetime import timedelta
 
 from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED
 from kdrama.store import Store, utcnow
-from kdrama.watch.engine import ChannelUnusable
-from tests.unit.watch.helpers import AOUAD, FakeDiscord, engine_for, ref, renew, rows, subscribe
+from kdrama.watch.engine import ChannelUnusable, RetryLater
+from tests.unit.watch.helpers import (
+    AOUAD,
+    Clock,
+    FakeDiscord,
+    add_trailer,
+    engine_for,
+    ref,
+    renew,
+    rows,
+    subscribe,
+)
 
 FAN, CLOSED_FAN = 9001, 9002
 
@@ -39,3 +49,22 @@ async def test_followers_get_one_dm_each_and_a_refusing_one_is_paused_after_one_
     await engine.drain()
     assert [key for key, _ in fake.requests].count(CLOSED_FAN) == 1
     assert len(fake.in_channel(FAN)) == 3
+
+
+async def test_a_fan_reads_their_dms_in_the_order_the_news_came(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    now = utcnow()
+    await store.follows.add(
+        FAN, show, DEFAULT_EVENTS, limit=200, resend_since=now - timedelta(days=1), now=now
+    )
+    await renew(store, show)
+    await add_trailer(store, show)
+    clock = Clock()
+    fake = FakeDiscord(faults={FAN: [RetryLater("HTTP 503: Service Unavailable", status=503)]})
+    engine = engine_for(store, fake, wall=clock)
+    await engine.drain()
+    assert fake.in_channel(FAN) == []  # the trailer waits behind the renewal's retry
+    clock.now += 60
+    await engine.drain()
+    titles = [m.embeds[0].description for m in fake.in_channel(FAN)]
+    assert len(titles) == 2 and "Renewed" in (titles[0] or "") and "Renewed" not in (titles[1] or "")
