@@ -71,22 +71,35 @@ async def _enqueue_dms(
     """One DM row per active follower of the show who wants any of `events` (paused: none)."""
     if not events:
         return
-    wanted = " OR ".join("instr(',' || f.events || ',', ?) > 0" for _ in events)
+    wanted, args = _any_event("f.events", events)
     await db.execute(
         "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, user_id, created_at) "
         "SELECT ?, 0, f.user_id, f.user_id, ? FROM follow f JOIN follower p ON p.user_id = f.user_id "
-        f"WHERE f.show_id = ? AND p.paused_reason IS NULL AND ({wanted})",
-        (change_id, now, show_id, *(f",{e.value}," for e in sorted(events))),
+        f"WHERE f.show_id = ? AND p.paused_reason IS NULL AND {wanted}",
+        (change_id, now, show_id, *args),
     )
 
 
-async def drop_unfollowed(db: aiosqlite.Connection, user_id: int, show_id: int) -> int:
-    """A show unfollowed: its DMs not yet sent to that person never will be."""
+def _any_event(column: str, events: frozenset[Event]) -> tuple[str, list[str]]:
+    """SQL true when the comma list in `column` names any of `events` (false for none)."""
+    if not events:
+        return "0", []
+    return (
+        "(" + " OR ".join(f"instr(',' || {column} || ',', ?) > 0" for _ in events) + ")",
+        [f",{e.value}," for e in sorted(events)],
+    )
+
+
+async def drop_unfollowed(
+    db: aiosqlite.Connection, user_id: int, show_id: int, keep: frozenset[Event] = frozenset()
+) -> int:
+    """A show unfollowed, or its events narrowed to `keep`: its unsent DMs no longer wanted never will be."""
+    wanted, args = _any_event("c.events", keep)
     cur = await db.execute(
         "UPDATE delivery SET state = 'failed', last_error = 'unfollowed before it was sent' "
         "WHERE user_id = ? AND state IN ('pending', 'paused') "
-        "AND change_id IN (SELECT id FROM change WHERE show_id = ?)",
-        (user_id, show_id),
+        f"AND change_id IN (SELECT c.id FROM change c WHERE c.show_id = ? AND NOT {wanted})",
+        (user_id, show_id, *args),
     )
     return cur.rowcount
 
@@ -116,14 +129,41 @@ async def resend_held(db: aiosqlite.Connection, channel_id: int, since: datetime
     return resent, cur.rowcount
 
 
-async def cancel_if_unsubscribed(db: aiosqlite.Connection, channel_id: int) -> None:
-    """A channel left with no subscription wants nothing more: cancel its queue."""
-    await db.execute(
-        "UPDATE delivery SET state = 'failed', last_error = 'unsubscribed before it was posted' "
-        "WHERE channel_id = ? AND state IN ('pending', 'paused') "
-        "AND NOT EXISTS (SELECT 1 FROM subscription WHERE channel_id = ?)",
-        (channel_id, channel_id),
+async def fit_to_subscriptions(db: aiosqlite.Connection, channel_id: int) -> int:
+    """Make a channel's queued and held notices match what it follows now; returns how many were cancelled.
+
+    A notice no subscription of the channel wants any more (its show unfollowed, or its kind
+    of news dropped from the events) is cancelled; the others ping the roles of the
+    subscriptions that still want them.
+    """
+    subscriptions = [
+        (show_id, parse_events(events), role_id)
+        for show_id, events, role_id in await db.execute_fetchall(
+            "SELECT show_id, events, role_id FROM subscription WHERE channel_id = ?", (channel_id,)
+        )
+    ]
+    queued = await db.execute_fetchall(
+        "SELECT d.id, d.role_ids, c.show_id, c.events FROM delivery d JOIN change c ON c.id = d.change_id "
+        "WHERE d.channel_id = ? AND d.user_id IS NULL AND d.state IN ('pending', 'paused')",
+        (channel_id,),
     )
+    unwanted: list[tuple[int]] = []
+    refitted: list[tuple[str, int]] = []
+    for delivery_id, role_ids, show_id, events in queued:
+        news = parse_events(events)
+        wanting = [s for s in subscriptions if s[0] in (None, show_id) and s[1] & news]
+        if not wanting:
+            unwanted.append((delivery_id,))
+            continue
+        roles = json.dumps(sorted({role for *_, role in wanting if role}))
+        if roles != role_ids:
+            refitted.append((roles, delivery_id))
+    await db.executemany(
+        "UPDATE delivery SET state = 'failed', last_error = 'unsubscribed before it was posted' WHERE id = ?",
+        unwanted,
+    )
+    await db.executemany("UPDATE delivery SET role_ids = ? WHERE id = ?", refitted)
+    return len(unwanted)
 
 
 async def hold_channel(db: aiosqlite.Connection, channel_id: int, reason: str) -> int:

@@ -74,6 +74,16 @@ async def test_unfollowing_cancels_that_shows_dms_only(store: Store) -> None:
     assert states == [("failed", "unfollowed before it was sent"), ("pending", None)]
 
 
+async def test_a_fan_who_narrows_a_follow_gets_no_dm_of_the_news_they_dropped(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await follow(store, FAN, show)
+    await renew(store, show)
+    await add_trailer(store, show)
+    await follow(store, FAN, show, frozenset({Event.TRAILER}))  # /follow add again: trailers only
+    states = [(r[1], r[4]) for r in await dm_rows(store)]
+    assert states == [("failed", "unfollowed before it was sent"), ("pending", None)]
+
+
 async def test_forgetting_a_person_leaves_no_row_about_them(store: Store) -> None:
     show = await ref(store, AOUAD)
     await follow(store, FAN, show)
