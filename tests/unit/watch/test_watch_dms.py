@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED
+from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED, forget
 from kdrama.store import Store, utcnow
 from kdrama.watch.engine import ChannelUnusable, RetryLater
 from tests.unit.watch.helpers import (
@@ -68,3 +68,41 @@ async def test_a_fan_reads_their_dms_in_the_order_the_news_came(store: Store) ->
     await engine.drain()
     titles = [m.embeds[0].description for m in fake.in_channel(FAN)]
     assert len(titles) == 2 and "Renewed" in (titles[0] or "") and "Renewed" not in (titles[1] or "")
+
+
+async def test_a_fan_who_forgets_and_follows_again_gets_the_next_dm(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    fake = FakeDiscord()
+    engine = engine_for(store, fake)
+    now = utcnow()
+    await store.follows.add(
+        FAN, show, DEFAULT_EVENTS, limit=200, resend_since=now - timedelta(days=1), now=now
+    )
+    await renew(store, show)
+    await engine.drain()
+    assert await forget(store, FAN)  # /follow remove title:* deletes every DM row kept for them
+    await store.follows.add(
+        FAN, show, DEFAULT_EVENTS, limit=200, resend_since=now - timedelta(days=1), now=now
+    )
+    await renew(store, show, with_date=True)
+    await engine.drain()
+    nonces = [n for ch, n in fake.requests if ch == FAN]
+    assert len(nonces) == 2 and nonces[0] != nonces[1], f"nonce reused: {nonces}"
+    assert len(fake.in_channel(FAN)) == 2  # Discord made a second message: the news reached them
+
+
+async def test_a_channel_post_after_a_fan_is_forgotten_is_not_taken_for_an_old_dm(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    fake = FakeDiscord()  # as Discord may: one nonce, one message, whoever it went to
+    engine = engine_for(store, fake)
+    now = utcnow()
+    await store.follows.add(
+        FAN, show, DEFAULT_EVENTS, limit=200, resend_since=now - timedelta(days=1), now=now
+    )
+    await renew(store, show)
+    await engine.drain()
+    assert await forget(store, FAN)
+    await subscribe(store, 1, show)
+    await renew(store, show, with_date=True)
+    await engine.drain()
+    assert len(fake.in_channel(1)) == 1
