@@ -263,10 +263,18 @@ class OutboxStore:
         row = await self._one(f"SELECT count(*) FROM delivery WHERE {where}", args)
         return int(row[0]) if row else 0
 
-    async def next_due_at(self, shards: Shards | None) -> float | None:
-        """When the soonest channel's oldest pending delivery is due (wall-clock seconds), or None."""
+    async def next_due_at(self, shards: Shards | None, *, after: float | None = None) -> float | None:
+        """When the soonest channel's oldest pending delivery is due (wall-clock seconds), or None.
+
+        With `after`, only deliveries not yet due then count: those due by then were already
+        read by the caller, and it knows why it did not start them.
+        """
         heads, args = _heads(shards)
-        row = await self._one(f"SELECT min(next_try_at) FROM delivery WHERE id IN ({heads})", args)
+        later = "" if after is None else " AND next_try_at > ?"
+        row = await self._one(
+            f"SELECT min(next_try_at) FROM delivery WHERE id IN ({heads}){later}",
+            [*args, *(() if after is None else (after,))],
+        )
         return float(row[0]) if row and row[0] is not None else None
 
     async def state(self, delivery_id: int) -> str | None:

@@ -22,6 +22,7 @@ from tests.unit.watch.helpers import (
     CURATOR,
     GUILD,
     Clock,
+    Counted,
     FakeDiscord,
     add_trailer,
     engine_for,
@@ -270,3 +271,32 @@ async def test_stopping_the_supervised_engine_while_it_idles_ends_its_task(store
     task.cancel()
     done, _ = await asyncio.wait({task}, timeout=2)
     assert task in done
+
+
+async def test_the_loop_does_not_spin_while_a_channel_send_is_slow(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await renew(store, show)
+    await renew(store, show)  # due, but its channel is busy with the first
+    fake = FakeDiscord(delay=3.0)
+    engine = engine_for(store, fake)
+    engine.poll_interval = 1.0
+    due = Counted(store.outbox.due)
+    store.outbox.due = due  # type: ignore[method-assign]
+    task = asyncio.create_task(engine.run())
+    try:
+        for _ in range(500):  # until the slow send is in flight, however long the machine takes
+            if fake.requests:
+                break
+            await asyncio.sleep(0.01)
+        due.calls = 0
+        started = time.monotonic()
+        await asyncio.sleep(2.0)  # the send, started before, takes 3 s: it is still in flight
+        quiet = time.monotonic() - started
+        assert engine.in_flight == 1 and len(fake.requests) == 1
+    finally:
+        await engine.stop(grace=0.0)
+        task.cancel()
+    # At most one look a poll interval (it looked every 10 ms, about 200 times); a loaded
+    # machine only makes it look less often.
+    assert due.calls <= quiet / engine.poll_interval + 2
