@@ -68,14 +68,20 @@ async def enqueue_deliveries(
 async def _enqueue_dms(
     db: aiosqlite.Connection, change_id: int, show_id: int, events: frozenset[Event], now: str
 ) -> None:
-    """One DM row per active follower of the show who wants any of `events` (paused: none)."""
+    """One DM row per follower of the show who wants any of `events`; held for a paused one.
+
+    A paused follower's row waits, held, for them to resume (they are not asked meanwhile);
+    resuming sends what is still news, as for the DMs held when they were paused.
+    """
     if not events:
         return
     wanted, args = _any_event("f.events", events)
     await db.execute(
-        "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, user_id, created_at) "
-        "SELECT ?, 0, f.user_id, f.user_id, ? FROM follow f JOIN follower p ON p.user_id = f.user_id "
-        f"WHERE f.show_id = ? AND p.paused_reason IS NULL AND {wanted}",
+        "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, user_id, created_at, state, last_error) "
+        "SELECT ?, 0, f.user_id, f.user_id, ?, "
+        "CASE WHEN p.paused_reason IS NULL THEN 'pending' ELSE 'paused' END, p.paused_reason "
+        "FROM follow f JOIN follower p ON p.user_id = f.user_id "
+        f"WHERE f.show_id = ? AND {wanted}",
         (change_id, now, show_id, *args),
     )
 
@@ -311,6 +317,22 @@ class OutboxStore:
                 "UPDATE delivery SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
                 (attempts, error[:500], delivery_id),
             )
+
+    async def expire_held_dms(self, *, older_than: timedelta, now: datetime | None = None) -> int:
+        """Fail the held DMs of paused followers made more than `older_than` ago; returns how many.
+
+        Resuming would drop them as stale anyway; failing them lets the retention prune them,
+        so a person whose DMs stay closed does not grow a backlog.
+        """
+        cutoff = stamp((now or datetime.now(UTC)) - older_than)
+        async with self.store.transaction() as db:
+            cur = await db.execute(
+                "UPDATE delivery SET state = 'failed', last_error = 'stale: the follower was paused "
+                "for more than a day' WHERE user_id IS NOT NULL AND state = 'paused' "
+                "AND julianday(created_at) < julianday(?)",
+                (cutoff,),
+            )
+        return cur.rowcount
 
     async def prune(self, *, older_than_days: float, now: datetime | None = None) -> int:
         """Delete sent and failed deliveries made more than `older_than_days` ago; returns how many.

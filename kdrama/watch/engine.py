@@ -258,10 +258,19 @@ class DeliveryEngine(Generic[M]):
         return started
 
     async def _prune_if_due(self) -> None:
-        """Delete delivered and failed rows past the retention, once an interval."""
-        if self.retention is None or self._mono() < self._prune_at:
+        """Once an interval: drop held DMs too old to be news, delete rows past the retention."""
+        if self._mono() < self._prune_at:
             return
         self._prune_at = self._mono() + PRUNE_INTERVAL
+        try:
+            expired = await self.outbox.expire_held_dms(older_than=MAX_AGE)
+        except Exception:
+            log.warning("could not drop stale held DMs; trying again in an hour", exc_info=True)
+        else:
+            if expired:
+                log.info("dropped %d held DM(s) of paused followers, older than a day", expired)
+        if self.retention is None:
+            return
         days = self.retention.total_seconds() / 86400
         try:
             pruned = await self.outbox.prune(older_than_days=days)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED, forget
+from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED, follow, forget
 from kdrama.store import Store, utcnow
 from kdrama.watch.engine import ChannelUnusable, RetryLater
 from tests.unit.watch.helpers import (
@@ -106,3 +106,20 @@ async def test_a_channel_post_after_a_fan_is_forgotten_is_not_taken_for_an_old_d
     await renew(store, show, with_date=True)
     await engine.drain()
     assert len(fake.in_channel(1)) == 1
+
+
+async def test_a_resumed_fan_gets_what_they_missed_in_the_last_24_hours(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await follow(store, FAN, show, DEFAULT_EVENTS, limit=200)
+    fake = FakeDiscord(gone={FAN: ChannelUnusable(DMS_CLOSED, status=403, code=50007)})
+    engine = engine_for(store, fake)
+    await renew(store, show)
+    await engine.drain()  # DMs closed: the fan is paused, the renewal held
+    await add_trailer(store, show)  # news while they are paused
+    await engine.drain()
+    assert [ch for ch, _ in fake.requests].count(FAN) == 1  # still not asked again
+    fake.gone.clear()  # they opened their DMs
+    result = await follow(store, FAN, show, DEFAULT_EVENTS, limit=200)
+    assert result.resumed and result.resent == 2  # the reply counts both
+    await engine.drain()
+    assert len(fake.in_channel(FAN)) == 2
