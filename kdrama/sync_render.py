@@ -9,13 +9,12 @@ import discord
 
 from kdrama import i18n
 from kdrama.edits.sync import ShowSync
-from kdrama.i18n import N_, Text
-from kdrama.render import COLOUR, Reply, cut, safe
+from kdrama.i18n import Text
+from kdrama.render import COLOUR, JUSTWATCH, Reply, cut, safe
 from kdrama.store.sync import ReviewItem, SyncRun
 from kdrama.tmdb.sync import RunResult
 
 ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
-JUSTWATCH = N_("Where-to-watch data from TMDB comes from JustWatch.")
 REVIEW_PAGE = 5  # one row of two buttons per item; Discord allows five rows
 CONTENT_MAX = 2000
 EN = i18n.text(i18n.ENGLISH)
