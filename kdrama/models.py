@@ -448,7 +448,7 @@ class Delivery:
 
     @property
     def nonce(self) -> str:
-        """What Discord deduplicates on: the same for every attempt of this delivery."""
+        """What Discord deduplicates on: the same for every attempt, never another delivery's (ids never repeat)."""
         return f"d{self.id}"
 
 

@@ -92,6 +92,8 @@ class FollowStore:
                 (events_text(events), user_id, show.id),
             )
             created = cur.rowcount == 0
+            if not created:  # fewer events: the DMs of the news dropped are not sent
+                await outbox.drop_unfollowed(db, user_id, show.id, keep=events)
             rows = list(
                 await db.execute_fetchall("SELECT count(*) FROM follow WHERE user_id = ?", (user_id,))
             )

@@ -68,25 +68,44 @@ async def enqueue_deliveries(
 async def _enqueue_dms(
     db: aiosqlite.Connection, change_id: int, show_id: int, events: frozenset[Event], now: str
 ) -> None:
-    """One DM row per active follower of the show who wants any of `events` (paused: none)."""
+    """One DM row per follower of the show who wants any of `events`; held for a paused one.
+
+    A paused follower's row waits, held, for them to resume (they are not asked meanwhile);
+    resuming sends what is still news, as for the DMs held when they were paused.
+    """
     if not events:
         return
-    wanted = " OR ".join("instr(',' || f.events || ',', ?) > 0" for _ in events)
+    wanted, args = _any_event("f.events", events)
     await db.execute(
-        "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, user_id, created_at) "
-        "SELECT ?, 0, f.user_id, f.user_id, ? FROM follow f JOIN follower p ON p.user_id = f.user_id "
-        f"WHERE f.show_id = ? AND p.paused_reason IS NULL AND ({wanted})",
-        (change_id, now, show_id, *(f",{e.value}," for e in sorted(events))),
+        "INSERT OR IGNORE INTO delivery (change_id, guild_id, channel_id, user_id, created_at, state, last_error) "
+        "SELECT ?, 0, f.user_id, f.user_id, ?, "
+        "CASE WHEN p.paused_reason IS NULL THEN 'pending' ELSE 'paused' END, p.paused_reason "
+        "FROM follow f JOIN follower p ON p.user_id = f.user_id "
+        f"WHERE f.show_id = ? AND {wanted}",
+        (change_id, now, show_id, *args),
     )
 
 
-async def drop_unfollowed(db: aiosqlite.Connection, user_id: int, show_id: int) -> int:
-    """A show unfollowed: its DMs not yet sent to that person never will be."""
+def _any_event(column: str, events: frozenset[Event]) -> tuple[str, list[str]]:
+    """SQL true when the comma list in `column` names any of `events` (false for none)."""
+    if not events:
+        return "0", []
+    return (
+        "(" + " OR ".join(f"instr(',' || {column} || ',', ?) > 0" for _ in events) + ")",
+        [f",{e.value}," for e in sorted(events)],
+    )
+
+
+async def drop_unfollowed(
+    db: aiosqlite.Connection, user_id: int, show_id: int, keep: frozenset[Event] = frozenset()
+) -> int:
+    """A show unfollowed, or its events narrowed to `keep`: its unsent DMs no longer wanted never will be."""
+    wanted, args = _any_event("c.events", keep)
     cur = await db.execute(
         "UPDATE delivery SET state = 'failed', last_error = 'unfollowed before it was sent' "
         "WHERE user_id = ? AND state IN ('pending', 'paused') "
-        "AND change_id IN (SELECT id FROM change WHERE show_id = ?)",
-        (user_id, show_id),
+        f"AND change_id IN (SELECT c.id FROM change c WHERE c.show_id = ? AND NOT {wanted})",
+        (user_id, show_id, *args),
     )
     return cur.rowcount
 
@@ -116,14 +135,41 @@ async def resend_held(db: aiosqlite.Connection, channel_id: int, since: datetime
     return resent, cur.rowcount
 
 
-async def cancel_if_unsubscribed(db: aiosqlite.Connection, channel_id: int) -> None:
-    """A channel left with no subscription wants nothing more: cancel its queue."""
-    await db.execute(
-        "UPDATE delivery SET state = 'failed', last_error = 'unsubscribed before it was posted' "
-        "WHERE channel_id = ? AND state IN ('pending', 'paused') "
-        "AND NOT EXISTS (SELECT 1 FROM subscription WHERE channel_id = ?)",
-        (channel_id, channel_id),
+async def fit_to_subscriptions(db: aiosqlite.Connection, channel_id: int) -> int:
+    """Make a channel's queued and held notices match what it follows now; returns how many were cancelled.
+
+    A notice no subscription of the channel wants any more (its show unfollowed, or its kind
+    of news dropped from the events) is cancelled; the others ping the roles of the
+    subscriptions that still want them.
+    """
+    subscriptions = [
+        (show_id, parse_events(events), role_id)
+        for show_id, events, role_id in await db.execute_fetchall(
+            "SELECT show_id, events, role_id FROM subscription WHERE channel_id = ?", (channel_id,)
+        )
+    ]
+    queued = await db.execute_fetchall(
+        "SELECT d.id, d.role_ids, c.show_id, c.events FROM delivery d JOIN change c ON c.id = d.change_id "
+        "WHERE d.channel_id = ? AND d.user_id IS NULL AND d.state IN ('pending', 'paused')",
+        (channel_id,),
     )
+    unwanted: list[tuple[int]] = []
+    refitted: list[tuple[str, int]] = []
+    for delivery_id, role_ids, show_id, events in queued:
+        news = parse_events(events)
+        wanting = [s for s in subscriptions if s[0] in (None, show_id) and s[1] & news]
+        if not wanting:
+            unwanted.append((delivery_id,))
+            continue
+        roles = json.dumps(sorted({role for *_, role in wanting if role}))
+        if roles != role_ids:
+            refitted.append((roles, delivery_id))
+    await db.executemany(
+        "UPDATE delivery SET state = 'failed', last_error = 'unsubscribed before it was posted' WHERE id = ?",
+        unwanted,
+    )
+    await db.executemany("UPDATE delivery SET role_ids = ? WHERE id = ?", refitted)
+    return len(unwanted)
 
 
 async def hold_channel(db: aiosqlite.Connection, channel_id: int, reason: str) -> int:
@@ -166,6 +212,12 @@ def _pending_on(shards: Shards | None, extra: str = "", args: Sequence[Any] = ()
     return where, values
 
 
+def _heads(shards: Shards | None) -> tuple[str, list[Any]]:
+    """A query for the oldest pending delivery of each channel (and follower) on `shards`."""
+    where, args = _pending_on(shards)
+    return f"SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id", args
+
+
 class OutboxStore:
     """Claiming and recording deliveries, on the bot's one Store (writes serialised)."""
 
@@ -181,16 +233,21 @@ class OutboxStore:
         return next(iter(rows), None)
 
     async def due(self, now: float, shards: Shards | None, limit: int = 200) -> list[Delivery]:
-        """Due pending deliveries, the oldest first and at most one per channel."""
-        where, args = _pending_on(shards, "AND next_try_at <= ?", [now])
+        """Each channel's oldest pending delivery, if it is due by `now`; the oldest first.
+
+        A channel (or a follower) gets its notices in the order they were made: while its
+        oldest waits out a retry, the newer ones wait behind it, so a channel's last word is
+        never an older change. The oldest stops holding the rest once it is sent, failed or
+        cancelled.
+        """
+        heads, args = _heads(shards)
         rows = await self.db.execute_fetchall(
             "SELECT id, change_id, guild_id, channel_id, role_ids, attempts, created_at, user_id, "
             # A channel's notices are in its subscriptions' language, a DM in its follower's.
             "coalesce((SELECT max(s.language) FROM subscription s WHERE s.channel_id = delivery.channel_id), "
             "(SELECT f.language FROM follower f WHERE f.user_id = delivery.user_id)) "
-            f"FROM delivery WHERE id IN (SELECT min(id) FROM delivery WHERE {where} GROUP BY channel_id) "
-            "ORDER BY id LIMIT ?",
-            (*args, limit),
+            f"FROM delivery WHERE id IN ({heads}) AND next_try_at <= ? ORDER BY id LIMIT ?",
+            (*args, now, limit),
         )
         return [
             Delivery(
@@ -212,10 +269,18 @@ class OutboxStore:
         row = await self._one(f"SELECT count(*) FROM delivery WHERE {where}", args)
         return int(row[0]) if row else 0
 
-    async def next_due_at(self, shards: Shards | None) -> float | None:
-        """When the soonest pending delivery is due (wall-clock seconds), or None."""
-        where, args = _pending_on(shards)
-        row = await self._one(f"SELECT min(next_try_at) FROM delivery WHERE {where}", args)
+    async def next_due_at(self, shards: Shards | None, *, after: float | None = None) -> float | None:
+        """When the soonest channel's oldest pending delivery is due (wall-clock seconds), or None.
+
+        With `after`, only deliveries not yet due then count: those due by then were already
+        read by the caller, and it knows why it did not start them.
+        """
+        heads, args = _heads(shards)
+        later = "" if after is None else " AND next_try_at > ?"
+        row = await self._one(
+            f"SELECT min(next_try_at) FROM delivery WHERE id IN ({heads}){later}",
+            [*args, *(() if after is None else (after,))],
+        )
         return float(row[0]) if row and row[0] is not None else None
 
     async def state(self, delivery_id: int) -> str | None:
@@ -252,6 +317,22 @@ class OutboxStore:
                 "UPDATE delivery SET state = 'failed', attempts = ?, last_error = ? WHERE id = ?",
                 (attempts, error[:500], delivery_id),
             )
+
+    async def expire_held_dms(self, *, older_than: timedelta, now: datetime | None = None) -> int:
+        """Fail the held DMs of paused followers made more than `older_than` ago; returns how many.
+
+        Resuming would drop them as stale anyway; failing them lets the retention prune them,
+        so a person whose DMs stay closed does not grow a backlog.
+        """
+        cutoff = stamp((now or datetime.now(UTC)) - older_than)
+        async with self.store.transaction() as db:
+            cur = await db.execute(
+                "UPDATE delivery SET state = 'failed', last_error = 'stale: the follower was paused "
+                "for more than a day' WHERE user_id IS NOT NULL AND state = 'paused' "
+                "AND julianday(created_at) < julianday(?)",
+                (cutoff,),
+            )
+        return cur.rowcount
 
     async def prune(self, *, older_than_days: float, now: datetime | None = None) -> int:
         """Delete sent and failed deliveries made more than `older_than_days` ago; returns how many.

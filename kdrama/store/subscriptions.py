@@ -155,6 +155,8 @@ class SubscriptionStore:
             await db.execute(
                 "UPDATE subscription SET language = ? WHERE channel_id = ?", (language, channel_id)
             )
+            # Events or role changed: what is queued follows suit before anything is resent.
+            await outbox.fit_to_subscriptions(db, channel_id)
             resent, dropped = await outbox.resend_held(db, channel_id, resend_since)
         sub = await self.get(channel_id, show_id)
         assert sub is not None
@@ -168,7 +170,7 @@ class SubscriptionStore:
             )
             removed = cur.rowcount > 0
             if removed:
-                await outbox.cancel_if_unsubscribed(db, channel_id)
+                await outbox.fit_to_subscriptions(db, channel_id)
         return removed
 
     async def pause_channel(self, channel_id: int, reason: str, *, now: datetime | None = None) -> int:

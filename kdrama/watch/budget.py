@@ -48,6 +48,10 @@ class RateBudget(Protocol):
         """Stop every sender for `seconds` (None: until the process restarts)."""
         ...
 
+    def halted_for(self) -> float:
+        """Seconds until senders may take again: 0 when not halted, math.inf until restart."""
+        ...
+
 
 class TokenBucket:
     """At most `rate` acquisitions a second on average, with a burst of `capacity`."""
@@ -72,6 +76,10 @@ class TokenBucket:
     @property
     def halted(self) -> bool:
         return self._clock() < self._halted_until
+
+    def halted_for(self) -> float:
+        """Seconds until the halt ends: 0 when there is none, math.inf until restart."""
+        return max(0.0, self._halted_until - self._clock())
 
     def halt(self, seconds: float | None, reason: str) -> None:
         """Nobody takes a token for `seconds` (None: until restart); one loud line when it starts."""

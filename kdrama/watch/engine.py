@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -170,6 +171,11 @@ class DeliveryEngine(Generic[M]):
         # Deliveries whose send ended since the last due() read began: that read may predate
         # their retry being recorded, and must not start them again (a second post).
         self._ended: set[int] = set()
+        # The wall-clock moment of the last due() read, if it read every delivery due then (not
+        # a full page): those it did not start wait on something this engine will signal (a
+        # send ending, a channel's interval, an outcome written), so only later ones need a timer.
+        self._read_all_due_at: float | None = None
+        self._interval_ends: list[float] = []  # when the channels of due rows last skipped may be sent to
         self._channel_ready: dict[int, float] = {}  # channel -> monotonic time it may be sent to
         self._inflight: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -222,16 +228,21 @@ class DeliveryEngine(Generic[M]):
         started = 0
         if not await self._flush():
             return 0  # back off: nothing new goes out while outcomes wait to be written
+        if self.budget.halted_for() > 0:
+            return 0  # Discord said stop: nothing is claimed until the halt ends
         self._ended.clear()
-        rows = await self.outbox.due(self._wall(), self.shards(), limit=max(50, self.concurrency * 8))
+        now, limit = self._wall(), max(50, self.concurrency * 8)
+        rows = await self.outbox.due(now, self.shards(), limit=limit)
+        self._read_all_due_at = now if len(rows) < limit else None
+        self._interval_ends = []
         for row in rows:
             if self._stopping:
                 break
-            if (
-                row.id in self._ended
-                or row.channel_id in self._busy
-                or self._channel_ready.get(row.channel_id, 0) > self._mono()
-            ):
+            if row.id in self._ended or row.channel_id in self._busy:
+                continue
+            ready_at = self._channel_ready.get(row.channel_id, 0)
+            if ready_at > self._mono():
+                self._interval_ends.append(ready_at)
                 continue
             if row.id in self._unrecorded or row.channel_id in self._held:
                 continue
@@ -247,10 +258,19 @@ class DeliveryEngine(Generic[M]):
         return started
 
     async def _prune_if_due(self) -> None:
-        """Delete delivered and failed rows past the retention, once an interval."""
-        if self.retention is None or self._mono() < self._prune_at:
+        """Once an interval: drop held DMs too old to be news, delete rows past the retention."""
+        if self._mono() < self._prune_at:
             return
         self._prune_at = self._mono() + PRUNE_INTERVAL
+        try:
+            expired = await self.outbox.expire_held_dms(older_than=MAX_AGE)
+        except Exception:
+            log.warning("could not drop stale held DMs; trying again in an hour", exc_info=True)
+        else:
+            if expired:
+                log.info("dropped %d held DM(s) of paused followers, older than a day", expired)
+        if self.retention is None:
+            return
         days = self.retention.total_seconds() / 86400
         try:
             pruned = await self.outbox.prune(older_than_days=days)
@@ -284,31 +304,42 @@ class DeliveryEngine(Generic[M]):
         self._reported = counts
 
     async def _idle(self) -> None:
-        """Sleep until woken, until the next retry is due, or one poll interval."""
+        """Sleep until woken, until something can go out, or one poll interval."""
         self._summarise()
+        now = self._mono()
+        for ch in [c for c, t in self._channel_ready.items() if t <= now]:
+            del self._channel_ready[ch]
+        timeout = await self._nothing_can_start_for()
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that arrives as
+        # the event is set, and shutdown would then wait for ever.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(None if math.isinf(timeout) else timeout):
+                await self._wake.wait()
+        self._wake.clear()
+
+    async def _nothing_can_start_for(self) -> float:
+        """How long the loop may sleep (math.inf: until woken), as far as this process knows.
+
+        A send ending, wake() and stop() set the wake event, so a delivery due now but held
+        back by its busy channel needs no timer; nor does anything while Discord's halt lasts.
+        """
+        if self._unrecorded:
+            # No new send starts before the outcomes kept in memory are written.
+            return max(0.0, self._record_retry_at - self._mono())
+        halted = self.budget.halted_for()
+        if halted > 0:
+            return halted  # a 401: until restarted (or stopped); a global 429: its wait
         timeout = self.poll_interval
         try:
-            next_at = await self.outbox.next_due_at(self.shards())
+            next_at = await self.outbox.next_due_at(self.shards(), after=self._read_all_due_at)
         except Exception:
             log.warning("could not read when the next retry is due; polling instead", exc_info=True)
         else:
             if next_at is not None:
-                timeout = max(0.0, min(timeout, next_at - self._wall()))
-        if self._unrecorded:
-            timeout = min(timeout, max(0.0, self._record_retry_at - self._mono()))
-        if self._channel_ready:
-            soonest = min(self._channel_ready.values()) - self._mono()
-            if soonest > 0:
-                timeout = min(timeout, soonest) if timeout > 0 else soonest
-            now = self._mono()
-            for ch in [c for c, t in self._channel_ready.items() if t <= now]:
-                del self._channel_ready[ch]
-        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that arrives as
-        # the event is set, and shutdown would then wait for ever.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(timeout, 0.01)):
-                await self._wake.wait()
-        self._wake.clear()
+                timeout = min(timeout, max(0.0, next_at - self._wall()))
+        if self._interval_ends:
+            timeout = min(timeout, max(0.0, min(self._interval_ends) - self._mono()))
+        return timeout
 
     async def drain(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 (a deadline across passes)
         """Deliver everything due now and wait for the sends (for tests and the CLI)."""
@@ -320,13 +351,15 @@ class DeliveryEngine(Generic[M]):
             elif not started and self._unrecorded:
                 wait = max(0.01, min(self._record_retry_at - self._mono(), deadline - self._mono()))
                 await asyncio.sleep(wait)
+            elif not started and self.budget.halted_for() > 0:
+                await asyncio.sleep(min(self.budget.halted_for(), max(0.0, deadline - self._mono())))
             elif not started:
                 nxt = await self.outbox.next_due_at(self.shards())
-                if nxt is None or nxt > self._wall():
-                    soonest = min(self._channel_ready.values(), default=0) - self._mono()
-                    if soonest <= 0:
-                        return
-                    await asyncio.sleep(min(soonest, max(0.0, deadline - self._mono())))
+                soonest = min(self._channel_ready.values(), default=0) - self._mono()
+                if (nxt is None or nxt > self._wall()) and soonest <= 0:
+                    return
+                # Due, but its channel's interval has not passed yet: wait for it, not in a spin.
+                await asyncio.sleep(min(max(soonest, 0.01), max(0.0, deadline - self._mono())))
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop claiming; let sends in flight finish for `grace` seconds, cancel the rest.

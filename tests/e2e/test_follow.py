@@ -265,19 +265,20 @@ async def test_closed_dms_pause_the_fan_after_one_refusal_and_follow_list_says_w
     assert "Paused" in text and "Cannot send messages to this user" in text, text
     assert "/follow add" in text
 
-    # Nothing more goes to them: not for this edit, not for the next.
+    # Nothing more goes to them: not for this edit, not for the next (it is held for them).
     await curate(standin, guild)
     await settle()
     assert len(dm_requests(standin, fan.user)) == 1
     assert standin.invalid_requests - invalid_before == 1
 
-    # They open their DMs and follow again: resumed, and the DM they missed is sent.
+    # They open their DMs and follow again: resumed, and both DMs they missed are sent, the one
+    # held when they were paused and the one of the news that came while they were.
     standin.close_dms(fan.user, closed=False)
     resumed = await private(standin, "add", by=fan, at=lobby, title=AOUAD)
-    assert "active again" in resumed.content and "1 message(s) you missed" in resumed.content
-    dms = await wait_dms(standin, fan.user, 1)
+    assert "active again" in resumed.content and "2 message(s) you missed" in resumed.content
+    dms = await wait_dms(standin, fan.user, 2)
     await settle()
-    assert len(dms) == 1 and len(standin.dm_messages(fan.user)) == 1
+    assert len(dms) == 2 and len(standin.dm_messages(fan.user)) == 2
     listed = await private(standin, "list", by=fan, at=lobby)
     assert "Paused" not in listed.text()
 

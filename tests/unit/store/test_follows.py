@@ -39,11 +39,16 @@ async def test_an_edit_queues_one_dm_per_follower_who_wants_it_beside_the_channe
     await follow(store, QUIET_FAN, show)
     await store.follows.pause(QUIET_FAN, "closed")
     await renew(store, show)
-    assert await dm_rows(store) == [(FAN, "pending", 0, FAN, None)]
+    # The paused fan's DM is held for when they come back, not sent.
+    assert await dm_rows(store) == [
+        (FAN, "pending", 0, FAN, None),
+        (QUIET_FAN, "paused", 0, QUIET_FAN, "closed"),
+    ]
     channel_rows = await store.db.execute_fetchall("SELECT channel_id FROM delivery WHERE user_id IS NULL")
     assert [r[0] for r in channel_rows] == [1]
     await add_trailer(store, show)
-    assert [r[0] for r in await dm_rows(store)] == [FAN, FAN, PICKY_FAN]  # the status, then the trailer
+    # The status, then the trailer.
+    assert [r[0] for r in await dm_rows(store)] == [FAN, FAN, PICKY_FAN, QUIET_FAN, QUIET_FAN]
 
 
 async def test_pausing_holds_a_persons_dms_and_following_again_resends_them(store: Store) -> None:
@@ -53,13 +58,13 @@ async def test_pausing_holds_a_persons_dms_and_following_again_resends_them(stor
     held = await store.follows.pause(FAN, "DMs closed")
     assert held == 1
     assert [r[1] for r in await dm_rows(store)] == ["paused"]
-    await renew(store, show)  # while paused: nothing new is queued for them
-    assert len(await dm_rows(store)) == 1
+    await renew(store, show)  # while paused: held for them too, not sent
+    assert [r[1] for r in await dm_rows(store)] == ["paused", "paused"]
     person = await store.follows.follower(FAN)
     assert person is not None and person.paused_reason == "DMs closed"
     result = await follow(store, FAN, show)
-    assert (result.created, result.resumed, result.resent) == (False, True, 1)
-    assert [r[1] for r in await dm_rows(store)] == ["pending"]
+    assert (result.created, result.resumed, result.resent) == (False, True, 2)
+    assert [r[1] for r in await dm_rows(store)] == ["pending", "pending"]
 
 
 async def test_unfollowing_cancels_that_shows_dms_only(store: Store) -> None:
@@ -70,6 +75,16 @@ async def test_unfollowing_cancels_that_shows_dms_only(store: Store) -> None:
     await renew(store, other)
     assert await store.follows.remove(FAN, show.id)
     assert not await store.follows.remove(FAN, show.id)
+    states = [(r[1], r[4]) for r in await dm_rows(store)]
+    assert states == [("failed", "unfollowed before it was sent"), ("pending", None)]
+
+
+async def test_a_fan_who_narrows_a_follow_gets_no_dm_of_the_news_they_dropped(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await follow(store, FAN, show)
+    await renew(store, show)
+    await add_trailer(store, show)
+    await follow(store, FAN, show, frozenset({Event.TRAILER}))  # /follow add again: trailers only
     states = [(r[1], r[4]) for r in await dm_rows(store)]
     assert states == [("failed", "unfollowed before it was sent"), ("pending", None)]
 

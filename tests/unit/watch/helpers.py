@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -158,6 +159,18 @@ class FakeDiscord:
 
     def in_channel(self, channel: int) -> list[Reply]:
         return [m for ch, m in self.messages.values() if ch == channel]
+
+
+class Counted:
+    """Wraps a store method and counts the calls: how often the delivery loop reads the outbox."""
+
+    def __init__(self, real: Callable[..., Awaitable[Any]]) -> None:
+        self.real = real
+        self.calls = 0
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return await self.real(*args, **kwargs)
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""Bounded growth: old outbox rows are pruned, and a server's subscriptions are capped."""
+"""Bounded growth: old outbox rows are pruned, held DMs expire, and a server's subscriptions are capped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from kdrama.errors import UserError
+from kdrama.follow.rules import DEFAULT_EVENTS, DMS_CLOSED
 from kdrama.models import ALL_EVENTS, Event
-from kdrama.store import Store
+from kdrama.store import Store, utcnow
 from kdrama.watch import subscriptions as watch
 from kdrama.watch.engine import ChannelUnusable, Rejected
 from tests.unit.watch.helpers import (
@@ -23,6 +24,8 @@ from tests.unit.watch.helpers import (
     rows,
     subscribe,
 )
+
+FAN = 9001
 
 
 async def age_outbox(store: Store, days: int) -> None:
@@ -83,3 +86,26 @@ async def test_a_server_has_at_most_its_cap_of_subscriptions(store: Store) -> No
     await add(1, events=frozenset({Event.STATUS}))  # changing one it has is fine
     await add(5, guild=OTHER_GUILD)  # another server has its own allowance
     assert len(await watch.followed(store, GUILD)) == 3
+
+
+async def test_a_fan_whose_dms_stay_closed_does_not_grow_a_backlog(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    now = utcnow()
+    await store.follows.add(FAN, show, DEFAULT_EVENTS, limit=200, resend_since=now, now=now)
+    await store.follows.pause(FAN, DMS_CLOSED)
+    await renew(store, show)
+    await age_outbox(store, 2)  # held for two days: no longer news
+    await renew(store, show)  # held, and still news
+    engine = engine_for(store, FakeDiscord(), retention=timedelta(days=30))
+    task = asyncio.create_task(engine.run())
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if [r[1] for r in await rows(store)] == ["failed", "paused"]:
+                break
+    finally:
+        await engine.stop()
+        task.cancel()
+    assert [r[1] for r in await rows(store)] == ["failed", "paused"]  # the old one goes with the retention
+    await age_outbox(store, 31)
+    assert await store.outbox.prune(older_than_days=30) == 1

@@ -12,8 +12,19 @@ import pytest
 
 from kdrama.store import Store
 from kdrama.watch import subscriptions as watch
+from kdrama.watch.budget import TokenBucket
 from kdrama.watch.engine import ChannelUnusable, StopEverything
-from tests.unit.watch.helpers import AOUAD, GUILD, FakeDiscord, engine_for, ref, renew, rows, subscribe
+from tests.unit.watch.helpers import (
+    AOUAD,
+    GUILD,
+    Counted,
+    FakeDiscord,
+    engine_for,
+    ref,
+    renew,
+    rows,
+    subscribe,
+)
 
 
 class Breakable:
@@ -104,4 +115,65 @@ async def test_outcomes_kept_in_memory_are_written_when_the_bot_stops(store: Sto
     sent.broken = False
     await engine.stop()
     assert [r[1] for r in await rows(store)] == ["sent"]
+    assert len(fake.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        StopEverything("HTTP 401: Unauthorized", status=401, retry_after=None),
+        StopEverything("HTTP 429: global rate limit", status=429, retry_after=60.0),
+    ],
+    ids=["401", "global-429"],
+)
+async def test_the_loop_does_not_spin_while_discord_said_stop(store: Store, stop: StopEverything) -> None:
+    show = await ref(store, AOUAD)
+    for channel in (1, 2, 3):
+        await subscribe(store, channel, show)
+    await renew(store, show)
+    fake = FakeDiscord(faults={1: [stop]})
+    engine = engine_for(store, fake)
+    engine.budget = TokenBucket(45, 3)
+    engine.poll_interval = 1.0
+    looks = Counted(store.outbox.next_due_at)
+    store.outbox.next_due_at = looks  # type: ignore[method-assign]
+    task = asyncio.create_task(engine.run())
+    try:
+        for _ in range(500):  # until the stop is recorded, however long the machine takes
+            if any(r[4] == stop.detail for r in await rows(store, "channel_id = 1")):
+                break
+            await asyncio.sleep(0.01)
+        looks.calls = 0
+        await asyncio.sleep(2.0)
+    finally:
+        await engine.stop(grace=0.0)
+        task.cancel()
+    # Paused (until restart, or for Discord's minute): the loop sleeps until the halt ends or
+    # it is woken or stopped. It looked every 10 ms, about 200 times.
+    assert looks.calls <= 2
+    assert [ch for ch, _ in fake.requests].count(1) == 1
+
+
+async def test_the_loop_does_not_spin_while_the_database_refuses_to_record(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await renew(store, show)
+    fake = FakeDiscord()
+    engine = engine_for(store, fake, record_backoff=5.0)
+    sent = Breakable(store.outbox.mark_sent)
+    store.outbox.mark_sent = sent  # type: ignore[method-assign]
+    looks = Counted(store.outbox.next_due_at)
+    store.outbox.next_due_at = looks  # type: ignore[method-assign]
+    task = asyncio.create_task(engine.run())
+    try:
+        for _ in range(500):  # until the outcome is kept in memory, however slow the machine
+            if engine._unrecorded:
+                break
+            await asyncio.sleep(0.01)
+        looks.calls = 0
+        await asyncio.sleep(2.0)  # the first retry of the write is 5 s away
+    finally:
+        await engine.stop(grace=0.0)
+        task.cancel()
+    assert looks.calls <= 2  # it waited for the retry of the write (it looked every 10 ms)
     assert len(fake.requests) == 1

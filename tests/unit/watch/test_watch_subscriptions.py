@@ -12,12 +12,13 @@ from kdrama.lookup import Catalog
 from kdrama.models import ALL_EVENTS, Actor, Event
 from kdrama.store import Store
 from kdrama.watch import subscriptions as watch
-from kdrama.watch.engine import ChannelUnusable
+from kdrama.watch.engine import ChannelUnusable, RetryLater
 from kdrama.watch.subscriptions import EventsError, event_choices, parse_events_option
 from tests.unit.watch.helpers import (
     AOUAD,
     GUILD,
     OTHER_GUILD,
+    Clock,
     FakeDiscord,
     add_trailer,
     engine_for,
@@ -67,6 +68,69 @@ async def test_missed_news_older_than_a_day_is_dropped_on_resume(store: Store) -
     )
     assert (result.resent, result.dropped) == (0, 1)
     assert [r[1] for r in await rows(store)] == ["failed"]
+
+
+async def test_a_show_unfollowed_is_not_posted_about_afterwards(store: Store) -> None:
+    aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
+    await subscribe(store, 1, aouad)
+    await subscribe(store, 1, squid)
+    await renew(store, aouad)
+    await store.subscriptions.pause_channel(1, "the bot lacks permission to post here (Missing Permissions)")
+    assert await watch.unsubscribe(store, 1, aouad.id)
+    result = await watch.subscribe(
+        store, guild_id=GUILD, channel_id=1, show_id=squid.id, events=ALL_EVENTS, role_id=None, created_by=5
+    )
+    assert result.resent == 0  # the reply does not promise the notice about the show removed
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    posted = [m.embeds[0].title for m in fake.in_channel(1)]
+    assert not any("All of Us Are Dead" in (t or "") for t in posted)
+
+
+async def test_a_notice_waiting_to_be_retried_is_dropped_when_its_show_is_unfollowed(store: Store) -> None:
+    aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
+    await subscribe(store, 1, aouad)
+    await subscribe(store, 1, squid)
+    await renew(store, aouad)
+    await renew(store, squid)
+    clock = Clock()
+    fake = FakeDiscord(
+        faults={1: [RetryLater("HTTP 429: You are being rate limited", status=429, retry_after=30)]}
+    )
+    engine = engine_for(store, fake, wall=clock)
+    await engine.drain()
+    assert await watch.unsubscribe(store, 1, aouad.id)
+    clock.now += 60
+    await engine.drain()
+    titles = [m.embeds[0].title or "" for m in fake.in_channel(1)]
+    assert len(titles) == 1 and "Squid Game" in titles[0]
+
+
+async def test_a_show_unfollowed_is_still_posted_about_while_the_channel_follows_every_show(
+    store: Store,
+) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show, role=501)
+    await subscribe(store, 1, None, role=502)
+    await renew(store, show)
+    assert await watch.unsubscribe(store, 1, show.id)
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    assert len(fake.in_channel(1)) == 1
+    # Only the role of the subscription that is left is pinged.
+    assert [r[3] for r in await rows(store)] == ["[502]"]
+
+
+async def test_a_channel_that_narrows_its_events_hears_no_more_of_the_ones_it_dropped(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    await subscribe(store, 1, show)
+    await renew(store, show)
+    await add_trailer(store, show)
+    await subscribe(store, 1, show, events=frozenset({Event.TRAILER}))  # /watch add again, fewer events
+    fake = FakeDiscord()
+    await engine_for(store, fake).drain()
+    titles = [m.embeds[0].description or "" for m in fake.in_channel(1)]
+    assert len(titles) == 1 and "Renewed" not in titles[0]
 
 
 async def test_channel_delete_drops_and_guild_remove_pauses(store: Store) -> None:
