@@ -10,6 +10,8 @@ differences. Rules, so that a sync never makes the catalog say less or claim mor
 - An expected (TMDB-listed) date never replaces an official date.
 - A field a curator set (its key in `curated`) is never planned: where TMDB disagrees, the
   difference is a conflict, for a curator to review.
+- TMDB gives cast per season only. A whole-show cast that an older sync took from TMDB's
+  show-level credits (its key in `tmdb_set`) is planned away; a curator's stays.
 
 Field keys: `show.<field>` (title, korean_title, synopsis, platform, genres, poster_url, country,
 aliases, cast, similar), `season.<n>` (a season the catalog lacks), `season.<n>.<field>`
@@ -71,9 +73,13 @@ def plan_sync(
     current: CatalogShow | None,
     *,
     curated: Collection[str] = frozenset(),
+    tmdb_set: Collection[str] = frozenset(),
     slugs_by_tmdb_id: Mapping[int, str] | None = None,
 ) -> SyncPlan:
-    """The differences to apply to `current` (None: a show the catalog doesn't have yet)."""
+    """The differences to apply to `current` (None: a show the catalog doesn't have yet).
+
+    `curated` and `tmdb_set` are the field keys a curator, and the sync, set last.
+    """
     entry = tmdb.entry
     similar = tuple(s for i in tmdb.similar_tmdb_ids if (s := (slugs_by_tmdb_id or {}).get(i)))
     if current is None:
@@ -97,8 +103,8 @@ def plan_sync(
     current_similar = tuple(r.slug for r in show.similar)
     offer("show.similar", current_similar, _grown(current_similar, similar, exclude={show.slug}))
     show_cast = tuple(c for c in current.credits if c.season_number is None)
-    if entry.cast:
-        offer("show.cast", show_cast, entry.cast, _cast_key(show_cast) == _entry_cast_key(entry.cast))
+    if show_cast and "show.cast" in tmdb_set and "show.cast" not in curated:
+        apply.append(FieldDiff("show.cast", show_cast, ()))
 
     seasons = {s.number: s for s in current.seasons}
     for season in entry.seasons:

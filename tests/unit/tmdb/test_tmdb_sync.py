@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from kdrama import edits
+from kdrama import answers, edits
 from kdrama.edits.sync import accept_review, keep_review
 from kdrama.lookup import Catalog
 from kdrama.models import Actor, Event
+from kdrama.render import to_text
 from kdrama.store import Store
 from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TOKEN, TmdbStandIn
-from tests.tmdbstandin.world import Video, World
+from tests.tmdbstandin.world import Credit, Person, Season, Video, World
 
 pytestmark = pytest.mark.asyncio
 
@@ -45,6 +46,12 @@ def client(server: TmdbStandIn, **options: float) -> TmdbClient:
     settings = {"rate": 400.0, "backoff_base": 0.05, "backoff_max": 0.5, "request_deadline": 10.0}
     settings.update(options)
     return TmdbClient(TOKEN, base_url=server.base_url, **settings)
+
+
+async def only_show_id(store: Store) -> int:
+    row = await store.fetch_one("SELECT id FROM show")
+    assert row is not None
+    return int(row[0])
 
 
 async def count(store: Store, table: str) -> int:
@@ -82,8 +89,6 @@ async def test_the_first_import_notifies_no_one_and_a_new_air_date_notifies_once
         # A watched show whose next season has no date yet.
         world = standin.world
         show = next(s for s in world.korean() if s.seasons[-1].air_date is not None)
-        from tests.tmdbstandin.world import Season
-
         show.seasons.append(Season(len([s for s in show.seasons if s.number]) + 1, None, 12))
         world.mark_changed(show.id)
         await syncer.run("incremental")
@@ -240,3 +245,97 @@ async def test_linking_a_hand_made_show_keeps_every_curated_value_and_lists_the_
             assert season["release"] == old_seasons[season["number"]]["release"]
     keys = {i.key for i in await store.sync.open_reviews(50)}
     assert {"show.title", "show.synopsis", "season.1.release"} <= keys
+
+
+async def test_a_listed_future_seasons_cast_is_never_official(empty_store: Store) -> None:
+    world = World(1, seed=11)
+    tv = world.korean()[0]
+    tv.name = "Harbor Lights"
+    s1 = next(s for s in tv.seasons if s.number == 1)
+    s1.air_date = date(2024, 3, 1)
+    newcomer = Person(81_000_001, "Newcomer Actor", "신인 배우")
+    s2 = Season(2, date(2027, 3, 1), 10, [Credit(newcomer, "New Hero", 10, 0)])
+    tv.seasons = [s1, s2]
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            assert (await Syncer(empty_store, tmdb).run("full")).ok
+    finally:
+        server.stop()
+    catalog = await Catalog.load(empty_store)
+    ref = await empty_store.catalog.show_ref(await only_show_id(empty_store))
+    assert ref is not None
+    season_2 = to_text(await answers.cast(catalog, ref.slug, 2))
+    lines = [x for x in season_2.splitlines() if x.startswith("Newcomer Actor")]
+    assert len(lines) == 1 and "expected" in lines[0], season_2
+    # Season 1's actors are season 1's: none of them is listed for season 2.
+    for credit in s1.cast:
+        assert credit.person.name not in season_2
+    season_1 = to_text(await answers.cast(catalog, ref.slug, 1))
+    assert "Newcomer Actor" not in season_1 and s1.cast[0].person.name in season_1
+
+
+async def test_a_show_synced_before_loses_tmdbs_whole_show_cast_on_the_next_sync(
+    standin: TmdbStandIn, db: Store
+) -> None:
+    show = standin.world.korean()[0]
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        # What an older sync wrote: TMDB's whole-show cast, official, marked as TMDB's.
+        async with db.transaction():
+            await db.catalog.insert_credit(
+                show_id,
+                {
+                    "season_number": None,
+                    "actor": "Stand-in Whole Show Actor",
+                    "korean_name": None,
+                    "character": "Everyone",
+                    "billing": 1,
+                    "official": True,
+                    "source": f"https://www.themoviedb.org/tv/{show.id}",
+                },
+            )
+            await db.sync.mark(show_id, ["show.cast"], "tmdb")
+        catalog = await Catalog.load(db)
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        assert "Stand-in Whole Show Actor" in to_text(await answers.cast(catalog, ref.slug, 1))
+        await syncer.pull(show.id)
+    catalog = await Catalog.load(db)
+    assert "Stand-in Whole Show Actor" not in to_text(await answers.cast(catalog, ref.slug, 1))
+    assert await db.catalog.season_credits(show_id, None) == []
+
+
+async def test_a_curators_whole_show_cast_stays(standin: TmdbStandIn, db: Store) -> None:
+    show = standin.world.korean()[0]
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.add_cast(catalog, CURATOR, ref.slug, "Curated Narrator", "Narrator")
+        show.overview = "Changed so that the show is read again."
+        await syncer.pull(show.id)
+    assert [c.actor for c in await db.catalog.season_credits(show_id, None)] == ["Curated Narrator"]
+
+
+async def test_linking_the_starter_show_leaves_its_season_cast_as_curated(
+    standin: TmdbStandIn, store: Store
+) -> None:
+    catalog = await Catalog.load(store)
+    before = to_text(await answers.cast(catalog, "all-of-us-are-dead", 2))
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    tv = standin.world.korean()[3]
+    assert any(c for s in tv.seasons for c in s.cast)
+    async with client(standin) as tmdb:
+        run, _ = await Syncer(store, tmdb).pull(tv.id, show_id=ref.id)
+    assert run.ok
+    catalog = await Catalog.load(store)
+    assert to_text(await answers.cast(catalog, "all-of-us-are-dead", 2)) == before
