@@ -40,8 +40,13 @@ def _season_dict_keys(prefix: str, season: dict[str, Any]) -> set[str]:
     if status not in (None, "unconfirmed"):
         keys.add(f"{prefix}.status")
     release = season.get("release")
-    date = release.get("date") if isinstance(release, dict) else season.get("release_date")
-    if date not in (None, "", "unknown"):
+    if isinstance(release, dict):  # a catalog file's season
+        date, said = release.get("date"), release.get("source") or release.get("note")
+    else:  # a season row's item values
+        date, said = season.get("release_date"), season.get("release_source") or season.get("release_note")
+    # "unknown" with a source or a note says no date is announced: that is a curator's statement
+    # too. Only a bare unknown (no source, no note) is left for TMDB to fill.
+    if date not in (None, "", "unknown") or said:
         keys.add(f"{prefix}.release")
     if season.get("episodes"):
         keys.add(f"{prefix}.episodes")

@@ -9,19 +9,24 @@ from pathlib import Path
 import pytest
 
 from kdrama import answers, edits
+from kdrama.dates import PartialDate
+from kdrama.edits import load_starter_if_empty
 from kdrama.edits.sync import accept_review, keep_review
 from kdrama.lookup import Catalog
 from kdrama.models import Actor, Event
 from kdrama.render import to_text
-from kdrama.store import Store
+from kdrama.store import Store, load_migrations
 from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TOKEN, TmdbStandIn
-from tests.tmdbstandin.world import Credit, Person, Season, Video, World
+from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
 
 pytestmark = pytest.mark.asyncio
 
 CURATOR = Actor(501, "Curator Kim")
+UNKNOWN_RELEASE_MIGRATION = next(
+    m.version for m in load_migrations() if m.name.endswith("_curated_unknown_release.sql")
+)
 
 
 @pytest.fixture
@@ -339,3 +344,107 @@ async def test_linking_the_starter_show_leaves_its_season_cast_as_curated(
     assert run.ok
     catalog = await Catalog.load(store)
     assert to_text(await answers.cast(catalog, "all-of-us-are-dead", 2)) == before
+
+
+def aouad_on_tmdb(world: World, second: date | None) -> Show:
+    """A stand-in show to link All of Us Are Dead to: season 1 aired, season 2 listed on `second`."""
+    tv = world.korean()[0]
+    tv.name, tv.original_name = "All of Us Are Dead", "지금 우리 학교는"
+    while len([s for s in tv.seasons if s.number >= 1]) < 2:
+        tv.seasons.append(Season(len(tv.seasons) + 1, None, 8))
+    tv.seasons = [s for s in tv.seasons if s.number >= 1][:2]
+    tv.seasons[0].number, tv.seasons[1].number = 1, 2
+    tv.seasons[0].air_date, tv.seasons[1].air_date = date(2022, 1, 28), second
+    return tv
+
+
+async def test_linking_keeps_the_starter_catalogs_unknown_release_and_reviews_tmdbs_date(
+    store: Store,
+) -> None:
+    world = World(3, seed=11)
+    tv = aouad_on_tmdb(world, date(2027, 1, 15))
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    before = await store.catalog.season(ref.id, 2)
+    assert before is not None and not before.release.date.known and before.release.note
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            run, _ = await Syncer(store, tmdb).pull(tv.id, show_id=ref.id)
+    finally:
+        server.stop()
+    assert run.ok
+    after = await store.catalog.season(ref.id, 2)
+    assert after is not None and after.release == before.release
+    catalog = await Catalog.load(store)
+    assert "15 January 2027" not in to_text(await answers.release(catalog, "All of Us Are Dead", 2))
+    reviews = {i.key: i for i in await store.sync.open_reviews(50)}
+    assert "15 January 2027" in reviews["season.2.release"].summary
+
+
+async def test_a_bare_unknown_release_is_filled_by_tmdbs_listed_date(empty_store: Store) -> None:
+    catalog = await Catalog.load(empty_store)
+    # A hand-made show whose seasons were added without a word about their dates.
+    change = await edits.add_show(catalog, CURATOR, "Hand Made Drama")
+    assert change is not None
+    ref = await empty_store.catalog.show_ref(change.show_id)
+    assert ref is not None
+    for number in (1, 2):
+        await edits.add_season(catalog, CURATOR, ref.slug, number)
+    assert "season.2.release" not in await empty_store.sync.curated(ref.id)
+    world = World(3, seed=11)
+    tv = aouad_on_tmdb(world, date(2027, 1, 15))
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            await Syncer(empty_store, tmdb).pull(tv.id, show_id=ref.id)
+    finally:
+        server.stop()
+    after = await empty_store.catalog.season(ref.id, 2)
+    assert after is not None and after.release.date == PartialDate.from_day(date(2027, 1, 15))
+    assert not after.release.official
+
+
+async def test_a_catalog_imported_before_keeps_its_unknown_release_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    store = await Store.open(path)
+    await load_starter_if_empty(store)
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    # As an import before the fix recorded it: the unknown release was nobody's.
+    async with store.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM field_source WHERE show_id = ? AND key = 'season.2.release'", (ref.id,)
+        )
+        await conn.execute(f"PRAGMA user_version = {UNKNOWN_RELEASE_MIGRATION - 1}")
+    await store.close()
+    store = await Store.open(path)
+    try:
+        assert "season.2.release" in await store.sync.curated(ref.id)
+    finally:
+        await store.close()
+
+
+async def test_the_upgrade_leaves_a_season_tmdb_listed_without_a_date_to_tmdb(
+    standin: TmdbStandIn, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.db"
+    store = await Store.open(path)
+    tv = standin.world.korean()[0]
+    tv.seasons.append(Season(max(s.number for s in tv.seasons) + 1, None, 10))
+    async with client(standin) as tmdb:
+        await Syncer(store, tmdb).pull(tv.id)
+    show_id = await store.sync.show_id(tv.id)
+    assert show_id is not None
+    key = f"season.{tv.seasons[-1].number}.release"
+    async with store.transaction() as conn:
+        await conn.execute("DELETE FROM field_source WHERE show_id = ? AND key = ?", (show_id, key))
+        await conn.execute(f"PRAGMA user_version = {UNKNOWN_RELEASE_MIGRATION - 1}")
+    await store.close()
+    store = await Store.open(path)
+    try:
+        assert key not in await store.sync.curated(show_id)
+    finally:
+        await store.close()
