@@ -6,7 +6,8 @@ differences. Rules, so that a sync never makes the catalog say less or claim mor
 - TMDB's silence is not a fact: an empty or unknown TMDB value never clears a catalog value.
 - Lists that curators add to (aliases, trailers, similar shows) only grow from TMDB.
 - A season's status moves only on TMDB's official facts (airing, released) and only forward;
-  TMDB's "unconfirmed" never replaces what the catalog knows.
+  TMDB's "unconfirmed" never replaces what the catalog knows. Only the note of TMDB's own
+  listing ("listed on TMDB for 15 January 2027") follows TMDB when the listing changes.
 - An expected (TMDB-listed) date never replaces an official date.
 - A field a curator set (its key in `curated`) is never planned: where TMDB disagrees, the
   difference is a conflict, for a curator to review.
@@ -24,7 +25,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from kdrama.catalog import CreditEntry, SeasonEntry
-from kdrama.models import Credit, ReleaseDate, Season, Show, Status, Trailer
+from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, Status, Trailer
 from kdrama.tmdb.mapping import TmdbEntry
 
 _PROGRESS = {
@@ -112,19 +113,30 @@ def plan_sync(
         if have is None:
             apply.append(FieldDiff(f"season.{season.number}", None, season))
             continue
-        _plan_season(season, have, current, offer)
+        _plan_season(season, have, current, offer, curated)
     return SyncPlan(tmdb.tmdb_id, False, tuple(apply), tuple(conflicts))
 
 
 _Offer = Callable[..., None]
 
 
-def _plan_season(season: SeasonEntry, have: Season, current: CatalogShow, offer: _Offer) -> None:
+def _plan_season(
+    season: SeasonEntry, have: Season, current: CatalogShow, offer: _Offer, curated: Collection[str]
+) -> None:
     key = f"season.{season.number}"
     new_status = season.status.value
     if new_status.out and (
         _PROGRESS[new_status] > _PROGRESS[have.status.value] or have.status.value is Status.CANCELLED
     ):
+        offer(f"{key}.status", have.status, season.status)
+    elif (
+        f"{key}.status" not in curated
+        and _is_listing(have.status, season.status)
+        and have.status.note != season.status.note
+        and (season.release.date.known or not have.release.date.known)
+    ):
+        # TMDB's own "listed on TMDB for …" note follows TMDB's listing (a moved date, the show's
+        # status); a note that would drop a date the catalog keeps is TMDB's silence, not news.
         offer(f"{key}.status", have.status, season.status)
     offer(f"{key}.release", have.release, _release(have.release, season.release))
     if season.episodes:
@@ -137,6 +149,16 @@ def _plan_season(season: SeasonEntry, have: Season, current: CatalogShow, offer:
     if new_trailers:
         # Trailers only grow: `new` lists the ones to add.
         offer(f"{key}.trailers", have_urls, new_trailers)
+
+
+def _is_listing(have: SeasonStatus, new: SeasonStatus) -> bool:
+    """Both are TMDB's unconfirmed listing of the season (the note the mapping writes)."""
+    return (
+        have.value is Status.UNCONFIRMED
+        and new.value is Status.UNCONFIRMED
+        and have.source is not None
+        and have.source == new.source
+    )
 
 
 def _release(have: ReleaseDate, new: ReleaseDate) -> ReleaseDate:

@@ -448,3 +448,62 @@ async def test_the_upgrade_leaves_a_season_tmdb_listed_without_a_date_to_tmdb(
         assert key not in await store.sync.curated(show_id)
     finally:
         await store.close()
+
+
+def two_season_world(second: date) -> tuple[World, Show]:
+    """One stand-in show: season 1 aired in 2024, season 2 listed on TMDB for `second`."""
+    world = World(1, seed=11)
+    tv = world.korean()[0]
+    s1 = next(s for s in tv.seasons if s.number == 1)
+    s1.air_date = date(2024, 3, 1)
+    tv.seasons = [s1, Season(2, second, 10)]
+    return world, tv
+
+
+async def test_when_tmdb_moves_a_listed_date_the_status_note_moves_with_it(empty_store: Store) -> None:
+    world, tv = two_season_world(date(2027, 1, 15))
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            syncer = Syncer(empty_store, tmdb)
+            assert (await syncer.run("full")).ok
+            tv.seasons[1].air_date = date(2027, 2, 20)
+            world.mark_changed(tv.id)
+            result = await syncer.run("incremental")
+    finally:
+        server.stop()
+    assert result.stats.updated == 1
+    catalog = await Catalog.load(empty_store)
+    ref = await empty_store.catalog.show_ref(await only_show_id(empty_store))
+    assert ref is not None
+    text = to_text(await answers.release(catalog, ref.slug, 2))
+    assert "20 February 2027" in text and "15 January 2027" not in text, text
+
+
+async def test_a_curators_status_note_stays_when_tmdb_moves_its_date(empty_store: Store) -> None:
+    world, tv = two_season_world(date(2027, 1, 15))
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            syncer = Syncer(empty_store, tmdb)
+            await syncer.run("full")
+            catalog = await Catalog.load(empty_store)
+            ref = await empty_store.catalog.show_ref(await only_show_id(empty_store))
+            assert ref is not None
+            await edits.set_status(
+                catalog,
+                CURATOR,
+                ref.slug,
+                2,
+                "unconfirmed",
+                "https://example.com/agency",
+                note="No word yet.",
+            )
+            tv.seasons[1].air_date = date(2027, 2, 20)
+            world.mark_changed(tv.id)
+            await syncer.run("incremental")
+    finally:
+        server.stop()
+    season = await empty_store.catalog.season(ref.id, 2)
+    assert season is not None and season.status.note == "No word yet."
+    assert season.status.source == "https://example.com/agency"
