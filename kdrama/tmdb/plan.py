@@ -111,7 +111,8 @@ def plan_sync(
     for season in entry.seasons:
         have = seasons.get(season.number)
         if have is None:
-            apply.append(FieldDiff(f"season.{season.number}", None, season))
+            # A season a curator removed (`season.<n>` curated) is not brought back: it goes to review.
+            offer(f"season.{season.number}", None, season)
             continue
         _plan_season(season, have, current, offer, curated)
     return SyncPlan(tmdb.tmdb_id, False, tuple(apply), tuple(conflicts))

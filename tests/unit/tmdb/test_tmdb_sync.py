@@ -507,3 +507,23 @@ async def test_a_curators_status_note_stays_when_tmdb_moves_its_date(empty_store
     season = await empty_store.catalog.season(ref.id, 2)
     assert season is not None and season.status.note == "No word yet."
     assert season.status.source == "https://example.com/agency"
+
+
+async def test_a_season_a_curator_removed_stays_removed(standin: TmdbStandIn, db: Store) -> None:
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.run("full")
+        show = next(s for s in standin.world.korean() if any(x.number >= 1 for x in s.seasons))
+        number = max(x.number for x in show.seasons)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.remove_season(catalog, CURATOR, ref.slug, number)
+        assert f"season.{number}" in await db.sync.curated(show_id)
+        standin.world.mark_changed(show.id)
+        await syncer.run("incremental")
+    assert await db.catalog.season(show_id, number) is None
+    # TMDB still lists it: a curator may bring it back from the review list.
+    assert f"season.{number}" in {i.key for i in await db.sync.open_reviews(50) if i.show_id == show_id}
