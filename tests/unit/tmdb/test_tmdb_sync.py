@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,44 +12,20 @@ from kdrama.dates import PartialDate
 from kdrama.edits import load_starter_if_empty
 from kdrama.edits.sync import accept_review, keep_review
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Event
+from kdrama.models import Event
 from kdrama.render import to_text
 from kdrama.store import Store, load_migrations
 from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
-from tests.tmdbstandin.server import TOKEN, TmdbStandIn
+from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
+from tests.unit.tmdb.sync_support import CURATOR, client
 
 pytestmark = pytest.mark.asyncio
 
-CURATOR = Actor(501, "Curator Kim")
 UNKNOWN_RELEASE_MIGRATION = next(
     m.version for m in load_migrations() if m.name.endswith("_curated_unknown_release.sql")
 )
-
-
-@pytest.fixture
-def standin() -> Iterator[TmdbStandIn]:
-    server = TmdbStandIn(World(40, seed=11)).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "sync.db")
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
-def client(server: TmdbStandIn, **options: float) -> TmdbClient:
-    settings = {"rate": 400.0, "backoff_base": 0.05, "backoff_max": 0.5, "request_deadline": 10.0}
-    settings.update(options)
-    return TmdbClient(TOKEN, base_url=server.base_url, **settings)
 
 
 async def only_show_id(store: Store) -> int:
