@@ -45,7 +45,7 @@ from kdrama.models import (
 )
 from kdrama.store import Store
 from kdrama.store.history import release_history_json, status_history_json
-from kdrama.store.sync import CURATOR, SYNC_ACTOR_NAME, TMDB
+from kdrama.store.sync import CURATOR, REMOVED_SIMILAR, SYNC_ACTOR_NAME, TMDB, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 from kdrama.tmdb.plan import CatalogShow, FieldDiff, SyncPlan, plan_sync
 
@@ -408,7 +408,9 @@ async def resolve_similar(store: Store, show_id: int, similar_tmdb_ids: tuple[in
             return None
         refs = await store.catalog.show_refs(links.values())
         have = tuple(r.slug for r in show.similar)
+        gone = removed_names(await store.sync.curated(show_id), REMOVED_SIMILAR)
         new = tuple(refs[links[i]].slug for i in similar_tmdb_ids if i in links and links[i] in refs)
+        new = tuple(x for x in new if x.casefold() not in gone)
         grown = tuple(dict.fromkeys((*have, *(x for x in new if x != show.slug))))
         if grown == have:
             return None

@@ -2,7 +2,7 @@
 
 Provenance keys are the sync planner's field keys (`show.title`, `show.cast`, `season.2`,
 `season.2.status`, `season.2.release`, `season.2.episodes`, `season.2.cast`,
-`season.2.trailers`). `ChangeStore.record` marks them from every recorded change, so every
+`season.2.trailers`), plus one key per alias or similar show a curator removed. `ChangeStore.record` marks them from every recorded change, so every
 edit path (curators, undo, imports, the clock) marks what it set without knowing about TMDB:
 the sync's own changes (actor "TMDB sync") mark 'tmdb', everything else 'curator'.
 """
@@ -25,6 +25,10 @@ SYNC_ACTOR_NAME = "TMDB sync"
 CURATOR = "curator"
 TMDB = "tmdb"
 _SHOW_KEYS = {"title", "korean_title", "synopsis", "platform", "poster_url", "country", "genres"}
+# A curator's removal of one alias or similar show: `show.aliases.removed:<alias>`,
+# `show.similar.removed:<slug>`. TMDB never adds that one back; its others still come in.
+REMOVED_ALIAS = "show.aliases.removed:"
+REMOVED_SIMILAR = "show.similar.removed:"
 _ERRORS_KEPT = 20
 
 
@@ -55,6 +59,18 @@ def _season_dict_keys(prefix: str, season: dict[str, Any]) -> set[str]:
     return keys
 
 
+def removed_names(keys: Iterable[str], prefix: str) -> set[str]:
+    """The aliases (REMOVED_ALIAS) or slugs (REMOVED_SIMILAR) that `keys` say a curator removed, casefolded."""
+    return {k[len(prefix) :].casefold() for k in keys if k.startswith(prefix)}
+
+
+def _removed_from_lists(old: object, new: object, prefix: str) -> set[str]:
+    """Keys for the names in list `old` that list `new` no longer has."""
+    kept = {str(x).casefold() for x in new} if isinstance(new, list | tuple) else set()
+    gone = [str(x) for x in old] if isinstance(old, list | tuple) else []
+    return {prefix + x for x in gone if x.casefold() not in kept}
+
+
 def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
     """The sync field keys a change's items set."""
     keys: set[str] = set()
@@ -68,6 +84,13 @@ def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
                         keys.add("show.cast")
                     for s in i.new.get("seasons") or []:
                         keys |= _season_dict_keys(f"season.{s['number']}", s)
+                    if isinstance(i.old, dict):  # a file replacing the show: what it left out
+                        keys |= _removed_from_lists(i.old.get("aliases"), i.new.get("aliases"), REMOVED_ALIAS)
+                        keys |= _removed_from_lists(
+                            i.old.get("similar"), i.new.get("similar"), REMOVED_SIMILAR
+                        )
+            case Entity.SHOW if i.field == "similar":
+                keys |= _removed_from_lists(i.old, i.new, REMOVED_SIMILAR)
             case Entity.SHOW if i.field in _SHOW_KEYS:
                 keys.add(f"show.{i.field}")
             case Entity.SEASON if i.field == "*":
@@ -83,6 +106,8 @@ def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
                 keys.add(f"season.{n}.episodes")
             case Entity.CREDIT:
                 keys.add(f"season.{n}.cast" if n else "show.cast")
+            case Entity.ALIAS if i.field == "*" and i.new is None and i.key.name:
+                keys.add(REMOVED_ALIAS + i.key.name)  # a removed alias stays removed
             case Entity.TRAILER if i.field == "*" and i.new is None:
                 keys.add(f"season.{n}.trailers")  # a removed trailer stays removed
     return keys

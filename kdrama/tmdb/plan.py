@@ -4,7 +4,8 @@ Pure: given the mapped TMDB entry and the show as the catalog has it now, list f
 differences. Rules, so that a sync never makes the catalog say less or claim more:
 
 - TMDB's silence is not a fact: an empty or unknown TMDB value never clears a catalog value.
-- Lists that curators add to (aliases, trailers, similar shows) only grow from TMDB.
+- Lists that curators add to (aliases, trailers, similar shows) only grow from TMDB, and never
+  by an alias or similar show a curator removed (its removal key in `curated`).
 - A season's status moves only on TMDB's official facts (airing, released) and only forward;
   TMDB's "unconfirmed" never replaces what the catalog knows. Only the note of TMDB's own
   listing ("listed on TMDB for 15 January 2027") follows TMDB when the listing changes.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from kdrama.catalog import CreditEntry, SeasonEntry
 from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, Status, Trailer
+from kdrama.store.sync import REMOVED_ALIAS, REMOVED_SIMILAR, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 
 _PROGRESS = {
@@ -100,8 +102,12 @@ def plan_sync(
             offer(f"show.{name}", getattr(show, name), new)
     if entry.genres:
         offer("show.genres", show.genres, entry.genres)
-    offer("show.aliases", show.aliases, _grown(show.aliases, entry.aliases, exclude={show.title}))
+    gone_aliases = removed_names(curated, REMOVED_ALIAS)
+    tmdb_aliases = tuple(a for a in entry.aliases if a.casefold() not in gone_aliases)
+    offer("show.aliases", show.aliases, _grown(show.aliases, tmdb_aliases, exclude={show.title}))
     current_similar = tuple(r.slug for r in show.similar)
+    gone_similar = removed_names(curated, REMOVED_SIMILAR)
+    similar = tuple(x for x in similar if x.casefold() not in gone_similar)
     offer("show.similar", current_similar, _grown(current_similar, similar, exclude={show.slug}))
     show_cast = tuple(c for c in current.credits if c.season_number is None)
     if show_cast and "show.cast" in tmdb_set and "show.cast" not in curated:
