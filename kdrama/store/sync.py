@@ -113,6 +113,15 @@ def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
     return keys
 
 
+def _said(value: object) -> object:
+    """A review value without its as-of dates: TMDB's value is the same fact whenever it was fetched."""
+    if isinstance(value, dict):
+        return {k: _said(v) for k, v in value.items() if k != "as_of"}
+    if isinstance(value, list):
+        return [_said(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
     """A field where TMDB disagrees with a curator's value."""
@@ -284,8 +293,8 @@ class SyncStore:
                 (show_id, key, ours_json, theirs_json, summary, stamp()),
             )
             return True
-        if row[0] != "open" and row[1] == theirs_json:
-            return False  # decided already, and TMDB still says the same
+        if row[0] != "open" and _said(json.loads(row[1])) == _said(json.loads(theirs_json)):
+            return False  # decided already, and TMDB still says the same (fetched another day)
         await db.execute(
             "UPDATE sync_review SET ours = ?, theirs = ?, summary = ?, state = 'open', "
             "resolved_at = NULL, resolved_by = NULL, created_at = CASE WHEN state = 'open' "

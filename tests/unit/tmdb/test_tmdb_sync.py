@@ -502,3 +502,18 @@ async def test_a_season_a_curator_removed_stays_removed(standin: TmdbStandIn, db
     assert await db.catalog.season(show_id, number) is None
     # TMDB still lists it: a curator may bring it back from the review list.
     assert f"season.{number}" in {i.key for i in await db.sync.open_reviews(50) if i.show_id == show_id}
+
+
+async def test_keep_ours_on_a_release_date_stays_kept_on_the_next_days_sync(
+    standin: TmdbStandIn, store: Store
+) -> None:
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    tv = standin.world.korean()[3]
+    today = datetime.now(UTC)
+    async with client(standin) as tmdb:
+        await Syncer(store, tmdb, now=lambda: today).pull(tv.id, show_id=ref.id)
+        item = next(i for i in await store.sync.open_reviews(50) if i.key == "season.1.release")
+        await keep_review(store, CURATOR, item.id)
+        await Syncer(store, tmdb, now=lambda: today + timedelta(days=1)).pull(tv.id)
+    assert "season.1.release" not in {i.key for i in await store.sync.open_reviews(50)}
