@@ -66,18 +66,24 @@ class Follow(
             limit=self.bot.settings.follow_limit,
             language=locale_of(interaction),
         )
-        await _private(interaction, render.followed_text(result, show.title, _text(interaction)))
+        await _private(
+            interaction,
+            render.followed_text(result, show.title, _text(interaction), korean_title=show.korean_title),
+        )
 
     @app_commands.command(name="remove", description="Stop the DMs about a show (“Everything” forgets you)")
     @app_commands.describe(title="A show you follow, or * for everything")
     async def remove(self, interaction: discord.Interaction[DramaBot], title: Title) -> None:
-        if is_everything(title):
+        t = _text(interaction)
+        if is_everything(title, t):
             forgotten = await forget(self.bot.store, interaction.user.id)
-            return await _private(interaction, render.forgotten_text(forgotten, _text(interaction)))
+            return await _private(interaction, render.forgotten_text(forgotten, t))
         show = await self.bot.catalog.resolve(title)
         if await unfollow(self.bot.store, interaction.user.id, show.id):
-            return await _private(interaction, render.unfollowed_text(show.title, _text(interaction)))
-        await _private(interaction, render.not_followed_text(show.title, _text(interaction)))
+            return await _private(
+                interaction, render.unfollowed_text(show.title, t, korean_title=show.korean_title)
+            )
+        await _private(interaction, render.not_followed_text(show.title, t, korean_title=show.korean_title))
 
     @app_commands.command(name="list", description="The shows you follow, and whether I can message you")
     async def list_(self, interaction: discord.Interaction[DramaBot]) -> None:
@@ -101,7 +107,9 @@ class Follow(
     async def events_autocomplete(
         self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n, value=v) for n, v in event_choices(current)]
+        return [
+            app_commands.Choice(name=n, value=v) for n, v in event_choices(current, locale_of(interaction))
+        ]
 
 
 def _text(interaction: discord.Interaction[DramaBot]) -> i18n.Text:

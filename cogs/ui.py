@@ -28,7 +28,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_AFTER = 2.0
 # Set in interaction.extras while a public "thinking…" message waits for its answer.
 PUBLIC_PLACEHOLDER = "public_placeholder"
-ANSWERED_PRIVATELY = "Answered privately."
+# What that placeholder says if Discord won't delete it, in the asker's language (as the answer
+# it stands in for would have been): see send_privately.
+ANSWERED_PRIVATELY = i18n.N_("Answered privately.")
 
 
 def drama_bot(interaction: discord.Interaction[DramaBot]) -> DramaBot:
@@ -83,13 +85,18 @@ async def send_privately(interaction: discord.Interaction[DramaBot], **kwargs: A
     Discord turns the first follow-up after a defer into the deferred message, public if the
     defer was: so that placeholder is deleted first (or, if that fails, emptied of anything
     but a neutral line) and the follow-up is a message of its own.
+
+    The neutral line is public, yet in the asker's language, not the server's: it stands where
+    the public answer would have been, and public answers are in the asker's language; and the
+    server's locale is en-US unless a Community server chose another (none in a group DM).
     """
     if interaction.extras.pop(PUBLIC_PLACEHOLDER, False):
         try:
             await interaction.delete_original_response()
         except discord.HTTPException:
             log.warning("could not delete a public placeholder; replacing its text", exc_info=True)
-            await interaction.edit_original_response(content=ANSWERED_PRIVATELY, allowed_mentions=NO_MENTIONS)
+            line = i18n.text(locale_of(interaction)).gettext(ANSWERED_PRIVATELY)
+            await interaction.edit_original_response(content=line, allowed_mentions=NO_MENTIONS)
     await interaction.followup.send(ephemeral=True, **kwargs)
 
 
@@ -256,9 +263,9 @@ class NotifyButton(
                 reply = error_reply(t.error(e))
             else:
                 text = (
-                    follow_render.unfollowed_text(show.title, t, button=True)
+                    follow_render.unfollowed_text(show.title, t, button=True, korean_title=show.korean_title)
                     if result is None
-                    else follow_render.followed_text(result, show.title, t)
+                    else follow_render.followed_text(result, show.title, t, korean_title=show.korean_title)
                 )
                 reply = error_reply(text)
         await send_reply(interaction, reply)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import discord
 
 from kdrama import i18n
+from kdrama.describe import EVENT_NAMES
 from kdrama.i18n import Text
-from kdrama.models import Event, Follower, FollowResult, events_text
-from kdrama.render import COLOUR, Reply, cut, fit, safe
+from kdrama.models import Event, Follower, FollowResult
+from kdrama.render import COLOUR, Reply, cut, fit, safe, show_name
 
 DESCRIPTION_MAX = 4096
 EN = i18n.text(i18n.ENGLISH)
@@ -21,13 +22,18 @@ def dm_line(t: Text = EN) -> str:
 
 
 def events_label(events: frozenset[Event], t: Text = EN) -> str:
-    """The news a follow asked for, as a fan reads it."""
-    return t.gettext("all news") if len(events) == len(Event) else events_text(events).replace(",", ", ")
+    """The news a follow asked for, as a fan reads it, in `Event` order."""
+    if len(events) == len(Event):
+        return t.gettext("all news")
+    return ", ".join(t.gettext(EVENT_NAMES[e]) for e in Event if e in events)
 
 
-def followed_text(result: FollowResult, title: str, t: Text = EN) -> str:
+def followed_text(result: FollowResult, title: str, t: Text = EN, *, korean_title: str | None = None) -> str:
     """The reply to /follow add and to a Notify me click that followed."""
-    params = {"title": safe(title), "events": events_label(result.follow.events, t)}
+    params = {
+        "title": show_name(title, korean_title, t),
+        "events": events_label(result.follow.events, t),
+    }
     if result.created:
         first = t.gettext(
             "Following **{title}** ({events}). I'll send you a direct message when it changes.", **params
@@ -48,17 +54,21 @@ def followed_text(result: FollowResult, title: str, t: Text = EN) -> str:
     return "\n".join(lines)
 
 
-def unfollowed_text(title: str, t: Text = EN, *, button: bool = False) -> str:
+def unfollowed_text(
+    title: str, t: Text = EN, *, button: bool = False, korean_title: str | None = None
+) -> str:
     """The reply to /follow remove, and to a Notify me click that unfollowed."""
+    name = show_name(title, korean_title, t)
     if button:
-        return t.gettext(
-            "You no longer follow **{title}**. Click Notify me again to follow it.", title=safe(title)
-        )
-    return t.gettext("You no longer follow **{title}**.", title=safe(title))
+        return t.gettext("You no longer follow **{title}**. Click Notify me again to follow it.", title=name)
+    return t.gettext("You no longer follow **{title}**.", title=name)
 
 
-def not_followed_text(title: str, t: Text = EN) -> str:
-    return t.gettext("You don't follow **{title}**; /follow list shows what you follow.", title=safe(title))
+def not_followed_text(title: str, t: Text = EN, *, korean_title: str | None = None) -> str:
+    return t.gettext(
+        "You don't follow **{title}**; /follow list shows what you follow.",
+        title=show_name(title, korean_title, t),
+    )
 
 
 def forgotten_text(forgotten: bool, t: Text = EN) -> str:
@@ -91,7 +101,7 @@ def follow_list_reply(person: Follower | None, limit: int, t: Text = EN) -> Repl
         lines.append(f"{paused}\n{t.gettext(RESUME_HINT)}\n")
     shown = 0
     for f in person.follows:
-        line = f"• **{safe(f.show.title)}**: {events_label(f.events, t)}"
+        line = f"• **{show_name(f.show.title, f.show.korean_title, t)}**: {events_label(f.events, t)}"
         if sum(len(x) + 1 for x in lines) + len(line) + 40 > DESCRIPTION_MAX:
             break
         lines.append(line)

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from kdrama import i18n
 from kdrama.errors import UserError
+from kdrama.hangul import initials, is_initials
 from kdrama.i18n import Text
 from kdrama.lookup import Choice
-from kdrama.models import Event, Follower, FollowResult, ShowRef
-from kdrama.search import normalize
+from kdrama.models import Event, Follow, Follower, FollowResult, ShowRef
+from kdrama.search import SearchIndex, normalize, search_form
 from kdrama.store import FollowLimitReached, Store, utcnow
 from kdrama.watch.subscriptions import parse_events_option
 
@@ -18,7 +19,11 @@ DEFAULT_EVENTS: frozenset[Event] = frozenset({Event.STATUS, Event.DATE, Event.RE
 # Resuming a paused person re-sends what they missed, if it is still news (as /watch add does).
 RESEND_WINDOW = timedelta(hours=24)
 EVERYTHING = "*"  # /follow remove title:* forgets the person
+# What the command's description calls that choice ("“Everything” forgets you"; in Korean
+# “전체”): typed in the fan's language or in English, it forgets them as `*` does.
+EVERYTHING_WORD = i18n.N_("Everything")
 CHOICE_NAME_MAX = 100
+CHOICES_MAX = 25
 # Why a person's follows pause when Discord answers 403 50007 to a DM.
 DMS_CLOSED = i18n.N_(
     "Discord won't let me message you (“Cannot send messages to this user”): your direct messages "
@@ -34,9 +39,16 @@ def parse_follow_events(text: str | None) -> frozenset[Event]:
     return parse_events_option(text)
 
 
-def is_everything(title: str) -> bool:
-    """`*` (the "Everything" choice): forget the person."""
-    return title.strip() == EVERYTHING
+def is_everything(title: str, t: Text = EN) -> bool:
+    """`*` (the "Everything" choice), or its name in the fan's language or English: forget the person."""
+    text = title.strip()
+    if text == EVERYTHING:
+        return True
+    typed = normalize(text)
+    return bool(typed) and typed in {
+        normalize(EN.gettext(EVERYTHING_WORD)),
+        normalize(t.gettext(EVERYTHING_WORD)),
+    }
 
 
 async def follow(
@@ -105,18 +117,43 @@ async def follower(store: Store, user_id: int) -> Follower | None:
 
 
 async def followed_choices(store: Store, user_id: int, current: str, t: Text = EN) -> list[Choice]:
-    """Autocomplete for /follow remove: what the person follows, and "Everything" to forget them."""
-    typed = normalize(current)
+    """Autocomplete for /follow remove: what the person follows, and "Everything" to forget them.
+
+    A follow is found by any of its show's names as the title autocomplete of /release finds
+    shows (English, Hangul, romanized, aliases, initial consonants, typos), among the person's
+    follows only.
+    """
     person = await store.follows.follower(user_id)
-    out: list[Choice] = []
     if person is None:
-        return out
-    for f in person.follows:
-        if typed and typed not in normalize(f.show.title):
-            continue
-        name = f.show.title
-        name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
-        out.append(Choice(name, f.show.slug))
-    if not typed or normalize("everything forget me").startswith(typed) or typed in {"*", "all"}:
+        return []
+    out: list[Choice] = []
+    if current.strip():
+        by_id = {f.show.id: f for f in person.follows}
+        index = SearchIndex(await store.follows.followed_names(user_id))
+        for m in index.search(current, limit=CHOICES_MAX):
+            if (found := by_id.get(m.ref)) is not None:
+                out.append(_choice(found, m.text if m.kind != "title" else None))
+    else:
+        out = [_choice(f) for f in person.follows]
+    if _asks_for_everything(current, t):
         out.insert(0, Choice(t.gettext("Everything: forget all my follows"), EVERYTHING))
-    return out[:25]
+    return out[:CHOICES_MAX]
+
+
+def _choice(f: Follow, matched: str | None = None) -> Choice:
+    """A follow as a choice: its title, and the other name it was found by (as /release lists it)."""
+    name = f.show.title if matched is None or matched == f.show.title else f"{f.show.title} ({matched})"
+    name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
+    return Choice(name, f.show.slug)
+
+
+def _asks_for_everything(current: str, t: Text) -> bool:
+    """Whether what was typed may be the start of the "Everything" choice, in English or the fan's words."""
+    typed = search_form(current).replace(" ", "")
+    if not typed or typed == "all":  # "*" folds to nothing
+        return True
+    word = t.gettext(EVERYTHING_WORD)
+    starts = (search_form("everything forget me"), search_form(word))
+    if any(start.replace(" ", "").startswith(typed) for start in starts):
+        return True
+    return is_initials(typed) and initials(normalize(word)).startswith(typed)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from kdrama.models import Event, Follow, Follower, FollowResult, ShowRef, events_text, parse_events
+from kdrama.models import Event, Follow, Follower, FollowResult, Name, ShowRef, events_text, parse_events
 from kdrama.store import outbox
 from kdrama.store.outbox import moment, stamp
 
@@ -49,14 +49,14 @@ class FollowStore:
             return None
         dm_channel_id, reason, paused_at = rows[0]
         follows = await self.db.execute_fetchall(
-            "SELECT x.id, x.slug, x.title, f.events, f.created_at FROM follow f "
+            "SELECT x.id, x.slug, x.title, x.korean_title, f.events, f.created_at FROM follow f "
             "JOIN show x ON x.id = f.show_id WHERE f.user_id = ? ORDER BY x.title COLLATE NOCASE",
             (user_id,),
         )
         return Follower(
             user_id=user_id,
             follows=tuple(
-                Follow(ShowRef(r[0], r[1], r[2]), parse_events(r[3]), moment(r[4]) or datetime.now(UTC))
+                Follow(ShowRef(r[0], r[1], r[2], r[3]), parse_events(r[4]), moment(r[5]) or datetime.now(UTC))
                 for r in follows
             ),
             dm_channel_id=dm_channel_id,
@@ -156,3 +156,25 @@ class FollowStore:
         """The ids of the shows a person follows (for the Notify me toggle and autocomplete)."""
         rows = await self.db.execute_fetchall("SELECT show_id FROM follow WHERE user_id = ?", (user_id,))
         return {int(r[0]) for r in rows}
+
+    async def followed_names(self, user_id: int) -> list[Name]:
+        """Every searchable name (title, Korean, romanized, aliases) of the shows a person follows."""
+        rows = await self.db.execute_fetchall(
+            "SELECT x.id, x.title, x.korean_title, x.romanized_title FROM follow f "
+            "JOIN show x ON x.id = f.show_id WHERE f.user_id = ?",
+            (user_id,),
+        )
+        names: list[Name] = []
+        for show_id, title, korean, romanized in rows:
+            names.append(Name(show_id, "title", title))
+            if korean:
+                names.append(Name(show_id, "korean", korean))
+            if romanized:
+                names.append(Name(show_id, "romanized", romanized))
+        aliases = await self.db.execute_fetchall(
+            "SELECT a.show_id, a.alias FROM follow f JOIN show_alias a ON a.show_id = f.show_id "
+            "WHERE f.user_id = ?",
+            (user_id,),
+        )
+        names.extend(Name(r[0], "alias", r[1]) for r in aliases)
+        return names

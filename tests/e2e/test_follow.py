@@ -209,16 +209,37 @@ async def test_a_korean_fan_reads_follow_in_korean(
     assert "알림 받기" in [b.get("label") for b in answer.buttons()]
     empty = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
     assert empty.ephemeral and empty.content.startswith("팔로우 중인 작품이 없습니다.")
+    offered = await standin.autocomplete(
+        "follow add", by=fan, at=lobby, locale="ko", focused="events", title=AOUAD
+    ).choices()
+    assert offered[0] == {"name": "모든 소식 (상태, 공개일, 예고편, 출연진, 공개)", "value": "all"}
     followed = await standin.slash("follow add", by=fan, at=lobby, locale="ko", title=AOUAD).reply()
     assert followed.ephemeral
-    assert followed.content.startswith("**All of Us Are Dead** 팔로우 중(status, date, trailer, release)."), (
-        followed.content
-    )
+    assert followed.content.startswith(
+        "**지금 우리 학교는 (All of Us Are Dead)** 팔로우 중(상태, 공개일, 예고편, 공개)."
+    ), followed.content
+    listed = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
+    assert "• **지금 우리 학교는 (All of Us Are Dead)**: 상태, 공개일, 예고편, 공개" in listed.text()
     # Their DMs are in Korean too, the notice and the line above it, whatever the server's language.
     await curate(standin, guild)
     dm = (await wait_dms(standin, fan.user, 1))[0]
     assert dm["content"] == i18n.text("ko").gettext(DM_LINE) != DM_LINE
     assert dm["embeds"][0]["title"].startswith("지금 우리 학교는 (All of Us Are Dead)"), dm["embeds"][0]
+
+    # /follow remove finds the follow by its Korean title, and the word “전체” forgets them.
+    for typed in ("지금", "ㅈㄱㅇㄹ"):
+        offered = await standin.autocomplete(
+            "follow remove", by=fan, at=lobby, locale="ko", focused="title", title=typed
+        ).choices()
+        assert [c["value"] for c in offered] == [AOUAD], (typed, offered)
+    offered = await standin.autocomplete(
+        "follow remove", by=fan, at=lobby, locale="ko", focused="title", title="전체"
+    ).choices()
+    assert offered == [{"name": "전체: 내 팔로우를 모두 지우기", "value": "*"}]
+    gone = await standin.slash("follow remove", by=fan, at=lobby, locale="ko", title="전체").reply()
+    assert gone.ephemeral and gone.content.startswith("완료: "), gone.content
+    empty = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
+    assert empty.content.startswith("팔로우 중인 작품이 없습니다.")
 
 
 # --- closed DMs -------------------------------------------------------------------------------
@@ -305,7 +326,7 @@ async def test_a_fan_is_capped_and_can_be_forgotten_entirely(
 ) -> None:
     fan = standin.plain_member(guild, "busy-fan")
     lobby = channel(guild, "lobby")
-    titles = ["squid-game", "kingdom", "goblin", AOUAD]
+    titles = [AOUAD, "squid-game", "kingdom", "goblin"]
     for title in titles[:FOLLOW_LIMIT]:
         reply = await private(standin, "add", by=fan, at=lobby, title=title)
         assert reply.content.startswith("Following"), reply.content
@@ -319,20 +340,32 @@ async def test_a_fan_is_capped_and_can_be_forgotten_entirely(
 
     one = await private(standin, "remove", by=fan, at=lobby, title="kingdom")
     assert one.content.startswith("You no longer follow **Kingdom**")
+
+    # News about a show they follow: the bot now keeps their DM channel and the DM's row.
+    await curate(standin, guild)
+    await wait_dms(standin, fan.user, 1)
+    dm_channel = standin.dm_channels[fan.user.id]
+
+    def kept() -> tuple[int, ...]:
+        """The fan's follower row, follows, DM rows, and follower rows naming their DM channel."""
+        with closing(sqlite3.connect(drama.database)) as db:
+            return tuple(
+                db.execute(sql, args).fetchone()[0]
+                for sql, args in (
+                    ("SELECT count(*) FROM follower WHERE user_id = ?", (fan.id,)),
+                    ("SELECT count(*) FROM follow WHERE user_id = ?", (fan.id,)),
+                    ("SELECT count(*) FROM delivery WHERE user_id = ?", (fan.id,)),
+                    ("SELECT count(*) FROM follower WHERE dm_channel_id = ?", (dm_channel,)),
+                )
+            )
+
+    await standin.wait_for(lambda: kept() == (1, 2, 1, 1), 10, "the DM channel remembered, the DM row kept")
+
     gone = await private(standin, "remove", by=fan, at=lobby, title="*")
     assert gone.content.startswith("Done: I forgot everything about you")
     listed = await private(standin, "list", by=fan, at=lobby)
     assert listed.content.startswith("You follow no shows.")
-    with closing(sqlite3.connect(drama.database)) as db:
-        kept = [
-            db.execute(sql, (fan.id,)).fetchone()[0]
-            for sql in (
-                "SELECT count(*) FROM follower WHERE user_id = ?",
-                "SELECT count(*) FROM follow WHERE user_id = ?",
-                "SELECT count(*) FROM delivery WHERE user_id = ?",
-            )
-        ]
-    assert kept == [0, 0, 0]
+    assert kept() == (0, 0, 0, 0)
 
 
 # --- a crash in the middle of a DM fan-out ------------------------------------------------------

@@ -9,8 +9,8 @@ from typing import Any
 
 import discord
 
-from cogs.ui import answer
-from kdrama.render import Reply
+from cogs.ui import PUBLIC_PLACEHOLDER, answer, send_reply
+from kdrama.render import Reply, error_reply
 
 
 class FakeResponse:
@@ -83,3 +83,46 @@ async def test_a_failure_after_the_defer_reaches_the_error_handler_once_the_defe
         assert fake.response.is_done() and fake.extras.get("public_placeholder") is True
     else:
         raise AssertionError("the work's error was swallowed")
+
+
+class StuckPlaceholder:
+    """A public "thinking…" placeholder Discord won't delete (its edits are recorded)."""
+
+    def __init__(self) -> None:
+        self.edits: list[dict[str, Any]] = []
+
+    async def delete_original_response(self) -> None:
+        raise discord.HTTPException(
+            SimpleNamespace(status=403, reason="Forbidden"),  # type: ignore[arg-type]
+            {"code": 50013, "message": "Missing Permissions"},
+        )
+
+    async def edit_original_response(self, **kwargs: Any) -> None:
+        self.edits.append(kwargs)
+
+
+def deferred_publicly(locale: discord.Locale, stuck: StuckPlaceholder) -> Any:
+    """An interaction deferred with a public "thinking…" whose placeholder is stuck."""
+    fake = interaction(age=0)
+    fake.response.deferred = {"thinking": True, "ephemeral": False}
+    fake.extras[PUBLIC_PLACEHOLDER] = True
+    fake.locale = locale
+    fake.delete_original_response = stuck.delete_original_response
+    fake.edit_original_response = stuck.edit_original_response
+    return fake
+
+
+async def test_a_placeholder_that_cannot_be_deleted_says_answered_privately_in_the_askers_language() -> None:
+    stuck = StuckPlaceholder()
+    fake = deferred_publicly(discord.Locale.korean, stuck)
+    await send_reply(fake, error_reply("그런 작품이 없습니다."))
+    # What the whole channel sees where the answer would have been: Korean, as the answer would be.
+    assert [e["content"] for e in stuck.edits] == ["비공개로 답변했습니다."]
+    assert stuck.edits[0]["allowed_mentions"].to_dict() == {"parse": []}
+    assert [(m["content"], m["ephemeral"]) for m in fake.followup.sent] == [("그런 작품이 없습니다.", True)]
+
+
+async def test_an_english_askers_stuck_placeholder_says_answered_privately() -> None:
+    stuck = StuckPlaceholder()
+    await send_reply(deferred_publicly(discord.Locale.american_english, stuck), error_reply("No such show."))
+    assert [e["content"] for e in stuck.edits] == ["Answered privately."]

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from types import SimpleNamespace
+from typing import Any, cast
+
+import discord
 import pytest
 
+from kdrama import i18n
 from kdrama.errors import UserError
 from kdrama.follow import render
 from kdrama.follow.rules import (
@@ -13,12 +19,15 @@ from kdrama.follow.rules import (
     parse_follow_events,
     toggle,
 )
+from kdrama.lookup import Catalog
 from kdrama.models import Event
 from kdrama.store import Store
 from kdrama.watch.subscriptions import EventsError
 from tests.unit.watch.helpers import AOUAD, ref
 
 FAN = 9001
+KO = i18n.text("ko")
+ENGLISH_EVENT = re.compile(r"\b(status|date|trailer|cast|release)\b")
 
 
 def test_events_default_to_status_date_release_and_trailer() -> None:
@@ -84,3 +93,85 @@ async def test_follow_list_puts_the_pause_and_its_reason_first(store: Store) -> 
     assert "• **All of Us Are Dead**: cast" in (embed.description or "")
     nothing = render.follow_list_reply(None, 200)
     assert nothing.ephemeral and (nothing.content or "").startswith("You follow no shows.")
+
+
+async def test_follow_replies_in_korean_name_the_news_and_the_show_in_korean(store: Store) -> None:
+    show = await ref(store, AOUAD)
+    result = await follow(store, FAN, show, DEFAULT_EVENTS, limit=200, language="ko")
+    added = render.followed_text(result, show.title, KO, korean_title=show.korean_title)
+    assert added.startswith(
+        "**지금 우리 학교는 (All of Us Are Dead)** 팔로우 중(상태, 공개일, 예고편, 공개)."
+    ), added
+    listed = render.follow_list_reply(await store.follows.follower(FAN), 200, KO).embeds[0].description or ""
+    assert "• **지금 우리 학교는 (All of Us Are Dead)**: 상태, 공개일, 예고편, 공개" in listed, listed
+    for text in (added, listed):
+        assert not ENGLISH_EVENT.search(text), text
+    removed = render.unfollowed_text(show.title, KO, korean_title=show.korean_title)
+    missing = render.not_followed_text(show.title, KO, korean_title=show.korean_title)
+    for text in (removed, missing):
+        assert "**지금 우리 학교는 (All of Us Are Dead)**" in text, text
+    # English readers read what they always did.
+    english = render.followed_text(result, show.title, korean_title=show.korean_title)
+    assert english.startswith("Following **All of Us Are Dead** (status, date, trailer, release).")
+
+
+async def test_follow_events_autocomplete_speaks_korean() -> None:
+    from cogs.follow import Follow
+
+    fan = cast(Any, SimpleNamespace(locale=discord.Locale.korean))
+    choices = await Follow.events_autocomplete(Follow.__new__(Follow), fan, "")
+    assert choices[0].name == "모든 소식 (상태, 공개일, 예고편, 출연진, 공개)"
+    assert choices[0].value == "all"  # what the option reads stays English
+    typed = await Follow.events_autocomplete(Follow.__new__(Follow), fan, "tr")
+    assert [(c.name, c.value) for c in typed] == [("예고편 (trailer)", "trailer")]
+
+
+async def test_follow_remove_autocomplete_finds_a_follow_by_its_korean_title(store: Store) -> None:
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200, language="ko")
+    await follow(store, FAN, await ref(store, "squid-game"), DEFAULT_EVENTS, limit=200, language="ko")
+    # Hangul (also mid-syllable), initial consonants, a romanization, and a typo, as /release finds them.
+    for typed in ("지금", "지그", "ㅈㄱㅇㄹ", "jigeum", "all of su"):
+        offered = [c.value for c in await followed_choices(store, FAN, typed, KO)]
+        assert offered == [AOUAD], (typed, offered)
+    named = await followed_choices(store, FAN, "지금", KO)
+    assert named[0].name == "All of Us Are Dead (지금 우리 학교는)"  # as the /release title list names it
+    assert [c.value for c in await followed_choices(store, FAN, "오징어", KO)] == ["squid-game"]
+
+
+async def test_follow_remove_offers_everything_to_a_korean_fan_typing_the_word_it_is_called(
+    store: Store,
+) -> None:
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200, language="ko")
+    everything = ("전체: 내 팔로우를 모두 지우기", "*")
+    for typed in ("전체", "전", "저"):  # "저" is 전 still being typed
+        assert [(c.name, c.value) for c in await followed_choices(store, FAN, typed, KO)] == [everything], (
+            typed
+        )
+    assert [c.value for c in await followed_choices(store, FAN, "everything", KO)] == ["*"]
+
+
+class FakeResponse:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def is_done(self) -> bool:
+        return bool(self.sent)
+
+    async def send_message(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
+
+
+async def test_a_korean_fan_submitting_the_word_for_everything_is_forgotten(
+    store: Store, catalog: Catalog
+) -> None:
+    from cogs.follow import Follow
+
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200, language="ko")
+    cog = Follow.__new__(Follow)
+    cog.bot = cast(Any, SimpleNamespace(store=store, catalog=catalog))
+    fan = SimpleNamespace(locale=discord.Locale.korean, user=SimpleNamespace(id=FAN), response=FakeResponse())
+    await Follow.remove.callback(cog, cast(Any, fan), "전체")
+    assert [m["content"] for m in fan.response.sent] == [
+        "완료: 팔로우, DM 채널, 아직 보내지 않은 메시지까지 내 정보를 모두 지웠습니다."
+    ]
+    assert await store.follows.follower(FAN) is None
