@@ -450,6 +450,8 @@ async def _update_show(store: Store, tmdb: TmdbEntry, plan: SyncPlan, current: C
         summary = f"{field_label(d.key)}: ours {describe(d.key, d.old)}; TMDB {describe(d.key, d.new)}"
         if await store.sync.put_review(ref.id, d.key, describe(d.key, d.old), encode(d.key, d.new), summary):
             opened += 1
+    # What TMDB no longer disputes (it agrees now, or says nothing) is nothing left to review.
+    await store.sync.close_reviews_besides(ref.id, conflict_keys)
     return ShowSync(tmdb.tmdb_id, ref.id, ref.title, False, tuple(change_ids), opened)
 
 

@@ -309,6 +309,15 @@ class SyncStore:
             "DELETE FROM sync_review WHERE show_id = ? AND key = ? AND state = 'open'", (show_id, key)
         )
 
+    async def close_reviews_besides(self, show_id: int, keys: Iterable[str]) -> None:
+        """Close the show's open items TMDB no longer disputes (inside the caller's transaction)."""
+        keep = sorted(set(keys))
+        await self._store.db.execute(
+            f"DELETE FROM sync_review WHERE show_id = ? AND state = 'open' "
+            f"AND key NOT IN ({','.join('?' * len(keep))})",
+            (show_id, *keep),
+        )
+
     async def open_reviews(self, limit: int = 10, offset: int = 0) -> list[ReviewItem]:
         rows = await self._store.fetch_all(
             f"{_REVIEW_SELECT} WHERE r.state = 'open' ORDER BY r.id LIMIT ? OFFSET ?", (limit, offset)

@@ -517,3 +517,24 @@ async def test_keep_ours_on_a_release_date_stays_kept_on_the_next_days_sync(
         await keep_review(store, CURATOR, item.id)
         await Syncer(store, tmdb, now=lambda: today + timedelta(days=1)).pull(tv.id)
     assert "season.1.release" not in {i.key for i in await store.sync.open_reviews(50)}
+
+
+async def test_a_review_item_goes_away_once_tmdb_agrees_with_the_curator(
+    standin: TmdbStandIn, db: Store
+) -> None:
+    catalog = await Catalog.load(db)
+    show = standin.world.korean()[1]
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
+        show.overview = "TMDB's new overview."
+        await syncer.pull(show.id)
+        assert [i.key for i in await db.sync.open_reviews()] == ["show.synopsis"]
+        show.overview = "The curators' own synopsis."
+        await syncer.pull(show.id)
+    assert await db.sync.open_reviews() == []
