@@ -40,8 +40,12 @@ def _season_dict_keys(prefix: str, season: dict[str, Any]) -> set[str]:
     """The keys a whole season (as an item or a file entry records it) sets."""
     keys: set[str] = set()
     status = season.get("status")
-    status = status.get("value") if isinstance(status, dict) else status
-    if status not in (None, "unconfirmed"):
+    if isinstance(status, dict):  # a catalog file's season
+        status, vouched = status.get("value"), status.get("source") or status.get("note")
+    else:  # a season row's item values
+        vouched = season.get("status_source") or season.get("status_note")
+    # "unconfirmed" with a source or a note is a statement (nothing announced) like any status.
+    if status not in (None, "unconfirmed") or (status is not None and vouched):
         keys.add(f"{prefix}.status")
     release = season.get("release")
     if isinstance(release, dict):  # a catalog file's season

@@ -19,7 +19,7 @@ from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
-from tests.unit.tmdb.sync_support import CURATOR, client
+from tests.unit.tmdb.sync_support import CURATOR, client, two_season_world
 
 pytestmark = pytest.mark.asyncio
 
@@ -423,16 +423,6 @@ async def test_the_upgrade_leaves_a_season_tmdb_listed_without_a_date_to_tmdb(
         assert key not in await store.sync.curated(show_id)
     finally:
         await store.close()
-
-
-def two_season_world(second: date) -> tuple[World, Show]:
-    """One stand-in show: season 1 aired in 2024, season 2 listed on TMDB for `second`."""
-    world = World(1, seed=11)
-    tv = world.korean()[0]
-    s1 = next(s for s in tv.seasons if s.number == 1)
-    s1.air_date = date(2024, 3, 1)
-    tv.seasons = [s1, Season(2, second, 10)]
-    return world, tv
 
 
 async def test_when_tmdb_moves_a_listed_date_the_status_note_moves_with_it(empty_store: Store) -> None:
