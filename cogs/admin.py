@@ -112,6 +112,9 @@ class Admin(
 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
+        # The show edit form each curator has open: it never expires while they type, and a
+        # new one replaces it, so forms closed without submitting are not kept forever.
+        self.open_forms: dict[int, SynopsisForm] = {}
         super().__init__()
 
     @property
@@ -206,9 +209,14 @@ class Admin(
             "genres": genres,
             "poster_url": poster_url,
         }
-        await interaction.response.send_modal(
-            SynopsisForm(self, show.slug, show.title, show.synopsis, changes, text_of(interaction))
+        form = SynopsisForm(
+            self, show.slug, show.title, show.synopsis, changes, text_of(interaction), interaction.user.id
         )
+        previous = self.open_forms.pop(interaction.user.id, None)
+        if previous is not None:
+            previous.stop()  # Discord shows one form at a time: that one was closed unsent
+        self.open_forms[interaction.user.id] = form
+        await interaction.response.send_modal(form)
 
     @show.command(name="remove", description="Remove a show with its seasons, cast and trailers")
     @app_commands.describe(title=TITLE_HELP)
@@ -566,14 +574,23 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
         synopsis: str | None,
         changes: dict[str, str | None],
         t: i18n.Text,
+        user_id: int,
     ) -> None:
-        super().__init__(title=t.gettext("Edit {title}", title=title)[:45], timeout=600)
+        # No timeout: a synopsis can take a while to write, and a form that timed out would
+        # drop the curator's text on submit (discord.py discards a form it no longer knows).
+        super().__init__(title=t.gettext("Edit {title}", title=title)[:45], timeout=None)
         self.synopsis.label = t.gettext("Synopsis (empty it to remove)")[:45]
         self.cog = cog
+        self.user_id = user_id
         self.slug = slug
         self.before = synopsis or ""
         self.changes = changes
         self.synopsis.default = self.before[:LONG_TEXT_MAX]
+
+    def stop(self) -> None:
+        if self.cog.open_forms.get(self.user_id) is self:
+            del self.cog.open_forms[self.user_id]
+        super().stop()
 
     async def on_submit(self, interaction: discord.Interaction[DramaBot], /) -> None:
         # The form outlives the check that opened it: check again before writing.
@@ -591,6 +608,7 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
 
     async def on_error(self, interaction: discord.Interaction[DramaBot], error: Exception, /) -> None:
         # A form's errors don't reach the command tree's handler: refusals are answered here.
+        self.stop()  # answered, Discord closes the form: stop listening for it
         t = text_of(interaction)
         if isinstance(error, UserError):
             await send_reply(interaction, error_reply(t.error(error)))

@@ -130,7 +130,13 @@ class ReviewButton(
                     change, t.gettext("the catalog already has TMDB's value."), t
                 )
             else:
-                outcome = Reply(content=await keep_review(bot.store, actor, self.review_id), ephemeral=True)
+                item = await bot.store.sync.review(self.review_id)
+                await keep_review(bot.store, actor, self.review_id)  # refuses an item already decided
+                outcome = (  # in the curator's language
+                    sync_render.kept_reply(item, t)
+                    if item
+                    else Reply(content=t.gettext("Done."), ephemeral=True)
+                )
         except UserError as e:
             await send_reply(interaction, error_reply(t.error(e)))
             return
@@ -139,7 +145,7 @@ class ReviewButton(
             content=reply.content, embeds=[], view=view, allowed_mentions=discord.AllowedMentions.none()
         )
         await interaction.followup.send(
-            content=outcome.content or "Done.",
+            content=outcome.content or t.gettext("Done."),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
+from cogs import http_answers
 from cogs.ui import build_view
 from kdrama import i18n
 from kdrama.follow.render import dm_line
 from kdrama.follow.rules import DMS_CLOSED
 from kdrama.models import Delivery
-from kdrama.render import Reply, cut
+from kdrama.render import Reply
 from kdrama.watch.engine import ChannelUnusable, Rejected, RetryLater
 
 if TYPE_CHECKING:
@@ -26,24 +27,20 @@ UNKNOWN_USER = 10013
 UNKNOWN_CHANNEL = 10003
 
 
-def _retry_after(e: discord.HTTPException) -> float | None:
-    header = e.response.headers.get("Retry-After") if e.response is not None else None
-    try:
-        return float(header) if header else None
-    except ValueError:
-        return None
-
-
 def _engine_error(e: discord.HTTPException, *, unreachable: str) -> Exception:
-    """The engine's error for what Discord answered to a DM (or to opening its channel)."""
-    detail = f"HTTP {e.status} (code {e.code}): {cut(e.text or '', 200)}"
+    """The engine's error for what Discord answered to a DM (or to opening its channel).
+
+    A 401 or a bot-wide 429 stops every sender, and a route's 429 or a 5xx is retried, exactly
+    as for a channel post (cogs/http_answers.py); only the refusals about this one person differ.
+    """
+    failure = http_answers.bot_wide_stop(e) or http_answers.retry_later(e)
+    if failure is not None:
+        return failure
     if e.code == CANNOT_MESSAGE_USER or e.status == 403:
         return ChannelUnusable(unreachable, status=e.status, code=e.code)
     if e.code == UNKNOWN_USER:
         return ChannelUnusable("Discord no longer knows this account.", status=e.status, code=e.code)
-    if e.status in (401, 429) or e.status >= 500:
-        return RetryLater(detail, status=e.status, code=e.code, retry_after=_retry_after(e))
-    return Rejected(detail, status=e.status, code=e.code)
+    return Rejected(http_answers.detail(e), status=e.status, code=e.code)
 
 
 class DMSender:

@@ -15,13 +15,13 @@ from discord.ext import commands
 
 from cogs import http_answers
 from cogs.dm import DMSender
-from cogs.ui import build_view, locale_of, send_reply, to_choices
+from cogs.ui import build_view, locale_of, register_pager, send_reply, to_choices
 from kdrama import edits, i18n
 from kdrama.errors import Markup, UserError
 from kdrama.i18n import N_, Phrase, Phrases
 from kdrama.models import Delivery, Shards
 from kdrama.notices import NoticeRenderer
-from kdrama.render import Reply, cut
+from kdrama.render import Reply, cut, error_reply
 from kdrama.watch import render
 from kdrama.watch.clock import clock_loop
 from kdrama.watch.engine import ChannelUnusable, DeliveryEngine, Rejected, RetryLater
@@ -311,18 +311,7 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        t = text_of(interaction)
-        answer = await watch_list(self.bot.store, guild.id, channel.id if channel else None)
-        where = channel.mention if channel else t.gettext("this server")
-        if not answer.channels:
-            return await _private(interaction, render.nothing_followed_text(where, t))
-        reply = render.watch_list_reply(
-            answer,
-            where,
-            one_channel=channel is not None,
-            channel_name=lambda ch: _channel_name(guild, ch),
-            t=t,
-        )
+        reply = await _list_page(self.bot, guild, channel.id if channel else None, 0, text_of(interaction))
         await send_reply(interaction, reply)
 
     # --- autocomplete ----------------------------------------------------------------------
@@ -431,9 +420,45 @@ def _channel_name(guild: discord.Guild, channel_id: int) -> str:
     return cut(channel.name, 90) if channel is not None else f"deleted-channel-{channel_id}"
 
 
+async def _list_page(
+    bot: DramaBot, guild: discord.Guild, channel_id: int | None, page: int, t: i18n.Text
+) -> Reply:
+    """One page of /watch list for the server (or one channel of it)."""
+    answer = await watch_list(bot.store, guild.id, channel_id)
+    where = f"<#{channel_id}>" if channel_id else t.gettext("this server")
+    if not answer.channels:
+        return error_reply(render.nothing_followed_text(where, t))
+    return render.watch_list_reply(
+        answer,
+        where,
+        one_channel=channel_id is not None,
+        channel_name=lambda ch: _channel_name(guild, ch),
+        t=t,
+        page=page,
+    )
+
+
+async def list_pager(interaction: discord.Interaction[DramaBot], ids: list[int], page: int) -> Reply:
+    """Another page of /watch list (ids: the one channel listed, or 0 for the whole server)."""
+    t = text_of(interaction)
+    guild = interaction.guild
+    if guild is None:
+        return error_reply(t.gettext("This command works in a server, not in direct messages."))
+    # As the command's own check: staff who lost Manage Channels since don't page on.
+    if not interaction.permissions.manage_channels:
+        return error_reply(
+            t.gettext(
+                "You need the {permissions} permission to use this command.",
+                permissions=Phrases((Phrase.of(N_("Manage Channels")),)),
+            )
+        )
+    return await _list_page(interaction.client, guild, ids[0] or None, page, t)
+
+
 async def _private(interaction: discord.Interaction[DramaBot], text: str) -> None:
     await interaction.response.send_message(cut(text, 2000), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: DramaBot) -> None:
+    register_pager(bot, "watch", list_pager)
     await bot.add_cog(Watch(bot))

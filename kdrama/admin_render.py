@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -24,9 +23,12 @@ LINE_MAX = 400
 
 
 def inert(text: str) -> str:
-    """Curator-facing text without control characters or pings; links stay clickable."""
-    cleaned = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
-    return cleaned.replace("@", "@\u200b").replace("`", "'")
+    """Catalog or user text for a curator: no control character, ping or markdown; links stay clickable.
+
+    Escaped as the fans' answers escape it (render.safe), so a masked link or bold in a name,
+    a source or a title reads as typed; a backtick becomes a quote so no escape can open code.
+    """
+    return safe(text.replace("`", "'"))
 
 
 _BARE_LINK = re.compile(r"(?<!<)https://[^\s”<>]+")
@@ -67,7 +69,8 @@ def change_reply(change: Change | None, nothing: str, t: Text = EN) -> Reply:
     if change.undo_of:
         head += " " + t.gettext("(undid change #{id})", id=change.undo_of)
     lines = [f"{head} · {_where(change, t)}"]
-    lines += [f"- {cut(inert(line), LINE_MAX)}" for line in describe_change(change, t)]
+    # describe_change makes the catalog's text in each line inert already: escaped twice, it would show.
+    lines += [f"- {cut(line, LINE_MAX)}" for line in describe_change(change, t)]
     lines.append(_events(change, t))
     lines.append(t.gettext("Undo it with `/admin undo change_id:{id}`.", id=change.id))
     return Reply(content=_fit(lines, CONTENT_MAX, t), ephemeral=True)
@@ -96,7 +99,7 @@ def history_line(change: Change, t: Text = EN) -> str:
     line = f"**#{change.id}** {moment} · {inert(change.actor_name)}"
     if change.actor_id:
         line += f" (<@{change.actor_id}>)"
-    line += f" · {bracket_links(cut(inert(what), LINE_MAX))}"
+    line += f" · {bracket_links(cut(what, LINE_MAX))}"
     if change.source:
         source = change.source
         shown = shown_link(source, t) if "://" in source else inert(source)

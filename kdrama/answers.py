@@ -90,11 +90,14 @@ async def search(catalog: Catalog, query: str, *, locale: str = ENGLISH) -> Repl
     return render.search_reply(await catalog.search(query), locale)
 
 
-async def season_choices(catalog: Catalog, title: str, query: str, locale: str = ENGLISH) -> list[Choice]:
+async def season_choices(
+    catalog: Catalog, title: str, query: str, locale: str = ENGLISH, *, now: datetime | None = None
+) -> list[Choice]:
     """The seasons of the show chosen so far, newest first, as choices (value: the number)."""
     typed = query.strip()
+    when = now or utcnow()
     return [
-        Choice(_fit_choice(render.season_label(s, locale)), str(s.number))
+        Choice(_fit_choice(render.season_label(s, locale, when)), str(s.number))
         for s in reversed(await catalog.seasons_for(title))
         if not typed or str(s.number).startswith(typed)
     ][:CHOICES_MAX]

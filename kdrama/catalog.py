@@ -418,13 +418,20 @@ def _credit(raw: object, where: str) -> CreditEntry:
     d = _obj(raw, where)
     actor = clean_text(d.get("actor"), field=f"{where} actor", max_len=100, required=True)
     assert actor is not None
+    official = _bool(d.get("official"), f"{where} official", True)
+    source = check_source(d.get("source"), field=f"{where} source", required=False)
+    if not official and source is None:  # as /admin cast add: an expected item shows its source
+        raise ValidationError(
+            "{where} is an expected cast entry, so it needs a source: an https:// link or a short citation.",
+            where=where,
+        )
     return CreditEntry(
         actor=actor,
         korean_name=clean_text(d.get("korean_name"), field=f"{where} korean_name", max_len=100),
         character=clean_text(d.get("character"), field=f"{where} character", max_len=100),
         billing=_int(d.get("billing"), f"{where} billing", minimum=1),
-        official=_bool(d.get("official"), f"{where} official", True),
-        source=check_source(d.get("source"), field=f"{where} source", required=False),
+        official=official,
+        source=source,
     )
 
 

@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "status_history": N_("earlier statuses"),
     "release_history": N_("earlier release dates"),
     "character": N_("character"),
+    "korean_name": N_("Korean name"),
     "billing": N_("billing"),
     "official": N_("officialness"),
     "source": N_("source"),
@@ -126,14 +127,18 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def curator_value(field: str, value: object, t: Text = EN) -> str:
-    """A stored value as a curator reads it: free text quoted and shortened, links as they are."""
+    """A stored value as a curator reads it: free text quoted and shortened, links as they are.
+
+    Catalog text (a curator's, an import's, TMDB's community-edited) is made inert as in the
+    fans' answers: a masked link or bold in a synopsis shows as the characters typed.
+    """
     words = plain_value(field, value, t)
     if words is not None:
-        return words
+        return safe(words)
     text = str(value)
     if isinstance(value, str) and not text.startswith("https://"):
-        text = f"“{_short(text)}”"
-    return text
+        return f"“{safe(_short(text))}”"
+    return safe(text)
 
 
 def channel_value(item: ChangeItem, value: object, t: Text = EN) -> str:
@@ -182,7 +187,7 @@ def record(entity: Entity, value: dict[str, Any], t: Text = EN) -> str:
 
 
 def describe_target(item: ChangeItem, t: Text = EN) -> str:
-    """What an item is about, in words: "the status of season 2"."""
+    """What an item is about, in words: "the status of season 2"; names from the catalog inert."""
     key = item.key
     label = field_label(item.field, t)
     whole = item.field == "*"
@@ -199,13 +204,13 @@ def describe_target(item: ChangeItem, t: Text = EN) -> str:
                 if key.season is None
                 else t.gettext("season {season}", season=key.season)
             )
-            what = t.gettext("the cast entry for {name} ({where})", name=key.name, where=where)
+            what = t.gettext("the cast entry for {name} ({where})", name=safe(key.name), where=where)
             return what if whole else t.gettext("the {label} of {what}", label=label, what=what)
         case Entity.TRAILER:
-            what = t.gettext("the trailer {url} of season {season}", url=key.name, season=key.season)
+            what = t.gettext("the trailer {url} of season {season}", url=safe(key.name), season=key.season)
             return what if whole else t.gettext("the {label} of {what}", label=label, what=what)
         case Entity.ALIAS:
-            return t.gettext("the alias “{alias}”", alias=key.name)
+            return t.gettext("the alias “{alias}”", alias=safe(key.name))
         case Entity.CURATOR:
             return t.gettext("the curator <@{user}>", user=key.slug)
     return f"{item.entity} {key} {item.field}"
@@ -228,7 +233,7 @@ class Target:
 
 
 def describe_item(item: ChangeItem, t: Text = EN) -> str:
-    """One line saying what an item changed, old → new."""
+    """One line saying what an item changed, old → new: Discord markdown with the catalog's text inert."""
     target = describe_target(item, t)
     if item.field == "*":
         if item.old is None:

@@ -94,6 +94,7 @@ class Overview:
     show: Show
     seasons: list[Season]
     trailer: Trailer | None
+    platform_from_justwatch: bool = False  # the platform is JustWatch's data: credit it where shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ class ReleaseAnswer:
     season: Season
     seasons: list[Season]
     now: datetime
+    platform_from_justwatch: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +221,9 @@ class Catalog:
         self._warming: set[asyncio.Task[None]] = set()
         # Rendered replies of the lookup commands (kdrama/answers.py keeps them).
         self.replies = ReplyCache()
+        # Shows whose platform the TMDB sync took from JustWatch's streaming data, which must be
+        # credited where shown. Kept here, not read per answer: /release is on the hot path.
+        self._justwatch: set[int] = set()
 
     @classmethod
     async def load(cls, store: Store) -> Catalog:
@@ -267,6 +272,7 @@ class Catalog:
             self.titles, self.people, *counts = await loader.build_indexes(self.store, asyncio.to_thread)
             self._refs.update(await self.store.catalog.show_refs())
         await self._popular_shows()
+        self._justwatch = await self.store.sync.justwatch_platforms()
         log.info("search indexes hold %d titles and %d actor names", *counts)
         if not self.snapshot.complete:
             self._filling = asyncio.ensure_future(self._fill())
@@ -354,6 +360,7 @@ class Catalog:
         rows = await catalog.show_rows(ids)
         names = await catalog.title_rows(ids)
         actors = await catalog.actor_names(ids)
+        justwatch = await self.store.sync.justwatch_platforms(ids)
         # Nothing awaited from here on: readers see the shows before or after, never between.
         self.generation += 1
         self._schedule_warm_up()
@@ -375,6 +382,8 @@ class Catalog:
                 self._refs[show_id] = ShowRef(show_id, row[0][1], row[0][2])
         for show_id in ids:
             self._credits.pop(show_id, None)
+        self._justwatch.difference_update(ids)
+        self._justwatch.update(justwatch)
         self.snapshot.remove(i for i in ids if i not in rows)
         self.snapshot.put(self.snapshot.pack(rows))
         if not self.snapshot.complete:
@@ -701,12 +710,21 @@ class Catalog:
     # --- answers ---------------------------------------------------------------------------
     async def overview(self, title: str) -> Overview:
         found = await self.resolve_record(title)
-        return Overview(found.show, list(found.seasons), _newest(list(found.trailers)))
+        show = found.show
+        return Overview(
+            show, list(found.seasons), _newest(list(found.trailers)), self.platform_from_justwatch(show)
+        )
 
     async def release(self, title: str, season: int | None, *, now: datetime | None = None) -> ReleaseAnswer:
         found = await self.resolve_record(title)
         chosen, seasons = _season_of(found.show, list(found.seasons), season)
-        return ReleaseAnswer(found.show, chosen, seasons, now or utcnow())
+        return ReleaseAnswer(
+            found.show, chosen, seasons, now or utcnow(), self.platform_from_justwatch(found.show)
+        )
+
+    def platform_from_justwatch(self, show: Show) -> bool:
+        """Whether the show's platform is JustWatch's streaming data (via TMDB), to be credited where shown."""
+        return bool(show.platform) and show.id in self._justwatch
 
     async def cast(self, title: str, season: int | None) -> CastAnswer:
         found = await self.resolve_record(title)
@@ -743,7 +761,13 @@ class Catalog:
         window = await self.store.catalog.seasons_with_dates_between(
             now - timedelta(days=1), now + timedelta(days=days)
         )
-        dated = [(ref, s) for ref, s in window if s.release.date.firm and not s.release.date.has_passed(now)]
+        # Only a season fans still wait for is coming up: a cancelled one keeps its old date,
+        # and one airing or released since today (in Korea) is out, not coming.
+        dated = [
+            (ref, s)
+            for ref, s in window
+            if s.status.value.to_come and s.release.date.firm and not s.release.date.has_passed(now)
+        ]
         undated = [
             (ref, s)
             for ref, s in await self.store.catalog.seasons_in_production()

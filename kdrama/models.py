@@ -36,6 +36,11 @@ class Status(StrEnum):
     def in_production(self) -> bool:
         return self in (Status.RENEWED, Status.FILMING, Status.POST_PRODUCTION, Status.SCHEDULED)
 
+    @property
+    def to_come(self) -> bool:
+        """Fans are still waiting for it: neither out nor cancelled (its status and date can move)."""
+        return not self.out and self is not Status.CANCELLED
+
 
 STATUS_LABELS: dict[Status, str] = {
     Status.UNCONFIRMED: N_("No official word"),

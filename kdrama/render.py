@@ -32,6 +32,8 @@ COLOUR = discord.Colour(0xE50914)
 ERROR_COLOUR = discord.Colour(0x99AAB5)
 CAST_PAGE_SIZE = 12
 FOOTER_OFFICIAL = i18n.N_("Official: confirmed by the network or studio. Expected: reported, not confirmed.")
+# TMDB's watch providers are JustWatch's data, to be credited to JustWatch wherever shown.
+JUSTWATCH = i18n.N_("Where-to-watch data from TMDB comes from JustWatch.")
 EN = i18n.text(ENGLISH)
 
 # Discord's limits (DISCORD_FACTS.md)
@@ -162,21 +164,33 @@ def source_line(source: str | None, as_of: PartialDate | None, t: Text = EN) -> 
     return " · ".join(parts)
 
 
+def cited(source: str, t: Text = EN) -> str:
+    """A source in running text: TMDB's named as community-edited; a link only if it passes the checks."""
+    if source.startswith(TMDB_SITE):
+        return t.gettext("TMDB (community-edited), {source}", source=shown_source(source, t))
+    return shown_source(source, t)
+
+
 def status_label(status: Status, t: Text = EN) -> str:
     """The name of an official status ("Renewed"), in the reader's language."""
     return t.gettext(status.label)
 
 
-def season_label(season: Season, locale: str = ENGLISH) -> str:
+def season_label(season: Season, locale: str = ENGLISH, now: datetime | None = None) -> str:
     """Short label of a season for lists and autocomplete: "Season 2 · Renewed · expected 2024"."""
     t = i18n.text(locale)
     parts = [t.gettext("Season {number}", number=season.number), status_label(season.status.value, t)]
     r = season.release
     if r.date.known and not season.status.value.out:
         if r.official:
-            parts.append(t.gettext("due {date}", date=t.date(r.date)))
+            label = t.gettext("due {date}", date=t.date(r.date))
         else:
-            parts.append(t.gettext("expected {date}", date=t.date(r.date)))
+            label = t.gettext("expected {date}", date=t.date(r.date))
+        # A date that came and went without a release (official ones too: the clock moves
+        # only exact official times) says so, as /release and /upcoming do.
+        if r.date.has_passed(now or datetime.now(UTC)):
+            label += t.gettext(", not released")
+        parts.append(label)
     elif r.date.known:
         parts.append(t.date(r.date))
     return " · ".join(parts)
@@ -195,8 +209,13 @@ def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
             text += " · " + t.gettext("{date} (as listed on TMDB, not official)", date=when(r.date, t))
         else:
             text += " · " + t.gettext("{date} (expected, not official)", date=when(r.date, t))
-        if not r.official and not season.status.value.out and r.date.has_passed(now):
-            text += t.gettext(", not released")
+        if not season.status.value.out and r.date.has_passed(now):
+            # An official day stays "scheduled" after it passes until a curator acts: never
+            # let it read as still ahead (/release says "officially due …, but it is not out yet").
+            if r.official:
+                text += t.gettext(", passed without a release")
+            else:
+                text += t.gettext(", not released")
     if season.episodes:
         text += " · " + t.gettext("{count} episodes", count=season.episodes)
     if notes := report_notes(season, now, t):
@@ -307,7 +326,7 @@ def _and(items: list[str], t: Text) -> str:
 
 def _moves(season: Season) -> bool:
     """A season still to come: its status and date can change."""
-    return not season.status.value.out and season.status.value is not Status.CANCELLED
+    return season.status.value.to_come
 
 
 def _passed_dates(season: Season, now: datetime) -> list[ReleaseDate]:
@@ -510,10 +529,14 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
             value="\n".join(season_summary(x, a.now, t) for x in others),
             inline=False,
         )
-    embed.set_footer(text=t.gettext(FOOTER_OFFICIAL))
+    links = _links(a.show.platform, a.show.platform_url, None, t)
+    footer = t.gettext(FOOTER_OFFICIAL)
+    if a.platform_from_justwatch and links:
+        footer += " " + t.gettext(JUSTWATCH)  # the Watch button names JustWatch's platform
+    embed.set_footer(text=footer)
     return Reply(
         embeds=[fit(embed)],
-        links=_links(a.show.platform, a.show.platform_url, None, t),
+        links=links,
         follow_show_id=a.show.id,
         follow_label=t.gettext("Notify me"),
     )
@@ -531,7 +554,10 @@ def overview_reply(a: Overview, now: datetime, locale: str = ENGLISH) -> Reply:
     if titles:
         embed.add_field(name=t.gettext("Also known as"), value=safe(", ".join(titles)), inline=False)
     if show.platform:
-        embed.add_field(name=t.gettext("Platform"), value=safe(show.platform), inline=True)
+        platform = safe(show.platform)
+        if a.platform_from_justwatch:
+            platform = t.gettext("{platform} (where-to-watch data: JustWatch)", platform=platform)
+        embed.add_field(name=t.gettext("Platform"), value=platform, inline=True)
     if show.genres:
         embed.add_field(name=t.gettext("Genres"), value=safe(", ".join(show.genres)), inline=True)
     seasons = "\n".join(season_summary(s, now, t) for s in a.seasons) or t.gettext(
@@ -562,8 +588,7 @@ def credit_line(c: Credit, t: Text = EN) -> str:
     )
     if not c.official:
         if c.source:
-            source = c.source if c.source.startswith("https://") else safe(c.source)
-            text += " " + t.gettext("(expected, not official; {source})", source=source)
+            text += " " + t.gettext("(expected, not official; {source})", source=cited(c.source, t))
         else:
             text += " " + t.gettext("(expected, not official)")
     return text

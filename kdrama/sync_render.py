@@ -8,17 +8,25 @@ from datetime import datetime
 import discord
 
 from kdrama import i18n
+from kdrama.describe import field_label
 from kdrama.edits.sync import ShowSync
 from kdrama.i18n import N_, Text
-from kdrama.render import COLOUR, Reply, cut, safe
+from kdrama.render import COLOUR, JUSTWATCH, Reply, cut, safe
 from kdrama.store.sync import ReviewItem, SyncRun
 from kdrama.tmdb.sync import RunResult
 
 ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
-JUSTWATCH = N_("Where-to-watch data from TMDB comes from JustWatch.")
 REVIEW_PAGE = 5  # one row of two buttons per item; Discord allows five rows
 CONTENT_MAX = 2000
 EN = i18n.text(i18n.ENGLISH)
+# What a review key's last part names, where the describer's field names have no entry.
+_REVIEW_FIELDS = {
+    "aliases": N_("aliases"),
+    "similar": N_("similar shows"),
+    "cast": N_("cast"),
+    "release": N_("release date"),
+    "trailers": N_("trailers"),
+}
 
 
 def _when(moment: datetime | None, t: Text) -> str:
@@ -108,6 +116,26 @@ def pull_reply(run: RunResult, result: ShowSync | None, t: Text = EN) -> Reply:
             "{count} field(s) a curator set differ on TMDB: see `/admin sync review`.", count=result.reviews
         )
     return Reply(content=head, ephemeral=True)
+
+
+def _review_label(field: str, t: Text) -> str:
+    label = _REVIEW_FIELDS.get(field)
+    return t.gettext(label) if label else field_label(field, t)
+
+
+def kept_reply(item: ReviewItem, t: Text = EN) -> Reply:
+    """The answer to "Keep ours": which value of which show stays as a curator set it."""
+    parts = item.key.split(".")
+    if parts[0] == "show" and len(parts) == 2:
+        what = t.gettext("the {label}", label=_review_label(parts[1], t))
+    elif len(parts) == 2:
+        what = t.gettext("season {season}", season=parts[1])
+    else:
+        what = t.gettext("the {label} of season {season}", label=_review_label(parts[-1], t), season=parts[1])
+    text = t.gettext(
+        "Kept ours: {what} of {show} stays as a curator set it.", what=what, show=safe(item.show_title)
+    )
+    return Reply(content=cut(text, CONTENT_MAX), ephemeral=True)
 
 
 def review_reply(items: Sequence[ReviewItem], total: int, t: Text = EN) -> Reply:

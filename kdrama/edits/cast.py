@@ -8,6 +8,7 @@ from kdrama.edits.common import (
     NAME_MAX,
     EditError,
     finish,
+    given,
     require_season,
     season_number,
     show_ref,
@@ -16,7 +17,8 @@ from kdrama.edits.common import (
 from kdrama.edits.items import credit_key, credit_value, diff, events_for, trailer_key, trailer_value
 from kdrama.i18n import N_, Phrase, Phrases
 from kdrama.lookup import Catalog
-from kdrama.models import Action, Actor, Change, ChangeItem, Entity
+from kdrama.models import Action, Actor, Change, ChangeItem, Credit, Entity
+from kdrama.store import Store
 from kdrama.validate import TITLE_MAX, clean_text, https_url
 from kdrama.validate import source as check_source
 
@@ -24,6 +26,17 @@ from kdrama.validate import source as check_source
 def _expected_needs_source(official: bool, source: str | None) -> None:
     if not official and not source:
         raise EditError("An expected cast entry needs a source: an https:// link or a short citation.")
+
+
+async def update_credit(store: Store, show_id: int, current: Credit, fields: dict[str, Any]) -> None:
+    """Change fields of a cast entry; a new Korean name makes it the entry of that person."""
+    if "korean_name" not in fields:
+        await store.catalog.update_credit(current.id, fields)
+        return
+    # The Korean name is the person's, not the credit's (two actors may share an English
+    # name): the entry moves to the person with both names, keeping its place in the billing.
+    await store.catalog.delete_credit(current.id)
+    await store.catalog.insert_credit(show_id, credit_value(current) | fields)
 
 
 async def add_cast(
@@ -44,9 +57,9 @@ async def add_cast(
     """
     name = clean_text(person, field=N_("The actor's name"), max_len=NAME_MAX, required=True)
     assert name is not None
-    role = text(character, N_("The character"), NAME_MAX)
-    korean = text(korean_name, N_("The Korean name"), NAME_MAX)
-    src = check_source(source, field=N_("The source"), required=False)
+    role = given(character, N_("The character"), NAME_MAX)
+    korean = given(korean_name, N_("The Korean name"), NAME_MAX)
+    src = check_source(source, field=N_("The source"), required=source is not None)
     number = season_number(season) if season is not None else None
     show = await catalog.resolve(title)
     store = catalog.store
@@ -57,16 +70,21 @@ async def add_cast(
         key = credit_key(ref.slug, number, name)
         existing = await store.catalog.season_credits(ref.id, number, name)
         if existing:
-            current = existing[0]
+            # Two actors may share an English name: the Korean name, when given, says which.
+            current = next(
+                (c for c in existing if korean is not None and c.korean_name == korean), existing[0]
+            )
             key = credit_key(ref.slug, number, current.actor)
             wanted: dict[str, Any] = {"character": role}
             if official is not None:
                 wanted["official"] = official
             if src is not None:
                 wanted["source"] = src
+            if korean is not None:
+                wanted["korean_name"] = korean
             _expected_needs_source(wanted.get("official", current.official), src or current.source)
             items = diff(key, credit_value(current), wanted)
-            await store.catalog.update_credit(current.id, {i.field: i.new for i in items})
+            await update_credit(store, ref.id, current, {i.field: i.new for i in items})
         else:
             _expected_needs_source(official is not False, src)
             value = {

@@ -32,6 +32,17 @@ def text(
     return clean_text(value, field=field, max_len=max_len, multiline=multiline)
 
 
+def given(
+    value: str | None, field: str, max_len: int = SHORT_TEXT_MAX, *, multiline: bool = False
+) -> str | None:
+    """Text typed for an option: None when not given, refused when it shows nothing.
+
+    Discord lets through a zero-width space or blanks; read as "no text", they would
+    silently wipe what the field held (emptying one is typed as CLEAR where allowed).
+    """
+    return clean_text(value, field=field, max_len=max_len, multiline=multiline, required=value is not None)
+
+
 def required_source(value: str | None, what: str) -> str:
     if value is None or not value.strip():
         raise EditError(
@@ -81,7 +92,7 @@ def note(value: str | None) -> str | None:
     return (
         None
         if value is None or clearing(value)
-        else text(value, N_("The note"), LONG_TEXT_MAX, multiline=True)
+        else given(value, N_("The note"), LONG_TEXT_MAX, multiline=True)
     )
 
 

@@ -39,25 +39,27 @@ async def import_shows(store: Store, shows: list[ShowEntry], *, actor: Actor) ->
     report = ImportReport()
     if not shows:
         return report
-    existing = await store.catalog.show_refs()
-    by_slug = {ref.slug: ref for ref in existing.values()}
-    file_slugs = {s.slug for s in shows}
-    for s in shows:
-        missing = [x for x in s.similar if x not in file_slugs and x not in by_slug]
-        if missing:
-            raise CatalogError(
-                "{title}: similar show {slug} is neither in the file nor in the catalog.",
-                title=s.title,
-                slug=repr(missing[0]),
-            )
-    old_dicts = await store.catalog.file_shows([by_slug[s.slug].id for s in shows if s.slug in by_slug])
-    old_by_slug = {d["slug"]: d for d in old_dicts}
-    new_by_slug = {s.slug: show_to_dict(s) for s in shows}
-    todo = [s for s in shows if old_by_slug.get(s.slug) != new_by_slug[s.slug]]
-    report.unchanged = len(shows) - len(todo)
-    if not todo:
-        return report
+    # The state the import replaces (what its undo restores) is read in the same transaction
+    # as its writes: an edit that commits in between would be missing from it and then lost.
     async with store.transaction():
+        existing = await store.catalog.show_refs()
+        by_slug = {ref.slug: ref for ref in existing.values()}
+        file_slugs = {s.slug for s in shows}
+        for s in shows:
+            missing = [x for x in s.similar if x not in file_slugs and x not in by_slug]
+            if missing:
+                raise CatalogError(
+                    "{title}: similar show {slug} is neither in the file nor in the catalog.",
+                    title=s.title,
+                    slug=repr(missing[0]),
+                )
+        old_dicts = await store.catalog.file_shows([by_slug[s.slug].id for s in shows if s.slug in by_slug])
+        old_by_slug = {d["slug"]: d for d in old_dicts}
+        new_by_slug = {s.slug: show_to_dict(s) for s in shows}
+        todo = [s for s in shows if old_by_slug.get(s.slug) != new_by_slug[s.slug]]
+        report.unchanged = len(shows) - len(todo)
+        if not todo:
+            return report
         ids = await store.catalog.import_shows(todo)
         await _record_status_history(store, todo, ids, old_by_slug, actor)
         for s in todo:

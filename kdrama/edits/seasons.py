@@ -168,8 +168,11 @@ async def set_date(
 ) -> Change | None:
     """Set a season's release date at the precision it was typed, official or expected; as-of today."""
     number = season_number(season)
+    typed = clean_text(date_text, field=N_("The date"), max_len=60)
+    if typed is None:  # blank or invisible: never read as "unknown", which wipes a known date
+        raise EditError("The date is empty: type it as precisely as it is known, or unknown.")
     try:
-        when = PartialDate.parse(clean_text(date_text, field=N_("The date"), max_len=60))
+        when = PartialDate.parse(typed)
     except DateError as e:
         raise EditError(e.message, **e.params) from e
     src = required_source(source, N_("date"))

@@ -45,7 +45,7 @@ from kdrama.models import (
 )
 from kdrama.store import Store
 from kdrama.store.history import release_history_json, status_history_json
-from kdrama.store.sync import CURATOR, REMOVED_SIMILAR, SYNC_ACTOR_NAME, TMDB, removed_names
+from kdrama.store.sync import CURATOR, JUSTWATCH, REMOVED_SIMILAR, SYNC_ACTOR_NAME, TMDB, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 from kdrama.tmdb.plan import CatalogShow, FieldDiff, SyncPlan, plan_sync
 
@@ -394,6 +394,11 @@ async def sync_show(store: Store, tmdb: TmdbEntry, *, show_id: int | None = None
             result = await _add_show(store, tmdb, plan, similar)
         else:
             result = await _update_show(store, tmdb, plan, current)
+        if tmdb.entry.platform and "show.platform" not in curated:
+            # The platform now holds TMDB's value (set here or already equal): say whether it is
+            # JustWatch's streaming data, which answers credit to JustWatch, or TMDB's network.
+            source = JUSTWATCH if tmdb.platform_from_justwatch else TMDB
+            await store.sync.mark(result.show_id, ["show.platform"], source)
         await store.sync.link(result.show_id, tmdb.tmdb_id, tmdb.fetched_at)
     pending = tuple(i for i in tmdb.similar_tmdb_ids if i not in links)
     return replace(result, similar_pending=pending) if pending else result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kdrama.describe import Target
+from kdrama.edits.cast import update_credit
 from kdrama.edits.common import EditError, finish
 from kdrama.edits.items import (
     credit_value,
@@ -115,7 +116,7 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
                 raise EditError(
                     "That cast entry is gone, so change #{change} can't be undone.", change=change.id
                 )
-            await store.catalog.update_credit(rows[0].id, {item.field: item.old})
+            await update_credit(store, show_id, rows[0], {item.field: item.old})
             return [ChangeItem(Entity.CREDIT, item.key, item.field, now_value[item.field], item.old)]
         case "trailer":
             number, url = key.season, key.name or ""

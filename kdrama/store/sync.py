@@ -4,7 +4,9 @@ Provenance keys are the sync planner's field keys (`show.title`, `show.cast`, `s
 `season.2.status`, `season.2.release`, `season.2.episodes`, `season.2.cast`,
 `season.2.trailers`), plus one key per alias or similar show a curator removed. `ChangeStore.record` marks them from every recorded change, so every
 edit path (curators, undo, imports, the clock) marks what it set without knowing about TMDB:
-the sync's own changes (actor "TMDB sync") mark 'tmdb', everything else 'curator'.
+the sync's own changes (actor "TMDB sync") mark 'tmdb', everything else 'curator'. A platform
+the sync took from TMDB's watch providers is then marked 'justwatch' (JustWatch's data, credited
+where shown); like 'tmdb', it follows TMDB.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ if TYPE_CHECKING:
 SYNC_ACTOR_NAME = "TMDB sync"
 CURATOR = "curator"
 TMDB = "tmdb"
+JUSTWATCH = "justwatch"  # set by the sync from TMDB's watch providers: JustWatch's streaming data
 _SHOW_KEYS = {"title", "korean_title", "synopsis", "platform", "poster_url", "country", "genres"}
 # A curator's removal of one alias or similar show: `show.aliases.removed:<alias>`,
 # `show.similar.removed:<slug>`. TMDB never adds that one back; its others still come in.
 REMOVED_ALIAS = "show.aliases.removed:"
 REMOVED_SIMILAR = "show.similar.removed:"
 _ERRORS_KEPT = 20
+_IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
 
 def is_sync_actor(actor: Actor) -> bool:
@@ -276,6 +280,20 @@ class SyncStore:
             "ON CONFLICT (show_id, key) DO UPDATE SET source = excluded.source",
             [(k, source, show_id) for k in sorted(set(keys))],
         )
+
+    async def justwatch_platforms(self, show_ids: Sequence[int] | None = None) -> set[int]:
+        """The shows (of `show_ids`; None: all) whose platform is JustWatch's streaming data."""
+        query = "SELECT show_id FROM field_source WHERE key = 'show.platform' AND source = 'justwatch'"
+        if show_ids is None:
+            return {r[0] for r in await self._store.fetch_all(query)}
+        found: set[int] = set()
+        for at in range(0, len(show_ids), _IDS_PER_QUERY):
+            chunk = show_ids[at : at + _IDS_PER_QUERY]
+            rows = await self._store.fetch_all(
+                f"{query} AND show_id IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
+            found.update(r[0] for r in rows)
+        return found
 
     async def mark_change(self, show_id: int, actor: Actor, items: Sequence[ChangeItem]) -> None:
         keys = provenance_keys(items)

@@ -55,6 +55,7 @@ TMDB_SHOW_URL = "https://www.themoviedb.org/tv/{id}"
 LISTED_NOTE = "As listed on TMDB (community-edited); not an official announcement."
 POSTER_SIZE = "w500"
 REGIONS = ("KR", "US")  # watch providers: Korea, then the United States
+PLATFORM_MAX = 100
 TRAILER_TYPES = {"Trailer": "trailer", "Teaser": "teaser"}
 YOUTUBE_WATCH = "https://www.youtube.com/watch?v={key}"
 
@@ -71,6 +72,14 @@ class TmdbEntry:
     # Streaming where it is known, by country (JustWatch's data: attribute it where shown).
     watch: Mapping[str, WatchRegion] = field(default_factory=dict)
     imdb_id: str | None = None
+
+    @property
+    def platform_from_justwatch(self) -> bool:
+        """The platform is a streaming service of TMDB's watch providers (JustWatch's data), not a network."""
+        platform = self.entry.platform
+        return platform is not None and any(
+            platform == _text(name, PLATFORM_MAX) for w in self.watch.values() for name in w.flatrate
+        )
 
 
 def tmdb_url(tmdb_id: int) -> str:
@@ -130,7 +139,7 @@ def map_show(
         romanized_title=None,
         aliases=tuple(aliases),
         country="KR" if "KR" in show.origin_country else (show.origin_country or (None,))[0],
-        platform=_text(platform, 100),
+        platform=_text(platform, PLATFORM_MAX),
         platform_url=None,
         genres=tuple(g for g in (_text(x, 40) for x in show.genres) if g),
         synopsis=_text(show.overview, LONG_TEXT_MAX),

@@ -11,10 +11,22 @@ from kdrama.describe import EVENT_NAMES
 from kdrama.i18n import Text
 from kdrama.lookup import EVERY_SHOW_NAME
 from kdrama.models import ALL_EVENTS, AddResult, Event, Subscription
-from kdrama.render import COLOUR, FIELD_VALUE_MAX, Reply, cut, fit, safe, show_name
-from kdrama.watch.subscriptions import WatchList
+from kdrama.render import (
+    COLOUR,
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    FIELDS_MAX,
+    Reply,
+    cut,
+    fit,
+    page_labels,
+    safe,
+    show_name,
+)
+from kdrama.watch.subscriptions import WatchedChannel, WatchList
 
 EN = i18n.text(i18n.ENGLISH)
+Field = tuple[str, str]  # an embed field's name and value
 
 
 def events_label(sub: Subscription, t: Text = EN) -> str:
@@ -114,37 +126,116 @@ def nothing_followed_text(where: str, t: Text = EN) -> str:
 
 
 def watch_list_reply(
-    answer: WatchList, where: str, *, one_channel: bool, channel_name: Callable[[int], str], t: Text = EN
+    answer: WatchList,
+    where: str,
+    *,
+    one_channel: bool,
+    channel_name: Callable[[int], str],
+    t: Text = EN,
+    page: int = 0,
 ) -> Reply:
-    """The /watch list embed: one field per channel, paused ones first, saying how to fix them."""
+    """One page of the /watch list embed: a field per channel, paused ones first, saying how to fix them.
+
+    Nothing is left out: what does not fit Discord's limits goes on further pages, with
+    buttons, and the footer counts the pages, channels and subscriptions.
+    """
     embed = discord.Embed(title=t.gettext("Followed shows"), colour=COLOUR)
-    for watched in answer.channels:
-        lines = []
-        for s in watched.subscriptions:
-            line = f"• **{show_label(s, t)}** · {events_label(s, t)}"
-            if s.role_id:
-                line += " · " + t.gettext("pings {role}", role="<@&" + str(s.role_id) + ">")
-            if s.paused:
-                since = discord.utils.format_dt(s.paused_at, "R") if s.paused_at else ""
-                reason = t.gettext(s.paused_reason) if s.paused_reason else ""
-                line += "\n  ⏸ " + t.gettext("Paused {since}: {reason}.", since=since, reason=safe(reason))
-            lines.append(line)
-        if watched.paused:
-            lines.append(t.gettext("Fix the channel, then run /watch add there again to resume it."))
-        if watched.backlog.pending:
-            lines.append(
-                t.gettext("{count} notification(s) waiting to be posted.", count=watched.backlog.pending)
-            )
-        embed.add_field(
-            name=f"#{channel_name(watched.channel_id)}",
-            value=cut("\n".join(lines), FIELD_VALUE_MAX),
-            inline=False,
-        )
     embed.description = t.gettext("In {where}:", where=where) if one_channel else None
-    if answer.more:
-        embed.set_footer(
-            text=t.gettext(
-                "… and {count} more channels: pick one with the channel option.", count=answer.more
-            )
+    blocks = [_channel_fields(watched, channel_name, t) for watched in answer.channels]
+    subscriptions = sum(len(watched.subscriptions) for watched in answer.channels)
+
+    def footer(number: int, pages: int) -> str:
+        return t.gettext(
+            "Page {page} of {pages} · {channels} · {subscriptions}",
+            page=number,
+            pages=pages,
+            channels=t.ngettext(
+                "{count} channel", "{count} channels", len(answer.channels), count=len(answer.channels)
+            ),
+            subscriptions=t.ngettext(
+                "{count} subscription", "{count} subscriptions", subscriptions, count=subscriptions
+            ),
         )
-    return Reply(embeds=[fit(embed)], ephemeral=True)
+
+    # Room for the fields: the longest footer there could be is kept free on every page.
+    longest = sum(len(block) for block in blocks) or 1
+    room = EMBED_TOTAL_MAX - len(embed) - len(footer(longest, longest))
+    pages = _pages(blocks, room)
+    page = min(max(page, 0), len(pages) - 1)
+    for name, value in pages[page]:
+        embed.add_field(name=name, value=value, inline=False)
+    if len(pages) > 1:
+        embed.set_footer(text=footer(page + 1, len(pages)))
+    return Reply(
+        embeds=[fit(embed)],
+        ephemeral=True,
+        page=page,
+        pages=len(pages),
+        page_key=f"watch:{answer.channel_id or 0}",
+        page_labels=page_labels(t),
+    )
+
+
+def _channel_fields(watched: WatchedChannel, channel_name: Callable[[int], str], t: Text) -> list[Field]:
+    """A channel's subscriptions as embed fields: whole lines, as many fields as they need."""
+    lines = []
+    for s in watched.subscriptions:
+        line = f"• **{show_label(s, t)}** · {events_label(s, t)}"
+        if s.role_id:
+            line += " · " + t.gettext("pings {role}", role="<@&" + str(s.role_id) + ">")
+        if s.paused:
+            since = discord.utils.format_dt(s.paused_at, "R") if s.paused_at else ""
+            reason = t.gettext(s.paused_reason) if s.paused_reason else ""
+            line += "\n  ⏸ " + t.gettext("Paused {since}: {reason}.", since=since, reason=safe(reason))
+        lines.append(cut(line, FIELD_VALUE_MAX))
+    if watched.paused:
+        lines.append(t.gettext("Fix the channel, then run /watch add there again to resume it."))
+    if watched.backlog.pending:
+        lines.append(
+            t.gettext("{count} notification(s) waiting to be posted.", count=watched.backlog.pending)
+        )
+    name = f"#{channel_name(watched.channel_id)}"
+    values = _values(lines, FIELD_VALUE_MAX)
+    later = t.gettext("{channel} (continued)", channel=name)
+    return [(name if i == 0 else later, value) for i, value in enumerate(values)]
+
+
+def _values(lines: list[str], limit: int) -> list[str]:
+    """Whole lines joined into as few values of at most `limit` characters as they need."""
+    values: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and size + 1 + len(line) > limit:
+            values.append("\n".join(current))
+            current, size = [], 0
+        size += len(line) + (1 if current else 0)
+        current.append(line)
+    if current:
+        values.append("\n".join(current))
+    return values
+
+
+def _pages(blocks: list[list[Field]], room: int) -> list[list[Field]]:
+    """Fields laid out on pages of at most FIELDS_MAX fields and `room` characters.
+
+    A channel that does not fit what is left of a page starts the next one, unless it is
+    longer than a page itself: then it runs on over as many pages as it needs.
+    """
+    pages: list[list[Field]] = [[]]
+    used = 0
+    for block in blocks:
+        size = sum(len(name) + len(value) for name, value in block)
+        fits_here = used + size <= room and len(pages[-1]) + len(block) <= FIELDS_MAX
+        fits_a_page = size <= room and len(block) <= FIELDS_MAX
+        if pages[-1] and not fits_here and fits_a_page:
+            pages.append([])
+            used = 0
+        for name, value in block:
+            size = len(name) + len(value)
+            if pages[-1] and (used + size > room or len(pages[-1]) >= FIELDS_MAX):
+                pages.append([])
+                used = 0
+            pages[-1].append((name, value))
+            used += size
+    return pages

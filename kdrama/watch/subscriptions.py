@@ -8,17 +8,17 @@ from datetime import datetime, timedelta
 from kdrama import i18n
 from kdrama.describe import EVENT_NAMES
 from kdrama.errors import UserError
-from kdrama.i18n import N_, Phrase
+from kdrama.i18n import N_, Phrase, Text
 from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
-from kdrama.search import normalize
+from kdrama.search import SearchIndex, normalize
 from kdrama.store import Store, utcnow
 from kdrama.store.subscriptions import SubscriptionLimit
 
 # /watch add on a paused channel re-posts what it missed, if it is still news.
 RESEND_WINDOW = timedelta(hours=24)
-LIST_CHANNELS_MAX = 24  # embed fields, leaving room under Discord's 25
 CHOICE_NAME_MAX = 100
+CHOICES_MAX = 25  # Discord's most for an autocomplete
 
 
 class EventsError(UserError):
@@ -57,34 +57,37 @@ def event_choices(current: str, locale: str = i18n.ENGLISH) -> list[tuple[str, s
     """Autocomplete for the events option: (name, value) pairs that extend what was typed.
 
     The values stay English (they are what the option reads); the names say them in the
-    reader's language.
+    reader's language, whose words for the events may be typed too. Every value offered is
+    one the option accepts: a word that names no event is left out (typed and sent as it is,
+    it gets the option's refusal), and a last word that starts no event's name is offered the
+    events that could go there instead.
     """
     t = i18n.text(locale)
+    words = {e.value: e for e in Event} | {t.gettext(EVENT_NAMES[e]).lower(): e for e in Event}
 
-    def named(value: str) -> str:
+    def named(events: list[Event]) -> tuple[str, str]:
+        value = ",".join(e.value for e in events)
         if t.english:
-            return value
-        words = ", ".join(t.gettext(EVENT_NAMES[Event(v)]) for v in value.split(",") if v)
-        return f"{words} ({value})"
+            return value, value
+        return f"{', '.join(t.gettext(EVENT_NAMES[e]) for e in events)} ({value})", value
 
-    typed = current.strip().lower().replace(" ", ",")
-    parts = typed.split(",")
-    done = [p for p in parts[:-1] if p]
-    partial = parts[-1]
-    valid_done = [p for p in done if p in {e.value for e in Event}]
+    *done, partial = current.strip().lower().replace(" ", ",").split(",")
+    # What was typed right so far, once each.
+    chosen = list(dict.fromkeys(words[w] for w in done if w in words))
+    if words.get(partial) in chosen:
+        partial = ""  # a repeat adds nothing
+    left = [e for e in Event if e not in chosen]
+    starting = [e for e in left if any(w.startswith(partial) for w, x in words.items() if x is e)]
+    offers_all = not chosen and "all".startswith(partial)
+    unknown = bool(partial) and not starting and not offers_all
+    if unknown:  # the last word names no event: offer what could go there instead
+        starting, offers_all = left, not chosen
     out: list[tuple[str, str]] = []
-    if not valid_done and (not partial or "all".startswith(partial)):
+    if offers_all:
         out.append((t.gettext("All events (status, date, trailer, cast, release)"), "all"))
-    prefix = ",".join(valid_done)
-    if valid_done and not partial:
-        out.append((named(prefix), prefix))
-    for e in Event:
-        if e.value in valid_done or not e.value.startswith(partial):
-            continue
-        value = f"{prefix},{e.value}" if prefix else e.value
-        out.append((named(value), value))
-    if partial in {e.value for e in Event} and typed not in {v for _, v in out}:
-        out.insert(0, (named(typed.strip(",")), typed.strip(",")))
+    if chosen and (not partial or unknown):
+        out.append(named(chosen))
+    out += [named([*chosen, e]) for e in starting]
     return out[:25]
 
 
@@ -155,18 +158,36 @@ async def followed(store: Store, guild_id: int, channel_id: int | None = None) -
 async def followed_choices(
     store: Store, guild_id: int, channel_id: int, current: str, locale: str = i18n.ENGLISH
 ) -> list[Choice]:
-    """Autocomplete for /watch remove: what the channel follows, matching what was typed."""
+    """Autocomplete for /watch remove: what the channel follows, matching what was typed.
+
+    A show is found by any of its names as the title autocomplete of /release finds shows
+    (English, Hangul, romanized, aliases, initial consonants, typos), among the channel's
+    subscriptions only.
+    """
     t = i18n.text(locale)
+    subs = await followed(store, guild_id, channel_id)
     typed = normalize(current)
-    out: list[Choice] = []
-    for s in await followed(store, guild_id, channel_id):
-        title = s.show_title if s.show else t.gettext(EVERY_SHOW_NAME)
-        if typed and typed not in normalize(title):
-            continue
-        name = t.gettext("{title} (paused)", title=title) if s.paused else title
-        name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
-        out.append(Choice(name, s.show.slug if s.show else EVERY_SHOW))
-    return out[:25]
+    every = t.gettext(EVERY_SHOW_NAME)
+    out = [_choice(s, every, t) for s in subs if s.show is None and typed in normalize(every)]
+    if not current.strip():
+        out += [_choice(s, s.show.title, t) for s in subs if s.show is not None]
+        return out[:CHOICES_MAX]
+    by_id = {s.show.id: s for s in subs if s.show is not None}
+    index = SearchIndex(await store.subscriptions.followed_names(channel_id))
+    for m in index.search(current, limit=CHOICES_MAX):
+        if (found := by_id.get(m.ref)) is not None and found.show is not None:
+            title = found.show.title
+            # As /release labels a show found by another of its names.
+            out.append(
+                _choice(found, title if m.kind == "title" or m.text == title else f"{title} ({m.text})", t)
+            )
+    return out[:CHOICES_MAX]
+
+
+def _choice(sub: Subscription, label: str, t: Text) -> Choice:
+    name = t.gettext("{title} (paused)", title=label) if sub.paused else label
+    name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
+    return Choice(name, sub.show.slug if sub.show else EVERY_SHOW)
 
 
 async def channel_deleted(store: Store, channel_id: int) -> int:
@@ -195,10 +216,10 @@ class WatchedChannel:
 
 @dataclass(frozen=True, slots=True)
 class WatchList:
-    """What a server (or one channel) follows: paused channels first, at most LIST_CHANNELS_MAX."""
+    """What a server (or one channel) follows: every channel, paused ones first."""
 
     channels: tuple[WatchedChannel, ...]
-    more: int  # channels left out
+    channel_id: int | None = None  # the one channel asked about; None: the whole server
 
 
 async def watch_list(store: Store, guild_id: int, channel_id: int | None = None) -> WatchList:
@@ -208,8 +229,5 @@ async def watch_list(store: Store, guild_id: int, channel_id: int | None = None)
         by_channel.setdefault(s.channel_id, []).append(s)
     # Paused channels first: they are what staff must act on.
     ordered = sorted(by_channel.items(), key=lambda kv: not any(s.paused for s in kv[1]))
-    shown = [
-        WatchedChannel(ch, tuple(group), await store.outbox.backlog(ch))
-        for ch, group in ordered[:LIST_CHANNELS_MAX]
-    ]
-    return WatchList(tuple(shown), len(ordered) - len(shown))
+    channels = [WatchedChannel(ch, tuple(group), await store.outbox.backlog(ch)) for ch, group in ordered]
+    return WatchList(tuple(channels), channel_id)

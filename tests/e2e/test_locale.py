@@ -271,6 +271,16 @@ async def test_each_channel_reads_a_curator_edit_in_its_own_language(
     listed = await ask(standin, "watch list", by=mod, at=korean, locale="ko", channel=korean)
     assert listed.embeds[0]["title"] == "구독 중인 작품"
     assert listed.embeds[0]["fields"][0]["value"] == "• **Kingdom** · 모든 소식"
+    # Korean staff who type a word that names no event still get choices, each one the option takes.
+    offered = await standin.autocomplete(
+        "watch add", by=mod, at=korean, locale="ko", focused="events", title=KINGDOM, events="premiere,date"
+    ).choices(within=10)
+    assert offered == [{"name": "공개일 (date)", "value": "date"}]
+    # Korean staff find what a channel follows by its Hangul, even by its initial consonants.
+    offered = await standin.autocomplete(
+        "watch remove", by=mod, at=korean, locale="ko", focused="title", title="ㅋㄷ", channel=korean
+    ).choices(within=10)
+    assert offered == [{"name": "Kingdom (킹덤)", "value": KINGDOM}]
 
     owner = standin.owner_member(guild)
     general = news(guild, "general")

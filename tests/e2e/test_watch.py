@@ -333,6 +333,39 @@ async def test_a_deleted_channel_loses_its_subscriptions(
     assert "temporary" not in listed.text() and str(temp.id) not in listed.text()
 
 
+async def test_a_list_longer_than_one_message_pages_through_every_channel(
+    standin: DiscordStandIn, drama: BotProcess
+) -> None:
+    busy = standin.make_guild("Busy server", channels=tuple(f"news-{i:02d}" for i in range(30)))
+    await settle(0.5)  # GUILD_CREATE reaches the bot
+    boss = standin.manager_member(busy, "boss")
+    first = channel(busy, "news-00")
+    for ch in busy.channels.values():
+        await watch(standin, "add", by=boss, at=first, title="*", channel=ch)
+    page = await watch(standin, "list", by=boss, at=first)
+    listed: list[str] = []
+    footers: list[str] = []
+    while True:
+        embed = page.embeds[0]
+        listed += [f["name"] for f in embed["fields"]]
+        footers.append(embed["footer"]["text"])
+        following = next(b for b in page.buttons() if b["label"] == "Next ▶")
+        if following.get("disabled"):
+            break
+        page = await standin.click(page, following["custom_id"], by=boss, at=first).reply(within=10)
+        assert page.pings() == set()
+    assert sorted(listed) == sorted(f"#{ch.name}" for ch in busy.channels.values())
+    assert footers == [
+        "Page 1 of 2 · 30 channels · 30 subscriptions",
+        "Page 2 of 2 · 30 channels · 30 subscriptions",
+    ]
+    # A member without Manage Channels who got hold of the button reads nothing of the list.
+    back = next(b for b in page.buttons() if b["label"] == "◀ Previous")
+    fan = standin.plain_member(busy, "fan")
+    peek = await standin.click(page, back["custom_id"], by=fan, at=first).reply(within=10)
+    assert peek.ephemeral and peek.content == "You need the Manage Channels permission to use this command."
+
+
 async def test_a_server_that_removes_the_bot_has_its_subscriptions_paused(
     standin: DiscordStandIn, drama: BotProcess, curate: Curate
 ) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import discord
 import pytest
 from discord import app_commands
 
 from bot import DramaBot
 from cogs.admin import CURATORS_ONLY, OWNERS_ONLY, Admin, owners_only
+from cogs.admin_sync import ReviewButton
 from kdrama import admin_render, edits
 from kdrama.lookup import Catalog
 from kdrama.models import Actor
@@ -184,3 +186,59 @@ async def test_history_page_lists_newest_first_with_who_and_source(bot: DramaBot
     assert "kim (<@22>)" in first
     assert "Filming → In post-production" in first
     assert "source: Netflix Tudum" in first
+
+
+async def test_keep_ours_answers_a_korean_curator_in_korean(bot: DramaBot) -> None:
+    show = await bot.catalog.resolve("all-of-us-are-dead")
+    async with bot.store.transaction():
+        await bot.store.sync.put_review(show.id, "show.synopsis", "ours", "theirs", "synopsis: ours … TMDB …")
+    [item] = await bot.store.sync.open_reviews()
+    sent: list[dict[str, Any]] = []
+
+    async def edit_message(**kwargs: Any) -> None:
+        pass
+
+    async def send(**kwargs: Any) -> None:
+        sent.append(kwargs)
+
+    interaction: Any = SimpleNamespace(
+        user=SimpleNamespace(id=OWNER, name="owner", bot=False),
+        client=bot,
+        locale=discord.Locale.korean,
+        response=SimpleNamespace(edit_message=edit_message),
+        followup=SimpleNamespace(send=send),
+    )
+    await ReviewButton(item.id, "ours").callback(interaction)
+    [outcome] = sent
+    assert outcome["ephemeral"]
+    assert outcome["content"] == (
+        "우리 값을 유지했습니다: All of Us Are Dead의 줄거리은(는) 큐레이터가 정한 그대로입니다."
+    )
+    assert await bot.store.sync.open_reviews() == []
+
+
+async def test_the_synopsis_form_waits_for_a_slow_typist_and_a_new_one_replaces_it(bot: DramaBot) -> None:
+    cog: Any = bot.get_cog("Admin")
+    opened: list[Any] = []
+
+    async def send_modal(form: Any) -> None:
+        opened.append(form)
+
+    def interaction() -> Any:
+        return SimpleNamespace(
+            user=SimpleNamespace(id=CURATOR, name="kim", bot=False),
+            client=bot,
+            locale=discord.Locale.american_english,
+            response=SimpleNamespace(send_modal=send_modal),
+        )
+
+    await cog.show_edit.callback(cog, interaction(), "all-of-us-are-dead")
+    await cog.show_edit.callback(cog, interaction(), "squid-game")
+    first, second = opened
+    # No deadline: submitted an hour later, the text still lands.
+    assert second.timeout is None and not second.is_finished()
+    # The first was closed unsent when the second opened: it is no longer kept.
+    assert first.is_finished()
+    assert cog.open_forms == {CURATOR: second}
+    second.stop()
+    assert cog.open_forms == {}

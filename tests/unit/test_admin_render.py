@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -92,3 +93,36 @@ async def test_a_korean_curator_reads_the_edit_reply_and_undo_refusals_in_korean
     assert ko.error(refused.value) == (
         f"나중에 변경 #{later.id}에서 시즌 2의 상태 항목을 바꿨습니다. 그 변경을 먼저 되돌리세요."
     )
+
+
+MASKED = "[Watch on Netflix](https://evil.example/x) **now**"
+LIVE_MARKUP = re.compile(r"(?<!\\)\[[^\]\n]*\]\(|(?<!\\)\*\*now|(?<!\\)\*\*Bold")
+
+
+async def test_catalog_text_in_edit_replies_and_history_shows_as_text_not_markdown(catalog: Catalog) -> None:
+    """A synopsis or a name holding markdown reads as typed: no masked link, no bold."""
+    synopsis = await edits.edit_show(catalog, CURATOR, "All of Us Are Dead", {"synopsis": MASKED})
+    cast = await edits.add_cast(
+        catalog, CURATOR, "All of Us Are Dead", "**Bold** Actor", "A student", season=2
+    )
+    assert synopsis is not None and cast is not None
+    for change in (synopsis, cast):
+        for t in (i18n.text("en"), i18n.text("ko")):
+            for text in (
+                admin_render.change_reply(change, "", t).content or "",
+                admin_render.history_line(change, t),
+            ):
+                assert not LIVE_MARKUP.search(text), text
+    reply = admin_render.change_reply(synopsis, "").content or ""
+    assert "“\\[Watch on Netflix](https://evil.example/x) \\*\\*now\\*\\*”" in reply
+    assert "the cast entry for \\*\\*Bold\\*\\* Actor (season 2)" in (
+        admin_render.change_reply(cast, "").content or ""
+    )
+    # A refusal naming the entry shows the name as text too.
+    later = await edits.add_cast(
+        catalog, CURATOR, "All of Us Are Dead", "**Bold** Actor", "A teacher", season=2
+    )
+    assert later is not None
+    with pytest.raises(UserError) as refused:
+        await edits.undo(catalog, CURATOR, cast.id)
+    assert not LIVE_MARKUP.search(str(refused.value)), str(refused.value)

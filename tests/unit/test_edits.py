@@ -133,9 +133,22 @@ async def test_source_only_refresh_is_recorded_but_notifies_no_one(catalog: Cata
 
 
 async def test_a_new_status_clears_the_old_status_note(catalog: Catalog) -> None:
+    show = await catalog.resolve(AOUAD)
+    before = await catalog.store.catalog.season(show.id, 2)
+    assert before is not None and before.status.note and "reported wrapped" in before.status.note
+    assert "reported wrapped" in await release_text(catalog)
     await edits.set_status(catalog, CURATOR, AOUAD, 2, "renewed", NETFLIX)
-    text = await release_text(catalog)
-    assert "not renewed" not in text
+    after = await catalog.store.catalog.season(show.id, 2)
+    assert after is not None and after.status.note is None
+    assert "reported wrapped" not in await release_text(catalog)
+
+
+async def test_a_new_date_clears_the_old_date_note(catalog: Catalog) -> None:
+    assert "expected late 2026" in await release_text(catalog)
+    await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", False, "Soompi")
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 2)
+    assert season is not None and season.release.note is None
+    assert "expected late 2026" not in await release_text(catalog)
 
 
 # --- trailers, cast, shows, seasons ------------------------------------------------------------
@@ -185,6 +198,51 @@ async def test_cast_events_official_only(catalog: Catalog) -> None:
     removed = await edits.remove_cast(catalog, CURATOR, AOUAD, "im jae-hyuk", season=2)
     assert removed.events == frozenset()
     assert "Im Jae-hyuk" not in render.to_text(await answers.cast(catalog, AOUAD, 2))
+
+
+async def test_cast_add_on_an_existing_entry_takes_the_korean_name_it_was_given(catalog: Catalog) -> None:
+    assert await edits.add_cast(catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2) is not None
+    billed = render.to_text(await answers.cast(catalog, AOUAD, 2))
+    updated = await edits.add_cast(
+        catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2, korean_name="김뉴커머"
+    )
+    assert updated is not None
+    assert "Korean name of the cast entry for Kim Newcomer (season 2): none → “김뉴커머”" in "\n".join(
+        edits.describe_change(updated)
+    )
+    cast = render.to_text(await answers.cast(catalog, AOUAD, 2))
+    assert "Kim Newcomer (김뉴커머) as A student" in cast
+    assert cast.index("Kim Newcomer") == billed.index("Kim Newcomer")  # same place in the billing
+    # Left out, the Korean name stays; given again, nothing changes.
+    assert await edits.add_cast(catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2) is None
+    assert (
+        await edits.add_cast(
+            catalog, CURATOR, AOUAD, "Kim Newcomer", "A student", season=2, korean_name="김뉴커머"
+        )
+        is None
+    )
+    await edits.undo(catalog, CURATOR, updated.id)
+    assert render.to_text(await answers.cast(catalog, AOUAD, 2)) == billed
+
+
+async def test_cast_add_with_a_korean_name_picks_that_actor_among_two_of_one_english_name(
+    catalog: Catalog,
+) -> None:
+    data = json.loads(await edits.export_text(catalog.store))
+    aouad = next(s for s in data["shows"] if s["slug"] == AOUAD)
+    aouad["seasons"][1]["cast"] += [
+        {"actor": "Kim Ji-won", "character": "A student"},
+        {"actor": "Kim Ji-won", "korean_name": "김지원", "character": "A teacher"},
+    ]
+    await edits.import_catalog(
+        catalog, CURATOR, json.dumps({"format": 1, "shows": [aouad]}).encode(), hosts=None
+    )
+    change = await edits.add_cast(
+        catalog, CURATOR, AOUAD, "Kim Ji-won", "The principal", season=2, korean_name="김지원"
+    )
+    assert change is not None
+    cast = render.to_text(await answers.cast(catalog, AOUAD, 2))
+    assert "Kim Ji-won (김지원) as The principal" in cast and "Kim Ji-won as A student" in cast, cast
 
 
 async def test_expected_cast_needs_a_source(catalog: Catalog) -> None:
@@ -374,6 +432,44 @@ async def test_bad_input_is_refused_with_a_sentence_and_changes_nothing(
         await call(catalog)
     assert message in str(info.value)
     assert await snapshot(catalog.store) == before
+
+
+BLANKS = {"zero-width space": "\u200b", "spaces": "   ", "a control character": "\x00"}
+BLANK_INPUTS = {
+    "date": lambda c, typed: edits.set_date(c, CURATOR, AOUAD, 1, typed, True, "Netflix"),
+    "status note": lambda c, typed: edits.set_status(c, CURATOR, AOUAD, 2, "filming", NETFLIX, note=typed),
+    "date note": lambda c, typed: edits.set_date(c, CURATOR, AOUAD, 2, "unknown", False, NETFLIX, note=typed),
+    "character": lambda c, typed: edits.add_cast(c, CURATOR, AOUAD, "Park Ji-hu", typed, season=1),
+    "korean name": lambda c, typed: edits.add_cast(
+        c, CURATOR, AOUAD, "Park Ji-hu", "Nam On-jo", season=1, korean_name=typed
+    ),
+    "cast source": lambda c, typed: edits.add_cast(
+        c, CURATOR, AOUAD, "Park Ji-hu", "Nam On-jo", season=1, source=typed
+    ),
+}
+
+
+@pytest.mark.parametrize("typed", BLANKS.values(), ids=BLANKS.keys())
+@pytest.mark.parametrize("call", BLANK_INPUTS.values(), ids=BLANK_INPUTS.keys())
+async def test_a_blank_or_invisible_value_is_refused_not_read_as_unknown_or_empty(
+    catalog: Catalog, call, typed: str
+) -> None:
+    """Text that shows nothing (Discord lets it through) never wipes a date, a note or a character."""
+    before = await snapshot(catalog.store)
+    with pytest.raises(Refused, match="empty") as info:
+        await call(catalog, typed)
+    assert "\n" not in str(info.value) and str(info.value).endswith(".")
+    assert await snapshot(catalog.store) == before
+
+
+async def test_unknown_and_a_dash_still_clear_a_date_and_its_note(catalog: Catalog) -> None:
+    await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", False, "Soompi", note="A rumour.")
+    assert "A rumour." in await release_text(catalog)
+    assert await edits.set_date(catalog, CURATOR, AOUAD, 2, "Q4 2026", False, "Soompi", note="-") is not None
+    assert "A rumour." not in await release_text(catalog)
+    await edits.set_date(catalog, CURATOR, AOUAD, 1, "unknown", False, "Netflix")
+    season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 1)
+    assert season is not None and season.release.date.precision is Precision.UNKNOWN
 
 
 async def test_control_characters_are_cleaned_from_free_text(catalog: Catalog) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 from typing import Any
 
 from kdrama import edits
+from kdrama.errors import UserError
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Event
+from kdrama.models import Actor, Event, Status
 from kdrama.store import Store, utcnow
 
 AOUAD = "all-of-us-are-dead"
@@ -94,3 +97,37 @@ async def test_a_new_show_or_a_synopsis_notifies_no_one(catalog: Catalog) -> Non
         change = await catalog.store.changes.change(change_id)
         assert change is not None and change.events == frozenset()
     assert await outbox(catalog.store) == []
+
+
+async def test_undoing_an_import_keeps_an_edit_that_landed_while_the_import_was_reading(
+    catalog: Catalog,
+) -> None:
+    """Another curator's edit made while an import reads the catalog is never lost to its undo."""
+    store = catalog.store
+    aouad = show(await exported(catalog), AOUAD)
+    aouad["synopsis"] = "Imported synopsis."
+    real = store.catalog.file_shows
+    other_edit: list[asyncio.Task[Any]] = []
+
+    async def file_shows_while_a_curator_edits(ids: list[int] | None = None) -> list[dict[str, Any]]:
+        found = await real(ids)
+        if not other_edit:
+            # The other curator's edit runs as its own task, as a second interaction would; it
+            # commits at once unless the import's reads and writes hold the catalog meanwhile.
+            edit = edits.set_status(catalog, Actor(1002, "other"), AOUAD, 2, "renewed", "Netflix Tudum")
+            other_edit.append(asyncio.create_task(edit, context=contextvars.Context()))
+            await asyncio.wait(other_edit, timeout=1.0)
+        return found
+
+    store.catalog.file_shows = file_shows_while_a_curator_edits  # type: ignore[method-assign]
+    try:
+        (import_id,) = await run_import(catalog, aouad)
+    finally:
+        store.catalog.file_shows = real  # type: ignore[method-assign]
+    await other_edit[0]
+    try:
+        await edits.undo(catalog, CURATOR, import_id)
+    except UserError as refused:  # the edit came after the import: undo names it
+        assert "undo that first" in str(refused)
+    season = await store.catalog.season((await catalog.resolve(AOUAD)).id, 2)
+    assert season is not None and season.status.value is Status.RENEWED

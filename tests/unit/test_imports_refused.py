@@ -61,6 +61,11 @@ BAD_FILES = [
         ),
         "shows[1] (Bad Show)",
     ),
+    (
+        "an expected cast entry without a source",
+        catalog_text(show_with(seasons='[{"number": 1, "cast": [{"actor": "Kim", "official": false}]}]')),
+        "shows[1] (Bad Show)",
+    ),
 ]
 
 
@@ -103,3 +108,23 @@ async def test_the_command_line_import_refuses_a_bad_file_naming_the_entry(
     one_sentence(err)
     async with await Store.open(settings.database_path) as store:
         assert await counts(store) == before
+
+
+async def test_an_import_refuses_an_expected_cast_entry_without_a_source(catalog: Catalog) -> None:
+    """What /admin cast add refuses, an import refuses too: an expected item shows its source."""
+    data = json.loads(await edits.export_text(catalog.store))
+    aouad = next(s for s in data["shows"] if s["slug"] == "all-of-us-are-dead")
+    aouad["seasons"][1]["cast"].append(
+        {"actor": "Rumoured Actor", "character": "Someone", "official": False, "source": None}
+    )
+    with pytest.raises(EditError, match="source"):
+        await edits.add_cast(
+            catalog, CURATOR, "all-of-us-are-dead", "Rumoured Actor", "Someone", season=2, official=False
+        )
+    before = await counts(catalog.store)
+    with pytest.raises(EditError, match="expected cast entry, so it needs a source") as refused:
+        await edits.import_catalog(
+            catalog, CURATOR, json.dumps({"format": 1, "shows": [aouad]}).encode(), hosts=None
+        )
+    one_sentence(str(refused.value))
+    assert await counts(catalog.store) == before

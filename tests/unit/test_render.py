@@ -278,6 +278,31 @@ def test_a_stored_link_that_fails_the_checks_is_never_shown_as_a_link(stored: st
     assert render.source_line(stored, None) == f"Source: {render.LINK_WITHHELD}"
 
 
+def cast_text(source: str, locale: str = "en") -> str:
+    credit = Credit(1, 1, 2, 1, "Some Actor", None, "Hero", 1, False, source)
+    reply = render.cast_reply(
+        CastAnswer(Show(id=1, slug="s", title="Sample Show"), 2, [credit]), locale=locale
+    )
+    return reply.embeds[0].description or ""
+
+
+@pytest.mark.parametrize("stored", [BACKSLASH, MASKED, "https://[x"])
+def test_a_stored_credit_source_that_fails_the_link_checks_is_not_a_link(stored: str) -> None:
+    text = cast_text(stored)
+    assert "evil.example" not in text and "https://" not in text, text
+    assert text == f"**Some Actor** as Hero (expected, not official; {render.LINK_WITHHELD})"
+    masked = "https://www.youtube.com/watch?v=<>[Official Netflix cast](https://evil.example)"
+    assert "](https://evil.example)" not in cast_text(masked)
+
+
+def test_a_credit_source_reads_like_every_other_source() -> None:
+    assert cast_text(GOOD).endswith(f"(expected, not official; <{GOOD}>)")
+    assert cast_text("Some outlet, 2026").endswith("(expected, not official; Some outlet, 2026)")
+    tmdb = "https://www.themoviedb.org/tv/9000001"
+    assert cast_text(tmdb).endswith(f"(expected, not official; TMDB (community-edited), <{tmdb}>)")
+    assert "TMDB (사용자 편집 데이터), <https://www.themoviedb.org/tv/9000001>" in cast_text(tmdb, "ko")
+
+
 def test_safe_escapes_exactly_as_discord_py_would_on_any_text() -> None:
     """safe() skips discord.py's escapes for text they would not change: never for text they would."""
     import random

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,27 @@ async def test_reopening_does_not_migrate_again_and_keeps_data(tmp_path: Path) -
         shows = await store.catalog.count_shows()
     async with await Store.open(path) as store:
         assert await store.catalog.count_shows() == shows > 20
+
+
+async def test_upgrading_keeps_who_set_each_field_and_can_credit_justwatch(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as old:  # a database as the bot left it before migration 0008
+        for migration in load_migrations()[:7]:
+            old.executescript(migration.sql)
+        old.execute("PRAGMA user_version = 7")
+        old.execute("INSERT INTO show (id, slug, title, platform) VALUES (1, 'x', 'X', 'Stand-in Stream')")
+        old.execute(
+            "INSERT INTO field_source VALUES (1, 'show.synopsis', 'curator'), (1, 'show.platform', 'tmdb')"
+        )
+    async with await Store.open(path) as store:
+        assert await store.sync.sources(1) == {"show.synopsis": "curator", "show.platform": "tmdb"}
+        assert await store.sync.curated(1) == {"show.synopsis"}  # the sync still leaves it alone
+        async with store.transaction():
+            await store.sync.mark(1, ["show.platform"], "justwatch")
+        assert await store.sync.justwatch_platforms() == {1}
+        with pytest.raises(sqlite3.IntegrityError):
+            async with store.transaction():
+                await store.sync.mark(1, ["show.title"], "someone")
 
 
 async def test_seed_show_reads_back_as_the_article_has_it(store: Store) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kdrama import i18n, sync_render
+from kdrama.store.sync import ReviewItem
 
 
 def test_about_reads_in_korean_and_keeps_tmdbs_attribution_as_tmdb_words_it() -> None:
@@ -24,3 +25,30 @@ def test_an_empty_review_queue_in_korean() -> None:
         sync_render.review_reply([], 0).content
         == "Nothing to review: TMDB agrees with every value a curator set."
     )
+
+
+def review_item(key: str) -> ReviewItem:
+    return ReviewItem(7, 1, "Signal *Remastered*", key, None, None, "", "kept", None)
+
+
+def test_keep_ours_is_answered_in_the_curators_language() -> None:
+    ko = i18n.text("ko")
+    assert sync_render.kept_reply(review_item("show.synopsis"), ko).content == (
+        "우리 값을 유지했습니다: Signal \\*Remastered\\*의 줄거리은(는) 큐레이터가 정한 그대로입니다."
+    )
+    assert sync_render.kept_reply(review_item("season.1.release")).content == (
+        "Kept ours: the release date of season 1 of Signal \\*Remastered\\* stays as a curator set it."
+    )
+    assert "시즌 2" in (sync_render.kept_reply(review_item("season.2"), ko).content or "")
+    for key in (
+        "show.aliases",
+        "show.similar",
+        "show.cast",
+        "show.platform",
+        "season.1.trailers",
+        "season.1.status",
+    ):
+        korean = sync_render.kept_reply(review_item(key), ko).content or ""
+        assert not any(
+            "a" <= ch.lower() <= "z" for ch in korean.replace("Signal", "").replace("Remastered", "")
+        ), korean

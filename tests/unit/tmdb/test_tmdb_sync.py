@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kdrama import answers, edits
+from kdrama import admin_render, answers, edits
 from kdrama.dates import PartialDate
 from kdrama.edits import load_starter_if_empty
 from kdrama.edits.sync import accept_review, keep_review
@@ -528,3 +528,24 @@ async def test_a_review_item_goes_away_once_tmdb_agrees_with_the_curator(
         show.overview = "The curators' own synopsis."
         await syncer.pull(show.id)
     assert await db.sync.open_reviews() == []
+
+
+async def test_use_tmdbs_reply_shows_a_markdown_overview_as_text(standin: TmdbStandIn, db: Store) -> None:
+    """TMDB's text is community-edited: a masked link in an overview is no link in the curator's reply."""
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        show = standin.world.korean()[2]
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
+        show.overview = "[Watch on Netflix](https://evil.example/x) **now**"
+        standin.world.mark_changed(show.id)
+        await syncer.pull(show.id)
+    [item] = await db.sync.open_reviews()
+    change = await accept_review(catalog, CURATOR, item.id)
+    reply = admin_render.change_reply(change, "").content or ""
+    assert "→ “\\[Watch on Netflix](https://evil.example/x) \\*\\*now\\*\\*”" in reply, reply

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from kdrama.models import Event
-from kdrama.render import to_text
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from kdrama.models import ChannelBacklog, Event, ShowRef, Subscription
+from kdrama.render import EMBED_TOTAL_MAX, FIELD_VALUE_MAX, FIELDS_MAX, Reply, safe, to_text
 from kdrama.store import Store
 from kdrama.watch.render import watch_list_reply
-from kdrama.watch.subscriptions import LIST_CHANNELS_MAX, watch_list
+from kdrama.watch.subscriptions import WatchedChannel, WatchList, watch_list
 from tests.unit.watch.helpers import AOUAD, GUILD, ref, renew, subscribe
 
 
@@ -39,13 +43,109 @@ async def test_the_list_puts_paused_channels_first_with_the_reason_and_the_fix(s
     assert "Followed shows" in to_text(reply)
 
 
-async def test_a_server_with_too_many_channels_says_how_many_more(store: Store) -> None:
-    for channel in range(1, LIST_CHANNELS_MAX + 4):
+async def test_a_server_with_more_channels_than_fit_one_embed_pages_them(store: Store) -> None:
+    for channel in range(1, FIELDS_MAX + 4):
         await subscribe(store, channel, None)
-    answer = await watch_list(store, GUILD)
-    reply = watch_list_reply(answer, "this server", one_channel=False, channel_name=names)
-    assert len(reply.embeds[0].fields) == LIST_CHANNELS_MAX
-    assert reply.embeds[0].footer.text == "… and 3 more channels: pick one with the channel option."
+    replies = every_page(await watch_list(store, GUILD))
+    assert [len(r.embeds[0].fields) for r in replies] == [FIELDS_MAX, 3]
+    assert replies[0].embeds[0].footer.text == "Page 1 of 2 · 28 channels · 28 subscriptions"
+    assert replies[0].page_key == "watch:0"
     one = watch_list_reply(await watch_list(store, GUILD, 2), "<#2>", one_channel=True, channel_name=names)
     assert one.embeds[0].description == "In <#2>:"
     assert [f.name for f in one.embeds[0].fields] == ["#channel-2"]
+    assert (one.pages, one.page_key, one.embeds[0].footer.text) == (1, "watch:2", None)
+
+
+def every_page(answer: WatchList, where: str = "this server", *, one_channel: bool = False) -> list[Reply]:
+    """Each page of /watch list, as its buttons would show them."""
+    first = watch_list_reply(answer, where, one_channel=one_channel, channel_name=names)
+    return [first] + [
+        watch_list_reply(answer, where, one_channel=one_channel, channel_name=names, page=page)
+        for page in range(1, first.pages)
+    ]
+
+
+def listed(replies: list[Reply]) -> Counter[tuple[str, str]]:
+    """(channel, show) for every subscription line on every page, as staff read them."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for reply in replies:
+        (embed,) = reply.embeds
+        # Within Discord's limits, so nothing was cut or dropped on the way.
+        assert len(embed) <= EMBED_TOTAL_MAX and len(embed.fields) <= FIELDS_MAX
+        for f in embed.fields:
+            value = f.value or ""
+            assert len(value) <= FIELD_VALUE_MAX and not value.endswith("…"), value[-50:]
+            channel = (f.name or "").removesuffix(" (continued)")
+            for line in value.split("\n"):
+                if line.startswith("• **"):
+                    seen[channel, line[4:].split("**", 1)[0]] += 1
+    return seen
+
+
+async def test_watch_list_never_leaves_out_a_channel_without_saying_so(store: Store) -> None:
+    shows = list((await store.catalog.show_refs()).values())
+    for channel in range(1, 9):
+        for show in shows:
+            await subscribe(store, channel, show, role=123456789012345678)
+    replies = every_page(await watch_list(store, GUILD))
+    expected = {(f"#channel-{ch}", safe(show.title)) for ch in range(1, 9) for show in shows}
+    assert listed(replies) == Counter(expected)  # every channel and show, each once
+    assert len(replies) > 1
+    for number, reply in enumerate(replies, 1):
+        assert reply.ephemeral and reply.pages == len(replies) and reply.page_key
+        footer = reply.embeds[0].footer.text or ""
+        assert footer.startswith(
+            f"Page {number} of {len(replies)} · 8 channels · {len(expected)} subscriptions"
+        )
+
+
+def _busy_channel(count: int, channel: int = 5) -> WatchedChannel:
+    """A channel following `count` shows with long titles, some paused, each pinging a role."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    subs = tuple(
+        Subscription(
+            id=n,
+            guild_id=GUILD,
+            channel_id=channel,
+            show=ShowRef(n, f"show-{n}", f"Show number {n} with a rather long title: a drama of {'x' * 60}"),
+            events=frozenset({Event.TRAILER, Event.CAST}),
+            role_id=123456789012345678,
+            created_by=99,
+            created_at=at,
+            paused_reason="the bot can't see this channel (Missing Access)" if n % 7 == 0 else None,
+            paused_at=at if n % 7 == 0 else None,
+        )
+        for n in range(1, count + 1)
+    )
+    return WatchedChannel(channel, subs, ChannelBacklog(pending=4, paused=0, failed=0))
+
+
+def test_a_busy_channels_whole_list_can_be_read_page_by_page() -> None:
+    busy = _busy_channel(300)
+    replies = every_page(WatchList((busy,), channel_id=5), "<#5>", one_channel=True)
+    shows = {("#channel-5", s.show_title) for s in busy.subscriptions}
+    assert listed(replies) == Counter(shows)
+    assert len(replies) > 1
+    for reply in replies:
+        assert reply.embeds[0].description == "In <#5>:"
+        # A page that goes on with the channel of the page before says so.
+        assert reply.embeds[0].fields[0].name == (
+            "#channel-5" if reply.page == 0 else "#channel-5 (continued)"
+        )
+        assert (reply.embeds[0].footer.text or "").startswith(f"Page {reply.page + 1} of {len(replies)} · ")
+    last = replies[-1].embeds[0].fields[-1].value or ""
+    assert last.endswith(
+        "Fix the channel, then run /watch add there again to resume it.\n"
+        "4 notification(s) waiting to be posted."
+    )
+
+
+def test_a_server_at_its_subscription_limit_lists_every_channel() -> None:
+    channels = tuple(
+        WatchedChannel(ch, (replace(_busy_channel(1, ch).subscriptions[0], id=ch),), ChannelBacklog(0, 0, 0))
+        for ch in range(1, 501)
+    )
+    replies = every_page(WatchList(channels))
+    assert sorted(channel for channel, _ in listed(replies)) == sorted(
+        f"#channel-{ch}" for ch in range(1, 501)
+    )

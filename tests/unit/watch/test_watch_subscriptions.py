@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kdrama import edits
+from kdrama import edits, i18n
 from kdrama.lookup import Catalog
 from kdrama.models import ALL_EVENTS, Actor, Event
 from kdrama.store import Store
@@ -108,6 +108,98 @@ def test_korean_staff_read_the_event_choices_in_korean_and_type_every_show_in_ko
     assert event_choices("status,tr", "ko") == [("상태, 예고편 (status,trailer)", "status,trailer")]
     assert watch.is_every_show("모든 작품") and watch.is_every_show("Every show")
     assert not watch.is_every_show("모든")
+
+
+TYPED = [
+    "premiere,date",
+    "premiere",
+    "status,premiere",
+    "status,premiere,da",
+    "xyz",
+    "status,status",
+    "status,date,trailer,cast,release,x",
+    ",,, ,",
+    "예고",
+    "예고편,상",
+    "ㅇ" * 100,
+]
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+@pytest.mark.parametrize("typed", TYPED)
+def test_whatever_staff_type_in_events_the_choices_load_and_each_one_works(typed: str, locale: str) -> None:
+    choices = event_choices(typed, locale)  # no exception: Discord would say "Loading options failed"
+    assert 1 <= len(choices) <= 25, "no choices at all, for staff who mistyped one word"
+    for name, value in choices:
+        assert 1 <= len(name) <= 100 and 1 <= len(value) <= 100
+        parse_events_option(value)  # a choice picked is never refused
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+def test_an_unknown_word_typed_before_a_known_one_is_left_out_of_the_choices(locale: str) -> None:
+    assert [v for _, v in event_choices("premiere,date", locale)] == ["date"]
+    assert [v for _, v in event_choices("status,premiere,da", locale)] == ["status,date"]
+    # The last word matching no event: what could go there instead, after what was typed right.
+    assert [v for _, v in event_choices("status,premiere", locale)] == [
+        "status",
+        "status,date",
+        "status,trailer",
+        "status,cast",
+        "status,release",
+    ]
+
+
+def test_korean_staff_may_type_the_korean_names_of_events() -> None:
+    assert event_choices("예고", "ko") == [("예고편 (trailer)", "trailer")]
+    assert event_choices("예고편,상", "ko") == [("예고편, 상태 (trailer,status)", "trailer,status")]
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+def test_events_typed_without_picking_a_choice_still_get_the_one_sentence_refusal(locale: str) -> None:
+    with pytest.raises(EventsError) as refused:
+        parse_events_option("premiere,date")
+    answer = i18n.text(locale).error(refused.value)  # what the cog answers, privately
+    assert "“premiere”" in answer and "status" in answer and "\n" not in answer
+    assert (locale == "en") == answer.startswith("I don't know the event “premiere”.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("지금", "All of Us Are Dead (지금 우리 학교는)"),
+        ("ㅈㄱㅇㄹ", "All of Us Are Dead (지금 우리 학교는)"),
+        ("jigeum", "All of Us Are Dead (Jigeum Uri Hakgyoneun)"),
+        ("now at our", "All of Us Are Dead (Now at Our School)"),
+        ("all of us", "All of Us Are Dead"),
+        ("al of us are ded", "All of Us Are Dead"),  # a typo, as /release forgives it
+    ],
+)
+async def test_watch_remove_finds_a_followed_show_by_any_of_its_names(
+    store: Store, typed: str, offered: str
+) -> None:
+    aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
+    for show in (aouad, squid, None):
+        await subscribe(store, 1, show)
+    hellbound = await ref(store, "hellbound")  # 지옥: also starts with 지, but another channel's
+    await subscribe(store, 2, hellbound)
+    choices = await watch.followed_choices(store, GUILD, 1, typed)
+    assert [(c.name, c.value) for c in choices] == [(offered, AOUAD)]
+
+
+async def test_watch_remove_offers_only_the_channels_shows_and_says_which_are_paused(store: Store) -> None:
+    aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
+    for show in (aouad, squid, None):
+        await subscribe(store, 1, show)
+    await store.subscriptions.pause_channel(1, "the channel no longer exists")
+    everything = [(c.name, c.value) for c in await watch.followed_choices(store, GUILD, 1, "", "ko")]
+    assert everything == [
+        ("모든 작품 (일시 중지됨)", "*"),
+        ("All of Us Are Dead (일시 중지됨)", AOUAD),
+        ("Squid Game (일시 중지됨)", "squid-game"),
+    ]
+    assert [c.value for c in await watch.followed_choices(store, GUILD, 1, "오징어")] == ["squid-game"]
+    assert [c.value for c in await watch.followed_choices(store, GUILD, 1, "모든", "ko")] == ["*"]
+    assert await watch.followed_choices(store, GUILD, 1, "지옥") == []
 
 
 async def test_the_language_is_the_channels_and_each_delivery_carries_it(catalog: Catalog) -> None:
