@@ -45,7 +45,7 @@ from kdrama.models import (
 )
 from kdrama.store import Store
 from kdrama.store.history import release_history_json, status_history_json
-from kdrama.store.sync import JUSTWATCH, SYNC_ACTOR_NAME, TMDB
+from kdrama.store.sync import CURATOR, JUSTWATCH, REMOVED_SIMILAR, SYNC_ACTOR_NAME, TMDB, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 from kdrama.tmdb.plan import CatalogShow, FieldDiff, SyncPlan, plan_sync
 
@@ -302,7 +302,7 @@ async def _apply(store: Store, ref: ShowRef, d: FieldDiff, actor: Actor) -> int 
     elif number is None and field == "cast":
         assert isinstance(d.new, tuple)
         items = await _replace_cast(store, ref, None, d.new)
-        action = Action.CAST_ADD
+        action = Action.CAST_ADD if d.new else Action.CAST_REMOVE
     elif number is not None and field is None:
         assert isinstance(d.new, SeasonEntry)
         values = _season_item_values(d.new)
@@ -410,8 +410,10 @@ async def sync_show(
         if tmdb.similar_tmdb_ids:
             refs = await store.catalog.show_refs([links[i] for i in tmdb.similar_tmdb_ids if i in links])
             slugs = {i: refs[links[i]].slug for i in tmdb.similar_tmdb_ids if i in links and links[i] in refs}
-        curated = await store.sync.curated(current.show.id) if current is not None else set()
-        plan = plan_sync(tmdb, current, curated=curated, slugs_by_tmdb_id=slugs)
+        sources = await store.sync.sources(current.show.id) if current is not None else {}
+        curated = {k for k, v in sources.items() if v == CURATOR}
+        tmdb_set = {k for k, v in sources.items() if v == TMDB}
+        plan = plan_sync(tmdb, current, curated=curated, tmdb_set=tmdb_set, slugs_by_tmdb_id=slugs)
         if current is None:
             if keep_removed_out and show_id is None and await store.sync.is_removed(tmdb.tmdb_id):
                 raise RemovedByCurator(tmdb.tmdb_id)
@@ -438,7 +440,9 @@ async def resolve_similar(store: Store, show_id: int, similar_tmdb_ids: tuple[in
             return None
         refs = await store.catalog.show_refs(links.values())
         have = tuple(r.slug for r in show.similar)
+        gone = removed_names(await store.sync.curated(show_id), REMOVED_SIMILAR)
         new = tuple(refs[links[i]].slug for i in similar_tmdb_ids if i in links and links[i] in refs)
+        new = tuple(x for x in new if x.casefold() not in gone)
         grown = tuple(dict.fromkeys((*have, *(x for x in new if x != show.slug))))
         if grown == have:
             return None
@@ -478,6 +482,8 @@ async def _update_show(store: Store, tmdb: TmdbEntry, plan: SyncPlan, current: C
         summary = f"{field_label(d.key)}: ours {describe(d.key, d.old)}; TMDB {describe(d.key, d.new)}"
         if await store.sync.put_review(ref.id, d.key, describe(d.key, d.old), encode(d.key, d.new), summary):
             opened += 1
+    # What TMDB no longer disputes (it agrees now, or says nothing) is nothing left to review.
+    await store.sync.close_reviews_besides(ref.id, conflict_keys)
     return ShowSync(tmdb.tmdb_id, ref.id, ref.title, False, tuple(change_ids), opened)
 
 

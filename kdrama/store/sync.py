@@ -2,7 +2,7 @@
 
 Provenance keys are the sync planner's field keys (`show.title`, `show.cast`, `season.2`,
 `season.2.status`, `season.2.release`, `season.2.episodes`, `season.2.cast`,
-`season.2.trailers`). `ChangeStore.record` marks them from every recorded change, so every
+`season.2.trailers`), plus one key per alias or similar show a curator removed. `ChangeStore.record` marks them from every recorded change, so every
 edit path (curators, undo, imports, the clock) marks what it set without knowing about TMDB:
 the sync's own changes (actor "TMDB sync") mark 'tmdb', everything else 'curator'. A platform
 the sync took from TMDB's watch providers is then marked 'justwatch' (JustWatch's data, credited
@@ -29,6 +29,10 @@ CURATOR = "curator"
 TMDB = "tmdb"
 JUSTWATCH = "justwatch"  # set by the sync from TMDB's watch providers: JustWatch's streaming data
 _SHOW_KEYS = {"title", "korean_title", "synopsis", "platform", "poster_url", "country", "genres"}
+# A curator's removal of one alias or similar show: `show.aliases.removed:<alias>`,
+# `show.similar.removed:<slug>`. TMDB never adds that one back; its others still come in.
+REMOVED_ALIAS = "show.aliases.removed:"
+REMOVED_SIMILAR = "show.similar.removed:"
 _ERRORS_KEPT = 20
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
@@ -41,18 +45,39 @@ def _season_dict_keys(prefix: str, season: dict[str, Any]) -> set[str]:
     """The keys a whole season (as an item or a file entry records it) sets."""
     keys: set[str] = set()
     status = season.get("status")
-    status = status.get("value") if isinstance(status, dict) else status
-    if status not in (None, "unconfirmed"):
+    if isinstance(status, dict):  # a catalog file's season
+        status, vouched = status.get("value"), status.get("source") or status.get("note")
+    else:  # a season row's item values
+        vouched = season.get("status_source") or season.get("status_note")
+    # "unconfirmed" with a source or a note is a statement (nothing announced) like any status.
+    if status not in (None, "unconfirmed") or (status is not None and vouched):
         keys.add(f"{prefix}.status")
     release = season.get("release")
-    date = release.get("date") if isinstance(release, dict) else season.get("release_date")
-    if date not in (None, "", "unknown"):
+    if isinstance(release, dict):  # a catalog file's season
+        date, said = release.get("date"), release.get("source") or release.get("note")
+    else:  # a season row's item values
+        date, said = season.get("release_date"), season.get("release_source") or season.get("release_note")
+    # "unknown" with a source or a note says no date is announced: that is a curator's statement
+    # too. Only a bare unknown (no source, no note) is left for TMDB to fill.
+    if date not in (None, "", "unknown") or said:
         keys.add(f"{prefix}.release")
     if season.get("episodes"):
         keys.add(f"{prefix}.episodes")
     if season.get("cast"):
         keys.add(f"{prefix}.cast")
     return keys
+
+
+def removed_names(keys: Iterable[str], prefix: str) -> set[str]:
+    """The aliases (REMOVED_ALIAS) or slugs (REMOVED_SIMILAR) that `keys` say a curator removed, casefolded."""
+    return {k[len(prefix) :].casefold() for k in keys if k.startswith(prefix)}
+
+
+def _removed_from_lists(old: object, new: object, prefix: str) -> set[str]:
+    """Keys for the names in list `old` that list `new` no longer has."""
+    kept = {str(x).casefold() for x in new} if isinstance(new, list | tuple) else set()
+    gone = [str(x) for x in old] if isinstance(old, list | tuple) else []
+    return {prefix + x for x in gone if x.casefold() not in kept}
 
 
 def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
@@ -68,6 +93,13 @@ def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
                         keys.add("show.cast")
                     for s in i.new.get("seasons") or []:
                         keys |= _season_dict_keys(f"season.{s['number']}", s)
+                    if isinstance(i.old, dict):  # a file replacing the show: what it left out
+                        keys |= _removed_from_lists(i.old.get("aliases"), i.new.get("aliases"), REMOVED_ALIAS)
+                        keys |= _removed_from_lists(
+                            i.old.get("similar"), i.new.get("similar"), REMOVED_SIMILAR
+                        )
+            case Entity.SHOW if i.field == "similar":
+                keys |= _removed_from_lists(i.old, i.new, REMOVED_SIMILAR)
             case Entity.SHOW if i.field in _SHOW_KEYS:
                 keys.add(f"show.{i.field}")
             case Entity.SEASON if i.field == "*":
@@ -83,9 +115,20 @@ def provenance_keys(items: Iterable[ChangeItem]) -> set[str]:
                 keys.add(f"season.{n}.episodes")
             case Entity.CREDIT:
                 keys.add(f"season.{n}.cast" if n else "show.cast")
+            case Entity.ALIAS if i.field == "*" and i.new is None and i.key.name:
+                keys.add(REMOVED_ALIAS + i.key.name)  # a removed alias stays removed
             case Entity.TRAILER if i.field == "*" and i.new is None:
                 keys.add(f"season.{n}.trailers")  # a removed trailer stays removed
     return keys
+
+
+def _said(value: object) -> object:
+    """A review value without its as-of dates: TMDB's value is the same fact whenever it was fetched."""
+    if isinstance(value, dict):
+        return {k: _said(v) for k, v in value.items() if k != "as_of"}
+    if isinstance(value, list):
+        return [_said(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,8 +432,8 @@ class SyncStore:
                 (show_id, key, ours_json, theirs_json, summary, stamp()),
             )
             return True
-        if row[0] != "open" and row[1] == theirs_json:
-            return False  # decided already, and TMDB still says the same
+        if row[0] != "open" and _said(json.loads(row[1])) == _said(json.loads(theirs_json)):
+            return False  # decided already, and TMDB still says the same (fetched another day)
         await db.execute(
             "UPDATE sync_review SET ours = ?, theirs = ?, summary = ?, state = 'open', "
             "resolved_at = NULL, resolved_by = NULL, created_at = CASE WHEN state = 'open' "
@@ -403,6 +446,15 @@ class SyncStore:
         """TMDB agrees again (or the field is TMDB's now): nothing left to review."""
         await self._store.db.execute(
             "DELETE FROM sync_review WHERE show_id = ? AND key = ? AND state = 'open'", (show_id, key)
+        )
+
+    async def close_reviews_besides(self, show_id: int, keys: Iterable[str]) -> None:
+        """Close the show's open items TMDB no longer disputes (inside the caller's transaction)."""
+        keep = sorted(set(keys))
+        await self._store.db.execute(
+            f"DELETE FROM sync_review WHERE show_id = ? AND state = 'open' "
+            f"AND key NOT IN ({','.join('?' * len(keep))})",
+            (show_id, *keep),
         )
 
     async def open_reviews(self, limit: int = 10, offset: int = 0) -> list[ReviewItem]:

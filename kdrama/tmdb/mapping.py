@@ -24,6 +24,10 @@ the *official* state of a season and a TMDB listing is not an announcement. The 
 carried by the release date (official false, note "as listed on TMDB") and the status note.
 TMDB's show `status` ("Returning Series", "Planned", "Canceled", ...) never sets a season's
 status either; it is kept in the status note of seasons without an aired date.
+
+Cast is per season only (each season's aggregate credits): TMDB's whole-show aggregate lists
+the actors of every season, so as a whole-show cast it would show season 1's actors as the
+official cast of a season still to come.
 """
 
 from __future__ import annotations
@@ -119,7 +123,6 @@ def map_show(
     season_entries = tuple(
         _season(show, s, details.get(s.number), numbered, fetched_at, source, as_of) for s in numbered
     )
-    any_aired = any(e.status.value.out for e in season_entries)
     aliases = []
     for alt in show.alternative_titles:
         text = _text(alt.title, TITLE_MAX)
@@ -142,7 +145,9 @@ def map_show(
         synopsis=_text(show.overview, LONG_TEXT_MAX),
         poster_url=poster_url(show.poster_path, images),
         similar=(),
-        cast=_credits(show.cast, official=any_aired, source=source),
+        # TMDB's show-level aggregate cast is everyone of every season: each season's own
+        # aggregate cast says who is in it, and is official only once that season aired.
+        cast=(),
         seasons=season_entries,
     )
     return TmdbEntry(

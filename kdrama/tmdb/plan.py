@@ -4,12 +4,16 @@ Pure: given the mapped TMDB entry and the show as the catalog has it now, list f
 differences. Rules, so that a sync never makes the catalog say less or claim more:
 
 - TMDB's silence is not a fact: an empty or unknown TMDB value never clears a catalog value.
-- Lists that curators add to (aliases, trailers, similar shows) only grow from TMDB.
+- Lists that curators add to (aliases, trailers, similar shows) only grow from TMDB, and never
+  by an alias or similar show a curator removed (its removal key in `curated`).
 - A season's status moves only on TMDB's official facts (airing, released) and only forward;
-  TMDB's "unconfirmed" never replaces what the catalog knows.
+  TMDB's "unconfirmed" never replaces what the catalog knows. Only the note of TMDB's own
+  listing ("listed on TMDB for 15 January 2027") follows TMDB when the listing changes.
 - An expected (TMDB-listed) date never replaces an official date.
 - A field a curator set (its key in `curated`) is never planned: where TMDB disagrees, the
   difference is a conflict, for a curator to review.
+- TMDB gives cast per season only. A whole-show cast that an older sync took from TMDB's
+  show-level credits (its key in `tmdb_set`) is planned away; a curator's stays.
 
 Field keys: `show.<field>` (title, korean_title, synopsis, platform, genres, poster_url, country,
 aliases, cast, similar), `season.<n>` (a season the catalog lacks), `season.<n>.<field>`
@@ -22,7 +26,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from kdrama.catalog import CreditEntry, SeasonEntry
-from kdrama.models import Credit, ReleaseDate, Season, Show, Status, Trailer
+from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, Status, Trailer
+from kdrama.store.sync import REMOVED_ALIAS, REMOVED_SIMILAR, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 
 _PROGRESS = {
@@ -71,9 +76,13 @@ def plan_sync(
     current: CatalogShow | None,
     *,
     curated: Collection[str] = frozenset(),
+    tmdb_set: Collection[str] = frozenset(),
     slugs_by_tmdb_id: Mapping[int, str] | None = None,
 ) -> SyncPlan:
-    """The differences to apply to `current` (None: a show the catalog doesn't have yet)."""
+    """The differences to apply to `current` (None: a show the catalog doesn't have yet).
+
+    `curated` and `tmdb_set` are the field keys a curator, and the sync, set last.
+    """
     entry = tmdb.entry
     similar = tuple(s for i in tmdb.similar_tmdb_ids if (s := (slugs_by_tmdb_id or {}).get(i)))
     if current is None:
@@ -93,32 +102,48 @@ def plan_sync(
             offer(f"show.{name}", getattr(show, name), new)
     if entry.genres:
         offer("show.genres", show.genres, entry.genres)
-    offer("show.aliases", show.aliases, _grown(show.aliases, entry.aliases, exclude={show.title}))
+    gone_aliases = removed_names(curated, REMOVED_ALIAS)
+    tmdb_aliases = tuple(a for a in entry.aliases if a.casefold() not in gone_aliases)
+    offer("show.aliases", show.aliases, _grown(show.aliases, tmdb_aliases, exclude={show.title}))
     current_similar = tuple(r.slug for r in show.similar)
+    gone_similar = removed_names(curated, REMOVED_SIMILAR)
+    similar = tuple(x for x in similar if x.casefold() not in gone_similar)
     offer("show.similar", current_similar, _grown(current_similar, similar, exclude={show.slug}))
     show_cast = tuple(c for c in current.credits if c.season_number is None)
-    if entry.cast:
-        offer("show.cast", show_cast, entry.cast, _cast_key(show_cast) == _entry_cast_key(entry.cast))
+    if show_cast and "show.cast" in tmdb_set and "show.cast" not in curated:
+        apply.append(FieldDiff("show.cast", show_cast, ()))
 
     seasons = {s.number: s for s in current.seasons}
     for season in entry.seasons:
         have = seasons.get(season.number)
         if have is None:
-            apply.append(FieldDiff(f"season.{season.number}", None, season))
+            # A season a curator removed (`season.<n>` curated) is not brought back: it goes to review.
+            offer(f"season.{season.number}", None, season)
             continue
-        _plan_season(season, have, current, offer)
+        _plan_season(season, have, current, offer, curated)
     return SyncPlan(tmdb.tmdb_id, False, tuple(apply), tuple(conflicts))
 
 
 _Offer = Callable[..., None]
 
 
-def _plan_season(season: SeasonEntry, have: Season, current: CatalogShow, offer: _Offer) -> None:
+def _plan_season(
+    season: SeasonEntry, have: Season, current: CatalogShow, offer: _Offer, curated: Collection[str]
+) -> None:
     key = f"season.{season.number}"
     new_status = season.status.value
     if new_status.out and (
         _PROGRESS[new_status] > _PROGRESS[have.status.value] or have.status.value is Status.CANCELLED
     ):
+        offer(f"{key}.status", have.status, season.status)
+    elif (
+        f"{key}.status" not in curated
+        and _is_listing(have.status, season.status)
+        and have.status.note != season.status.note
+        and (season.release.date.known or not have.release.date.known)
+    ):
+        # TMDB's own "listed on TMDB for …" note follows TMDB's listing (a moved date, the show's
+        # status); a note that would drop a date the catalog keeps is TMDB's silence, not news.
         offer(f"{key}.status", have.status, season.status)
     offer(f"{key}.release", have.release, _release(have.release, season.release))
     if season.episodes:
@@ -131,6 +156,16 @@ def _plan_season(season: SeasonEntry, have: Season, current: CatalogShow, offer:
     if new_trailers:
         # Trailers only grow: `new` lists the ones to add.
         offer(f"{key}.trailers", have_urls, new_trailers)
+
+
+def _is_listing(have: SeasonStatus, new: SeasonStatus) -> bool:
+    """Both are TMDB's unconfirmed listing of the season (the note the mapping writes)."""
+    return (
+        have.value is Status.UNCONFIRMED
+        and new.value is Status.UNCONFIRMED
+        and have.source is not None
+        and have.source == new.source
+    )
 
 
 def _release(have: ReleaseDate, new: ReleaseDate) -> ReleaseDate:

@@ -127,17 +127,25 @@ def test_the_platform_is_the_korean_streamer_else_the_network() -> None:
 
 
 def test_cast_in_billing_order_with_the_main_character_and_official_only_once_aired() -> None:
-    result = mapped(seasons={1: season_body(1), 2: season_body(2, ["2027-05-01"])})
-    show_cast = result.entry.cast
-    assert [(c.actor, c.korean_name, c.billing) for c in show_cast] == [
+    first = season_body(1)
+    first["aggregate_credits"]["cast"][0]["roles"].insert(
+        0, {"credit_id": "d", "character": "Detective", "episode_count": 2}
+    )
+    result = mapped(seasons={1: first, 2: season_body(2, ["2027-05-01"])})
+    s1, s2 = result.entry.seasons
+    assert [(c.actor, c.korean_name, c.billing) for c in s1.cast] == [
         ("Invented Actress", "가짜 배우", 1),
         ("Invented Actor", None, 2),
     ]
-    assert show_cast[1].character == "Jun-ho / Detective"  # most episodes first
-    s1, s2 = result.entry.seasons
-    assert [c.actor for c in s1.cast] == ["Invented Actress", "Invented Actor"]
+    assert s1.cast[1].character == "Jun-ho / Detective"  # most episodes first
     assert all(c.official and c.source == SOURCE for c in s1.cast)
     assert s2.cast and not any(c.official for c in s2.cast)  # a season to come: expected cast
+
+
+def test_tmdbs_whole_show_cast_is_no_cast_of_every_season() -> None:
+    # TMDB's show-level aggregate lists every season's actors: each season's own list counts.
+    result = mapped(seasons={1: season_body(1), 2: season_body(2, ["2027-05-01"])})
+    assert result.entry.cast == ()
 
 
 def test_only_official_youtube_trailers_and_teasers_each_for_its_season() -> None:

@@ -2,49 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from kdrama import admin_render, edits
-from kdrama.edits.sync import ShowSync, accept_review, keep_review
+from kdrama import admin_render, answers, edits
+from kdrama.dates import PartialDate
+from kdrama.edits import load_starter_if_empty
+from kdrama.edits.sync import accept_review, keep_review
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Event, ShowRef
-from kdrama.store import Store
+from kdrama.models import Event
+from kdrama.render import to_text
+from kdrama.store import Store, load_migrations
 from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
-from tests.tmdbstandin.server import TOKEN, TmdbStandIn
-from tests.tmdbstandin.world import Video, World
+from tests.tmdbstandin.server import TmdbStandIn
+from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
+from tests.unit.tmdb.sync_support import CURATOR, client, two_season_world
 
 pytestmark = pytest.mark.asyncio
 
-CURATOR = Actor(501, "Curator Kim")
+UNKNOWN_RELEASE_MIGRATION = next(
+    m.version for m in load_migrations() if m.name.endswith("_curated_unknown_release.sql")
+)
 
 
-@pytest.fixture
-def standin() -> Iterator[TmdbStandIn]:
-    server = TmdbStandIn(World(40, seed=11)).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "sync.db")
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
-def client(server: TmdbStandIn, **options: float) -> TmdbClient:
-    settings = {"rate": 400.0, "backoff_base": 0.05, "backoff_max": 0.5, "request_deadline": 10.0}
-    settings.update(options)
-    return TmdbClient(TOKEN, base_url=server.base_url, **settings)
+async def only_show_id(store: Store) -> int:
+    row = await store.fetch_one("SELECT id FROM show")
+    assert row is not None
+    return int(row[0])
 
 
 async def count(store: Store, table: str) -> int:
@@ -82,8 +69,6 @@ async def test_the_first_import_notifies_no_one_and_a_new_air_date_notifies_once
         # A watched show whose next season has no date yet.
         world = standin.world
         show = next(s for s in world.korean() if s.seasons[-1].air_date is not None)
-        from tests.tmdbstandin.world import Season
-
         show.seasons.append(Season(len([s for s in show.seasons if s.number]) + 1, None, 12))
         world.mark_changed(show.id)
         await syncer.run("incremental")
@@ -242,90 +227,307 @@ async def test_linking_a_hand_made_show_keeps_every_curated_value_and_lists_the_
     assert {"show.title", "show.synopsis", "season.1.release"} <= keys
 
 
-def platform_field(text: str) -> str:
-    """The value under "Platform:" in a /show answer as text."""
-    lines = text.splitlines()
-    return lines[lines.index("Platform:") + 1]
+async def test_a_listed_future_seasons_cast_is_never_official(empty_store: Store) -> None:
+    world = World(1, seed=11)
+    tv = world.korean()[0]
+    tv.name = "Harbor Lights"
+    s1 = next(s for s in tv.seasons if s.number == 1)
+    s1.air_date = date(2024, 3, 1)
+    newcomer = Person(81_000_001, "Newcomer Actor", "신인 배우")
+    s2 = Season(2, date(2027, 3, 1), 10, [Credit(newcomer, "New Hero", 10, 0)])
+    tv.seasons = [s1, s2]
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            assert (await Syncer(empty_store, tmdb).run("full")).ok
+    finally:
+        server.stop()
+    catalog = await Catalog.load(empty_store)
+    ref = await empty_store.catalog.show_ref(await only_show_id(empty_store))
+    assert ref is not None
+    season_2 = to_text(await answers.cast(catalog, ref.slug, 2))
+    lines = [x for x in season_2.splitlines() if x.startswith("Newcomer Actor")]
+    assert len(lines) == 1 and "expected" in lines[0], season_2
+    # Season 1's actors are season 1's: none of them is listed for season 2.
+    for credit in s1.cast:
+        assert credit.person.name not in season_2
+    season_1 = to_text(await answers.cast(catalog, ref.slug, 1))
+    assert "Newcomer Actor" not in season_1 and s1.cast[0].person.name in season_1
 
 
-async def test_a_platform_from_tmdbs_watch_providers_is_credited_to_justwatch_where_shown(
+async def test_a_show_synced_before_loses_tmdbs_whole_show_cast_on_the_next_sync(
     standin: TmdbStandIn, db: Store
 ) -> None:
-    from kdrama import answers
-    from kdrama.render import to_text
-
-    world = standin.world
-    streamed = next(s for s in world.korean() if s.providers)
-    broadcast = next(s for s in world.korean() if not s.providers and s.networks[0][1] != "Stand-in Stream")
+    show = standin.world.korean()[0]
     async with client(standin) as tmdb:
         syncer = Syncer(db, tmdb)
-        await syncer.pull(streamed.id)
-        await syncer.pull(broadcast.id)
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        # What an older sync wrote: TMDB's whole-show cast, official, marked as TMDB's.
+        async with db.transaction():
+            await db.catalog.insert_credit(
+                show_id,
+                {
+                    "season_number": None,
+                    "actor": "Stand-in Whole Show Actor",
+                    "korean_name": None,
+                    "character": "Everyone",
+                    "billing": 1,
+                    "official": True,
+                    "source": f"https://www.themoviedb.org/tv/{show.id}",
+                },
+            )
+            await db.sync.mark(show_id, ["show.cast"], "tmdb")
+        catalog = await Catalog.load(db)
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        assert "Stand-in Whole Show Actor" in to_text(await answers.cast(catalog, ref.slug, 1))
+        await syncer.pull(show.id)
     catalog = await Catalog.load(db)
-    slugs = {}
-    for show in (streamed, broadcast):
+    assert "Stand-in Whole Show Actor" not in to_text(await answers.cast(catalog, ref.slug, 1))
+    assert await db.catalog.season_credits(show_id, None) == []
+
+
+async def test_a_curators_whole_show_cast_stays(standin: TmdbStandIn, db: Store) -> None:
+    show = standin.world.korean()[0]
+    catalog = await Catalog.load(db)
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.pull(show.id)
         show_id = await db.sync.show_id(show.id)
         assert show_id is not None
         ref = await db.catalog.show_ref(show_id)
         assert ref is not None
-        slugs[show.id] = ref.slug
-    slug = slugs[streamed.id]
-    text = to_text(await answers.show(catalog, slug))
-    assert platform_field(text) == "Stand-in Stream (where-to-watch data: JustWatch)"
-    korean = to_text(await answers.show(catalog, slug, locale="ko"), locale="ko")
-    assert "Stand-in Stream (시청 가능한 곳 정보: JustWatch)" in korean
-    # A network's name (no streaming data from TMDB) is TMDB's own: no JustWatch credit.
-    other = to_text(await answers.show(catalog, slugs[broadcast.id]))
-    assert platform_field(other) == broadcast.networks[0][1] and "JustWatch" not in other
-    # /release names the platform only on its Watch button, once there is a link for it.
-    assert "JustWatch" not in to_text(await answers.release(catalog, slug))
-    await edits.edit_show(catalog, CURATOR, slug, {"platform_url": "https://www.example.com/stand-in/1"})
-    release = to_text(await answers.release(catalog, slug))
-    assert "[Watch on Stand-in Stream] https://www.example.com/stand-in/1" in release
-    assert "Where-to-watch data from TMDB comes from JustWatch." in release
-    # A platform a curator set is the curator's: no JustWatch credit anywhere.
-    await edits.edit_show(catalog, CURATOR, slug, {"platform": "Curated Flix"})
-    text = to_text(await answers.show(catalog, slug))
-    assert platform_field(text) == "Curated Flix" and "JustWatch" not in text
-    assert "JustWatch" not in to_text(await answers.release(catalog, slug))
+        await edits.add_cast(catalog, CURATOR, ref.slug, "Curated Narrator", "Narrator")
+        show.overview = "Changed so that the show is read again."
+        await syncer.pull(show.id)
+    assert [c.actor for c in await db.catalog.season_credits(show_id, None)] == ["Curated Narrator"]
 
 
-async def test_the_justwatch_credit_follows_where_tmdb_takes_the_platform_from(
-    standin: TmdbStandIn, db: Store
+async def test_linking_the_starter_show_leaves_its_season_cast_as_curated(
+    standin: TmdbStandIn, store: Store
 ) -> None:
-    from kdrama import answers
-    from kdrama.render import to_text
+    catalog = await Catalog.load(store)
+    before = to_text(await answers.cast(catalog, "all-of-us-are-dead", 2))
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    tv = standin.world.korean()[3]
+    assert any(c for s in tv.seasons for c in s.cast)
+    async with client(standin) as tmdb:
+        run, _ = await Syncer(store, tmdb).pull(tv.id, show_id=ref.id)
+    assert run.ok
+    catalog = await Catalog.load(store)
+    assert to_text(await answers.cast(catalog, "all-of-us-are-dead", 2)) == before
 
-    world = standin.world
-    show = next(s for s in world.korean() if s.providers)
+
+def aouad_on_tmdb(world: World, second: date | None) -> Show:
+    """A stand-in show to link All of Us Are Dead to: season 1 aired, season 2 listed on `second`."""
+    tv = world.korean()[0]
+    tv.name, tv.original_name = "All of Us Are Dead", "지금 우리 학교는"
+    while len([s for s in tv.seasons if s.number >= 1]) < 2:
+        tv.seasons.append(Season(len(tv.seasons) + 1, None, 8))
+    tv.seasons = [s for s in tv.seasons if s.number >= 1][:2]
+    tv.seasons[0].number, tv.seasons[1].number = 1, 2
+    tv.seasons[0].air_date, tv.seasons[1].air_date = date(2022, 1, 28), second
+    return tv
+
+
+async def test_linking_keeps_the_starter_catalogs_unknown_release_and_reviews_tmdbs_date(
+    store: Store,
+) -> None:
+    world = World(3, seed=11)
+    tv = aouad_on_tmdb(world, date(2027, 1, 15))
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    before = await store.catalog.season(ref.id, 2)
+    assert before is not None and not before.release.date.known and before.release.note
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            run, _ = await Syncer(store, tmdb).pull(tv.id, show_id=ref.id)
+    finally:
+        server.stop()
+    assert run.ok
+    after = await store.catalog.season(ref.id, 2)
+    assert after is not None and after.release == before.release
+    catalog = await Catalog.load(store)
+    assert "15 January 2027" not in to_text(await answers.release(catalog, "All of Us Are Dead", 2))
+    reviews = {i.key: i for i in await store.sync.open_reviews(50)}
+    assert "15 January 2027" in reviews["season.2.release"].summary
+
+
+async def test_a_bare_unknown_release_is_filled_by_tmdbs_listed_date(empty_store: Store) -> None:
+    catalog = await Catalog.load(empty_store)
+    # A hand-made show whose seasons were added without a word about their dates.
+    change = await edits.add_show(catalog, CURATOR, "Hand Made Drama")
+    assert change is not None
+    ref = await empty_store.catalog.show_ref(change.show_id)
+    assert ref is not None
+    for number in (1, 2):
+        await edits.add_season(catalog, CURATOR, ref.slug, number)
+    assert "season.2.release" not in await empty_store.sync.curated(ref.id)
+    world = World(3, seed=11)
+    tv = aouad_on_tmdb(world, date(2027, 1, 15))
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            await Syncer(empty_store, tmdb).pull(tv.id, show_id=ref.id)
+    finally:
+        server.stop()
+    after = await empty_store.catalog.season(ref.id, 2)
+    assert after is not None and after.release.date == PartialDate.from_day(date(2027, 1, 15))
+    assert not after.release.official
+
+
+async def test_a_catalog_imported_before_keeps_its_unknown_release_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    store = await Store.open(path)
+    await load_starter_if_empty(store)
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    # As an import before the fix recorded it: the unknown release was nobody's.
+    async with store.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM field_source WHERE show_id = ? AND key = 'season.2.release'", (ref.id,)
+        )
+        await conn.execute(f"PRAGMA user_version = {UNKNOWN_RELEASE_MIGRATION - 1}")
+    await store.close()
+    store = await Store.open(path)
+    try:
+        assert "season.2.release" in await store.sync.curated(ref.id)
+    finally:
+        await store.close()
+
+
+async def test_the_upgrade_leaves_a_season_tmdb_listed_without_a_date_to_tmdb(
+    standin: TmdbStandIn, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.db"
+    store = await Store.open(path)
+    tv = standin.world.korean()[0]
+    tv.seasons.append(Season(max(s.number for s in tv.seasons) + 1, None, 10))
+    async with client(standin) as tmdb:
+        await Syncer(store, tmdb).pull(tv.id)
+    show_id = await store.sync.show_id(tv.id)
+    assert show_id is not None
+    key = f"season.{tv.seasons[-1].number}.release"
+    async with store.transaction() as conn:
+        await conn.execute("DELETE FROM field_source WHERE show_id = ? AND key = ?", (show_id, key))
+        await conn.execute(f"PRAGMA user_version = {UNKNOWN_RELEASE_MIGRATION - 1}")
+    await store.close()
+    store = await Store.open(path)
+    try:
+        assert key not in await store.sync.curated(show_id)
+    finally:
+        await store.close()
+
+
+async def test_when_tmdb_moves_a_listed_date_the_status_note_moves_with_it(empty_store: Store) -> None:
+    world, tv = two_season_world(date(2027, 1, 15))
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            syncer = Syncer(empty_store, tmdb)
+            assert (await syncer.run("full")).ok
+            tv.seasons[1].air_date = date(2027, 2, 20)
+            world.mark_changed(tv.id)
+            result = await syncer.run("incremental")
+    finally:
+        server.stop()
+    assert result.stats.updated == 1
+    catalog = await Catalog.load(empty_store)
+    ref = await empty_store.catalog.show_ref(await only_show_id(empty_store))
+    assert ref is not None
+    text = to_text(await answers.release(catalog, ref.slug, 2))
+    assert "20 February 2027" in text and "15 January 2027" not in text, text
+
+
+async def test_a_curators_status_note_stays_when_tmdb_moves_its_date(empty_store: Store) -> None:
+    world, tv = two_season_world(date(2027, 1, 15))
+    server = TmdbStandIn(world).start()
+    try:
+        async with client(server) as tmdb:
+            syncer = Syncer(empty_store, tmdb)
+            await syncer.run("full")
+            catalog = await Catalog.load(empty_store)
+            ref = await empty_store.catalog.show_ref(await only_show_id(empty_store))
+            assert ref is not None
+            await edits.set_status(
+                catalog,
+                CURATOR,
+                ref.slug,
+                2,
+                "unconfirmed",
+                "https://example.com/agency",
+                note="No word yet.",
+            )
+            tv.seasons[1].air_date = date(2027, 2, 20)
+            world.mark_changed(tv.id)
+            await syncer.run("incremental")
+    finally:
+        server.stop()
+    season = await empty_store.catalog.season(ref.id, 2)
+    assert season is not None and season.status.note == "No word yet."
+    assert season.status.source == "https://example.com/agency"
+
+
+async def test_a_season_a_curator_removed_stays_removed(standin: TmdbStandIn, db: Store) -> None:
+    catalog = await Catalog.load(db)
     async with client(standin) as tmdb:
         syncer = Syncer(db, tmdb)
         await syncer.run("full")
-        catalog = await Catalog.load(db)
+        show = next(s for s in standin.world.korean() if any(x.number >= 1 for x in s.seasons))
+        number = max(x.number for x in show.seasons)
         show_id = await db.sync.show_id(show.id)
         assert show_id is not None
         ref = await db.catalog.show_ref(show_id)
         assert ref is not None
-        assert "JustWatch" in platform_field(to_text(await answers.show(catalog, ref.slug)))
-        # TMDB loses the streaming data: the platform is its network now, TMDB's own.
-        show.providers = {}
-        show.networks = [(97, "Stand-in Network Nine")]
-        world.mark_changed(show.id)
+        await edits.remove_season(catalog, CURATOR, ref.slug, number)
+        assert f"season.{number}" in await db.sync.curated(show_id)
+        standin.world.mark_changed(show.id)
         await syncer.run("incremental")
-        await catalog.refresh_since()
-        assert platform_field(to_text(await answers.show(catalog, ref.slug))) == "Stand-in Network Nine"
-        # And streams again, under the same name the network had: JustWatch's data again.
-        show.providers = {"KR": ["Stand-in Network Nine"]}
-        world.mark_changed(show.id)
-        await syncer.run("incremental")
-        async with db.transaction():  # as a database synced before platforms were told apart
-            await db.sync.mark(show_id, ["show.platform"], "tmdb")
-        assert await db.sync.justwatch_platforms([show_id]) == set()
-        await syncer.pull(show.id)  # the show's next sync says where its platform came from
-    assert await db.sync.justwatch_platforms([show_id]) == {show_id}
+    assert await db.catalog.season(show_id, number) is None
+    # TMDB still lists it: a curator may bring it back from the review list.
+    assert f"season.{number}" in {i.key for i in await db.sync.open_reviews(50) if i.show_id == show_id}
+
+
+async def test_keep_ours_on_a_release_date_stays_kept_on_the_next_days_sync(
+    standin: TmdbStandIn, store: Store
+) -> None:
+    ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
+    assert ref is not None
+    tv = standin.world.korean()[3]
+    today = datetime.now(UTC)
+    async with client(standin) as tmdb:
+        await Syncer(store, tmdb, now=lambda: today).pull(tv.id, show_id=ref.id)
+        item = next(i for i in await store.sync.open_reviews(50) if i.key == "season.1.release")
+        await keep_review(store, CURATOR, item.id)
+        await Syncer(store, tmdb, now=lambda: today + timedelta(days=1)).pull(tv.id)
+    assert "season.1.release" not in {i.key for i in await store.sync.open_reviews(50)}
+
+
+async def test_a_review_item_goes_away_once_tmdb_agrees_with_the_curator(
+    standin: TmdbStandIn, db: Store
+) -> None:
     catalog = await Catalog.load(db)
-    text = to_text(await answers.show(catalog, ref.slug))
-    assert platform_field(text) == "Stand-in Network Nine (where-to-watch data: JustWatch)"
+    show = standin.world.korean()[1]
+    async with client(standin) as tmdb:
+        syncer = Syncer(db, tmdb)
+        await syncer.pull(show.id)
+        show_id = await db.sync.show_id(show.id)
+        assert show_id is not None
+        ref = await db.catalog.show_ref(show_id)
+        assert ref is not None
+        await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
+        show.overview = "TMDB's new overview."
+        await syncer.pull(show.id)
+        assert [i.key for i in await db.sync.open_reviews()] == ["show.synopsis"]
+        show.overview = "The curators' own synopsis."
+        await syncer.pull(show.id)
+    assert await db.sync.open_reviews() == []
 
 
 async def test_use_tmdbs_reply_shows_a_markdown_overview_as_text(standin: TmdbStandIn, db: Store) -> None:
@@ -347,206 +549,3 @@ async def test_use_tmdbs_reply_shows_a_markdown_overview_as_text(standin: TmdbSt
     change = await accept_review(catalog, CURATOR, item.id)
     reply = admin_render.change_reply(change, "").content or ""
     assert "→ “\\[Watch on Netflix](https://evil.example/x) \\*\\*now\\*\\*”" in reply, reply
-
-
-# --- a TMDB show the catalog already holds, unlinked (the starter catalog, a hand-made show) ---
-
-
-def _like_aouad(world: World) -> int:
-    """Make the world's first Korean drama TMDB's entry for the bundled All of Us Are Dead."""
-    tv = world.korean()[0]
-    tv.name, tv.original_name = "All of Us Are Dead", "지금 우리 학교는"
-    tv.seasons = tv.seasons[:1]
-    tv.seasons[0].number = 1
-    tv.seasons[0].air_date = date(2022, 1, 28)
-    return tv.id
-
-
-async def test_full_sync_does_not_duplicate_a_bundled_show(store: Store) -> None:
-    world = World(3, seed=11)
-    tmdb_id = _like_aouad(world)
-    aouad = await store.catalog.show_by_slug("all-of-us-are-dead")
-    assert aouad is not None
-    before = (await store.catalog.file_shows([aouad.id]))[0]
-    server = TmdbStandIn(world).start()
-    try:
-        async with TmdbClient(TOKEN, base_url=server.base_url, rate=400.0) as tmdb:
-            result = await Syncer(store, tmdb).run("full")
-    finally:
-        server.stop()
-    rows = await store.fetch_all("SELECT slug FROM show WHERE title = 'All of Us Are Dead'")
-    assert [r[0] for r in rows] == ["all-of-us-are-dead"]
-    assert await store.sync.show_id(tmdb_id) == aouad.id  # TMDB's updates now reach the bundled show
-    assert result.ok and result.stats.added == len(world.korean()) - 1
-    after = (await store.catalog.file_shows([aouad.id]))[0]
-    assert [s for s in after["seasons"] if s["number"] == 2] == [
-        s for s in before["seasons"] if s["number"] == 2
-    ]
-    for field in ("title", "korean_title", "synopsis", "platform"):
-        assert after[field] == before[field]
-
-
-async def test_an_incremental_sync_links_a_new_tmdb_show_to_the_curators_own_instead_of_adding_it(
-    standin: TmdbStandIn, db: Store
-) -> None:
-    catalog = await Catalog.load(db)
-    later = standin.world.korean()[5]
-    later.origin_country = ["JP"]  # not a Korean drama on TMDB yet: discover leaves it out
-    async with client(standin) as tmdb:
-        syncer = Syncer(db, tmdb)
-        await syncer.run("full")
-        assert await db.sync.show_id(later.id) is None
-        mine = await edits.add_show(catalog, CURATOR, later.name, korean_title=later.original_name)
-        later.origin_country = ["KR"]  # now discover lists it as new
-        result = await syncer.run("incremental")
-    assert result.ok and result.stats.added == 0 and result.stats.errors == 0
-    assert await db.sync.show_id(later.id) == mine.show_id
-    rows = await db.fetch_all("SELECT id FROM show WHERE title = ?", (later.name,))
-    assert [r[0] for r in rows] == [mine.show_id]
-
-
-async def test_a_tmdb_show_that_only_may_be_a_catalog_show_is_left_for_a_curator(store: Store) -> None:
-    world = World(3, seed=11)
-    tmdb_id = _like_aouad(world)
-    world.show(tmdb_id).seasons[0].air_date = date(2031, 3, 1)  # same title, another year: a remake?
-    server = TmdbStandIn(world).start()
-    try:
-        async with TmdbClient(TOKEN, base_url=server.base_url, rate=400.0) as tmdb:
-            result = await Syncer(store, tmdb).run("full")
-    finally:
-        server.stop()
-    rows = await store.fetch_all("SELECT slug FROM show WHERE title = 'All of Us Are Dead'")
-    assert [r[0] for r in rows] == ["all-of-us-are-dead"]  # neither a copy nor a guess
-    assert await store.sync.show_id(tmdb_id) is None
-    assert result.stats.added == len(world.korean()) - 1
-    [run] = await store.sync.last_runs(1)
-    assert run.errors == 1
-    assert str(tmdb_id) in run.error_text[0] and "all-of-us-are-dead" in run.error_text[0]
-    assert "/admin sync show" in run.error_text[0]
-
-
-# --- a curator's removal of a TMDB show, and undoing it ---------------------------------------
-
-
-async def test_a_show_a_curator_removed_stays_removed(standin: TmdbStandIn, db: Store) -> None:
-    catalog = await Catalog.load(db)
-    async with client(standin) as tmdb:
-        syncer = Syncer(db, tmdb)
-        await syncer.run("full")
-        show = standin.world.korean()[0]
-        ref = await db.catalog.show_ref(await db.sync.show_id(show.id) or 0)
-        assert ref is not None
-        await edits.remove_show(catalog, CURATOR, ref.slug)
-        standin.world.mark_changed(show.id)
-        incremental = await syncer.run("incremental")
-        full = await syncer.run("full")
-        assert await db.catalog.show_ref_by_slug(ref.slug) is None
-        assert await db.sync.show_id(show.id) is None
-        assert (incremental.stats.added, full.stats.added) == (0, 0)
-        assert incremental.stats.errors == full.stats.errors == 0
-        # A curator who adds it again (/admin sync show title:<TMDB id>) puts it back under the sync.
-        _, back = await syncer.pull(show.id)
-        assert back is not None and back.added
-        show.overview = "TMDB's overview once it is back."
-        standin.world.mark_changed(show.id)
-        later = await syncer.run("incremental")
-    assert later.stats.updated == 1
-    stored = await db.catalog.show(back.show_id)
-    assert stored is not None and stored.synopsis == "TMDB's overview once it is back."
-
-
-async def test_undoing_the_syncs_import_keeps_the_show_out_until_that_undo_is_undone(
-    standin: TmdbStandIn, db: Store
-) -> None:
-    catalog = await Catalog.load(db)
-    async with client(standin) as tmdb:
-        syncer = Syncer(db, tmdb)
-        show = standin.world.korean()[1]
-        _, added = await syncer.pull(show.id)
-        assert added is not None and added.added
-        slug = (await db.catalog.show_ref(added.show_id) or ShowRef(0, "", "")).slug
-        undone = await edits.undo(catalog, CURATOR, added.change_ids[0])
-        await syncer.run("full")
-        assert await db.catalog.show_ref_by_slug(slug) is None
-        assert await db.sync.show_id(show.id) is None
-        await edits.undo(catalog, CURATOR, undone.id)
-        restored = await db.catalog.show_ref_by_slug(slug)
-        assert restored is not None and await db.sync.show_id(show.id) == restored.id
-        again = await syncer.run("incremental")
-    assert again.stats.errors == 0
-    rows = await db.fetch_all("SELECT count(*) FROM show WHERE title = ?", (show.name,))
-    assert rows[0][0] == 1
-
-
-async def test_undoing_a_show_removal_keeps_its_tmdb_link(standin: TmdbStandIn, db: Store) -> None:
-    catalog = await Catalog.load(db)
-    async with client(standin) as tmdb:
-        syncer = Syncer(db, tmdb)
-        await syncer.run("full")
-        show = standin.world.korean()[0]
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
-        await edits.edit_show(catalog, CURATOR, ref.slug, {"platform": "Curated Flix"})
-        sources = await db.sync.sources(show_id)
-        removed = await edits.remove_show(catalog, CURATOR, ref.slug)
-        await edits.undo(catalog, CURATOR, removed.id)
-        assert await db.sync.show_id(show.id) == show_id
-        assert await db.sync.sources(show_id) == sources  # the curator's platform, TMDB's the rest
-        # TMDB's later changes reach it again; the curator's field stays the curator's.
-        show.overview = "TMDB's overview after the undo."
-        show.networks = [(97, "Yet Another Network")]
-        show.providers = {}
-        standin.world.mark_changed(show.id)
-        result = await syncer.run("incremental")
-    assert result.ok and result.stats.errors == 0 and result.stats.updated == 1
-    stored = await db.catalog.show(show_id)
-    assert stored is not None
-    assert stored.synopsis == "TMDB's overview after the undo."
-    assert stored.platform == "Curated Flix"
-
-
-async def test_a_show_removed_while_a_run_is_under_way_is_not_added_back_by_that_run(
-    standin: TmdbStandIn, db: Store
-) -> None:
-    catalog = await Catalog.load(db)
-    first, last = standin.world.korean()[0], standin.world.korean()[-1]
-    async with client(standin) as tmdb:
-        await Syncer(db, tmdb).run("full")
-        last_ref = await db.catalog.show_ref(await db.sync.show_id(last.id) or 0)
-        assert last_ref is not None
-
-        async def curator_removes_the_last_show(result: ShowSync) -> None:
-            if result.tmdb_id == first.id:  # the run read the last show's link before this
-                await edits.remove_show(catalog, CURATOR, last_ref.slug)
-
-        first.overview = "A change, so the run tells on_show about the first show."
-        syncer = Syncer(db, tmdb, workers=1, on_show=curator_removes_the_last_show)
-        result = await syncer.run("full")
-    assert result.stats.updated == 1 and result.stats.added == 0 and result.stats.errors == 0
-    assert await db.catalog.show_ref_by_slug(last_ref.slug) is None
-    assert await db.sync.show_id(last.id) is None
-
-
-async def test_undoing_a_show_removal_keeps_the_justwatch_credit_of_its_platform(
-    standin: TmdbStandIn, db: Store
-) -> None:
-    from kdrama import answers
-    from kdrama.render import to_text
-
-    show = next(s for s in standin.world.korean() if s.providers)
-    async with client(standin) as tmdb:
-        await Syncer(db, tmdb).pull(show.id)
-    catalog = await Catalog.load(db)
-    show_id = await db.sync.show_id(show.id)
-    assert show_id is not None
-    sources = await db.sync.sources(show_id)
-    assert sources["show.platform"] == "justwatch"
-    ref = await db.catalog.show_ref(show_id)
-    assert ref is not None
-    removed = await edits.remove_show(catalog, CURATOR, ref.slug)
-    await edits.undo(catalog, CURATOR, removed.id)
-    assert await db.sync.sources(show_id) == sources
-    text = to_text(await answers.show(catalog, ref.slug))
-    assert platform_field(text).endswith("(where-to-watch data: JustWatch)")

@@ -1,0 +1,29 @@
+"""What the TMDB sync tests share: a fast client for the stand-in and the curator who edits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kdrama.models import Actor
+from kdrama.tmdb.client import TmdbClient
+from tests.tmdbstandin.server import TOKEN, TmdbStandIn
+from tests.tmdbstandin.world import Season, Show, World
+
+CURATOR = Actor(501, "Curator Kim")
+
+
+def client(server: TmdbStandIn, **options: float) -> TmdbClient:
+    """A client for the stand-in, fast and with short retries."""
+    settings = {"rate": 400.0, "backoff_base": 0.05, "backoff_max": 0.5, "request_deadline": 10.0}
+    settings.update(options)
+    return TmdbClient(TOKEN, base_url=server.base_url, **settings)
+
+
+def two_season_world(second: date) -> tuple[World, Show]:
+    """One stand-in show: season 1 aired in 2024, season 2 listed on TMDB for `second`."""
+    world = World(1, seed=11)
+    tv = world.korean()[0]
+    s1 = next(s for s in tv.seasons if s.number == 1)
+    s1.air_date = date(2024, 3, 1)
+    tv.seasons = [s1, Season(2, second, 10)]
+    return world, tv
