@@ -12,7 +12,6 @@ from kdrama.edits.common import (
     require_season,
     season_number,
     show_ref,
-    text,
 )
 from kdrama.edits.items import credit_key, credit_value, diff, events_for, trailer_key, trailer_value
 from kdrama.i18n import N_, Phrase, Phrases
@@ -177,7 +176,7 @@ async def add_trailer(
         raise EditError("Give the trailer's link.")
     if kind not in ("teaser", "trailer"):
         raise EditError("The kind is teaser or trailer, not {kind}.", kind=repr(kind))
-    label = text(name, N_("The trailer's name"), TITLE_MAX)
+    label = given(name, N_("The trailer's name"), TITLE_MAX)
     show = await catalog.resolve(title)
     store = catalog.store
     async with store.transaction():

@@ -18,7 +18,7 @@ from kdrama.edits.common import (
 from kdrama.edits.common import country as _country
 from kdrama.edits.common import genres as _genres
 from kdrama.edits.items import SHOW_FIELDS, alias_key, diff, show_key, show_values
-from kdrama.i18n import N_
+from kdrama.i18n import N_, Phrase
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store, utcnow
@@ -157,7 +157,11 @@ async def add_show(
 async def edit_show(
     catalog: Catalog, actor: Actor, title: str, changes: Mapping[str, str | None]
 ) -> Change | None:
-    """Change a show's fields; an option given as "-" empties the field (never the title)."""
+    """Change a show's fields; an option given as "-" empties the field (never the title).
+
+    Text that shows nothing (spaces, a zero-width space) is refused: read as empty, it would
+    silently wipe the field.
+    """
     unknown = set(changes) - set(SHOW_FIELDS)
     if unknown:
         raise EditError("Shows have no field {field}.", field=repr(sorted(unknown)[0]))
@@ -171,21 +175,7 @@ async def edit_show(
             new[field] = [] if field == "genres" else None
             continue
         label = EDIT_FIELD_NAMES[field]
-        match field:
-            case "title":
-                new[field] = clean_text(raw, field=label, max_len=TITLE_MAX, required=True)
-            case "korean_title" | "romanized_title":
-                new[field] = text(raw, label, TITLE_MAX)
-            case "country":
-                new[field] = _country(raw)
-            case "platform":
-                new[field] = text(raw, label, NAME_MAX)
-            case "platform_url" | "poster_url":
-                new[field] = https_url(raw, field=label)
-            case "genres":
-                new[field] = _genres(raw)
-            case "synopsis":
-                new[field] = text(raw, label, LONG_TEXT_MAX, multiline=True)
+        new[field] = _typed_value(field, raw, label)
     show = await catalog.resolve(title)
     store = catalog.store
     async with store.transaction():
@@ -205,6 +195,30 @@ async def edit_show(
             actor=actor, action=Action.SHOW_EDIT, show=new_ref, season_number=None, source=None, items=items
         )
     return await finish(catalog, change_id)
+
+
+def _typed_value(field: str, raw: str, label: str) -> Any:
+    """A show field's new value as typed; text that shows nothing is refused, never read as "-"."""
+    match field:
+        case "title":
+            return clean_text(raw, field=label, max_len=TITLE_MAX, required=True)
+        case "korean_title" | "romanized_title":
+            value: Any = text(raw, label, TITLE_MAX)
+        case "country":
+            value = _country(raw)
+        case "platform":
+            value = text(raw, label, NAME_MAX)
+        case "platform_url" | "poster_url":
+            value = https_url(raw, field=label)
+        case "genres":
+            value = _genres(raw)
+        case _:  # the synopsis
+            value = text(raw, label, LONG_TEXT_MAX, multiline=True)
+    if not value:  # spaces, a zero-width space, a control character: Discord lets them through
+        raise EditError(
+            "{field} as typed is empty; type the new value, or - to empty it.", field=Phrase.of(label)
+        )
+    return value
 
 
 async def remove_show(catalog: Catalog, actor: Actor, title: str) -> Change:

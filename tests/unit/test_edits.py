@@ -446,6 +446,15 @@ BLANK_INPUTS = {
     "cast source": lambda c, typed: edits.add_cast(
         c, CURATOR, AOUAD, "Park Ji-hu", "Nam On-jo", season=1, source=typed
     ),
+    "trailer name": lambda c, typed: edits.add_trailer(
+        c,
+        CURATOR,
+        AOUAD,
+        2,
+        "https://www.youtube.com/watch?v=teaser2",
+        name=typed,
+        hosts=DEFAULT_TRAILER_HOSTS,
+    ),
 }
 
 
@@ -470,6 +479,46 @@ async def test_unknown_and_a_dash_still_clear_a_date_and_its_note(catalog: Catal
     await edits.set_date(catalog, CURATOR, AOUAD, 1, "unknown", False, "Netflix")
     season = await catalog.store.catalog.season((await catalog.resolve(AOUAD)).id, 1)
     assert season is not None and season.release.date.precision is Precision.UNKNOWN
+
+
+SHOW_TEXT_FIELDS = (
+    "korean_title",
+    "romanized_title",
+    "platform",
+    "platform_url",
+    "country",
+    "genres",
+    "synopsis",
+    "poster_url",
+)
+
+
+SHOW_BLANKS = {
+    f"{field}, {what}": (field, typed) for field in SHOW_TEXT_FIELDS for what, typed in BLANKS.items()
+}
+SHOW_BLANKS["genres, only commas"] = ("genres", " , ,")
+
+
+@pytest.mark.parametrize(("field", "typed"), SHOW_BLANKS.values(), ids=SHOW_BLANKS.keys())
+async def test_a_blank_or_invisible_show_field_is_refused_not_emptied(
+    catalog: Catalog, field: str, typed: str
+) -> None:
+    """/admin show edit with text that shows nothing keeps the field; only "-" empties it."""
+    await edits.edit_show(catalog, CURATOR, AOUAD, {"poster_url": "https://image.example.org/aouad.jpg"})
+    before = await snapshot(catalog.store)
+    with pytest.raises(Refused, match="empty") as info:
+        await edits.edit_show(catalog, CURATOR, AOUAD, {field: typed})
+    assert "\n" not in str(info.value) and str(info.value).endswith(".")
+    assert await snapshot(catalog.store) == before
+
+
+@pytest.mark.parametrize("field", SHOW_TEXT_FIELDS)
+async def test_a_dash_still_empties_an_optional_show_field(catalog: Catalog, field: str) -> None:
+    await edits.edit_show(catalog, CURATOR, AOUAD, {"poster_url": "https://image.example.org/aouad.jpg"})
+    assert getattr(await catalog.resolve(AOUAD), field), f"{field} has a value to empty"
+    changed = await edits.edit_show(catalog, CURATOR, AOUAD, {field: "-"})
+    assert changed is not None and [i.field for i in changed.items] == [field]
+    assert not getattr(await catalog.resolve(AOUAD), field)
 
 
 async def test_control_characters_are_cleaned_from_free_text(catalog: Catalog) -> None:
