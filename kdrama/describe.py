@@ -281,6 +281,23 @@ def _item_field(item: ChangeItem, t: Text) -> tuple[str, str]:
     return name, f"{channel_value(item, item.old, t)} {ARROW} **{channel_value(item, item.new, t)}**"
 
 
+def _cancelled(items: list[ChangeItem], season: Season | None) -> bool:
+    """The season is cancelled as of this change (its own status item, else the season's status now)."""
+    status = next((i for i in items if i.entity is Entity.SEASON and i.field == "status"), None)
+    if status is not None:
+        return status.new == Status.CANCELLED.value
+    return season is not None and season.status.value is Status.CANCELLED
+
+
+def _date_side(d: object, official: object, t: Text) -> str:
+    """One side of a release date change: the date in words, official or expected."""
+    unknown = t.gettext("unknown")
+    text = unknown if d is None else date_text(d, t, discord_time=True) or safe(str(d))
+    if text != unknown and official is not None:
+        text += " (" + (t.gettext("official") if official else t.gettext("expected, not official")) + ")"
+    return text
+
+
 def _date_field(items: list[ChangeItem], season: Season | None, t: Text) -> tuple[str, str]:
     """A release date change (its date, its officialness or both) as one old → new field."""
     date_item = next((i for i in items if i.field in _DATE_FIELDS), None)
@@ -291,16 +308,18 @@ def _date_field(items: list[ChangeItem], season: Season | None, t: Text) -> tupl
     old_date = date_item.old if date_item else new_date
     new_official = official_item.new if official_item else current_official
     old_official = official_item.old if official_item else new_official
-    unknown = t.gettext("unknown")
+    value = f"{_date_side(old_date, old_official, t)} {ARROW} **{_date_side(new_date, new_official, t)}**"
+    if new_date not in (None, "", "unknown") and _cancelled(items, season):
+        # Never a date read as ahead of a season that will not come out.
+        value += t.gettext(", no longer stands: the season was cancelled")
+    return t.gettext("Release date"), value
 
-    def side(d: object, official: object) -> str:
-        text = unknown if d is None else date_text(d, t, discord_time=True) or safe(str(d))
-        if text != unknown and official is not None:
-            text += " (" + (t.gettext("official") if official else t.gettext("expected, not official")) + ")"
-        return text
 
-    name = t.gettext("Release date")
-    return name, f"{side(old_date, old_official)} {ARROW} **{side(new_date, new_official)}**"
+def _cancelled_date_field(season: Season, t: Text) -> tuple[str, str]:
+    """The date a season had when it was cancelled, which no longer stands."""
+    had = _date_side(season.release.date.canonical(), season.release.official, t)
+    gone = t.gettext("no longer stands: the season was cancelled")
+    return t.gettext("Release date"), f"{had} {ARROW} **{gone}**"
 
 
 def notice_fields(change: Change, season: Season | None, t: Text = EN) -> list[tuple[str, str]]:
@@ -327,4 +346,8 @@ def notice_fields(change: Change, season: Season | None, t: Text = EN) -> list[t
             out.append((name, f"**{safe(item.key.name or '?')}**: {old} {ARROW} **{new}**"))
             continue
         out.append(_item_field(item, t))
+    if not date_done and season is not None and season.release.date.known:
+        own = [i for i in change.items if i.entity is Entity.SEASON and i.key.season == season.number]
+        if any(i.field == "status" for i in own) and _cancelled(own, season):
+            out.append(_cancelled_date_field(season, t))
     return out

@@ -181,7 +181,13 @@ def season_label(season: Season, locale: str = ENGLISH, now: datetime | None = N
     t = i18n.text(locale)
     parts = [t.gettext("Season {number}", number=season.number), status_label(season.status.value, t)]
     r = season.release
-    if r.date.known and not season.status.value.out:
+    if r.date.known and season.status.value is Status.CANCELLED:
+        # The date it had no longer stands: never "due" next to "Cancelled".
+        if r.official:
+            parts.append(t.gettext("was due {date}", date=t.date(r.date)))
+        else:
+            parts.append(t.gettext("was expected {date}", date=t.date(r.date)))
+    elif r.date.known and not season.status.value.out:
         if r.official:
             label = t.gettext("due {date}", date=t.date(r.date))
         else:
@@ -202,7 +208,9 @@ def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
     text = t.gettext(
         "**Season {number}**: {status}", number=season.number, status=status_label(season.status.value, t)
     )
-    if r.date.known:
+    if r.date.known and season.status.value is Status.CANCELLED:
+        text += " · " + _cancelled_date(season, t)
+    elif r.date.known:
         if r.official:
             text += " · " + t.gettext("{date} (official)", date=when(r.date, t))
         elif tmdb_listed(r):
@@ -223,12 +231,69 @@ def season_summary(season: Season, now: datetime, t: Text = EN) -> str:
     return text
 
 
+def _cancelled_date(season: Season, t: Text) -> str:
+    """The date a cancelled season had, for one line of /show: what it was, and that it no longer stands."""
+    r = season.release
+    if r.official:
+        return t.gettext("was officially due {when}; that date no longer stands", when=on_or_in(r.date, t))
+    if tmdb_listed(r):
+        return t.gettext("was listed on TMDB for {date}; that date no longer stands", date=when(r.date, t))
+    return t.gettext(
+        "was expected {when} (not official); that date no longer stands", when=on_or_in(r.date, t)
+    )
+
+
+def _cancelled_sentence(season: Season, t: Text) -> str:
+    """ "Season 2 was cancelled", with the date it had, which no longer stands."""
+    n, r = season.number, season.release
+    if not r.date.known:
+        return t.gettext("Season {number} was cancelled.", number=n)
+    if r.official:
+        return t.gettext(
+            "Season {number} was cancelled; it was officially due {when}, and that date no longer stands.",
+            number=n,
+            when=on_or_in(r.date, t),
+        )
+    if tmdb_listed(r):
+        return t.gettext(
+            "Season {number} was cancelled; TMDB listed it for {date}, and that date no longer stands.",
+            number=n,
+            date=when(r.date, t),
+        )
+    return t.gettext(
+        "Season {number} was cancelled; reports expected it {when} (not official), "
+        "and that date no longer stands.",
+        number=n,
+        when=on_or_in(r.date, t),
+    )
+
+
+def _cancelled_date_field(r: ReleaseDate, t: Text) -> str:
+    """The Release date field of a cancelled season: the date it had no longer stands."""
+    if not r.date.known:
+        return t.gettext("None: the season was cancelled.")
+    if r.official:
+        return t.gettext(
+            "Was officially due {when}; no longer stands, as the season was cancelled.",
+            when=on_or_in(r.date, t),
+        )
+    if tmdb_listed(r):
+        return t.gettext(
+            "Was listed on TMDB for {date} (not official); no longer stands, as the season was cancelled.",
+            date=when(r.date, t),
+        )
+    return t.gettext(
+        "Was expected {when} (reported, not official); no longer stands, as the season was cancelled.",
+        when=on_or_in(r.date, t),
+    )
+
+
 def release_sentence(season: Season, now: datetime, t: Text = EN) -> str:
     """The answer to "when does it come out?", in one honest sentence."""
     n, status, r = season.number, season.status.value, season.release
     d = r.date
     if status is Status.CANCELLED:
-        return t.gettext("Season {number} was cancelled.", number=n)
+        return _cancelled_sentence(season, t)
     if status is Status.RELEASED:
         if d.known and r.official:
             return t.gettext("Season {number} was released {when}.", number=n, when=on_or_in(d, t))
@@ -498,7 +563,9 @@ def release_reply(a: ReleaseAnswer, locale: str = ENGLISH) -> Reply:
         status_text += f"\n{line}"
     embed.add_field(name=t.gettext("Status (official)"), value=status_text, inline=False)
     r = s.release
-    if r.date.known:
+    if st.value is Status.CANCELLED:
+        date_text = _cancelled_date_field(r, t)
+    elif r.date.known:
         if r.official:
             date_text = t.gettext("{date} (official)", date=when(r.date, t))
         elif tmdb_listed(r):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from kdrama import answers
 from kdrama.edits import set_date, set_status
 from kdrama.lookup import Catalog
@@ -30,6 +32,78 @@ async def test_a_cancelled_season_is_not_listed_as_coming_up(catalog: Catalog) -
     await set_status(catalog, CURATOR, "squid-game", 3, "cancelled", NETFLIX)
     text = to_text(await answers.upcoming(catalog, 90, now=NOW), NOW)
     assert "Squid Game season 3" not in text, text
+
+
+CANCELLED_DATE = {
+    "official": (
+        True,
+        NETFLIX,
+        "was officially due on 20 December 2026; that date no longer stands",
+        "Season 3 was cancelled; it was officially due on 20 December 2026, and that date no longer stands.",
+        "Was officially due on 20 December 2026; no longer stands, as the season was cancelled.",
+        "was due 20 December 2026",
+        "2026년 12월 20일에 공식 공개 예정이었음(더 이상 유효하지 않음)",
+    ),
+    "expected": (
+        False,
+        "Soompi",
+        "was expected on 20 December 2026 (not official); that date no longer stands",
+        "Season 3 was cancelled; reports expected it on 20 December 2026 (not official), "
+        "and that date no longer stands.",
+        "Was expected on 20 December 2026 (reported, not official); no longer stands, as the season was cancelled.",
+        "was expected 20 December 2026",
+        "2026년 12월 20일에 공개 예상이었음(비공식, 더 이상 유효하지 않음)",
+    ),
+    "listed on TMDB": (
+        False,
+        "https://www.themoviedb.org/tv/93405/season/3",
+        "was listed on TMDB for 20 December 2026; that date no longer stands",
+        "Season 3 was cancelled; TMDB listed it for 20 December 2026, and that date no longer stands.",
+        "Was listed on TMDB for 20 December 2026 (not official); no longer stands, as the season was cancelled.",
+        "was expected 20 December 2026",
+        "TMDB에 2026년 12월 20일 공개로 등록되어 있었음(더 이상 유효하지 않음)",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("official", "source", "summary", "sentence", "field", "label", "korean"),
+    CANCELLED_DATE.values(),
+    ids=CANCELLED_DATE.keys(),
+)
+async def test_a_cancelled_seasons_old_date_reads_as_no_longer_standing(
+    catalog: Catalog,
+    official: bool,
+    source: str,
+    summary: str,
+    sentence: str,
+    field: str,
+    label: str,
+    korean: str,
+) -> None:
+    """A cancelled season keeps its old date on record, never shown as if it still stood."""
+    await set_status(catalog, CURATOR, "squid-game", 3, "scheduled", NETFLIX)
+    await set_date(catalog, CURATOR, "squid-game", 3, "2026-12-20", official, source)
+    await set_status(catalog, CURATOR, "squid-game", 3, "cancelled", NETFLIX)
+    show = to_text(await answers.show(catalog, "squid-game", now=NOW), NOW)
+    assert season_line(show, 3) == f"Season 3: Cancelled · {summary} · 6 episodes"
+    release = to_text(await answers.release(catalog, "squid-game", 3, now=NOW), NOW)
+    assert sentence in release
+    assert release.split("Release date:\n", 1)[1].startswith(field + "\n"), release
+    other = to_text(await answers.release(catalog, "squid-game", 2, now=NOW), NOW)
+    assert season_line(other, 3) == season_line(show, 3)
+    choices = await answers.season_choices(catalog, "squid-game", "3", now=NOW)
+    assert [c.name for c in choices] == [f"Season 3 · Cancelled · {label}"]
+    in_korean = to_text(await answers.show(catalog, "squid-game", now=NOW, locale="ko"), NOW, locale="ko")
+    assert korean in in_korean, in_korean
+
+
+async def test_a_cancelled_season_without_a_date_says_there_is_none(catalog: Catalog) -> None:
+    await set_status(catalog, CURATOR, "squid-game", 3, "cancelled", NETFLIX)
+    await set_date(catalog, CURATOR, "squid-game", 3, "unknown", False, NETFLIX)
+    release = to_text(await answers.release(catalog, "squid-game", 3, now=NOW), NOW)
+    assert "Season 3 was cancelled." in release
+    assert "Release date:\nNone: the season was cancelled.\n" in release, release
 
 
 async def test_a_season_out_since_today_in_korea_is_not_listed_as_coming_up(catalog: Catalog) -> None:

@@ -66,7 +66,13 @@ def season(status: Status, when: str = "unknown", official: bool = False, **extr
         (Status.AIRING, "2026-11-01", True, "Season 2 is airing; it premiered on 1 November 2026."),
         (Status.RELEASED, "2022-01-28", True, "Season 2 was released on 28 January 2022."),
         (Status.RELEASED, "unknown", False, "Season 2 has been released."),
-        (Status.CANCELLED, "2027", False, "Season 2 was cancelled."),
+        (
+            Status.CANCELLED,
+            "2027",
+            False,
+            "Season 2 was cancelled; reports expected it in 2027 (not official), and that date no longer stands.",
+        ),
+        (Status.CANCELLED, "unknown", False, "Season 2 was cancelled."),
     ],
 )
 def test_every_status_and_precision_reads_honestly(

@@ -26,7 +26,7 @@ async def test_answers_come_from_memory_and_follow_each_edit(catalog: Catalog) -
     assert again == before and "Released" in before
     await edits.set_status(catalog, CURATOR, "squid-game", 3, "cancelled", SOURCE)
     after = to_text(await answers.release(catalog, "squid-game", 3))
-    assert "Season 3 was cancelled." in after
+    assert "Season 3 was cancelled" in after
     await edits.add_cast(catalog, CURATOR, "squid-game", "Kim Newcomer", "The Host", season=3)
     assert "Kim Newcomer" in to_text(await answers.cast(catalog, "squid-game", 3))
 
@@ -51,7 +51,7 @@ async def test_a_show_edited_while_the_snapshot_fills_keeps_its_edit(store: Stor
     assert catalog._filling is not None
     await catalog._filling
     assert catalog.snapshot.complete
-    assert "Season 3 was cancelled." in to_text(await answers.release(catalog, "squid-game", 3))
+    assert "Season 3 was cancelled" in to_text(await answers.release(catalog, "squid-game", 3))
 
 
 async def test_a_removed_show_is_no_longer_answered(catalog: Catalog) -> None:
@@ -64,16 +64,16 @@ async def test_a_removed_show_is_no_longer_answered(catalog: Catalog) -> None:
 
 async def test_another_process_edit_is_answered_once_refreshed_since(store: Store, tmp_path: Path) -> None:
     mine = await Catalog.load(store)
-    assert "Season 3 was cancelled." not in to_text(await answers.release(mine, "squid-game", 3))
+    assert "Season 3 was cancelled" not in to_text(await answers.release(mine, "squid-game", 3))
     async with await Store.open(store.path) as other_store:
         other = await Catalog.load(other_store)
         await edits.set_status(other, CURATOR, "squid-game", 3, "cancelled", SOURCE)
         await edits.edit_show(other, CURATOR, "squid-game", {"title": "Squid Game Redux"})
     # Memory holds what it read until told the database moved on; then only that show is read.
-    assert "Season 3 was cancelled." not in to_text(await answers.release(mine, "squid-game", 3))
+    assert "Season 3 was cancelled" not in to_text(await answers.release(mine, "squid-game", 3))
     version = await mine.refresh_since()
     assert version == await store.changes.last_id()
-    assert "Season 3 was cancelled." in to_text(await answers.release(mine, "squid-game", 3))
+    assert "Season 3 was cancelled" in to_text(await answers.release(mine, "squid-game", 3))
     assert (await mine.title_choices("squid game red"))[0].name == "Squid Game Redux"
 
 
