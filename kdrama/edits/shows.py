@@ -56,7 +56,9 @@ async def snapshot_show(store: Store, show_id: int) -> dict[str, Any]:
 
 async def delete_show(store: Store, show_id: int, snapshot: Mapping[str, Any]) -> None:
     """Take a show out of the catalog (its snapshot taken); a TMDB show stays out of the sync."""
-    await store.catalog.delete_show(show_id)
+    cancelled = await store.catalog.delete_show(show_id)
+    if cancelled:
+        log.info("show %d removed: %d unsent notice(s) about it cancelled", show_id, cancelled)
     await store.sync.forget_show(snapshot.get("_sync") or {})
 
 

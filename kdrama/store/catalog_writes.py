@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kdrama.dates import PartialDate, as_of_text
 from kdrama.models import ReleaseDate, SeasonStatus, ShowEntry, ShowRef
+from kdrama.store import outbox
 from kdrama.store.history import release_history_json, status_history_json
 
 if TYPE_CHECKING:
@@ -160,8 +161,11 @@ class CatalogWrites(CatalogTable):
                 (*cols.values(), show_id),
             )
 
-    async def delete_show(self, show_id: int) -> None:
+    async def delete_show(self, show_id: int) -> int:
+        """Delete a show (its rows cascade) and cancel its unsent notices; returns how many were cancelled."""
+        cancelled = await outbox.cancel_show(self._store.db, show_id)
         await self._run("DELETE FROM show WHERE id = ?", (show_id,))
+        return cancelled
 
     async def _put_shows(
         self, entries: Sequence[ShowEntry], prefer_ids: Mapping[str, int | None]

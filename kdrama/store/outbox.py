@@ -110,6 +110,20 @@ async def drop_unfollowed(
     return cur.rowcount
 
 
+async def cancel_show(db: aiosqlite.Connection, show_id: int) -> int:
+    """A show removed from the catalog: its queued and held notices, to channels and fans, never go out.
+
+    Cancelled, not deleted: a row kept failed is never queued again, not by a resume nor by
+    the show coming back (its restored subscriptions and follows only hear later news).
+    """
+    cur = await db.execute(
+        "UPDATE delivery SET state = 'failed', last_error = 'the show was removed before it was sent' "
+        "WHERE state IN ('pending', 'paused') AND change_id IN (SELECT id FROM change WHERE show_id = ?)",
+        (show_id,),
+    )
+    return cur.rowcount
+
+
 async def forget_user(db: aiosqlite.Connection, user_id: int) -> int:
     """Every DM row of a person who asked to be forgotten, sent or not, goes."""
     cur = await db.execute("DELETE FROM delivery WHERE user_id = ?", (user_id,))
