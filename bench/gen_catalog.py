@@ -16,6 +16,7 @@ import random
 import re
 import sys
 import unicodedata
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,11 @@ STATUSES = (
 TODAY = date(2026, 11, 25)
 
 
+def _stable_number(*parts: object) -> int:
+    """A six-digit article number fixed by parts, the same in every run (hash() is salted)."""
+    return 100000 + zlib.crc32("|".join(map(str, parts)).encode()) % 900000
+
+
 def slugify(title: str) -> str:
     """A slug from an English title, like the bot makes one ("It's Okay" -> "its-okay")."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
@@ -298,6 +304,10 @@ class Generator:
                     "source": self.source() if rng.random() < 0.3 else None,
                 }
             )
+            if not cast[-1]["official"] and cast[-1]["source"] is None:
+                # An expected entry needs its source (the import refuses one without): one
+                # that draws nothing from rng, so the rest of the catalog stays as it was.
+                cast[-1]["source"] = f"https://www.soompi.com/article/{_stable_number(actor, number, start)}"
         trailers = []
         if status in {"released", "airing", "scheduled", "post_production"} and rng.random() < 0.4:
             for kind in rng.sample(("teaser", "trailer"), rng.randint(1, 2)):

@@ -38,6 +38,8 @@ DRAMA_READY = "Drama bot ready"
 # after ready at 10,000 shows, 1.8 s at 30,000): from then on the bot is in its steady state.
 DRAMA_WARMED = "answered ahead in"
 BARE_READY = "bare-bot ready"
+# What the generated catalog depends on: a change to either makes it again.
+CATALOG_INPUTS = ("bench/gen_catalog.py", "kdrama/hangul.py")
 # What the prepared database depends on: a change to any of these builds it again.
 DB_INPUTS = ("bot.py", "bench/gen_catalog.py", "kdrama")
 # Not these: the read side (search index, snapshot, answers, rendering) is built in memory
@@ -78,10 +80,16 @@ def _inputs_digest(shows: int, seed: int) -> str:
 
 
 def catalog_file(shows: int, seed: int) -> Path:
-    """The generated catalog JSON (made once per size and seed, kept in bench/out)."""
+    """The generated catalog JSON (made once per size, seed and generator, kept in bench/out)."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"catalog-{shows}-{seed}.json"
+    generator = hashlib.sha256()
+    for name in CATALOG_INPUTS:
+        generator.update((ROOT / name).read_bytes())
+    path = OUT / f"catalog-{shows}-{seed}-{generator.hexdigest()[:12]}.json"
     if not path.exists():
+        for pattern in (f"catalog-{shows}-{seed}.json", f"catalog-{shows}-{seed}-*.json"):
+            for old in OUT.glob(pattern):
+                old.unlink()  # made by an older generator
         tmp = path.with_suffix(".part")
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "gen_catalog.py"), "--shows", str(shows),
