@@ -20,11 +20,12 @@ import discord
 from kdrama import i18n
 from kdrama.describe import notice_fields
 from kdrama.i18n import N_, Text
-from kdrama.models import Change, Entity, Event, Season, Show, Status
+from kdrama.models import Change, ChangeItem, Entity, Event, Season, Show, Status
 from kdrama.render import (
     COLOUR,
     FIELD_VALUE_MAX,
     FIELDS_MAX,
+    JUSTWATCH,
     Link,
     Reply,
     cut,
@@ -84,9 +85,15 @@ def render_notice(
     *,
     platform_link: bool = True,
     language: str = i18n.ENGLISH,
+    platform_from_justwatch: bool = False,
 ) -> Notice:
-    """The one embed for a change: show and season, every changed item (old → new), source."""
+    """The one embed for a change: show and season, every changed item (old → new), source.
+
+    `platform_from_justwatch`: the show's platform is JustWatch's data (TMDB's watch providers),
+    credited wherever the notice shows it, as the answers do.
+    """
     t = i18n.text(language)
+    justwatch = platform_from_justwatch and show is not None and bool(show.platform)
     english_title = show.title if show else change.show_title or t.gettext("A show")
     show_title = show_name(english_title, show.korean_title if show else None, t)
     title = show_title
@@ -106,8 +113,13 @@ def render_notice(
         fields = [*fields[: FIELDS_MAX - 2], more]
     for name, value in fields:
         embed.add_field(name=name, value=cut(value, FIELD_VALUE_MAX), inline=False)
+    # The show's platform named in a field: credited there, as /show does.
+    where_to_watch = None
     if streaming and show and show.platform:
-        embed.add_field(name=t.gettext("Where to watch"), value=safe(show.platform), inline=True)
+        where_to_watch = safe(show.platform)
+        if justwatch:
+            where_to_watch = t.gettext("{platform} (where-to-watch data: JustWatch)", platform=where_to_watch)
+        embed.add_field(name=t.gettext("Where to watch"), value=where_to_watch, inline=True)
     if change.source:
         source = shown_source(change.source, t)
         embed.add_field(name=t.gettext("Source"), value=cut(source, FIELD_VALUE_MAX), inline=False)
@@ -120,15 +132,44 @@ def render_notice(
             if url and len(links) < 3:
                 links.append(Link(t.gettext("Watch the trailer"), url))
     platform_url = sound_link(show.platform_url) if platform_link and show else None
+    named_on_button = False
     if show and platform_url:
+        named_on_button = bool(show.platform)
         label = (
             t.gettext("Watch on {platform}", platform=show.platform)
             if show.platform
             else t.gettext("Where to watch")
         )
         links.append(Link(cut(label, 80), platform_url))
-    data: dict[str, Any] = dict(fit(embed).to_dict())
+    fit(embed)
+    if justwatch and show is not None:
+        in_field = where_to_watch is not None and any(f.value == where_to_watch for f in embed.fields)
+        in_change = any(_names_platform(i, show.platform) for i in change.items)
+        if (named_on_button or in_change) and not in_field:
+            # Named on the Watch button or in a platform change, and no field credits it: the
+            # footer does, as /release's does (before "Edit by", so a cut can never drop it).
+            footer = " ".join(
+                (
+                    t.gettext(FOOTER),
+                    t.gettext(JUSTWATCH),
+                    t.gettext("Edit by {name}.", name=safe(change.actor_name)),
+                )
+            )
+            embed.set_footer(text=footer)
+            fit(embed)
+    data: dict[str, Any] = dict(embed.to_dict())
     return Notice(data, tuple(links))
+
+
+def _names_platform(item: ChangeItem, platform: str | None) -> bool:
+    """Whether a change item shows `platform`: a platform change, or a whole show replaced (an import)."""
+    if item.entity is not Entity.SHOW:
+        return False
+    if item.field == "platform":
+        return platform in (item.old, item.new)
+    if item.field == "*":
+        return any(isinstance(v, dict) and v.get("platform") == platform for v in (item.old, item.new))
+    return False
 
 
 def role_content(role_ids: tuple[int, ...]) -> str | None:
@@ -169,7 +210,14 @@ class NoticeRenderer:
             if change.show_id is not None and change.season_number is not None
             else None
         )
-        notice = render_notice(change, show, season, language=lang)
+        # Read when the notice is rendered (it may be sent long after the change, from another
+        # process): whether the platform it may name is JustWatch's, which it must credit.
+        justwatch = (
+            show is not None
+            and bool(show.platform)
+            and show.id in await self.store.sync.justwatch_platforms([show.id])
+        )
+        notice = render_notice(change, show, season, language=lang, platform_from_justwatch=justwatch)
         self._cache[key] = notice
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

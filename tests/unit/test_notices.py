@@ -131,3 +131,37 @@ async def test_the_renderer_renders_a_change_once_per_language(catalog: Catalog)
     assert fields(korean) == {"출연진 발표": "**Kim Star** – Hero 역 (공식)"}
     assert await renderer.notice(change.id, "ko") is korean
     assert await renderer.notice(change.id, "en") is english
+
+
+# --- where-to-watch data from JustWatch ----------------------------------------------------
+
+
+async def test_a_justwatch_platform_is_credited_once_where_the_notice_names_it(catalog: Catalog) -> None:
+    """The field credits it when there is one; else the footer, before "Edit by"; never both."""
+    at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    renewal = await edits.set_status(catalog, CURATOR, AOUAD, 2, Status.SCHEDULED, NETFLIX)
+    await edits.set_date(catalog, CURATOR, AOUAD, 2, PartialDate.from_datetime(at).canonical(), True, NETFLIX)
+    (released,) = await edits.release_due(catalog, at + timedelta(minutes=1))
+    assert renewal is not None and renewal.show_id is not None
+    show = await catalog.store.catalog.show(renewal.show_id)
+    season = await catalog.store.catalog.season(renewal.show_id, 2)
+    for language, field, credit, sentence in (
+        ("en", "Where to watch", "Netflix (where-to-watch data: JustWatch)", "comes from JustWatch."),
+        ("ko", "시청 가능한 곳", "Netflix (시청 가능한 곳 정보: JustWatch)", "JustWatch에서 제공합니다."),
+    ):
+        streaming = render_notice(released, show, season, language=language, platform_from_justwatch=True)
+        assert fields(streaming)[field] == credit
+        assert "JustWatch" not in embed(streaming)["footer"]["text"]  # the field says it already
+        # Only the Watch button names it: the footer credits it, and "Edit by" still ends it.
+        button = render_notice(renewal, show, season, language=language, platform_from_justwatch=True)
+        footer = embed(button)["footer"]["text"]
+        assert sentence in footer and footer.endswith("curator.")
+        assert "JustWatch" not in str(fields(button))
+        # Without a link there is no button, and nothing names the platform: no credit.
+        bare = render_notice(
+            renewal, show, season, language=language, platform_from_justwatch=True, platform_link=False
+        )
+        assert "JustWatch" not in str(embed(bare)) and not bare.links
+        # A platform that is not JustWatch's is never credited.
+        plain = render_notice(released, show, season, language=language)
+        assert "JustWatch" not in str(embed(plain))
