@@ -174,6 +174,9 @@ class DeliveryEngine(Generic[M]):
         # The wall-clock moment of the last due() read, if it read every delivery due then (not
         # a full page): those it did not start wait on something this engine will signal (a
         # send ending, a channel's interval, an outcome written), so only later ones need a timer.
+        # A full page that started nothing counts too: reading again at once would return the
+        # same page, every row still waiting on one of those (a burst to more channels than a
+        # page, each within its interval, read the outbox 1,500 times a second).
         self._read_all_due_at: float | None = None
         self._interval_ends: list[float] = []  # when the channels of due rows last skipped may be sent to
         self._channel_ready: dict[int, float] = {}  # channel -> monotonic time it may be sent to
@@ -233,7 +236,7 @@ class DeliveryEngine(Generic[M]):
         self._ended.clear()
         now, limit = self._wall(), max(50, self.concurrency * 8)
         rows = await self.outbox.due(now, self.shards(), limit=limit)
-        self._read_all_due_at = now if len(rows) < limit else None
+        full_page = len(rows) >= limit
         self._interval_ends = []
         for row in rows:
             if self._stopping:
@@ -255,6 +258,7 @@ class DeliveryEngine(Generic[M]):
             self._inflight.add(task)
             task.add_done_callback(self._finished(row.channel_id, row.id))
             started += 1
+        self._read_all_due_at = None if full_page and started else now
         return started
 
     async def _prune_if_due(self) -> None:

@@ -300,3 +300,40 @@ async def test_the_loop_does_not_spin_while_a_channel_send_is_slow(store: Store)
     # At most one look a poll interval (it looked every 10 ms, about 200 times); a loaded
     # machine only makes it look less often.
     assert due.calls <= quiet / engine.poll_interval + 2
+
+
+async def test_the_loop_does_not_spin_while_more_channels_than_a_page_wait_out_their_interval(
+    store: Store,
+) -> None:
+    # After a burst of news to many channels, each waits out its interval between two posts.
+    # With more of them than one read of the outbox returns, the loop read it again at once,
+    # over and over (2,336 reads in 1.5 s), until an interval ended.
+    show = await ref(store, AOUAD)
+    channels = range(1, 141)  # more than a page (max(50, 16 * 8) = 128 rows)
+    for channel in channels:
+        await subscribe(store, channel, show)
+    await renew(store, show)
+    await renew(store, show)  # a second notice each: due, but its channel just posted
+    fake = FakeDiscord()
+    engine = engine_for(store, fake)
+    engine.channel_interval = 3.0
+    engine.poll_interval = 1.0
+    due = Counted(store.outbox.due)
+    store.outbox.due = due  # type: ignore[method-assign]
+    task = asyncio.create_task(engine.run())
+    try:
+        for _ in range(1000):  # until every channel has its first notice, however slow the machine
+            if len({channel for channel, _ in fake.requests}) == len(channels) and not engine.in_flight:
+                break
+            await asyncio.sleep(0.01)
+        assert len(fake.requests) == len(channels)
+        await asyncio.sleep(0.1)  # the pass each last send's end wakes
+        due.calls = 0
+        started = time.monotonic()
+        await asyncio.sleep(1.5)  # every channel is within its 3 s interval
+        quiet = time.monotonic() - started
+        assert len(fake.requests) == len(channels)
+    finally:
+        await engine.stop(grace=0.0)
+        task.cancel()
+    assert due.calls <= quiet / engine.poll_interval + 2
