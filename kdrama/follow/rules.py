@@ -129,7 +129,7 @@ async def followed_choices(store: Store, user_id: int, current: str, t: Text = E
     out: list[Choice] = []
     if current.strip():
         by_id = {f.show.id: f for f in person.follows}
-        index = SearchIndex(await store.follows.followed_names(user_id))
+        index = SearchIndex(await store.catalog.names_of(by_id))
         for m in index.search(current, limit=CHOICES_MAX):
             if (found := by_id.get(m.ref)) is not None:
                 out.append(_choice(found, m.text if m.kind != "title" else None))

@@ -223,11 +223,19 @@ class CatalogStore(CatalogBulk):
         )
         return [(ShowRef(r[3], r[0], r[1], r[-1]), _season(r[2:-1])) for r in rows]
 
-    async def search_names(self) -> list[Name]:
-        """Every searchable name: titles, Korean, romanized, aliases, and actors."""
+    async def names_of(self, show_ids: Iterable[int]) -> list[Name]:
+        """The searchable names (title, Korean, romanized, aliases) of these shows.
+
+        What /follow remove and /watch remove match typed text against, among the shows one
+        person or one channel follows (a few hundred at most: the follow and subscription caps).
+        """
+        ids = list(dict.fromkeys(show_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
         names: list[Name] = []
         for show_id, title, korean, romanized in await self._all(
-            "SELECT id, title, korean_title, romanized_title FROM show"
+            f"SELECT id, title, korean_title, romanized_title FROM show WHERE id IN ({marks})", ids
         ):
             names.append(Name(show_id, "title", title))
             if korean:
@@ -235,9 +243,9 @@ class CatalogStore(CatalogBulk):
             if romanized:
                 names.append(Name(show_id, "romanized", romanized))
         names.extend(
-            Name(r[0], "alias", r[1]) for r in await self._all("SELECT show_id, alias FROM show_alias")
+            Name(r[0], "alias", r[1])
+            for r in await self._all(f"SELECT show_id, alias FROM show_alias WHERE show_id IN ({marks})", ids)
         )
-        names.extend(await self.actor_names())
         return names
 
     async def actor_names(self, show_ids: list[int] | None = None) -> list[Name]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
-from kdrama.models import Event, Follow, Follower, FollowResult, Name, ShowRef, events_text, parse_events
+from kdrama.models import Event, Follow, Follower, FollowResult, ShowRef, events_text, parse_events
 from kdrama.store import outbox
 from kdrama.store.outbox import moment, stamp
 
@@ -170,25 +170,3 @@ class FollowStore:
         """The ids of the shows a person follows (for the Notify me toggle and autocomplete)."""
         rows = await self.db.execute_fetchall("SELECT show_id FROM follow WHERE user_id = ?", (user_id,))
         return {int(r[0]) for r in rows}
-
-    async def followed_names(self, user_id: int) -> list[Name]:
-        """Every searchable name (title, Korean, romanized, aliases) of the shows a person follows."""
-        rows = await self.db.execute_fetchall(
-            "SELECT x.id, x.title, x.korean_title, x.romanized_title FROM follow f "
-            "JOIN show x ON x.id = f.show_id WHERE f.user_id = ?",
-            (user_id,),
-        )
-        names: list[Name] = []
-        for show_id, title, korean, romanized in rows:
-            names.append(Name(show_id, "title", title))
-            if korean:
-                names.append(Name(show_id, "korean", korean))
-            if romanized:
-                names.append(Name(show_id, "romanized", romanized))
-        aliases = await self.db.execute_fetchall(
-            "SELECT a.show_id, a.alias FROM follow f JOIN show_alias a ON a.show_id = f.show_id "
-            "WHERE f.user_id = ?",
-            (user_id,),
-        )
-        names.extend(Name(r[0], "alias", r[1]) for r in aliases)
-        return names

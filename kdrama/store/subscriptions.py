@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
-from kdrama.models import AddResult, Event, Name, ShowRef, Subscription, events_text, parse_events
+from kdrama.models import AddResult, Event, ShowRef, Subscription, events_text, parse_events
 from kdrama.store import outbox
 from kdrama.store.outbox import moment, stamp
 
@@ -72,27 +72,6 @@ class SubscriptionStore:
             args,
         )
         return [_subscription(r) for r in rows]
-
-    async def followed_names(self, channel_id: int) -> list[Name]:
-        """Every searchable name (title, Korean, romanized, aliases) of the shows a channel follows."""
-        names: list[Name] = []
-        for show_id, title, korean, romanized in await self.db.execute_fetchall(
-            "SELECT x.id, x.title, x.korean_title, x.romanized_title FROM subscription s "
-            "JOIN show x ON x.id = s.show_id WHERE s.channel_id = ?",
-            (channel_id,),
-        ):
-            names.append(Name(show_id, "title", title))
-            if korean:
-                names.append(Name(show_id, "korean", korean))
-            if romanized:
-                names.append(Name(show_id, "romanized", romanized))
-        aliases = await self.db.execute_fetchall(
-            "SELECT a.show_id, a.alias FROM subscription s JOIN show_alias a ON a.show_id = s.show_id "
-            "WHERE s.channel_id = ?",
-            (channel_id,),
-        )
-        names.extend(Name(r[0], "alias", r[1]) for r in aliases)
-        return names
 
     async def get(self, channel_id: int, show_id: int | None) -> Subscription | None:
         """A channel's subscription to one show (None: to every show), if it has one."""

@@ -173,7 +173,7 @@ async def followed_choices(
         out += [_choice(s, s.show.title, t) for s in subs if s.show is not None]
         return out[:CHOICES_MAX]
     by_id = {s.show.id: s for s in subs if s.show is not None}
-    index = SearchIndex(await store.subscriptions.followed_names(channel_id))
+    index = SearchIndex(await store.catalog.names_of(by_id))
     for m in index.search(current, limit=CHOICES_MAX):
         if (found := by_id.get(m.ref)) is not None and found.show is not None:
             title = found.show.title
