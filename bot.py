@@ -27,6 +27,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs import keystrokes
 from cogs.translator import CommandTranslator
 from cogs.ui import send_privately
 from kdrama import answers, edits, heap, i18n, render, search
@@ -163,6 +164,7 @@ class DramaBot(commands.AutoShardedBot):
         await self.tree.set_translator(CommandTranslator())
         for name in COGS:
             await self.load_extension(name)
+        keystrokes.install(self)
         await self.sync_commands()
 
     async def sync_commands(self, *, force: bool = False) -> None:
