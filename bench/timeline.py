@@ -3,12 +3,14 @@
 For each interaction, the time from the gateway frame reaching discord.py to the bot
 starting its HTTP request for the callback, written to OUT as "<ms> <ms>" lines when the
 script returns: the second figure is when the bot started its response (discord.py's
-send_message or autocomplete), so the first part is reading the interaction and finding
-the answer, the rest turning it into Discord's payload. It splits a latency into the bot's own work and the transport both bots
-share, without a switch in product code. For the real bot (`bot.py`), the time spent in
-the domain (title autocomplete, and the /release and /cast answers, rendering included)
-goes to OUT.domain as "<kind> <ms> <ms before it started>" lines: what is left of its own
-work is discord.py's (and the cog's), before the domain and after it.
+send_message or autocomplete, or the callback of a title keystroke that
+cogs/keystrokes.py answers), so the first part is reading the interaction and finding the
+answer, the rest turning it into Discord's payload. It splits a latency into the bot's own
+work and the transport both bots share, without a switch in product code. For the real bot
+(`bot.py`), the time spent in the domain (title autocomplete, and the /release and /cast
+answers, rendering included) goes to OUT.domain as "<kind> <ms> <ms before it started>"
+lines: what is left of its own work is discord.py's (and the cog's), before the domain and
+after it.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from typing import Any
 
 import aiohttp
 import discord.gateway
+import discord.webhook.async_
 
 _started: list[float] = []
 _spent: list[float] = []
 _answering: list[float] = []  # ms from the frame to the bot starting its response (both bots)
+_answered = [True]  # whether the current frame's response start is in _answering already
 _domain: list[tuple[str, float, float]] = []  # (kind, ms before the domain starts, ms in it)
 
 
@@ -57,7 +61,13 @@ def main() -> None:
 
     async def timed_received(self: Any, msg: Any, /) -> None:
         _started.append(time.perf_counter())
+        _answered[0] = False
         await received(self, msg)
+
+    def answering() -> None:
+        if _started and not _answered[0]:
+            _answering.append((time.perf_counter() - _started[-1]) * 1000)
+            _answered[0] = True
 
     async def timed_request(self: Any, method: str, url: Any, **kwargs: Any) -> Any:
         if "/callback" in str(url) and _started:
@@ -66,15 +76,23 @@ def main() -> None:
 
     def timed_response(fn: Any) -> Any:
         async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if _started:
-                _answering.append((time.perf_counter() - _started[-1]) * 1000)
+            answering()
             return await fn(self, *args, **kwargs)
+
+        return wrapper
+
+    def timed_callback(fn: Any) -> Any:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            answering()  # a title keystroke's answer (cogs/keystrokes.py) starts here
+            return fn(self, *args, **kwargs)
 
         return wrapper
 
     response = discord.InteractionResponse
     response.send_message = timed_response(response.send_message)  # type: ignore[method-assign]
     response.autocomplete = timed_response(response.autocomplete)  # type: ignore[method-assign]
+    adapter = discord.webhook.async_.AsyncWebhookAdapter
+    adapter.create_interaction_response = timed_callback(adapter.create_interaction_response)  # type: ignore[method-assign]
     discord.gateway.DiscordWebSocket.received_message = timed_received  # type: ignore[method-assign]
     aiohttp.ClientSession._request = timed_request  # type: ignore[method-assign]
     sys.path.insert(0, str(Path(script).resolve().parent))
