@@ -297,11 +297,11 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         except UserError as e:
             return await _private(interaction, t.error(e))
         show_id, show_title = (show.id, show.title) if show else (None, None)
+        korean = show.korean_title if show else None
         if await unsubscribe(self.bot.store, target.id, show_id):
-            korean = show.korean_title if show else None
             return await _private(interaction, render.removed_text(target.mention, show_title, t, korean))
         subs = await followed(self.bot.store, target.guild.id, target.id)
-        await _private(interaction, render.not_followed_text(target.mention, show_title, subs, t))
+        await _private(interaction, render.not_followed_text(target.mention, show_title, subs, t, korean))
 
     @app_commands.command(name="list", description="What a channel (or this server) follows")
     @app_commands.describe(channel="Only this channel (default: every channel in the server)")

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 _COLUMNS = (
     "s.id, s.guild_id, s.channel_id, s.show_id, x.slug, x.title, s.events, s.role_id, s.created_by, "
-    "s.created_at, s.paused_reason, s.paused_at, s.language"
+    "s.created_at, s.paused_reason, s.paused_at, s.language, x.korean_title"
 )
 
 
 def _subscription(r: Sequence[Any]) -> Subscription:
-    show = ShowRef(int(r[3]), str(r[4]), str(r[5])) if r[3] is not None else None
+    show = ShowRef(int(r[3]), str(r[4]), str(r[5]), r[13]) if r[3] is not None else None
     return Subscription(
         id=int(r[0]),
         guild_id=int(r[1]),

@@ -41,8 +41,8 @@ def _label(show_title: str | None, t: Text, korean_title: str | None = None) -> 
 
 
 def show_label(sub: Subscription, t: Text = EN) -> str:
-    """What a subscription follows: the show's title, or "Every show" in the reader's language."""
-    return safe(sub.show.title) if sub.show else t.gettext(EVERY_SHOW_NAME)
+    """What a subscription follows: the show (Korean title first for Korean readers), or "Every show"."""
+    return show_name(sub.show.title, sub.show.korean_title, t) if sub.show else t.gettext(EVERY_SHOW_NAME)
 
 
 def added_text(
@@ -110,13 +110,19 @@ def removed_text(channel: str, show_title: str | None, t: Text = EN, korean_titl
     )
 
 
-def not_followed_text(channel: str, show_title: str | None, subs: list[Subscription], t: Text = EN) -> str:
+def not_followed_text(
+    channel: str,
+    show_title: str | None,
+    subs: list[Subscription],
+    t: Text = EN,
+    korean_title: str | None = None,
+) -> str:
     """The reply to /watch remove when the channel did not follow it."""
     follows = ", ".join(show_label(s, t) for s in subs) or t.gettext("nothing")
     return t.gettext(
         "{channel} doesn't follow **{show}**; it follows {follows}.",
         channel=channel,
-        show=_label(show_title, t),
+        show=_label(show_title, t, korean_title),
         follows=follows,
     )
 

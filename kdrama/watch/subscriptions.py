@@ -170,18 +170,28 @@ async def followed_choices(
     every = t.gettext(EVERY_SHOW_NAME)
     out = [_choice(s, every, t) for s in subs if s.show is None and typed in normalize(every)]
     if not current.strip():
-        out += [_choice(s, s.show.title, t) for s in subs if s.show is not None]
+        out += [show_choice(s, None, t) for s in subs if s.show is not None]
         return out[:CHOICES_MAX]
     by_id = {s.show.id: s for s in subs if s.show is not None}
     index = SearchIndex(await store.catalog.names_of(by_id))
     for m in index.search(current, limit=CHOICES_MAX):
-        if (found := by_id.get(m.ref)) is not None and found.show is not None:
-            title = found.show.title
-            # As /release labels a show found by another of its names.
-            out.append(
-                _choice(found, title if m.kind == "title" or m.text == title else f"{title} ({m.text})", t)
-            )
+        if (found := by_id.get(m.ref)) is not None:
+            out.append(show_choice(found, m.text if m.kind != "title" else None, t))
     return out[:CHOICES_MAX]
+
+
+def show_choice(sub: Subscription, matched: str | None, t: Text) -> Choice:
+    """A subscription to a show as a choice: its Korean title first for Korean readers (as
+    /watch list names it), then the other name it was found by (as /release labels it)."""
+    show = sub.show
+    assert show is not None
+    if show.korean_title and show.korean_title != show.title and t.lang == "ko":
+        label, shown = f"{show.korean_title} ({show.title})", (show.title, show.korean_title)
+    else:
+        label, shown = show.title, (show.title,)
+    if matched is not None and matched not in shown:
+        label += f" ({matched})"
+    return _choice(sub, label, t)
 
 
 def _choice(sub: Subscription, label: str, t: Text) -> Choice:

@@ -270,15 +270,28 @@ async def test_each_channel_reads_a_curator_edit_in_its_own_language(
     )
     listed = await ask(standin, "watch list", by=mod, at=korean, locale="ko", channel=korean)
     assert listed.embeds[0]["title"] == "구독 중인 작품"
-    assert listed.embeds[0]["fields"][0]["value"] == "• **Kingdom** · 모든 소식"
+    assert listed.embeds[0]["fields"][0]["value"] == "• **킹덤 (Kingdom)** · 모든 소식"
     # Korean staff who type a word that names no event still get choices, each one the option takes.
     offered = await standin.autocomplete(
         "watch add", by=mod, at=korean, locale="ko", focused="events", title=KINGDOM, events="premiere,date"
     ).choices(within=10)
     assert offered == [{"name": "공개일 (date)", "value": "date"}]
-    # Korean staff find what a channel follows by its Hangul, even by its initial consonants.
+    # Korean staff find what a channel follows by its Hangul, even by its initial consonants,
+    # and read its Korean title first, as in /watch list; the value is still the slug.
     offered = await standin.autocomplete(
         "watch remove", by=mod, at=korean, locale="ko", focused="title", title="ㅋㄷ", channel=korean
+    ).choices(within=10)
+    assert offered == [{"name": "킹덤 (Kingdom)", "value": KINGDOM}]
+    for typed in ("", "king"):
+        offered = await standin.autocomplete(
+            "watch remove", by=mod, at=korean, locale="ko", focused="title", title=typed, channel=korean
+        ).choices(within=10)
+        assert offered == [{"name": "킹덤 (Kingdom)", "value": KINGDOM}], typed
+    # English staff read what they always did.
+    listed = await ask(standin, "watch list", by=mod, at=korean, locale="en-US", channel=korean)
+    assert listed.embeds[0]["fields"][0]["value"] == "• **Kingdom** · all events"
+    offered = await standin.autocomplete(
+        "watch remove", by=mod, at=korean, locale="en-US", focused="title", title="ㅋㄷ", channel=korean
     ).choices(within=10)
     assert offered == [{"name": "Kingdom (킹덤)", "value": KINGDOM}]
 

@@ -149,3 +149,23 @@ def test_a_server_at_its_subscription_limit_lists_every_channel() -> None:
     assert sorted(channel for channel, _ in listed(replies)) == sorted(
         f"#channel-{ch}" for ch in range(1, 501)
     )
+
+
+async def test_korean_staff_read_the_korean_title_first_in_the_list(store: Store) -> None:
+    from kdrama import i18n
+
+    await subscribe(store, 1, await ref(store, AOUAD))
+    await subscribe(store, 1, None)
+    answer = await watch_list(store, GUILD)
+    (korean,) = watch_list_reply(
+        answer, "this server", one_channel=False, channel_name=names, t=i18n.text("ko")
+    ).embeds
+    assert (korean.fields[0].value or "").splitlines() == [
+        "• **모든 작품** · 모든 소식",
+        "• **지금 우리 학교는 (All of Us Are Dead)** · 모든 소식",
+    ]
+    (english,) = watch_list_reply(answer, "this server", one_channel=False, channel_name=names).embeds
+    assert (english.fields[0].value or "").splitlines() == [
+        "• **Every show** · all events",
+        "• **All of Us Are Dead** · all events",
+    ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kdrama import edits, i18n
 from kdrama.lookup import Catalog
-from kdrama.models import ALL_EVENTS, Actor, Event
+from kdrama.models import ALL_EVENTS, Actor, Event, ShowRef, Subscription
 from kdrama.store import Store
 from kdrama.watch import subscriptions as watch
 from kdrama.watch.engine import ChannelUnusable, RetryLater
@@ -250,6 +251,52 @@ async def test_watch_remove_finds_a_followed_show_by_any_of_its_names(
     assert [(c.name, c.value) for c in choices] == [(offered, AOUAD)]
 
 
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("지금", "지금 우리 학교는 (All of Us Are Dead)"),
+        ("ㅈㄱㅇㄹ", "지금 우리 학교는 (All of Us Are Dead)"),
+        ("jigeum", "지금 우리 학교는 (All of Us Are Dead) (Jigeum Uri Hakgyoneun)"),
+        ("now at our", "지금 우리 학교는 (All of Us Are Dead) (Now at Our School)"),
+        ("all of us", "지금 우리 학교는 (All of Us Are Dead)"),
+        ("al of us are ded", "지금 우리 학교는 (All of Us Are Dead)"),
+    ],
+)
+async def test_korean_staff_read_the_korean_title_first_in_the_remove_choices(
+    store: Store, typed: str, offered: str
+) -> None:
+    await subscribe(store, 1, await ref(store, AOUAD))
+    await subscribe(store, 1, await ref(store, "squid-game"))
+    choices = await watch.followed_choices(store, GUILD, 1, typed, "ko")
+    assert [(c.name, c.value) for c in choices] == [(offered, AOUAD)]
+
+
+def test_a_korean_first_choice_name_stays_within_discords_100_characters() -> None:
+    ko = i18n.text("ko")
+    sub = Subscription(
+        id=1,
+        guild_id=GUILD,
+        channel_id=1,
+        show=ShowRef(7, "a-long-one", "A" * 80, "가" * 60),
+        events=ALL_EVENTS,
+        role_id=None,
+        created_by=5,
+        created_at=datetime.now(UTC),
+        paused_reason=None,
+        paused_at=None,
+    )
+    choice = watch.show_choice(sub, "some alias", ko)
+    assert (len(choice.name), choice.value) == (100, "a-long-one")
+    assert choice.name.startswith("가" * 60 + " (AAA") and choice.name.endswith("…")
+    short = replace(sub, show=ShowRef(7, "kingdom", "Kingdom", "킹덤"))
+    assert watch.show_choice(short, None, ko).name == "킹덤 (Kingdom)"
+    assert watch.show_choice(short, "킹덤", ko).name == "킹덤 (Kingdom)"
+    assert watch.show_choice(short, "킹덤", i18n.text("en")).name == "Kingdom (킹덤)"
+    assert (
+        watch.show_choice(replace(short, show=ShowRef(7, "kingdom", "Kingdom")), None, ko).name == "Kingdom"
+    )
+
+
 async def test_watch_remove_offers_only_the_channels_shows_and_says_which_are_paused(store: Store) -> None:
     aouad, squid = await ref(store, AOUAD), await ref(store, "squid-game")
     for show in (aouad, squid, None):
@@ -258,8 +305,8 @@ async def test_watch_remove_offers_only_the_channels_shows_and_says_which_are_pa
     everything = [(c.name, c.value) for c in await watch.followed_choices(store, GUILD, 1, "", "ko")]
     assert everything == [
         ("모든 작품 (일시 중지됨)", "*"),
-        ("All of Us Are Dead (일시 중지됨)", AOUAD),
-        ("Squid Game (일시 중지됨)", "squid-game"),
+        ("지금 우리 학교는 (All of Us Are Dead) (일시 중지됨)", AOUAD),
+        ("오징어 게임 (Squid Game) (일시 중지됨)", "squid-game"),
     ]
     assert [c.value for c in await watch.followed_choices(store, GUILD, 1, "오징어")] == ["squid-game"]
     assert [c.value for c in await watch.followed_choices(store, GUILD, 1, "모든", "ko")] == ["*"]
