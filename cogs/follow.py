@@ -18,6 +18,7 @@ from kdrama.follow.rules import (
     follower,
     forget,
     is_everything,
+    kept_follows,
     parse_follow_events,
     unfollow,
 )
@@ -42,6 +43,8 @@ class Follow(
 
     def __init__(self, bot: DramaBot) -> None:
         self.bot = bot
+        # Each fan's follows and their names' index, kept while they type in /follow remove.
+        self.kept = kept_follows(bot.store, lambda: bot.catalog.generation)
         super().__init__()
 
     @app_commands.command(name="add", description="Get a direct message when a show changes")
@@ -100,7 +103,9 @@ class Follow(
         self, interaction: discord.Interaction[DramaBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return to_choices(
-            await followed_choices(self.bot.store, interaction.user.id, current, _text(interaction))
+            await followed_choices(
+                self.bot.store, interaction.user.id, current, _text(interaction), kept=self.kept
+            )
         )
 
     @add.autocomplete("events")

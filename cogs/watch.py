@@ -32,6 +32,7 @@ from kdrama.watch.subscriptions import (
     followed,
     followed_choices,
     is_every_show,
+    kept_subscriptions,
     parse_events_option,
     subscribe,
     unsubscribe,
@@ -140,6 +141,8 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        # Each channel's subscriptions and their names' index, kept while staff type in /watch remove.
+        self.kept = kept_subscriptions(bot.store, lambda: bot.catalog.generation)
         super().__init__()
 
     def _shards(self) -> Shards | None:
@@ -335,7 +338,12 @@ class Watch(commands.GroupCog, group_name="watch", group_description="Post show 
             return []
         return to_choices(
             await followed_choices(
-                self.bot.store, interaction.guild_id, channel_id, current, locale_of(interaction)
+                self.bot.store,
+                interaction.guild_id,
+                channel_id,
+                current,
+                locale_of(interaction),
+                kept=self.kept,
             )
         )
 

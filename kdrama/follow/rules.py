@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from kdrama import i18n
 from kdrama.errors import UserError
+from kdrama.followed_index import FollowedIndexes
 from kdrama.hangul import initials, is_initials
 from kdrama.i18n import Text
 from kdrama.lookup import Choice
 from kdrama.models import Event, Follow, Follower, FollowResult, ShowRef
-from kdrama.search import SearchIndex, normalize, search_form
+from kdrama.search import normalize, search_form
 from kdrama.store import FollowLimitReached, Store, utcnow
 from kdrama.watch.subscriptions import parse_events_option
 
@@ -116,20 +118,36 @@ async def follower(store: Store, user_id: int) -> Follower | None:
     return await store.follows.follower(user_id)
 
 
-async def followed_choices(store: Store, user_id: int, current: str, t: Text = EN) -> list[Choice]:
+def kept_follows(store: Store, generation: Callable[[], int]) -> FollowedIndexes[Follower | None]:
+    """Each fan's follows and the index over their names, kept for /follow remove's keystrokes."""
+    return FollowedIndexes(store, generation)
+
+
+async def followed_choices(
+    store: Store,
+    user_id: int,
+    current: str,
+    t: Text = EN,
+    *,
+    kept: FollowedIndexes[Follower | None] | None = None,
+) -> list[Choice]:
     """Autocomplete for /follow remove: what the person follows, and "Everything" to forget them.
 
     A follow is found by any of its show's names as the title autocomplete of /release finds
     shows (English, Hangul, romanized, aliases, initial consonants, typos), among the person's
-    follows only.
+    follows only. `kept` keeps the person's follows and that index between keystrokes (without
+    it, both are read and built for this one).
     """
-    person = await store.follows.follower(user_id)
+    kept = kept if kept is not None else kept_follows(store, lambda: 0)
+    person = await kept.listed(
+        user_id, lambda: store.follows.follower(user_id), lambda p: len(p.follows) if p else 0
+    )
     if person is None:
         return []
     out: list[Choice] = []
     if current.strip():
         by_id = {f.show.id: f for f in person.follows}
-        index = SearchIndex(await store.catalog.names_of(by_id))
+        index = await kept.index(user_id, list(by_id))
         for m in index.search(current, limit=CHOICES_MAX):
             if (found := by_id.get(m.ref)) is not None:
                 out.append(_choice(found, m.text if m.kind != "title" else None))

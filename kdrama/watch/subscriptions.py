@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kdrama import i18n
 from kdrama.describe import EVENT_NAMES
 from kdrama.errors import UserError
+from kdrama.followed_index import FollowedIndexes
 from kdrama.i18n import N_, Phrase, Text
 from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
-from kdrama.search import SearchIndex, normalize
+from kdrama.search import normalize
 from kdrama.store import Store, utcnow
 from kdrama.store.subscriptions import SubscriptionLimit
 
@@ -155,17 +157,31 @@ async def followed(store: Store, guild_id: int, channel_id: int | None = None) -
     return await store.subscriptions.for_guild(guild_id, channel_id)
 
 
+def kept_subscriptions(store: Store, generation: Callable[[], int]) -> FollowedIndexes[list[Subscription]]:
+    """Each channel's subscriptions and the index over their shows' names, kept for /watch remove."""
+    return FollowedIndexes(store, generation)
+
+
 async def followed_choices(
-    store: Store, guild_id: int, channel_id: int, current: str, locale: str = i18n.ENGLISH
+    store: Store,
+    guild_id: int,
+    channel_id: int,
+    current: str,
+    locale: str = i18n.ENGLISH,
+    *,
+    kept: FollowedIndexes[list[Subscription]] | None = None,
 ) -> list[Choice]:
     """Autocomplete for /watch remove: what the channel follows, matching what was typed.
 
     A show is found by any of its names as the title autocomplete of /release finds shows
     (English, Hangul, romanized, aliases, initial consonants, typos), among the channel's
-    subscriptions only.
+    subscriptions only. `kept` keeps the channel's subscriptions and that index between
+    keystrokes (without it, both are read and built for this one).
     """
     t = i18n.text(locale)
-    subs = await followed(store, guild_id, channel_id)
+    kept = kept if kept is not None else kept_subscriptions(store, lambda: 0)
+    owner = (guild_id, channel_id)
+    subs = await kept.listed(owner, lambda: followed(store, guild_id, channel_id), len)
     typed = normalize(current)
     every = t.gettext(EVERY_SHOW_NAME)
     out = [_choice(s, every, t) for s in subs if s.show is None and typed in normalize(every)]
@@ -173,7 +189,7 @@ async def followed_choices(
         out += [show_choice(s, None, t) for s in subs if s.show is not None]
         return out[:CHOICES_MAX]
     by_id = {s.show.id: s for s in subs if s.show is not None}
-    index = SearchIndex(await store.catalog.names_of(by_id))
+    index = await kept.index(owner, list(by_id))
     for m in index.search(current, limit=CHOICES_MAX):
         if (found := by_id.get(m.ref)) is not None:
             out.append(show_choice(found, m.text if m.kind != "title" else None, t))

@@ -232,6 +232,17 @@ async def test_a_korean_fan_reads_follow_in_korean(
             "follow remove", by=fan, at=lobby, locale="ko", focused="title", title=typed
         ).choices()
         assert [c["value"] for c in offered] == [AOUAD], (typed, offered)
+    # A show followed or unfollowed between keystrokes is in (or out of) the next choices.
+    await standin.slash("follow add", by=fan, at=lobby, locale="ko", title="hellbound").reply()
+    offered = await standin.autocomplete(
+        "follow remove", by=fan, at=lobby, locale="ko", focused="title", title="지"
+    ).choices()
+    assert {c["value"] for c in offered} == {AOUAD, "hellbound"}, offered
+    await standin.slash("follow remove", by=fan, at=lobby, locale="ko", title="hellbound").reply()
+    offered = await standin.autocomplete(
+        "follow remove", by=fan, at=lobby, locale="ko", focused="title", title="지"
+    ).choices()
+    assert [c["value"] for c in offered] == [AOUAD], offered
     offered = await standin.autocomplete(
         "follow remove", by=fan, at=lobby, locale="ko", focused="title", title="전체"
     ).choices()
@@ -240,6 +251,10 @@ async def test_a_korean_fan_reads_follow_in_korean(
     assert gone.ephemeral and gone.content.startswith("완료: "), gone.content
     empty = await standin.slash("follow list", by=fan, at=lobby, locale="ko").reply()
     assert empty.content.startswith("팔로우 중인 작품이 없습니다.")
+    offered = await standin.autocomplete(
+        "follow remove", by=fan, at=lobby, locale="ko", focused="title", title="지"
+    ).choices()
+    assert offered == []
 
 
 # --- closed DMs -------------------------------------------------------------------------------

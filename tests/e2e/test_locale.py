@@ -287,6 +287,26 @@ async def test_each_channel_reads_a_curator_edit_in_its_own_language(
             "watch remove", by=mod, at=korean, locale="ko", focused="title", title=typed, channel=korean
         ).choices(within=10)
         assert offered == [{"name": "킹덤 (Kingdom)", "value": KINGDOM}], typed
+    # A show subscribed or unsubscribed between keystrokes is in (or out of) the next choices.
+    await ask(
+        standin,
+        "watch add",
+        by=mod,
+        at=korean,
+        locale="ko",
+        title="squid-game",
+        channel=korean,
+        language="ko",
+    )
+    offered = await standin.autocomplete(
+        "watch remove", by=mod, at=korean, locale="ko", focused="title", title="오징", channel=korean
+    ).choices(within=10)
+    assert offered == [{"name": "오징어 게임 (Squid Game)", "value": "squid-game"}]
+    await ask(standin, "watch remove", by=mod, at=korean, locale="ko", title="squid-game", channel=korean)
+    offered = await standin.autocomplete(
+        "watch remove", by=mod, at=korean, locale="ko", focused="title", title="오징", channel=korean
+    ).choices(within=10)
+    assert offered == []
     # English staff read what they always did.
     listed = await ask(standin, "watch list", by=mod, at=korean, locale="en-US", channel=korean)
     assert listed.embeds[0]["fields"][0]["value"] == "• **Kingdom** · all events"
