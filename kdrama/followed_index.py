@@ -2,10 +2,11 @@
 
 /follow remove and /watch remove autocomplete a title among the shows one fan (or one
 channel) follows, found by any of their names (kdrama.search.SearchIndex over
-`CatalogStore.names_of`). Read and built again on every keystroke, that cost 4 ms at 200
-follows and 10 ms at 500 watched shows (bench/bench_followed.py), on a path Discord gives
-3 seconds and fires per keystroke. Here each owner's list and index are kept, least recently
-used first out:
+`CatalogStore.names_of`). Read and built again on every keystroke, that cost 3.8 ms at 200
+follows and 9.9 ms at 500 watched shows (p50 on a 10,000-show catalog), on a path Discord
+gives 3 seconds and fires per keystroke. Here each owner's list (only what the choices
+show: `FollowStore.shows_of`, `SubscriptionStore.shows_of`) and index are kept, least
+recently used first out; a keystroke then costs 0.2 ms (bench/bench_followed.py):
 
 - The list (follows, subscriptions) is read again whenever anything was committed to the
   database since it was read, by any process (`PRAGMA data_version` on the store's reading
@@ -37,11 +38,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-# Kept, per cache, at most this many lists and names between them (a list costs its rows, an
-# index its names: about 120 bytes a name once searched, 500 watched shows being ~1,800 names).
-# Keeping is only worth it while someone types, a few seconds; at one process's autocomplete
-# traffic a few dozen owners type at once, and 10,000 is about 30 of the largest lists (a
-# channel of 500 shows), or 80 fans following 200 shows each: a few MiB at most.
+# Kept, per keeper, at most this many list rows and indexed names between them. A row or a
+# name costs about 160 bytes kept (bench/bench_followed.py: 1.6 MiB for a keeper full of fans
+# following 200 shows, ten of them, or of channels watching 500, four of them). Keeping is
+# worth it only while someone types, a few seconds, and most fans and channels follow a few
+# shows (a few dozen rows and names each, so hundreds fit); a list pushed out costs its next
+# keystroke what every keystroke cost before.
 MAX_WEIGHT = 10_000
 MAX_ENTRIES = 512  # owners kept, however small their lists
 

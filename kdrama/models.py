@@ -418,6 +418,14 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchedShow:
+    """What a channel follows, as /watch remove offers it: the show (None: every show), paused or not."""
+
+    show: ShowRef | None
+    paused: bool
+
+
+@dataclass(frozen=True, slots=True)
 class AddResult:
     """What `/watch add` did: the subscription, and what resuming its channel brought back."""
 

@@ -11,7 +11,7 @@ from kdrama.followed_index import FollowedIndexes
 from kdrama.hangul import initials, is_initials
 from kdrama.i18n import Text
 from kdrama.lookup import Choice
-from kdrama.models import Event, Follow, Follower, FollowResult, ShowRef
+from kdrama.models import Event, Follower, FollowResult, ShowRef
 from kdrama.search import normalize, search_form
 from kdrama.store import FollowLimitReached, Store, utcnow
 from kdrama.watch.subscriptions import parse_events_option
@@ -118,8 +118,8 @@ async def follower(store: Store, user_id: int) -> Follower | None:
     return await store.follows.follower(user_id)
 
 
-def kept_follows(store: Store, generation: Callable[[], int]) -> FollowedIndexes[Follower | None]:
-    """Each fan's follows and the index over their names, kept for /follow remove's keystrokes."""
+def kept_follows(store: Store, generation: Callable[[], int]) -> FollowedIndexes[tuple[ShowRef, ...] | None]:
+    """Each fan's followed shows and the index over their names, kept for /follow remove's keystrokes."""
     return FollowedIndexes(store, generation)
 
 
@@ -129,7 +129,7 @@ async def followed_choices(
     current: str,
     t: Text = EN,
     *,
-    kept: FollowedIndexes[Follower | None] | None = None,
+    kept: FollowedIndexes[tuple[ShowRef, ...] | None] | None = None,
 ) -> list[Choice]:
     """Autocomplete for /follow remove: what the person follows, and "Everything" to forget them.
 
@@ -139,30 +139,28 @@ async def followed_choices(
     it, both are read and built for this one).
     """
     kept = kept if kept is not None else kept_follows(store, lambda: 0)
-    person = await kept.listed(
-        user_id, lambda: store.follows.follower(user_id), lambda p: len(p.follows) if p else 0
-    )
-    if person is None:
+    shows = await kept.listed(user_id, lambda: store.follows.shows_of(user_id), lambda s: len(s or ()))
+    if shows is None:
         return []
     out: list[Choice] = []
     if current.strip():
-        by_id = {f.show.id: f for f in person.follows}
+        by_id = {show.id: show for show in shows}
         index = await kept.index(user_id, list(by_id))
         for m in index.search(current, limit=CHOICES_MAX):
             if (found := by_id.get(m.ref)) is not None:
                 out.append(_choice(found, m.text if m.kind != "title" else None))
     else:
-        out = [_choice(f) for f in person.follows]
+        out = [_choice(show) for show in shows]
     if _asks_for_everything(current, t):
         out.insert(0, Choice(t.gettext("Everything: forget all my follows"), EVERYTHING))
     return out[:CHOICES_MAX]
 
 
-def _choice(f: Follow, matched: str | None = None) -> Choice:
-    """A follow as a choice: its title, and the other name it was found by (as /release lists it)."""
-    name = f.show.title if matched is None or matched == f.show.title else f"{f.show.title} ({matched})"
+def _choice(show: ShowRef, matched: str | None = None) -> Choice:
+    """A followed show as a choice: its title, and the other name it was found by (as /release lists it)."""
+    name = show.title if matched is None or matched == show.title else f"{show.title} ({matched})"
     name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
-    return Choice(name, f.show.slug)
+    return Choice(name, show.slug)
 
 
 def _asks_for_everything(current: str, t: Text) -> bool:

@@ -64,6 +64,22 @@ class FollowStore:
             paused_at=moment(paused_at),
         )
 
+    async def shows_of(self, user_id: int) -> tuple[ShowRef, ...] | None:
+        """The shows a person follows, in follower()'s order (None: nothing kept about them).
+
+        Only what /follow remove offers, read on a keystroke after any commit
+        (kdrama/followed_index.py): a third of follower()'s time, and of its objects' memory.
+        """
+        rows = await self.db.execute_fetchall(
+            "SELECT x.id, x.slug, x.title, x.korean_title FROM follower p "
+            "LEFT JOIN follow f ON f.user_id = p.user_id LEFT JOIN show x ON x.id = f.show_id "
+            "WHERE p.user_id = ? ORDER BY x.title COLLATE NOCASE",
+            (user_id,),
+        )
+        if not rows:
+            return None
+        return tuple(ShowRef(r[0], r[1], r[2], r[3]) for r in rows if r[0] is not None)
+
     async def add(
         self,
         user_id: int,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
-from kdrama.models import AddResult, Event, ShowRef, Subscription, events_text, parse_events
+from kdrama.models import AddResult, Event, ShowRef, Subscription, WatchedShow, events_text, parse_events
 from kdrama.store import outbox
 from kdrama.store.outbox import moment, stamp
 
@@ -72,6 +72,23 @@ class SubscriptionStore:
             args,
         )
         return [_subscription(r) for r in rows]
+
+    async def shows_of(self, guild_id: int, channel_id: int) -> list[WatchedShow]:
+        """What a channel follows, in for_guild's order, with only what /watch remove offers of it.
+
+        Read on a keystroke after any commit (kdrama/followed_index.py): a third of for_guild's
+        time at 500 subscriptions, and a fraction of its objects' memory while kept.
+        """
+        rows = await self.db.execute_fetchall(
+            "SELECT s.show_id, x.slug, x.title, x.korean_title, s.paused_reason IS NOT NULL "
+            "FROM subscription s LEFT JOIN show x ON x.id = s.show_id "
+            "WHERE s.guild_id = ? AND s.channel_id = ? ORDER BY s.show_id IS NOT NULL, x.title",
+            (guild_id, channel_id),
+        )
+        return [
+            WatchedShow(ShowRef(r[0], r[1], r[2], r[3]) if r[0] is not None else None, bool(r[4]))
+            for r in rows
+        ]
 
     async def get(self, channel_id: int, show_id: int | None) -> Subscription | None:
         """A channel's subscription to one show (None: to every show), if it has one."""

@@ -12,7 +12,7 @@ from kdrama.errors import UserError
 from kdrama.followed_index import FollowedIndexes
 from kdrama.i18n import N_, Phrase, Text
 from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
-from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription
+from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription, WatchedShow
 from kdrama.search import normalize
 from kdrama.store import Store, utcnow
 from kdrama.store.subscriptions import SubscriptionLimit
@@ -157,7 +157,7 @@ async def followed(store: Store, guild_id: int, channel_id: int | None = None) -
     return await store.subscriptions.for_guild(guild_id, channel_id)
 
 
-def kept_subscriptions(store: Store, generation: Callable[[], int]) -> FollowedIndexes[list[Subscription]]:
+def kept_subscriptions(store: Store, generation: Callable[[], int]) -> FollowedIndexes[list[WatchedShow]]:
     """Each channel's subscriptions and the index over their shows' names, kept for /watch remove."""
     return FollowedIndexes(store, generation)
 
@@ -169,7 +169,7 @@ async def followed_choices(
     current: str,
     locale: str = i18n.ENGLISH,
     *,
-    kept: FollowedIndexes[list[Subscription]] | None = None,
+    kept: FollowedIndexes[list[WatchedShow]] | None = None,
 ) -> list[Choice]:
     """Autocomplete for /watch remove: what the channel follows, matching what was typed.
 
@@ -181,7 +181,7 @@ async def followed_choices(
     t = i18n.text(locale)
     kept = kept if kept is not None else kept_subscriptions(store, lambda: 0)
     owner = (guild_id, channel_id)
-    subs = await kept.listed(owner, lambda: followed(store, guild_id, channel_id), len)
+    subs = await kept.listed(owner, lambda: store.subscriptions.shows_of(guild_id, channel_id), len)
     typed = normalize(current)
     every = t.gettext(EVERY_SHOW_NAME)
     out = [_choice(s, every, t) for s in subs if s.show is None and typed in normalize(every)]
@@ -196,7 +196,7 @@ async def followed_choices(
     return out[:CHOICES_MAX]
 
 
-def show_choice(sub: Subscription, matched: str | None, t: Text) -> Choice:
+def show_choice(sub: WatchedShow, matched: str | None, t: Text) -> Choice:
     """A subscription to a show as a choice: its Korean title first for Korean readers (as
     /watch list names it), then the other name it was found by (as /release labels it)."""
     show = sub.show
@@ -210,7 +210,7 @@ def show_choice(sub: Subscription, matched: str | None, t: Text) -> Choice:
     return _choice(sub, label, t)
 
 
-def _choice(sub: Subscription, label: str, t: Text) -> Choice:
+def _choice(sub: WatchedShow, label: str, t: Text) -> Choice:
     name = t.gettext("{title} (paused)", title=label) if sub.paused else label
     name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
     return Choice(name, sub.show.slug if sub.show else EVERY_SHOW)

@@ -15,7 +15,7 @@ from kdrama import edits
 from kdrama.follow.rules import DEFAULT_EVENTS, follow, followed_choices, kept_follows, unfollow
 from kdrama.followed_index import FollowedIndexes
 from kdrama.lookup import Catalog
-from kdrama.models import Actor, Follower, Subscription
+from kdrama.models import Actor, ShowRef, WatchedShow
 from kdrama.store import Store
 from kdrama.watch import subscriptions as watch
 from tests.unit.watch.helpers import AOUAD, GUILD, ref, subscribe
@@ -39,7 +39,7 @@ QUERIES = (
 
 
 async def fan_answers(
-    store: Store, kept: FollowedIndexes[Follower | None], locale: str = "en"
+    store: Store, kept: FollowedIndexes[tuple[ShowRef, ...] | None], locale: str = "en"
 ) -> dict[str, list[tuple[str, str]]]:
     """/follow remove's choices for each query, kept and as read afresh: they must agree."""
     from kdrama import i18n
@@ -55,7 +55,7 @@ async def fan_answers(
 
 
 async def channel_answers(
-    store: Store, kept: FollowedIndexes[list[Subscription]], locale: str = "en"
+    store: Store, kept: FollowedIndexes[list[WatchedShow]], locale: str = "en"
 ) -> dict[str, list[tuple[str, str]]]:
     """/watch remove's choices for each query, kept and as read afresh: they must agree."""
     answers = {}
@@ -72,6 +72,10 @@ async def test_follow_remove_answers_as_before_and_builds_the_index_once(catalog
     kept = kept_follows(store, lambda: catalog.generation)
     for slug in (AOUAD, "squid-game", "kingdom"):
         await follow(store, FAN, await ref(store, slug), DEFAULT_EVENTS, limit=200)
+    # What the choices are read from is the fan's follows, in /follow list's order.
+    person = await store.follows.follower(FAN)
+    assert person is not None
+    assert await store.follows.shows_of(FAN) == tuple(f.show for f in person.follows)
     answers = await fan_answers(store, kept)
     assert answers["ㅈㄱㅇㄹ"] == [("All of Us Are Dead (지금 우리 학교는)", AOUAD)]
     assert answers["jigeum"] == [("All of Us Are Dead (Jigeum Uri Hakgyoneun)", AOUAD)]
@@ -118,6 +122,10 @@ async def test_watch_remove_answers_as_before_and_builds_the_index_once(catalog:
     await subscribe(store, 1, await ref(store, "hellbound"))
     assert (await channel_answers(store, kept))["지옥"] == [("Hellbound (지옥)", "hellbound")]
     await store.subscriptions.pause_channel(1, "the channel no longer exists")
+    # What the choices are read from is the channel's subscriptions, in /watch list's order.
+    assert await store.subscriptions.shows_of(GUILD, 1) == [
+        WatchedShow(s.show, s.paused) for s in await watch.followed(store, GUILD, 1)
+    ]
     assert (await channel_answers(store, kept))["오징어"] == [
         ("Squid Game (오징어 게임) (paused)", "squid-game")
     ]
@@ -175,9 +183,20 @@ async def test_what_another_process_changes_is_seen(catalog: Catalog, other_proc
     ]
 
 
+async def test_a_fan_kept_about_with_no_follows_is_offered_everything(catalog: Catalog) -> None:
+    store = catalog.store
+    assert await store.follows.shows_of(FAN) is None
+    await follow(store, FAN, await ref(store, AOUAD), DEFAULT_EVENTS, limit=200)
+    assert await unfollow(store, FAN, (await ref(store, AOUAD)).id)
+    assert await store.follows.shows_of(FAN) == ()  # their DM channel and pause are still kept
+    kept = kept_follows(store, lambda: catalog.generation)
+    assert [c.value for c in await followed_choices(store, FAN, "", kept=kept)] == ["*"]
+    assert await followed_choices(store, FAN + 1, "", kept=kept) == []
+
+
 async def test_what_is_kept_is_bounded_and_the_least_recent_goes_first(catalog: Catalog) -> None:
     store = catalog.store
-    kept: FollowedIndexes[Follower | None] = FollowedIndexes(
+    kept: FollowedIndexes[tuple[ShowRef, ...] | None] = FollowedIndexes(
         store, lambda: catalog.generation, max_weight=40, max_entries=3
     )
     fans = range(FAN, FAN + 5)

@@ -10,7 +10,7 @@ import pytest
 
 from kdrama import edits, i18n
 from kdrama.lookup import Catalog
-from kdrama.models import ALL_EVENTS, Actor, Event, ShowRef, Subscription
+from kdrama.models import ALL_EVENTS, Actor, Event, ShowRef, WatchedShow
 from kdrama.store import Store
 from kdrama.watch import subscriptions as watch
 from kdrama.watch.engine import ChannelUnusable, RetryLater
@@ -273,18 +273,7 @@ async def test_korean_staff_read_the_korean_title_first_in_the_remove_choices(
 
 def test_a_korean_first_choice_name_stays_within_discords_100_characters() -> None:
     ko = i18n.text("ko")
-    sub = Subscription(
-        id=1,
-        guild_id=GUILD,
-        channel_id=1,
-        show=ShowRef(7, "a-long-one", "A" * 80, "가" * 60),
-        events=ALL_EVENTS,
-        role_id=None,
-        created_by=5,
-        created_at=datetime.now(UTC),
-        paused_reason=None,
-        paused_at=None,
-    )
+    sub = WatchedShow(ShowRef(7, "a-long-one", "A" * 80, "가" * 60), paused=False)
     choice = watch.show_choice(sub, "some alias", ko)
     assert (len(choice.name), choice.value) == (100, "a-long-one")
     assert choice.name.startswith("가" * 60 + " (AAA") and choice.name.endswith("…")
