@@ -14,7 +14,10 @@ import pytest
 
 from kdrama import admin_render, edits, i18n, sync_render
 from kdrama.lookup import Catalog
+from kdrama.models import ShowRef
 from kdrama.store import Store
+from kdrama.store.sync import HeldShow
+from kdrama.tmdb.identity import CATALOG_YEAR
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import World
@@ -179,3 +182,17 @@ async def test_a_later_run_that_finds_the_match_sure_settles_it(
     assert (later.stats.held, later.stats.errors) == (0, 0)
     assert await store.sync.show_id(tv.id) == await _aouad_id(store)
     assert await store.sync.count_held() == 0
+
+
+async def test_tmdb_and_catalog_text_in_a_held_item_is_inert() -> None:
+    held = HeldShow(
+        7, "[Free](https://evil.example) @everyone **Drama**", 2031, (3,), CATALOG_YEAR, {"year": 2022}, None
+    )
+    refs = {3: ShowRef(3, "drama", "<@123456789012345678> `Drama`")}
+    review = sync_render.review_reply([], 0, held=[held], held_total=1, refs=refs)
+    assert review.content is not None
+    # Escaped: Discord shows the characters, never a masked link, bold, code or a mention.
+    assert "\\[Free](https://evil.example)" in review.content
+    assert "@\u200beveryone \\*\\*Drama\\*\\*" in review.content
+    assert "<@\u200b123456789012345678> \\`Drama\\`" in review.content
+    assert "<https://www.themoviedb.org/tv/7>" in review.content  # the one link is ours
