@@ -53,6 +53,8 @@ DB_INPUTS_NOT = (
     "kdrama/snapshot.py",
     "kdrama/answers.py",
     "kdrama/render.py",
+    "kdrama/season_words.py",
+    "kdrama/lookup_render.py",
     "kdrama/store/catalog.py",
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
@@ -559,11 +559,13 @@ class Admin(
 class SynopsisForm(discord.ui.Modal, title="Edit the show"):
     """The synopsis is too long for an option: it is edited here, prefilled with the current one."""
 
-    synopsis: discord.ui.TextInput[SynopsisForm] = discord.ui.TextInput(
-        label="Synopsis (empty it to remove)",
-        style=discord.TextStyle.paragraph,
-        required=False,
-        max_length=LONG_TEXT_MAX,
+    # A Label carries the field's text (Discord's modal layout since 2025; a text input's
+    # own label is deprecated in discord.py 2.6).
+    synopsis_label: discord.ui.Label[SynopsisForm] = discord.ui.Label(
+        text="Synopsis (empty it to remove)",
+        component=discord.ui.TextInput(
+            style=discord.TextStyle.paragraph, required=False, max_length=LONG_TEXT_MAX
+        ),
     )
 
     def __init__(
@@ -579,13 +581,18 @@ class SynopsisForm(discord.ui.Modal, title="Edit the show"):
         # No timeout: a synopsis can take a while to write, and a form that timed out would
         # drop the curator's text on submit (discord.py discards a form it no longer knows).
         super().__init__(title=t.gettext("Edit {title}", title=title)[:45], timeout=None)
-        self.synopsis.label = t.gettext("Synopsis (empty it to remove)")[:45]
+        self.synopsis_label.text = t.gettext("Synopsis (empty it to remove)")[:45]
         self.cog = cog
         self.user_id = user_id
         self.slug = slug
         self.before = synopsis or ""
         self.changes = changes
         self.synopsis.default = self.before[:LONG_TEXT_MAX]
+
+    @property
+    def synopsis(self) -> discord.ui.TextInput[SynopsisForm]:
+        """The text field inside the label (this form's own copy, which Discord's submit fills)."""
+        return cast("discord.ui.TextInput[SynopsisForm]", self.synopsis_label.component)
 
     def stop(self) -> None:
         if self.cog.open_forms.get(self.user_id) is self:

@@ -14,7 +14,10 @@ So a keystroke in a `title` option of a command whose autocomplete is
 webhook adapter discord.py answers interactions with (never the bot's global rate limit,
 as Discord does not count interaction callbacks against it). Anything else, and anything
 unexpected in the frame, takes discord.py's path as before: both paths give the same
-choices (tests/test_keystrokes.py).
+choices (tests/unit/test_keystrokes.py). What these keystrokes skip of discord.py: the
+`on_interaction` event (no listener here uses it) and the tree's `interaction_check`
+(DramaTree has none; should one be added, `install` leaves every keystroke to discord.py,
+so that the check keeps applying).
 """
 
 from __future__ import annotations
@@ -92,6 +95,9 @@ def typed_title(data: dict[str, Any], paths: dict[tuple[str, ...], str]) -> str 
 
 def install(bot: DramaBot) -> None:
     """Answer title keystrokes from the frame; every other interaction goes to discord.py."""
+    if type(bot.tree).interaction_check is not app_commands.CommandTree.interaction_check:
+        log.info("the command tree checks every interaction: title keystrokes go through discord.py")
+        return
     parsers: dict[str, Callable[[dict[str, Any]], None]] = bot._connection.parsers  # pyright: ignore[reportPrivateUsage]
     generic = parsers["INTERACTION_CREATE"]
     paths = titled_paths(bot.tree.get_commands())

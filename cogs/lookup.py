@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from cogs.ui import answer, drama_bot, locale_of, register_pager, season_autocomplete, title_autocomplete
-from kdrama import answers, i18n, render
+from kdrama import answers, i18n, lookup_render
 from kdrama.render import Reply, error_reply
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ async def cast_page(interaction: discord.Interaction[DramaBot], ids: list[int], 
     locale = locale_of(interaction)
     if answer_ is None:
         return error_reply(i18n.text(locale).gettext("That show is no longer in the catalog."))
-    return render.cast_reply(answer_, page, locale)
+    return lookup_render.cast_reply(answer_, page, locale)
 
 
 async def setup(bot: DramaBot) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kdrama import render
+from kdrama import lookup_render, season_words
 from kdrama.errors import UserError
 from kdrama.i18n import ENGLISH
 from kdrama.lookup import CHOICE_MAX, CHOICES_MAX, Catalog, Choice
@@ -43,7 +43,7 @@ async def show(catalog: Catalog, title: str, *, now: datetime | None = None, loc
 
     async def make() -> tuple[Reply, datetime | None]:
         answer = await catalog.overview(title)
-        return render.overview_reply(answer, when, locale), valid_until(answer.seasons, when)
+        return lookup_render.overview_reply(answer, when, locale), valid_until(answer.seasons, when)
 
     return await _cached(catalog, ("show", title, None, locale), when, make)
 
@@ -60,7 +60,7 @@ async def release(
 
     async def make() -> tuple[Reply, datetime | None]:
         answer = await catalog.release(title, season, now=when)
-        return render.release_reply(answer, locale), valid_until(answer.seasons, when)
+        return lookup_render.release_reply(answer, locale), valid_until(answer.seasons, when)
 
     return await _cached(catalog, ("release", title, season, locale), when, make)
 
@@ -68,14 +68,15 @@ async def release(
 async def cast(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
     async def make() -> tuple[Reply, datetime | None]:
         # A cast list does not age: kept while the catalog holds.
-        return render.cast_reply(await catalog.cast(title, season), locale=locale), None
+        return lookup_render.cast_reply(await catalog.cast(title, season), locale=locale), None
 
     return await _cached(catalog, ("cast", title, season, locale), utcnow(), make)
 
 
 async def trailer(catalog: Catalog, title: str, season: int | None = None, *, locale: str = ENGLISH) -> Reply:
     async def make() -> tuple[Reply, datetime | None]:
-        return render.trailer_reply(await catalog.trailer(title, season), locale), None  # nor does a trailer
+        # Nor does a trailer.
+        return lookup_render.trailer_reply(await catalog.trailer(title, season), locale), None
 
     return await _cached(catalog, ("trailer", title, season, locale), utcnow(), make)
 
@@ -83,11 +84,11 @@ async def trailer(catalog: Catalog, title: str, season: int | None = None, *, lo
 async def upcoming(
     catalog: Catalog, days: int = 90, *, now: datetime | None = None, locale: str = ENGLISH
 ) -> Reply:
-    return render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
+    return lookup_render.upcoming_reply(await catalog.upcoming(days, now=now), locale)
 
 
 async def search(catalog: Catalog, query: str, *, locale: str = ENGLISH) -> Reply:
-    return render.search_reply(await catalog.search(query), locale)
+    return lookup_render.search_reply(await catalog.search(query), locale)
 
 
 async def season_choices(
@@ -97,7 +98,7 @@ async def season_choices(
     typed = query.strip()
     when = now or utcnow()
     return [
-        Choice(_fit_choice(render.season_label(s, locale, when)), str(s.number))
+        Choice(_fit_choice(season_words.season_label(s, locale, when)), str(s.number))
         for s in reversed(await catalog.seasons_for(title))
         if not typed or str(s.number).startswith(typed)
     ][:CHOICES_MAX]
@@ -188,7 +189,7 @@ def valid_until(seasons: Iterable[Season], now: datetime) -> datetime | None:
     """The first moment from `now` at which an answer about these seasons could read differently.
 
     Rendering reads the clock only to say that a date has passed (the end of its span) or
-    that a report is over a year old (that end plus render.OLD_REPORT); None: never.
+    that a report is over a year old (that end plus season_words.OLD_REPORT); None: never.
     """
     later: datetime | None = None
     for season in seasons:
@@ -200,7 +201,7 @@ def valid_until(seasons: Iterable[Season], now: datetime) -> datetime | None:
             span = d.span() if d is not None else None
             if span is None:
                 continue
-            for moment in (span[1], span[1] + render.OLD_REPORT):
+            for moment in (span[1], span[1] + season_words.OLD_REPORT):
                 if moment >= now and (later is None or moment < later):
                     later = moment
     return later

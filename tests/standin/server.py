@@ -29,6 +29,7 @@ from .validation import (
     validate_choices,
     validate_commands,
     validate_message,
+    validate_modal,
 )
 from .world import (
     ADMINISTRATOR,
@@ -1277,6 +1278,8 @@ class StandIn(GatewayMixin):
             )
         if ctype == AUTOCOMPLETE_RESULT:
             validate_choices(data)
+        elif ctype == MODAL:
+            validate_modal(data)
         resource: dict[str, Any] | None = None
         ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
         if ctype == CHANNEL_MESSAGE:

@@ -272,3 +272,62 @@ def validate_choices(data: dict[str, Any]) -> None:
                 }
     if errors:
         raise invalid_form(errors)
+
+
+TEXT_INPUT, LABEL, ACTION_ROW = 4, 18, 1
+
+
+def validate_modal(data: dict[str, Any]) -> None:
+    """A MODAL callback's data: Discord's limits on the form, its labels and text inputs.
+
+    A text input sits in a Label (type 18: label ≤ 45, description ≤ 100), or, in the older
+    layout discord.py still sends for TextInput(label=...), alone in an action row with its
+    own label.
+    """
+    errors: dict[str, Any] = {}
+
+    def err(path: str, message: str) -> None:
+        errors[path] = {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": message}]}
+
+    def length(path: str, value: object, low: int, high: int) -> None:
+        if not isinstance(value, str) or not low <= len(value) <= high:
+            err(path, f"Must be between {low} and {high} in length.")
+
+    length("title", data.get("title"), 1, 45)
+    length("custom_id", data.get("custom_id"), 1, 100)
+    components = data.get("components") or []
+    if not 1 <= len(components) <= 5:
+        err("components", "Must be between 1 and 5 in length.")
+    for i, top in enumerate(components):
+        where = f"components.{i}"
+        if top.get("type") == LABEL:
+            length(f"{where}.label", top.get("label"), 1, 45)
+            if top.get("description") is not None:
+                length(f"{where}.description", top.get("description"), 0, 100)
+            inputs = [(f"{where}.component", top.get("component") or {}, False)]
+        elif top.get("type") == ACTION_ROW:
+            inner = top.get("components") or []
+            if len(inner) != 1:
+                err(f"{where}.components", "Must be 1 in length.")
+            inputs = [(f"{where}.components.{j}", c, True) for j, c in enumerate(inner)]
+        else:
+            err(f"{where}.type", "Value must be one of {1, 18}.")
+            continue
+        for path, field, labelled in inputs:
+            if field.get("type") != TEXT_INPUT:
+                err(f"{path}.type", "Value must be one of {4}.")
+                continue
+            length(f"{path}.custom_id", field.get("custom_id"), 1, 100)
+            if labelled:
+                length(f"{path}.label", field.get("label"), 1, 45)
+            if field.get("style") not in (1, 2):
+                err(f"{path}.style", "Value must be one of {1, 2}.")
+            if len(str(field.get("value") or "")) > 4000:
+                err(f"{path}.value", "Must be 4000 or fewer in length.")
+            if len(str(field.get("placeholder") or "")) > 100:
+                err(f"{path}.placeholder", "Must be 100 or fewer in length.")
+            high = field.get("max_length", 4000)
+            if not isinstance(high, int) or not 1 <= high <= 4000:
+                err(f"{path}.max_length", "Must be between 1 and 4000.")
+    if errors:
+        raise invalid_form(errors)

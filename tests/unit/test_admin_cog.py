@@ -22,6 +22,7 @@ from kdrama.lookup import Catalog
 from kdrama.models import Actor
 from kdrama.settings import Settings
 from kdrama.store import Store
+from tests.standin.validation import validate_modal
 
 OWNER, CURATOR, SERVER_ADMIN, APP_OWNER = 11, 22, 33, 44
 MANAGE_GUILD = 1 << 5
@@ -235,6 +236,12 @@ async def test_the_synopsis_form_waits_for_a_slow_typist_and_a_new_one_replaces_
     await cog.show_edit.callback(cog, interaction(), "all-of-us-are-dead")
     await cog.show_edit.callback(cog, interaction(), "squid-game")
     first, second = opened
+    # The form Discord gets: a Label holding the text field, prefilled, within Discord's limits.
+    form = second.to_dict()
+    validate_modal(form)
+    (field,) = form["components"]
+    assert (field["type"], field["label"]) == (18, "Synopsis (empty it to remove)")
+    assert field["component"]["type"] == 4 and not field["component"].get("label")
     # No deadline: submitted an hour later, the text still lands.
     assert second.timeout is None and not second.is_finished()
     # The first was closed unsent when the second opened: it is no longer kept.

@@ -23,6 +23,7 @@ from kdrama.dates import PartialDate
 from kdrama.errors import UserError
 from kdrama.i18n import ENGLISH, LANGUAGES, LOCALES_DIR, any_of, placeholders
 from kdrama.models import ReleaseDate, Season, SeasonStatus, Status
+from kdrama.season_words import release_sentence, season_label
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
@@ -240,12 +241,12 @@ def test_korean_release_sentences_keep_each_dates_precision() -> None:
         return Season(1, 1, 2, status=SeasonStatus(status), release=release)
 
     ko = i18n.text("ko")
-    assert render.release_sentence(season("2027-03", True), NOW, ko) == "2027년 3월에 시즌 2 공개 예정입니다."
-    assert render.release_sentence(season("Q4 2027", False), NOW, ko) == (
+    assert release_sentence(season("2027-03", True), NOW, ko) == "2027년 3월에 시즌 2 공개 예정입니다."
+    assert release_sentence(season("Q4 2027", False), NOW, ko) == (
         "시즌 2 제작이 공식 확정되었습니다. 공식 공개일은 없으며, 보도에 따르면 2027년 4분기에 공개될 것으로 예상됩니다."
     )
-    assert render.release_sentence(season("2027-03", True), NOW) == "Season 2 comes out in March 2027."
-    assert render.season_label(season("Q4 2027", False), "ko") == "시즌 2 · 제작 확정 · 2027년 4분기 예상"
+    assert release_sentence(season("2027-03", True), NOW) == "Season 2 comes out in March 2027."
+    assert season_label(season("Q4 2027", False), "ko") == "시즌 2 · 제작 확정 · 2027년 4분기 예상"
 
 
 def test_ask_in_korean_renders_timestamps_in_korean() -> None:

@@ -12,7 +12,7 @@ import discord
 import pytest
 from discord.webhook.async_ import async_context
 
-from bot import COGS, DramaBot
+from bot import COGS, DramaBot, DramaTree
 from cogs import keystrokes
 from cogs.translator import CommandTranslator
 from kdrama.lookup import Catalog
@@ -244,3 +244,19 @@ async def test_a_failing_answer_is_logged_and_an_expired_one_is_not_an_error(
     assert recorder.sent == []
     assert [r.levelno for r in caplog.records] == [logging.ERROR]
     assert caplog.records[0].exc_info is not None
+
+
+async def test_a_tree_wide_check_keeps_every_keystroke_on_discord_pys_path(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def blocklist(self: Any, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id != FAN
+
+    monkeypatch.setattr(DramaTree, "interaction_check", blocklist)
+    drama = DramaBot(Settings.from_env({"DISCORD_TOKEN": "x"}, dotenv=False), catalog.store, catalog)
+    for name in COGS:
+        await drama.load_extension(name)
+    parsers = drama._connection.parsers  # pyright: ignore[reportPrivateUsage]
+    generic = parsers["INTERACTION_CREATE"]
+    keystrokes.install(drama)
+    assert parsers["INTERACTION_CREATE"] is generic

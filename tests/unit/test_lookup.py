@@ -146,7 +146,8 @@ async def test_upcoming_separates_firm_dates_from_the_rest(empty_store: Store) -
     answer = await catalog.upcoming(90, now=NOW)
     assert [(r.slug, s.number) for r, s in answer.dated] == [("soon", 2)]
     assert {(r.slug, s.number) for r, s in answer.undated} == {("renewed", 1), ("overdue", 1)}
-    from kdrama.render import to_text, upcoming_reply
+    from kdrama.lookup_render import upcoming_reply
+    from kdrama.render import to_text
 
     text = to_text(upcoming_reply(answer), NOW)
     assert "• 24 December 2026: Soon season 2 (official)" in text

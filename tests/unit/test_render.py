@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import discord
 import pytest
 
-from kdrama import render
+from kdrama import lookup_render, render, season_words
 from kdrama.dates import PartialDate
 from kdrama.lookup import CastAnswer, Overview, ReleaseAnswer, TrailerAnswer, UpcomingAnswer
 from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, ShowRef, Status, Trailer
@@ -78,19 +78,19 @@ def season(status: Status, when: str = "unknown", official: bool = False, **extr
 def test_every_status_and_precision_reads_honestly(
     status: Status, when: str, official: bool, sentence: str
 ) -> None:
-    assert render.release_sentence(season(status, when, official), NOW) == sentence
+    assert season_words.release_sentence(season(status, when, official), NOW) == sentence
 
 
 def test_an_exact_time_is_a_discord_timestamp_each_reader_sees_locally() -> None:
     s = season(Status.SCHEDULED, "2027-01-15 17:00", True)
     unix = int(datetime(2027, 1, 15, 8, 0, tzinfo=UTC).timestamp())
-    assert render.release_sentence(s, NOW) == f"Season 2 comes out on <t:{unix}:F> (<t:{unix}:R>)."
-    text = render.plain(render.release_sentence(s, NOW), NOW)
+    assert season_words.release_sentence(s, NOW) == f"Season 2 comes out on <t:{unix}:F> (<t:{unix}:R>)."
+    text = render.plain(season_words.release_sentence(s, NOW), NOW)
     assert text == "Season 2 comes out on Friday, 15 January 2027 08:00 UTC (in 1 month)."
 
 
 def test_release_embed_marks_official_and_expected_and_shows_sources() -> None:
-    reply = render.release_reply(ReleaseAnswer(SHOW, season(Status.RENEWED, "2027", False), [], NOW))
+    reply = lookup_render.release_reply(ReleaseAnswer(SHOW, season(Status.RENEWED, "2027", False), [], NOW))
     fields = {f.name: f.value for f in reply.embeds[0].fields}
     assert fields["Status (official)"] == "Renewed\nSource: <https://example.org/status> · as of 1 Nov 2026"
     assert (
@@ -106,7 +106,7 @@ def test_catalog_text_cannot_ping_or_format() -> None:
         slug="s",
         title="@everyone **bold** <@123456789012345678> <@&234567890123456789> [x](https://evil.example)",
     )
-    reply = render.release_reply(ReleaseAnswer(evil, season(Status.RENEWED), [], NOW))
+    reply = lookup_render.release_reply(ReleaseAnswer(evil, season(Status.RENEWED), [], NOW))
     title = reply.embeds[0].title or ""
     assert (
         "@everyone" not in title
@@ -127,10 +127,10 @@ def test_embeds_stay_inside_discord_limits_whatever_the_catalog_holds() -> None:
         aliases=tuple(f"alias {i} " + "y" * 90 for i in range(40)),
     )
     s = season(Status.RENEWED, notes=huge)
-    reply = render.release_reply(ReleaseAnswer(show, s, [s] * 30, NOW))
+    reply = lookup_render.release_reply(ReleaseAnswer(show, s, [s] * 30, NOW))
     from kdrama.lookup import Overview
 
-    overview = render.overview_reply(Overview(show, [s] * 60, None), NOW)
+    overview = lookup_render.overview_reply(Overview(show, [s] * 60, None), NOW)
     for embed in (*reply.embeds, *overview.embeds):
         assert len(embed.title or "") <= 256
         assert len(embed.description or "") <= 4096
@@ -157,15 +157,15 @@ def test_a_long_cast_is_paged_and_every_page_fits() -> None:
         for i in range(1, 41)
     ]
     answer = CastAnswer(SHOW, 1, credits)
-    first = render.cast_reply(answer, 0)
-    last = render.cast_reply(answer, 99)
+    first = lookup_render.cast_reply(answer, 0)
+    last = lookup_render.cast_reply(answer, 99)
     assert (first.pages, first.page, last.page) == (4, 0, 3)
     assert "Page 1 of 4 · 40 people" in (first.embeds[0].footer.text or "")
     assert "Actor 1 " in (first.embeds[0].description or "")
     assert "Actor 40 " in (last.embeds[0].description or "")
     assert "(expected, not official; Some outlet)" in (first.embeds[0].description or "")
     for page in range(4):
-        assert len(render.cast_reply(answer, page).embeds[0]) <= 6000
+        assert len(lookup_render.cast_reply(answer, page).embeds[0]) <= 6000
 
 
 def test_error_replies_are_private_single_sentences() -> None:
@@ -207,29 +207,29 @@ def dated_season(
 
 def test_a_report_over_a_year_old_says_how_old_it_is_in_every_answer() -> None:
     s = dated_season(Status.RENEWED, "2022-06-06", "2027", False, "2022")
-    release = render.to_text(render.release_reply(ReleaseAnswer(SHOW, s, [s], NOW)), NOW)
+    release = render.to_text(lookup_render.release_reply(ReleaseAnswer(SHOW, s, [s], NOW)), NOW)
     assert (
         "Officially renewed since 6 Jun 2022; that was over a year ago, so it may be out of date. "
         "That date was reported in 2022; it may be out of date." in release
     )
     notes = "status as of 6 Jun 2022, may be out of date; reported in 2022, may be out of date"
-    overview = render.to_text(render.overview_reply(Overview(SHOW, [s], None), NOW), NOW)
+    overview = render.to_text(lookup_render.overview_reply(Overview(SHOW, [s], None), NOW), NOW)
     assert f"Season 2: Renewed · 2027 (expected, not official) · {notes}" in overview
     ref = ShowRef(1, "s", "Sample Show")
-    upcoming = render.to_text(render.upcoming_reply(UpcomingAnswer(90, NOW, [], [(ref, s)])), NOW)
+    upcoming = render.to_text(lookup_render.upcoming_reply(UpcomingAnswer(90, NOW, [], [(ref, s)])), NOW)
     assert f"• Sample Show season 2: Renewed; expected 2027 (not official); {notes}" in upcoming
 
 
 def test_a_recent_report_and_an_old_official_release_carry_no_warning() -> None:
     fresh = dated_season(Status.FILMING, "2026-10-01", "2027", False, "2026-10")
-    text = render.to_text(render.release_reply(ReleaseAnswer(SHOW, fresh, [fresh], NOW)), NOW)
+    text = render.to_text(lookup_render.release_reply(ReleaseAnswer(SHOW, fresh, [fresh], NOW)), NOW)
     assert "Officially filming since 1 Oct 2026." in text
     assert "may be out of date" not in text
     # Facts that do not move need no warning, however old: a season released in 2016.
     old = dated_season(Status.RELEASED, "2016-04-14", "2016-02-24", True, "2016-02-24")
-    assert render.report_ages(old, NOW) == [] and render.report_notes(old, NOW) == ""
+    assert season_words.report_ages(old, NOW) == [] and season_words.report_notes(old, NOW) == ""
     assert "may be out of date" not in render.to_text(
-        render.release_reply(ReleaseAnswer(SHOW, old, [old], NOW))
+        lookup_render.release_reply(ReleaseAnswer(SHOW, old, [old], NOW))
     )
 
 
@@ -240,11 +240,11 @@ def test_earlier_dates_that_passed_are_listed_with_the_age_of_each_report() -> N
         ReleaseDate(PartialDate.parse("2028"), False, "A hopeful report", PartialDate.parse("2026-03")),
     )
     s = dated_season(Status.FILMING, "2026-01-05", earlier=earlier)
-    assert render.report_ages(s, NOW)[-1] == (
+    assert season_words.report_ages(s, NOW)[-1] == (
         "It was expected in 2023 (reported in 2022) and in Q3 2026 (reported in February 2026); "
         "both passed without a release."
     )
-    lines = render.history_lines(s, NOW)
+    lines = season_words.history_lines(s, NOW)
     assert (
         lines[0]
         == "Earlier: 2023 (expected, reported in 2022), passed without a release. Source: A fan article"
@@ -263,16 +263,16 @@ def trailer_answer(url: str) -> TrailerAnswer:
 
 
 def test_the_trailer_answer_puts_a_sound_link_bare_in_the_content_for_the_player() -> None:
-    reply = render.trailer_reply(trailer_answer(GOOD))
+    reply = lookup_render.trailer_reply(trailer_answer(GOOD))
     assert reply.content.splitlines()[-1] == GOOD
 
 
 @pytest.mark.parametrize("stored", [BACKSLASH, MASKED, "https://[x"])
 def test_a_stored_link_that_fails_the_checks_is_never_shown_as_a_link(stored: str) -> None:
-    reply = render.trailer_reply(trailer_answer(stored))
+    reply = lookup_render.trailer_reply(trailer_answer(stored))
     assert "evil.example" not in reply.content and "https://" not in reply.content, reply.content
     assert reply.content.splitlines()[-1] == render.LINK_WITHHELD
-    overview = render.overview_reply(
+    overview = lookup_render.overview_reply(
         Overview(
             Show(id=1, slug="s", title="Sample Show", platform="Netflix", platform_url=stored),
             [season(Status.RENEWED)],
@@ -281,12 +281,12 @@ def test_a_stored_link_that_fails_the_checks_is_never_shown_as_a_link(stored: st
         NOW,
     )
     assert overview.links == []
-    assert render.source_line(stored, None) == f"Source: {render.LINK_WITHHELD}"
+    assert season_words.source_line(stored, None) == f"Source: {render.LINK_WITHHELD}"
 
 
 def cast_text(source: str, locale: str = "en") -> str:
     credit = Credit(1, 1, 2, 1, "Some Actor", None, "Hero", 1, False, source)
-    reply = render.cast_reply(
+    reply = lookup_render.cast_reply(
         CastAnswer(Show(id=1, slug="s", title="Sample Show"), 2, [credit]), locale=locale
     )
     return reply.embeds[0].description or ""
