@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.admin_sync import ReviewButton, SyncCommands
+from cogs.admin_sync import HeldButton, ReviewButton, SyncCommands
 from cogs.ui import (
     NO_MENTIONS,
     answer,
@@ -649,5 +649,5 @@ async def history_pager(interaction: discord.Interaction[DramaBot], ids: list[in
 
 async def setup(bot: DramaBot) -> None:
     register_pager(bot, "history", history_pager)
-    bot.add_dynamic_items(ReviewButton)
+    bot.add_dynamic_items(ReviewButton, HeldButton)
     await bot.add_cog(Admin(bot))

@@ -1,7 +1,8 @@
 """/admin sync status|show|review: the TMDB sync as curators steer it (mixed into the /admin cog).
 
-The review buttons are persistent DynamicItems (their custom_id carries the item id), so they
-work after a restart; each press checks again that the user is a curator.
+The review buttons (a disagreement's "Use TMDB's"/"Keep ours", a held TMDB show's "Link to …"/
+"Add as a new show") are persistent DynamicItems (their custom_id carries the ids), so they work
+after a restart; each press checks again that the user is a curator.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kdrama.edits.sync import accept_review, keep_review
 from kdrama.errors import UserError
 from kdrama.i18n import N_, Title
 from kdrama.models import Actor
-from kdrama.render import Reply, error_reply
+from kdrama.render import Reply, cut, error_reply
 from kdrama.tmdb.sync import Syncer
 
 if TYPE_CHECKING:
@@ -48,8 +49,10 @@ async def _may_curate(bot: DramaBot, user: discord.abc.User) -> bool:
     return await bot.is_owner(user) or await edits.is_curator(bot.store, user.id)
 
 
-async def pull(bot: DramaBot, title: str, tmdb_id: int | None, t: i18n.Text) -> Reply:
-    """Pull one show now: a catalog title (linked, or linked by `tmdb_id`) or a bare TMDB id."""
+async def pull(
+    bot: DramaBot, title: str, tmdb_id: int | None, t: i18n.Text, actor: Actor | None = None
+) -> Reply:
+    """Pull one show now: a catalog title (linked, or linked by `tmdb_id`, as `actor`'s change) or a bare TMDB id."""
     syncer = _syncer(bot)
     text = title.strip()
     show_id: int | None = None
@@ -71,21 +74,109 @@ async def pull(bot: DramaBot, title: str, tmdb_id: int | None, t: i18n.Text) -> 
             other = await bot.store.sync.show_id(tmdb_id)
             if other is not None and other != show.id:
                 raise SyncError("TMDB id {id} is already linked to another show in the catalog.", id=tmdb_id)
-    run, result = await syncer.pull(tmdb_id, show_id=show_id)
+    run, result = await syncer.pull(tmdb_id, show_id=show_id, linked_by=actor if show_id else None)
     return sync_render.pull_reply(run, result, t)
 
 
 async def review_page(bot: DramaBot, t: i18n.Text) -> tuple[Reply, discord.ui.View | None]:
-    items = await bot.store.sync.open_reviews(sync_render.REVIEW_PAGE)
-    total = await bot.store.sync.count_open_reviews()
-    reply = sync_render.review_reply(items, total, t)
-    if not items:
+    """Held TMDB shows first (they keep a show out of the catalog), then disagreements; a row of buttons each."""
+    store = bot.store.sync
+    held = await store.held_shows(sync_render.REVIEW_PAGE)
+    items = (
+        await store.open_reviews(sync_render.REVIEW_PAGE - len(held))
+        if len(held) < sync_render.REVIEW_PAGE
+        else []
+    )
+    refs = await bot.store.catalog.show_refs({i for h in held for i in h.candidates})
+    reply = sync_render.review_reply(
+        items, await store.count_open_reviews(), t, held, await store.count_held() if held else 0, refs
+    )
+    if not items and not held:
         return reply, None
     view = discord.ui.View(timeout=None)
-    for row, item in enumerate(items):
+    for row, h in enumerate(held):
+        for show_id in h.candidates[: sync_render.MAY_BE_SHOWN]:
+            ref = refs.get(show_id)
+            view.add_item(HeldButton(h.tmdb_id, show_id, row=row, t=t, slug=ref.slug if ref else None))
+        view.add_item(HeldButton(h.tmdb_id, None, row=row, t=t))
+    for row, item in enumerate(items, start=len(held)):
         view.add_item(ReviewButton(item.id, "tmdb", row=row, t=t))
         view.add_item(ReviewButton(item.id, "ours", row=row, t=t))
     return reply, view
+
+
+class HeldButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"held:(?P<tmdb>\d+):(?P<show>\d+|new)",
+):
+    """ "Link to <slug>" or "Add as a new show" for a TMDB show held for a curator; works after a restart."""
+
+    def __init__(
+        self,
+        tmdb_id: int,
+        show_id: int | None,
+        *,
+        row: int | None = None,
+        t: i18n.Text | None = None,
+        slug: str | None = None,
+    ) -> None:
+        t = t or i18n.text(i18n.ENGLISH)
+        if show_id is None:
+            label = t.gettext("TMDB {id}: add as a new show", id=tmdb_id)
+        else:
+            label = t.gettext("Link to {slug}", slug=slug or f"#{show_id}")
+        style = discord.ButtonStyle.primary if show_id is not None else discord.ButtonStyle.secondary
+        custom_id = f"held:{tmdb_id}:{show_id if show_id is not None else 'new'}"
+        super().__init__(discord.ui.Button(label=cut(label, 80), style=style, custom_id=custom_id, row=row))
+        self.tmdb_id = tmdb_id
+        self.show_id = show_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[DramaBot], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> HeldButton:
+        return cls(int(match["tmdb"]), None if match["show"] == "new" else int(match["show"]))
+
+    async def callback(self, interaction: discord.Interaction[DramaBot]) -> None:
+        bot = drama_bot(interaction)
+        t = i18n.text(locale_of(interaction))
+        if not await _may_curate(bot, interaction.user):
+            await send_reply(interaction, error_reply(t.gettext(CURATORS_ONLY)))
+            return
+        try:
+            held = await bot.store.sync.held_show(self.tmdb_id)
+            if held is None:
+                raise SyncError(
+                    "TMDB {id} is not waiting for a curator any more: it was linked or added already.",
+                    id=self.tmdb_id,
+                )
+            if self.show_id is not None and self.show_id not in held.candidates:
+                raise SyncError(
+                    "That catalog show is no longer one TMDB {id} may be: it was removed.", id=self.tmdb_id
+                )
+            syncer = _syncer(bot)
+        except UserError as e:
+            await send_reply(interaction, error_reply(t.error(e)))
+            return
+        # Reading the show from TMDB (or waiting for a running sync) may take longer than Discord's 3 s.
+        await interaction.response.defer()
+        actor = Actor(interaction.user.id, interaction.user.name)
+        if self.show_id is None:
+            run, result = await syncer.pull(self.tmdb_id)
+        else:
+            run, result = await syncer.pull(
+                self.tmdb_id, show_id=self.show_id, linked_by=actor, unlinked_only=True
+            )
+        outcome = sync_render.pull_reply(run, result, t)
+        reply, view = await review_page(bot, t)
+        await interaction.edit_original_response(
+            content=reply.content, embeds=[], view=view, allowed_mentions=discord.AllowedMentions.none()
+        )
+        await interaction.followup.send(
+            content=outcome.content or t.gettext("Done."),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
 
 
 class ReviewButton(
@@ -168,6 +259,7 @@ class SyncCommands(commands.Cog):
             len(await store.sync.links()),
             await store.sync.count_open_reviews(),
             i18n.text(locale_of(interaction)),
+            await store.sync.count_held(),
         )
         await send_reply(interaction, reply)
 
@@ -183,8 +275,11 @@ class SyncCommands(commands.Cog):
         title: app_commands.Range[str, 1, 200],
         tmdb_id: app_commands.Range[int, 1, 2_000_000_000] | None = None,
     ) -> None:
+        actor = Actor(interaction.user.id, interaction.user.name)
         await answer(
-            interaction, pull(self.bot, title, tmdb_id, i18n.text(locale_of(interaction))), ephemeral=True
+            interaction,
+            pull(self.bot, title, tmdb_id, i18n.text(locale_of(interaction)), actor),
+            ephemeral=True,
         )
 
     @sync.command(name="review", description="Where TMDB disagrees with a curator's value")

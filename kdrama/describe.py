@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "source": N_("source"),
     "kind": N_("kind"),
     "published": N_("published date"),
+    "tmdb_id": N_("TMDB link"),
 }
 # A field's name as a notice's field heading.
 NOTICE_LABELS = {

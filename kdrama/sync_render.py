@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import discord
@@ -11,12 +11,14 @@ from kdrama import i18n
 from kdrama.describe import field_label
 from kdrama.edits.sync import ShowSync
 from kdrama.i18n import N_, Text
+from kdrama.models import ShowRef
 from kdrama.render import COLOUR, JUSTWATCH, Reply, cut, safe
-from kdrama.store.sync import ReviewItem, SyncRun
+from kdrama.store.sync import HeldShow, ReviewItem, SyncRun
 from kdrama.tmdb.sync import RunResult
 
 ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
-REVIEW_PAGE = 5  # one row of two buttons per item; Discord allows five rows
+REVIEW_PAGE = 5  # one row of buttons per item; Discord allows five rows
+MAY_BE_SHOWN = 4  # candidates named (and given a Link button) per held show: five buttons a row
 CONTENT_MAX = 2000
 EN = i18n.text(i18n.ENGLISH)
 # What a review key's last part names, where the describer's field names have no entry.
@@ -40,7 +42,7 @@ def _run_line(run: SyncRun, t: Text) -> str:
         state = t.gettext("running") if run.finished_at is None else t.gettext("stopped")
     return t.gettext(
         "**#{id}** {mode}, started {when}, {state}: {seen} read, {added} added, {updated} updated, "
-        "{reviews} for review, {errors} errors",
+        "{reviews} for review, {held} held for a curator, {errors} errors",
         id=run.id,
         mode=run.mode,
         when=_when(run.started_at, t),
@@ -49,6 +51,7 @@ def _run_line(run: SyncRun, t: Text) -> str:
         added=run.added,
         updated=run.updated,
         reviews=run.reviews,
+        held=run.held,
         errors=run.errors,
     )
 
@@ -60,8 +63,9 @@ def status_reply(
     linked: int,
     open_reviews: int,
     t: Text = EN,
+    held: int = 0,
 ) -> Reply:
-    """/admin sync status: the last runs, what they did, their errors."""
+    """/admin sync status: the last runs, what they did, the shows held for a curator, their errors."""
     lines = [t.gettext("**TMDB sync**")]
     if not configured:
         lines.append(t.gettext("TMDB is not set up (no `TMDB_TOKEN`): the catalog is curated by hand only."))
@@ -78,6 +82,17 @@ def status_reply(
             reviews=open_reviews,
         )
     )
+    if held:
+        lines.append(
+            t.ngettext(
+                "{count} TMDB show is waiting for a curator: it may be a catalog show. "
+                "Link it or add it in `/admin sync review`.",
+                "{count} TMDB shows are waiting for a curator: each may be a catalog show. "
+                "Link or add them in `/admin sync review`.",
+                held,
+                count=held,
+            )
+        )
     if not runs:
         lines.append(t.gettext("No sync has run yet."))
     else:
@@ -111,6 +126,19 @@ def pull_reply(run: RunResult, result: ShowSync | None, t: Text = EN) -> Reply:
         )
     else:
         head = t.gettext("**{title}** already matches TMDB (TMDB id {id}).", title=title, id=result.tmdb_id)
+    if result.link_change is not None:
+        head = (
+            t.gettext(
+                "**Change #{change}**: linked **{title}** to TMDB {id} {link}. "
+                "Undo it with `/admin undo change_id:{change}`.",
+                change=result.link_change,
+                title=title,
+                id=result.tmdb_id,
+                link=tmdb_page(result.tmdb_id),
+            )
+            + "\n"
+            + head
+        )
     if result.reviews:
         head += " " + t.gettext(
             "{count} field(s) a curator set differ on TMDB: see `/admin sync review`.", count=result.reviews
@@ -138,21 +166,75 @@ def kept_reply(item: ReviewItem, t: Text = EN) -> Reply:
     return Reply(content=cut(text, CONTENT_MAX), ephemeral=True)
 
 
-def review_reply(items: Sequence[ReviewItem], total: int, t: Text = EN) -> Reply:
-    """/admin sync review: the open disagreements, oldest first (buttons are added by the cog)."""
-    if not items:
+def tmdb_page(tmdb_id: int) -> str:
+    """The show's page on themoviedb.org, in angle brackets (a link without a preview)."""
+    return f"<https://www.themoviedb.org/tv/{tmdb_id}>"
+
+
+def _candidate(ref: ShowRef | None, show_id: int) -> str:
+    return f"{safe(ref.title)} ({safe(ref.slug)})" if ref else f"#{show_id}"
+
+
+def held_lines(held: Sequence[HeldShow], total: int, refs: Mapping[int, ShowRef], t: Text = EN) -> list[str]:
+    """The TMDB shows held for a curator: which TMDB show, which catalog shows it may be, and why."""
+    if not held:
+        return []
+    lines = [
+        t.gettext("**TMDB shows that may be catalog shows** ({total} waiting; oldest first)", total=total)
+    ]
+    for h in held:
+        year = f" ({h.year})" if h.year else ""
+        may_be = ", ".join(_candidate(refs.get(i), i) for i in h.candidates[:MAY_BE_SHOWN])
+        if len(h.candidates) > MAY_BE_SHOWN:
+            may_be += " …"
+        lines.append(
+            t.gettext(
+                "- TMDB {id}: {name}{year} {link} may be {candidates}; held because {why}.",
+                id=h.tmdb_id,
+                name=cut(safe(h.name), 80),
+                year=year,
+                link=tmdb_page(h.tmdb_id),
+                candidates=may_be or t.gettext("a show removed since"),
+                why=t.gettext(h.why, **h.why_params),
+            )
+        )
+    lines.append(
+        t.gettext(
+            '"Link" makes the catalog show that TMDB show (your change, undoable); '
+            '"Add as a new show" adds TMDB\'s as a show of its own.'
+        )
+    )
+    return lines
+
+
+def review_reply(
+    items: Sequence[ReviewItem],
+    total: int,
+    t: Text = EN,
+    held: Sequence[HeldShow] = (),
+    held_total: int = 0,
+    refs: Mapping[int, ShowRef] | None = None,
+) -> Reply:
+    """/admin sync review: held TMDB shows, then the open disagreements, oldest first (the cog adds buttons)."""
+    lines = held_lines(held, held_total, refs or {}, t)
+    if not items and not lines:
         return Reply(
             content=t.gettext("Nothing to review: TMDB agrees with every value a curator set."),
             ephemeral=True,
         )
-    lines = [t.gettext("**TMDB disagrees with a curator's value** ({total} open; oldest first)", total=total)]
-    for item in items:
-        lines.append(f"- **#{item.id}** {safe(item.show_title)}: {cut(safe(item.summary), 300)}")
-    lines.append(
-        t.gettext(
-            '"Use TMDB\'s" applies TMDB\'s value as your edit (undoable); "Keep ours" keeps the catalog\'s.'
+    if items:
+        lines.append(
+            t.gettext("**TMDB disagrees with a curator's value** ({total} open; oldest first)", total=total)
         )
-    )
+        for item in items:
+            lines.append(f"- **#{item.id}** {safe(item.show_title)}: {cut(safe(item.summary), 300)}")
+        lines.append(
+            t.gettext(
+                '"Use TMDB\'s" applies TMDB\'s value as your edit (undoable); "Keep ours" keeps the catalog\'s.'
+            )
+        )
+    elif total:
+        lines.append(t.gettext("{total} disagreements with a curator's value wait after these.", total=total))
     return Reply(content=cut("\n".join(lines), CONTENT_MAX), ephemeral=True)
 
 

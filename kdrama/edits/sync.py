@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 SYNC_ACTOR = Actor(None, SYNC_ACTOR_NAME)
 SYNC_SOURCE = "TMDB"
+LINK_FIELD = "tmdb_id"  # a show item's field: the show's TMDB link (None: unlinked)
 _SHOW_TEXT = ("title", "korean_title", "synopsis", "platform", "poster_url", "country", "genres")
 
 
@@ -68,6 +69,7 @@ class ShowSync:
     reviews: int
     # Similar shows (TMDB ids) not in the catalog yet: resolve_similar links them once they are.
     similar_pending: tuple[int, ...] = ()
+    link_change: int | None = None  # the curator's recorded link, when they linked the show
 
     @property
     def updated(self) -> bool:
@@ -385,12 +387,14 @@ async def sync_show(
     show_id: int | None = None,
     unlinked_only: bool = False,
     keep_removed_out: bool = False,
+    linked_by: Actor | None = None,
 ) -> ShowSync:
     """Bring one TMDB show into the catalog in one transaction; `show_id` links a hand-made show.
 
     `unlinked_only`: the sync found `show_id` unlinked; refuse if it is gone or linked since.
     `keep_removed_out`: a run, not a curator, is adding it; raise RemovedByCurator if a
     curator removed it (even while the run was under way).
+    `linked_by`: the curator who links `show_id`; a new link is recorded as their change.
     """
     async with store.transaction():
         if show_id is not None and unlinked_only:
@@ -410,6 +414,9 @@ async def sync_show(
         if tmdb.similar_tmdb_ids:
             refs = await store.catalog.show_refs([links[i] for i in tmdb.similar_tmdb_ids if i in links])
             slugs = {i: refs[links[i]].slug for i in tmdb.similar_tmdb_ids if i in links and links[i] in refs}
+        link_change = None
+        if current is not None and linked_by is not None and linked != current.show.id:
+            link_change = await _record_link(store, current.show.ref, tmdb.tmdb_id, linked_by)
         sources = await store.sync.sources(current.show.id) if current is not None else {}
         curated = {k for k, v in sources.items() if v == CURATOR}
         tmdb_set = {k for k, v in sources.items() if v == TMDB}
@@ -427,8 +434,25 @@ async def sync_show(
             source = JUSTWATCH if tmdb.platform_from_justwatch else TMDB
             await store.sync.mark(result.show_id, ["show.platform"], source)
         await store.sync.link(result.show_id, tmdb.tmdb_id, tmdb.fetched_at)
+    if link_change is not None:
+        result = replace(result, link_change=link_change)
     pending = tuple(i for i in tmdb.similar_tmdb_ids if i not in links)
     return replace(result, similar_pending=pending) if pending else result
+
+
+async def _record_link(store: Store, ref: ShowRef, tmdb_id: int, actor: Actor) -> int | None:
+    """A curator's link of a catalog show to a TMDB show, as their change (undo unlinks it)."""
+    old = await store.sync.tmdb_id(ref.id)
+    item = ChangeItem(Entity.SHOW, show_key(ref.slug), LINK_FIELD, old, tmdb_id)
+    return await store.changes.record(
+        actor=actor,
+        action=Action.SHOW_EDIT,
+        show=ref,
+        season_number=None,
+        source=f"https://www.themoviedb.org/tv/{tmdb_id}",
+        items=[item],
+        events=events_for([item]),
+    )
 
 
 async def resolve_similar(store: Store, show_id: int, similar_tmdb_ids: tuple[int, ...]) -> int | None:

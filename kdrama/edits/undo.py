@@ -14,6 +14,7 @@ from kdrama.edits.items import (
     trailer_value,
 )
 from kdrama.edits.shows import delete_show, restore_sync_state, snapshot_show, write_show
+from kdrama.edits.sync import LINK_FIELD
 from kdrama.lookup import Catalog
 from kdrama.models import Action, Actor, Change, ChangeItem, Entity, ShowRef
 from kdrama.store import Store
@@ -69,6 +70,13 @@ async def _restore(store: Store, change: Change, item: ChangeItem) -> list[Chang
             change=change.id,
         )
     match item.entity:
+        case "show" if item.field == LINK_FIELD:
+            now_linked = await store.sync.tmdb_id(show_id)
+            if item.old is None:
+                await store.sync.unlink(show_id)
+            else:
+                await store.sync.link(show_id, int(str(item.old)))
+            return [ChangeItem(Entity.SHOW, show_key(slug), LINK_FIELD, now_linked, item.old)]
         case "show" if item.field == "similar":
             show = await store.catalog.show(show_id)
             assert show is not None and isinstance(item.old, list)

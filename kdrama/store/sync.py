@@ -1,4 +1,4 @@
-"""store.sync: TMDB links, who set each field (provenance), TMDB's disputed values, sync runs.
+"""store.sync: TMDB links, who set each field (provenance), TMDB's disputed values, held shows, sync runs.
 
 Provenance keys are the sync planner's field keys (`show.title`, `show.cast`, `season.2`,
 `season.2.status`, `season.2.release`, `season.2.episodes`, `season.2.cast`,
@@ -23,6 +23,7 @@ from kdrama.store.outbox import moment, stamp
 
 if TYPE_CHECKING:
     from kdrama.store.database import Store
+    from kdrama.tmdb.identity import Held
 
 SYNC_ACTOR_NAME = "TMDB sync"
 CURATOR = "curator"
@@ -171,6 +172,20 @@ class SyncRun:
     reviews: int
     errors: int
     error_text: tuple[str, ...]
+    held: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HeldShow:
+    """A TMDB show the sync held for a curator: it may be one of `candidates`, not surely."""
+
+    tmdb_id: int
+    name: str
+    year: int | None
+    candidates: tuple[int, ...]  # catalog show ids still in the catalog, in the run's order
+    why: str  # a message id
+    why_params: dict[str, Any]
+    held_at: datetime | None
 
 
 @dataclass(slots=True)
@@ -184,6 +199,7 @@ class RunStats:
     reviews: int = 0
     errors: int = 0
     error_text: list[str] | None = None
+    held: int = 0  # TMDB shows left for a curator: not errors
 
     def error(self, text: str) -> None:
         self.errors += 1
@@ -207,6 +223,7 @@ def _run(r: Sequence[Any]) -> SyncRun:
         r[9],
         r[10],
         tuple(json.loads(r[11] or "[]")),
+        r[12],
     )
 
 
@@ -220,9 +237,10 @@ _REVIEW_SELECT = (
     "SELECT r.id, r.show_id, s.title, r.key, r.ours, r.theirs, r.summary, r.state, r.created_at "
     "FROM sync_review r JOIN show s ON s.id = r.show_id"
 )
+_HELD_SELECT = "SELECT tmdb_id, name, year, candidates, why, why_params, held_at FROM sync_held"
 _RUN_SELECT = (
     "SELECT id, mode, started_at, finished_at, ok, seen, added, updated, unchanged, reviews, errors, "
-    "error_text FROM sync_run"
+    "error_text, held FROM sync_run"
 )
 
 
@@ -276,6 +294,7 @@ class SyncStore:
         """
         db = self._store.db
         await db.execute("DELETE FROM tmdb_removed WHERE tmdb_id = ?", (tmdb_id,))
+        await db.execute("DELETE FROM sync_held WHERE tmdb_id = ?", (tmdb_id,))  # settled
         await db.execute("DELETE FROM tmdb_link WHERE tmdb_id = ? AND show_id != ?", (tmdb_id, show_id))
         await db.execute(
             "INSERT INTO tmdb_link (show_id, tmdb_id, fetched_at) VALUES (?, ?, ?) "
@@ -283,6 +302,10 @@ class SyncStore:
             "fetched_at = coalesce(excluded.fetched_at, tmdb_link.fetched_at)",
             (show_id, tmdb_id, stamp(fetched_at) if fetched_at else None),
         )
+
+    async def unlink(self, show_id: int) -> None:
+        """Take a show's TMDB link away (inside the caller's transaction): undoing a curator's link."""
+        await self._store.db.execute("DELETE FROM tmdb_link WHERE show_id = ?", (show_id,))
 
     async def removed_ids(self) -> set[int]:
         """TMDB ids of the shows curators took out of the catalog: the sync does not add them again."""
@@ -479,6 +502,67 @@ class SyncStore:
         )
         return cur.rowcount == 1
 
+    # --- held shows -------------------------------------------------------------------------
+    async def replace_held(self, held: Iterable[Held]) -> None:
+        """The TMDB shows a run held: these stay or come in, every other one is settled."""
+        rows = [h for h in held if h.show_ids]
+        async with self._store.transaction() as db:
+            keep = [h.tmdb_id for h in rows]
+            await db.execute(
+                f"DELETE FROM sync_held WHERE tmdb_id NOT IN ({','.join('?' * len(keep))})", keep
+            )
+            await db.executemany(
+                # A show linked meanwhile (a curator was quicker than the run) is settled already.
+                "INSERT INTO sync_held (tmdb_id, name, year, candidates, why, why_params, held_at) "
+                "SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM tmdb_link WHERE tmdb_id = ?) "
+                "ON CONFLICT (tmdb_id) DO UPDATE SET name = excluded.name, year = excluded.year, "
+                "candidates = excluded.candidates, why = excluded.why, why_params = excluded.why_params",
+                [
+                    (
+                        h.tmdb_id,
+                        h.name,
+                        h.year,
+                        json.dumps(list(h.show_ids)),
+                        h.why,
+                        json.dumps(h.why_params, ensure_ascii=False, sort_keys=True),
+                        stamp(),
+                        h.tmdb_id,
+                    )
+                    for h in rows
+                ],
+            )
+
+    async def held_shows(self, limit: int = 10) -> list[HeldShow]:
+        """The TMDB shows waiting for a curator, oldest first; candidates removed since are left out."""
+        rows = await self._store.fetch_all(f"{_HELD_SELECT} ORDER BY held_at, tmdb_id LIMIT ?", (limit,))
+        return [await self._held(r) for r in rows]
+
+    async def held_show(self, tmdb_id: int) -> HeldShow | None:
+        row = await self._store.fetch_one(f"{_HELD_SELECT} WHERE tmdb_id = ?", (tmdb_id,))
+        return await self._held(row) if row else None
+
+    async def count_held(self) -> int:
+        row = await self._store.fetch_one("SELECT count(*) FROM sync_held")
+        return int(row[0]) if row else 0
+
+    async def _held(self, r: Sequence[Any]) -> HeldShow:
+        ids = [int(i) for i in json.loads(r[3])]
+        present = (
+            await self._store.fetch_all(f"SELECT id FROM show WHERE id IN ({','.join('?' * len(ids))})", ids)
+            if ids
+            else []
+        )
+        there = {p[0] for p in present}
+        return HeldShow(
+            r[0],
+            r[1],
+            r[2],
+            tuple(i for i in ids if i in there),
+            r[4],
+            json.loads(r[5] or "{}"),
+            moment(r[6]),
+        )
+
     # --- runs -------------------------------------------------------------------------------
     async def start_run(self, mode: str) -> int:
         async with self._store.transaction() as db:
@@ -490,7 +574,7 @@ class SyncStore:
         async with self._store.transaction() as db:
             await db.execute(
                 "UPDATE sync_run SET finished_at = ?, ok = ?, seen = ?, added = ?, updated = ?, "
-                "unchanged = ?, reviews = ?, errors = ?, error_text = ? WHERE id = ?",
+                "unchanged = ?, reviews = ?, errors = ?, error_text = ?, held = ? WHERE id = ?",
                 (
                     stamp(),
                     int(ok),
@@ -501,6 +585,7 @@ class SyncStore:
                     stats.reviews,
                     stats.errors,
                     json.dumps(stats.error_text or [], ensure_ascii=False),
+                    stats.held,
                     run_id,
                 ),
             )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from kdrama.dates import utcnow
 from kdrama.edits.sync import RemovedByCurator, ShowSync, resolve_similar, sync_show
 from kdrama.errors import UserError
+from kdrama.models import Actor
 from kdrama.settings import Settings
 from kdrama.store import Store
 from kdrama.store.sync import RunStats
@@ -60,8 +61,10 @@ class RunResult:
         text = (
             f"TMDB sync ({self.mode}): {s.seen} show{'s' * (s.seen != 1)} read, {s.added} added, "
             f"{s.updated} updated, {s.unchanged} unchanged, {s.reviews} new for review, "
-            f"{s.errors} error{'s' * (s.errors != 1)}."
+            f"{s.held} held for a curator, {s.errors} error{'s' * (s.errors != 1)}."
         )
+        if s.held:
+            text += " Held shows may be catalog shows: settle them in /admin sync review."
         if s.error_text:
             text += "\n" + "\n".join(f"  - {e}" for e in s.error_text[:10])
         return text
@@ -109,17 +112,24 @@ class Syncer:
         *,
         found: bool = False,
         by_run: bool = False,
+        linked_by: Actor | None = None,
     ) -> ShowSync | None:
         """Fetch and write one show; any failure of that show is logged and counted, never raised.
 
         `show_id` links that catalog show (`found`: the run found it unlinked, so it must still be).
         `by_run`: a run, not a curator, reads it, so a show a curator removed is not added back.
+        `linked_by`: the curator who links `show_id`, recorded as their change.
         """
         stats.seen += 1
         try:
             entry = await self.fetch(tmdb_id)
             result = await sync_show(
-                self.store, entry, show_id=show_id, unlinked_only=found, keep_removed_out=by_run
+                self.store,
+                entry,
+                show_id=show_id,
+                unlinked_only=found,
+                keep_removed_out=by_run,
+                linked_by=linked_by,
             )
         except TmdbConfigError:
             raise
@@ -147,7 +157,7 @@ class Syncer:
         stats.reviews += result.reviews
         if result.similar_pending:
             self._similar_pending[result.show_id] = result.similar_pending
-        if self.on_show is not None and (result.change_ids or result.added):
+        if self.on_show is not None and (result.change_ids or result.added or result.link_change):
             try:
                 await self.on_show(result)
             except Exception:
@@ -206,12 +216,13 @@ class Syncer:
                     assert started is not None
                     changed = await self.client.changed_ids(started.date(), self.now().date())
                     ids |= changed & set(linked)
+                # Held for a curator (/admin sync review), not errors; settled ones leave the list.
+                await self.store.sync.replace_held(matches.held)
+                stats.held = len(matches.held)
+                for held in matches.held:
+                    log.info("TMDB sync: held for a curator: %s", held.message())
                 log.info("TMDB sync (%s): %d show(s) to read", mode, len(ids))
                 await self._many(ids, stats, matches.link)
-                # After the shows' own errors, which are likelier to need someone soon.
-                for held in matches.held:
-                    log.warning("TMDB sync: %s", held.message())
-                    stats.error(held.message())
                 ok = True
             except TmdbConfigError as e:
                 stats.error(str(e))
@@ -224,14 +235,27 @@ class Syncer:
             log.info("TMDB sync (%s) done: %s", mode, stats)
             return RunResult(run_id, mode, stats, ok)
 
-    async def pull(self, tmdb_id: int, *, show_id: int | None = None) -> tuple[RunResult, ShowSync | None]:
-        """Sync one show now (linking `show_id` to `tmdb_id` when given), as a run of its own."""
+    async def pull(
+        self,
+        tmdb_id: int,
+        *,
+        show_id: int | None = None,
+        linked_by: Actor | None = None,
+        unlinked_only: bool = False,
+    ) -> tuple[RunResult, ShowSync | None]:
+        """Sync one show now (linking `show_id` to `tmdb_id` when given), as a run of its own.
+
+        `linked_by`: the curator linking it (the link is recorded as their change);
+        `unlinked_only`: refuse if `show_id` is gone or linked elsewhere meanwhile.
+        """
         async with self._lock:
             run_id = await self.store.sync.start_run("show")
             stats = RunStats()
             result: ShowSync | None = None
             try:
-                result = await self._one(tmdb_id, stats, show_id=show_id)
+                result = await self._one(
+                    tmdb_id, stats, show_id=show_id, found=unlinked_only, linked_by=linked_by
+                )
                 self._similar_pending.pop(result.show_id if result else -1, None)
                 if result is not None and result.similar_pending:
                     await resolve_similar(self.store, result.show_id, result.similar_pending)

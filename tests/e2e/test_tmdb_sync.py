@@ -3,7 +3,9 @@
 The bot starts with TMDB_TOKEN and TMDB_BASE_URL pointing at the TMDB stand-in, imports its
 shows in the background, and then: a new air date on TMDB reaches each subscribed channel
 exactly once; a field a curator set is not overwritten but listed for review, where "Use
-TMDB's" applies it; 429s and a 30 s TMDB outage lose nothing while lookups keep answering.
+TMDB's" applies it; a TMDB show that only may be a catalog show waits for a curator there (not
+as an error) until "Link" links it; 429s and a 30 s TMDB outage lose nothing while lookups keep
+answering.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +25,7 @@ from tests.standin.process import REPO_ROOT, BotProcess
 from tests.standin.scenario import DiscordStandIn, Reply
 from tests.standin.world import Channel, Guild, Member
 from tests.tmdbstandin.server import TOKEN, TmdbStandIn
-from tests.tmdbstandin.world import Season, World
+from tests.tmdbstandin.world import Season, Show, World
 
 pytestmark = pytest.mark.asyncio
 
@@ -37,7 +39,17 @@ def tmdb_world() -> World:
     show = world.korean()[0]
     numbered = [s for s in show.seasons if s.number >= 1]
     show.seasons.append(Season(len(numbered) + 1, None, 12))
+    remake(world)
     return world
+
+
+def remake(world: World) -> Show:
+    """The last Korean drama: the bundled All of Us Are Dead's titles, but aired in 2031 (held)."""
+    tv = world.korean()[-1]
+    tv.name, tv.original_name = "All of Us Are Dead", "지금 우리 학교는"
+    tv.seasons = [s for s in tv.seasons if s.number == 1]
+    tv.seasons[0].air_date = date(2031, 3, 1)
+    return tv
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +122,7 @@ async def test_the_background_sync_imports_the_shows_and_about_credits_tmdb(
     general = channel(guild, "general")
     status = await imported(standin, owner, general)
     korean = len(tmdb_world.korean())
-    assert f"{korean} added" in status, status
+    assert f"{korean - 1} added" in status, status  # one is held for a curator
     first = tmdb_world.korean()[0]
     show = await standin.slash("show", by=owner, at=general, title=show_slug(first.name, first.id)).reply(
         within=10
@@ -246,3 +258,58 @@ async def test_429s_and_a_30_second_outage_lose_nothing_and_lookups_keep_answeri
     assert "Rewritten on TMDB during the outage test." in shown.text()
     assert [r for r in tmdb_standin.requests if r.status == 429]
     assert drama.proc is not None and drama.proc.poll() is None  # still running
+
+
+async def test_a_tmdb_show_that_may_be_a_catalog_show_waits_for_a_curator_who_links_it(
+    standin: DiscordStandIn, drama: BotProcess, guild: Guild, owner: Member, mod: Member, tmdb_world: World
+) -> None:
+    general = channel(guild, "general")
+    status = await imported(standin, owner, general)
+    tv = tmdb_world.korean()[-1]
+    assert tv.name == "All of Us Are Dead"
+    # Not an error: counted apart, and the curator is told where to settle it.
+    assert "1 held for a curator, 0 errors" in status, status
+    assert (
+        "1 TMDB show is waiting for a curator: it may be a catalog show. "
+        "Link it or add it in `/admin sync review`."
+    ) in status
+    assert "Errors of run" not in status
+    korean = await standin.slash("admin sync status", by=owner, at=general, locale="ko").reply(within=15)
+    assert "큐레이터를 기다리는 TMDB 작품이 1개 있습니다" in korean.content, korean.content
+    assert "큐레이터 확인 대기 1개, 오류 0개" in korean.content
+
+    review = await admin(standin, "sync review", by=owner, at=general)
+    assert (
+        f"- TMDB {tv.id}: All of Us Are Dead (2031) <https://www.themoviedb.org/tv/{tv.id}> "
+        "may be All of Us Are Dead (all-of-us-are-dead); held because the catalog's show is from 2022."
+    ) in review.content, review.content
+    labels = {b["label"]: b["custom_id"] for b in review.buttons()}
+    assert f"TMDB {tv.id}: add as a new show" in labels
+    link = labels["Link to all-of-us-are-dead"]
+
+    # A server admin who is not a curator changes nothing.
+    refused = standin.click(review, link, by=mod, at=general)
+    assert (await refused.reply(within=10)).content == "Only Drama bot curators can edit the catalog."
+    linked = standin.click(review, link, by=owner, at=general)
+    (outcome,) = await linked.followups(1, within=30)
+    assert outcome.ephemeral and outcome.pings() == set()
+    found = re.match(
+        r"\*\*Change #(\d+)\*\*: linked \*\*All of Us Are Dead\*\* to TMDB (\d+) ", outcome.content
+    )
+    assert found and int(found[2]) == tv.id, outcome.content
+    change_id = int(found[1])
+    assert f"Undo it with `/admin undo change_id:{change_id}`." in outcome.content
+
+    # The item is gone, from the list and from the count.
+    again = await admin(standin, "sync review", by=owner, at=general)
+    assert f"TMDB {tv.id}:" not in again.content
+    assert not [b for b in again.buttons() if b["custom_id"].startswith("held:")]
+    status = await admin(standin, "sync status", by=owner, at=general)
+    assert "waiting for a curator" not in status.content
+    # /admin history shows the curator's link; undo takes it back.
+    history = await admin(standin, "history", by=owner, at=general, title="all-of-us-are-dead")
+    described = history.embeds[0]["description"]
+    assert f"**#{change_id}** <t:" in described and f"the TMDB link: none → {tv.id}" in described, described
+    undone = await admin(standin, "undo", by=owner, at=general, change_id=change_id)
+    assert undone.content.startswith("**Change #"), undone.content
+    assert f"the TMDB link: {tv.id} → none" in undone.content, undone.content

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import aiosqlite
+
 from kdrama.models import Actor
 from kdrama.tmdb.client import TmdbClient
 from tests.tmdbstandin.server import TOKEN, TmdbStandIn
@@ -27,3 +29,10 @@ def two_season_world(second: date) -> tuple[World, Show]:
     s1.air_date = date(2024, 3, 1)
     tv.seasons = [s1, Season(2, second, 10)]
     return world, tv
+
+
+async def rewind_schema(conn: aiosqlite.Connection, version: int) -> None:
+    """Make a database look as it did at schema `version`, so the later migrations run again."""
+    if version < 15:  # 0015 added a column, which can't be added twice
+        await conn.execute("ALTER TABLE sync_run DROP COLUMN held")
+    await conn.execute(f"PRAGMA user_version = {version}")

@@ -19,7 +19,7 @@ from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
-from tests.unit.tmdb.sync_support import CURATOR, client, two_season_world
+from tests.unit.tmdb.sync_support import CURATOR, client, rewind_schema, two_season_world
 
 pytestmark = pytest.mark.asyncio
 
@@ -393,7 +393,7 @@ async def test_a_catalog_imported_before_keeps_its_unknown_release_after_the_upg
         await conn.execute(
             "DELETE FROM field_source WHERE show_id = ? AND key = 'season.2.release'", (ref.id,)
         )
-        await conn.execute(f"PRAGMA user_version = {UNKNOWN_RELEASE_MIGRATION - 1}")
+        await rewind_schema(conn, UNKNOWN_RELEASE_MIGRATION - 1)
     await store.close()
     store = await Store.open(path)
     try:
@@ -416,7 +416,7 @@ async def test_the_upgrade_leaves_a_season_tmdb_listed_without_a_date_to_tmdb(
     key = f"season.{tv.seasons[-1].number}.release"
     async with store.transaction() as conn:
         await conn.execute("DELETE FROM field_source WHERE show_id = ? AND key = ?", (show_id, key))
-        await conn.execute(f"PRAGMA user_version = {UNKNOWN_RELEASE_MIGRATION - 1}")
+        await rewind_schema(conn, UNKNOWN_RELEASE_MIGRATION - 1)
     await store.close()
     store = await Store.open(path)
     try:

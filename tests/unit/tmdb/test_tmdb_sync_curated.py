@@ -14,7 +14,7 @@ from kdrama.models import Status
 from kdrama.store import Store, load_migrations
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
-from tests.unit.tmdb.sync_support import CURATOR, client, two_season_world
+from tests.unit.tmdb.sync_support import CURATOR, client, rewind_schema, two_season_world
 
 pytestmark = pytest.mark.asyncio
 
@@ -81,7 +81,7 @@ async def test_a_catalog_imported_before_keeps_its_sourced_unconfirmed_status_af
         await conn.execute(
             "DELETE FROM field_source WHERE show_id = ? AND key = 'season.1.status'", (ref.id,)
         )
-        await conn.execute(f"PRAGMA user_version = {UNCONFIRMED_STATUS_MIGRATION - 1}")
+        await rewind_schema(conn, UNCONFIRMED_STATUS_MIGRATION - 1)
     await store.close()
     store = await Store.open(path)
     try:
