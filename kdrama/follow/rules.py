@@ -148,17 +148,23 @@ async def followed_choices(
         index = await kept.index(user_id, list(by_id))
         for m in index.search(current, limit=CHOICES_MAX):
             if (found := by_id.get(m.ref)) is not None:
-                out.append(_choice(found, m.text if m.kind != "title" else None))
+                out.append(_choice(found, m.text if m.kind != "title" else None, t))
     else:
-        out = [_choice(show) for show in shows]
+        out = [_choice(show, None, t) for show in shows]
     if _asks_for_everything(current, t):
         out.insert(0, Choice(t.gettext("Everything: forget all my follows"), EVERYTHING))
     return out[:CHOICES_MAX]
 
 
-def _choice(show: ShowRef, matched: str | None = None) -> Choice:
-    """A followed show as a choice: its title, and the other name it was found by (as /release lists it)."""
-    name = show.title if matched is None or matched == show.title else f"{show.title} ({matched})"
+def _choice(show: ShowRef, matched: str | None = None, t: Text = EN) -> Choice:
+    """A followed show as a choice: its Korean title first for Korean readers (as /follow list
+    names it), then the other name it was found by (as /release labels it)."""
+    if show.korean_title and show.korean_title != show.title and t.lang == "ko":
+        name, shown = f"{show.korean_title} ({show.title})", (show.title, show.korean_title)
+    else:
+        name, shown = show.title, (show.title,)
+    if matched is not None and matched not in shown:
+        name += f" ({matched})"
     name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
     return Choice(name, show.slug)
 

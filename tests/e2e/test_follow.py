@@ -232,6 +232,7 @@ async def test_a_korean_fan_reads_follow_in_korean(
             "follow remove", by=fan, at=lobby, locale="ko", focused="title", title=typed
         ).choices()
         assert [c["value"] for c in offered] == [AOUAD], (typed, offered)
+        assert offered[0]["name"].startswith("지금 우리 학교는 (All of Us Are Dead)"), offered
     # A show followed or unfollowed between keystrokes is in (or out of) the next choices.
     await standin.slash("follow add", by=fan, at=lobby, locale="ko", title="hellbound").reply()
     offered = await standin.autocomplete(

@@ -133,8 +133,17 @@ async def test_follow_remove_autocomplete_finds_a_follow_by_its_korean_title(sto
     for typed in ("지금", "지그", "ㅈㄱㅇㄹ", "jigeum", "all of su"):
         offered = [c.value for c in await followed_choices(store, FAN, typed, KO)]
         assert offered == [AOUAD], (typed, offered)
+    # Korean title first for a Korean fan (as /follow list names it); English readers as before.
     named = await followed_choices(store, FAN, "지금", KO)
-    assert named[0].name == "All of Us Are Dead (지금 우리 학교는)"  # as the /release title list names it
+    assert named[0].name == "지금 우리 학교는 (All of Us Are Dead)"
+    assert [c.name for c in await followed_choices(store, FAN, "", KO)][1:] == [
+        "지금 우리 학교는 (All of Us Are Dead)",
+        "오징어 게임 (Squid Game)",
+    ]
+    by_alias = await followed_choices(store, FAN, "jigeum", KO)
+    assert by_alias[0].name.startswith("지금 우리 학교는 (All of Us Are Dead) (")
+    english = await followed_choices(store, FAN, "지금")
+    assert english[0].name == "All of Us Are Dead (지금 우리 학교는)"  # as the /release title list names it
     assert [c.value for c in await followed_choices(store, FAN, "오징어", KO)] == ["squid-game"]
 
 
