@@ -89,6 +89,19 @@ class Choice:
     value: str
 
 
+def show_choice_name(title: str, korean_title: str | None, matched: str | None, t: i18n.Text) -> str:
+    """A show in a choice list of its own (a fan's follows, a channel's shows): the Korean title
+    first for Korean readers, as their lists name it, then the other name it was found by (as
+    the title autocomplete labels it), within Discord's 100 characters."""
+    if korean_title and korean_title != title and t.lang == "ko":
+        name, shown = f"{korean_title} ({title})", (title, korean_title)
+    else:
+        name, shown = title, (title,)
+    if matched is not None and matched not in shown:
+        name += f" ({matched})"
+    return _cut(name)
+
+
 @dataclass(frozen=True, slots=True)
 class Overview:
     show: Show

@@ -10,7 +10,7 @@ from kdrama.errors import UserError
 from kdrama.followed_index import FollowedIndexes
 from kdrama.hangul import initials, is_initials
 from kdrama.i18n import Text
-from kdrama.lookup import Choice
+from kdrama.lookup import Choice, show_choice_name
 from kdrama.models import Event, Follower, FollowResult, ShowRef
 from kdrama.search import normalize, search_form
 from kdrama.store import FollowLimitReached, Store, utcnow
@@ -24,7 +24,6 @@ EVERYTHING = "*"  # /follow remove title:* forgets the person
 # What the command's description calls that choice ("“Everything” forgets you"; in Korean
 # “전체”): typed in the fan's language or in English, it forgets them as `*` does.
 EVERYTHING_WORD = i18n.N_("Everything")
-CHOICE_NAME_MAX = 100
 CHOICES_MAX = 25
 # Why a person's follows pause when Discord answers 403 50007 to a DM.
 DMS_CLOSED = i18n.N_(
@@ -157,16 +156,8 @@ async def followed_choices(
 
 
 def _choice(show: ShowRef, matched: str | None = None, t: Text = EN) -> Choice:
-    """A followed show as a choice: its Korean title first for Korean readers (as /follow list
-    names it), then the other name it was found by (as /release labels it)."""
-    if show.korean_title and show.korean_title != show.title and t.lang == "ko":
-        name, shown = f"{show.korean_title} ({show.title})", (show.title, show.korean_title)
-    else:
-        name, shown = show.title, (show.title,)
-    if matched is not None and matched not in shown:
-        name += f" ({matched})"
-    name = name if len(name) <= CHOICE_NAME_MAX else name[: CHOICE_NAME_MAX - 1].rstrip() + "…"
-    return Choice(name, show.slug)
+    """A followed show as a choice (value: its slug)."""
+    return Choice(show_choice_name(show.title, show.korean_title, matched, t), show.slug)
 
 
 def _asks_for_everything(current: str, t: Text) -> bool:

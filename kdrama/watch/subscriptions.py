@@ -11,7 +11,7 @@ from kdrama.describe import EVENT_NAMES
 from kdrama.errors import UserError
 from kdrama.followed_index import FollowedIndexes
 from kdrama.i18n import N_, Phrase, Text
-from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice
+from kdrama.lookup import EVERY_SHOW, EVERY_SHOW_NAME, Choice, show_choice_name
 from kdrama.models import ALL_EVENTS, AddResult, ChannelBacklog, Event, Subscription, WatchedShow
 from kdrama.search import normalize
 from kdrama.store import Store, utcnow
@@ -197,17 +197,10 @@ async def followed_choices(
 
 
 def show_choice(sub: WatchedShow, matched: str | None, t: Text) -> Choice:
-    """A subscription to a show as a choice: its Korean title first for Korean readers (as
-    /watch list names it), then the other name it was found by (as /release labels it)."""
+    """A subscription to a show as a choice (value: its slug), marked when paused."""
     show = sub.show
     assert show is not None
-    if show.korean_title and show.korean_title != show.title and t.lang == "ko":
-        label, shown = f"{show.korean_title} ({show.title})", (show.title, show.korean_title)
-    else:
-        label, shown = show.title, (show.title,)
-    if matched is not None and matched not in shown:
-        label += f" ({matched})"
-    return _choice(sub, label, t)
+    return _choice(sub, show_choice_name(show.title, show.korean_title, matched, t), t)
 
 
 def _choice(sub: WatchedShow, label: str, t: Text) -> Choice:
