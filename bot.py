@@ -29,7 +29,7 @@ from discord.ext import commands
 
 from cogs import keystrokes
 from cogs.translator import CommandTranslator
-from cogs.ui import send_privately
+from cogs.ui import FAILED, send_privately
 from kdrama import answers, edits, heap, i18n, render, search
 from kdrama import catalog as catalog_file
 from kdrama.errors import UserError
@@ -110,7 +110,7 @@ class DramaTree(app_commands.CommandTree["DramaBot"]):
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", command, exc_info=error)
-            message = t.gettext("Something went wrong on my side; it has been logged. Please try again.")
+            message = t.gettext(FAILED)
         try:
             if interaction.response.is_done():
                 # After a public defer too: its placeholder goes, the error stays private.

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui import answer, drama_bot, locale_of, send_reply, title_autocomplete
+from cogs.ui import answer, drama_bot, locale_of, reports_failure, send_reply, title_autocomplete
 from kdrama import admin_render, edits, i18n, sync_render
 from kdrama.edits.sync import accept_review, keep_review
 from kdrama.errors import UserError
@@ -137,6 +137,7 @@ class HeldButton(
     ) -> HeldButton:
         return cls(int(match["tmdb"]), None if match["show"] == "new" else int(match["show"]))
 
+    @reports_failure
     async def callback(self, interaction: discord.Interaction[DramaBot]) -> None:
         bot = drama_bot(interaction)
         t = i18n.text(locale_of(interaction))
@@ -207,6 +208,7 @@ class ReviewButton(
     ) -> ReviewButton:
         return cls(int(match["id"]), match["choice"])
 
+    @reports_failure
     async def callback(self, interaction: discord.Interaction[DramaBot]) -> None:
         bot = drama_bot(interaction)
         t = i18n.text(locale_of(interaction))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -31,6 +32,7 @@ PUBLIC_PLACEHOLDER = "public_placeholder"
 # What that placeholder says if Discord won't delete it, in the asker's language (as the answer
 # it stands in for would have been): see send_privately.
 ANSWERED_PRIVATELY = i18n.N_("Answered privately.")
+FAILED = i18n.N_("Something went wrong on my side; it has been logged. Please try again.")
 
 
 def drama_bot(interaction: discord.Interaction[DramaBot]) -> DramaBot:
@@ -98,6 +100,39 @@ async def send_privately(interaction: discord.Interaction[DramaBot], **kwargs: A
             line = i18n.text(locale_of(interaction)).gettext(ANSWERED_PRIVATELY)
             await interaction.edit_original_response(content=line, allowed_mentions=NO_MENTIONS)
     await interaction.followup.send(ephemeral=True, **kwargs)
+
+
+ButtonCallback = Callable[[Any, "discord.Interaction[Any]"], Awaitable[None]]
+
+
+def reports_failure(callback: ButtonCallback) -> ButtonCallback:
+    """A button's callback that answers its clicker privately when it fails.
+
+    discord.py only logs what a button's callback raises: the clicker sees "This interaction
+    failed", or after a defer nothing at all. A refusal (UserError) is answered as the
+    commands answer it; anything else is logged and answered with the commands' sentence
+    for a failure on our side (bot.DramaTree.on_error).
+    """
+
+    @functools.wraps(callback)
+    async def reporting(item: Any, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await callback(item, interaction)
+        except Exception as error:
+            t = i18n.text(locale_of(interaction))
+            if isinstance(error, UserError):
+                message = t.error(error)
+            else:
+                log.error(
+                    "the button %s failed", getattr(item, "custom_id", type(item).__name__), exc_info=error
+                )
+                message = t.gettext(FAILED)
+            try:
+                await send_reply(interaction, error_reply(message))
+            except discord.HTTPException:
+                log.warning("could not tell the user that a button failed", exc_info=True)
+
+    return reporting
 
 
 def defer_in(interaction: discord.Interaction[DramaBot]) -> float:
@@ -198,6 +233,7 @@ class PageButton(
     ) -> PageButton:
         return cls(match["key"], int(match["page"]), "")
 
+    @reports_failure
     async def callback(self, interaction: discord.Interaction[DramaBot]) -> None:
         kind, *ids = self.key.split(":")
         pager = drama_bot(interaction).pagers.get(kind)
@@ -244,6 +280,7 @@ class NotifyButton(
     ) -> NotifyButton:
         return cls(int(match["show"]))
 
+    @reports_failure
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = drama_bot(interaction)
         t = i18n.text(locale_of(interaction))

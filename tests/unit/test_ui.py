@@ -9,7 +9,9 @@ from typing import Any
 
 import discord
 
-from cogs.ui import PUBLIC_PLACEHOLDER, answer, send_reply
+from cogs.ui import FAILED, PUBLIC_PLACEHOLDER, PageButton, answer, send_reply
+from kdrama import i18n
+from kdrama.errors import UserError
 from kdrama.render import Reply, error_reply
 
 
@@ -126,3 +128,45 @@ async def test_an_english_askers_stuck_placeholder_says_answered_privately() -> 
     stuck = StuckPlaceholder()
     await send_reply(deferred_publicly(discord.Locale.american_english, stuck), error_reply("No such show."))
     assert [e["content"] for e in stuck.edits] == ["Answered privately."]
+
+
+def clicked(pager: Any, locale: discord.Locale = discord.Locale.american_english) -> Any:
+    """A click on a page button of kind "cast", whose pages come from `pager`."""
+    fake = interaction(age=0)
+    fake.locale = locale
+    fake.client = SimpleNamespace(pagers={"cast": pager})
+    return fake
+
+
+async def test_a_button_that_fails_tells_its_clicker_privately_and_logs_it(caplog: Any) -> None:
+    async def broken(interaction: Any, ids: list[int], page: int) -> Reply:
+        raise RuntimeError("the page would not render")
+
+    fake = clicked(broken)
+    await PageButton("cast:1:0", 1, "Next").callback(fake)
+    assert [(m["content"], m["ephemeral"]) for m in fake.response.sent] == [
+        ("Something went wrong on my side; it has been logged. Please try again.", True)
+    ]
+    assert fake.response.sent[0]["allowed_mentions"].to_dict() == {"parse": []}
+    assert any("page:cast:1:0:1" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+async def test_a_button_that_fails_after_deferring_still_answers_in_the_clickers_language() -> None:
+    async def slow_then_broken(interaction: Any, ids: list[int], page: int) -> Reply:
+        await interaction.response.defer()
+        raise RuntimeError("TMDB went away")
+
+    fake = clicked(slow_then_broken, discord.Locale.korean)
+    await PageButton("cast:1:0", 1, "Next").callback(fake)
+    [sent] = fake.followup.sent
+    assert sent["ephemeral"] and sent["content"] != FAILED
+    assert sent["content"] == i18n.text("ko").gettext(FAILED)
+
+
+async def test_a_button_refused_midway_gets_the_refusal_not_a_failure() -> None:
+    async def refused(interaction: Any, ids: list[int], page: int) -> Reply:
+        raise UserError("That show is no longer in the catalog.")
+
+    fake = clicked(refused)
+    await PageButton("cast:1:0", 1, "Next").callback(fake)
+    assert [m["content"] for m in fake.response.sent] == ["That show is no longer in the catalog."]
