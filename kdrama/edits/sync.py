@@ -45,7 +45,7 @@ from kdrama.models import (
 )
 from kdrama.store import Store
 from kdrama.store.history import release_history_json, status_history_json
-from kdrama.store.sync import CURATOR, JUSTWATCH, REMOVED_SIMILAR, SYNC_ACTOR_NAME, TMDB, removed_names
+from kdrama.store.provenance import CURATOR, JUSTWATCH, REMOVED_SIMILAR, SYNC_ACTOR_NAME, TMDB, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 from kdrama.tmdb.plan import CatalogShow, FieldDiff, SyncPlan, plan_sync
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from kdrama.catalog import CreditEntry, SeasonEntry
 from kdrama.models import Credit, ReleaseDate, Season, SeasonStatus, Show, Status, Trailer
-from kdrama.store.sync import REMOVED_ALIAS, REMOVED_SIMILAR, removed_names
+from kdrama.store.provenance import REMOVED_ALIAS, REMOVED_SIMILAR, removed_names
 from kdrama.tmdb.mapping import TmdbEntry
 
 _PROGRESS = {
