@@ -23,7 +23,6 @@ from kdrama.models import ReleaseDate, Status
 from kdrama.validate import ValidationError, https_url
 
 COLOUR = discord.Colour(0xE50914)
-ERROR_COLOUR = discord.Colour(0x99AAB5)
 # TMDB's watch providers are JustWatch's data, to be credited to JustWatch wherever shown.
 JUSTWATCH = i18n.N_("Where-to-watch data from TMDB comes from JustWatch.")
 EN = i18n.text(ENGLISH)
@@ -175,10 +174,6 @@ def page_labels(t: Text = EN) -> tuple[str, str]:
 
 
 # --- limits --------------------------------------------------------------------------------
-
-
-def _embed_size(e: discord.Embed) -> int:
-    return len(e)
 
 
 def fit(embed: discord.Embed) -> discord.Embed:
