@@ -6,7 +6,8 @@ from datetime import date
 
 import aiosqlite
 
-from kdrama.models import Actor
+from kdrama.models import Actor, ShowRef
+from kdrama.store import Store
 from kdrama.tmdb.client import TmdbClient
 from tests.tmdbstandin.server import TOKEN, TmdbStandIn
 from tests.tmdbstandin.world import Season, Show, World
@@ -19,6 +20,15 @@ def client(server: TmdbStandIn, **options: float) -> TmdbClient:
     settings = {"rate": 400.0, "backoff_base": 0.05, "backoff_max": 0.5, "request_deadline": 10.0}
     settings.update(options)
     return TmdbClient(TOKEN, base_url=server.base_url, **settings)
+
+
+async def linked(db: Store, tmdb_id: int) -> tuple[int, ShowRef]:
+    """The catalog show a TMDB show is linked to (asserting that it is), and its ref."""
+    show_id = await db.sync.show_id(tmdb_id)
+    assert show_id is not None
+    ref = await db.catalog.show_ref(show_id)
+    assert ref is not None
+    return show_id, ref
 
 
 def two_season_world(second: date) -> tuple[World, Show]:

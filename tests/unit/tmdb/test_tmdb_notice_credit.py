@@ -19,7 +19,7 @@ from kdrama.tmdb.sync import Syncer
 from kdrama.watch.subscriptions import subscribe as watch_add
 from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import Show as TmdbShow
-from tests.unit.tmdb.sync_support import CURATOR, client
+from tests.unit.tmdb.sync_support import CURATOR, client, linked
 from tests.unit.watch.helpers import GUILD, FakeDiscord, engine_for, subscribe
 
 pytestmark = pytest.mark.asyncio
@@ -36,10 +36,7 @@ SOURCE = "https://www.example.com/news"
 async def synced(db: Store, standin: TmdbStandIn, show: TmdbShow) -> ShowRef:
     async with client(standin) as tmdb:
         await Syncer(db, tmdb).pull(show.id)
-    show_id = await db.sync.show_id(show.id)
-    assert show_id is not None
-    ref = await db.catalog.show_ref(show_id)
-    assert ref is not None
+    _, ref = await linked(db, show.id)
     return ref
 
 

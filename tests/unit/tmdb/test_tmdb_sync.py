@@ -19,7 +19,7 @@ from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
-from tests.unit.tmdb.sync_support import CURATOR, client, rewind_schema, two_season_world
+from tests.unit.tmdb.sync_support import CURATOR, client, linked, rewind_schema, two_season_world
 
 pytestmark = pytest.mark.asyncio
 
@@ -113,10 +113,7 @@ async def test_a_curator_field_is_not_overwritten_and_waits_for_review(
         syncer = Syncer(db, tmdb)
         await syncer.run("full")
         show = standin.world.korean()[0]
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
         show.overview = "TMDB's new overview."
         show.videos = []
@@ -147,10 +144,7 @@ async def test_keep_ours_stays_kept_until_tmdb_changes_again(standin: TmdbStandI
         syncer = Syncer(db, tmdb)
         show = standin.world.korean()[1]
         await syncer.pull(show.id)
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         await edits.edit_show(catalog, CURATOR, ref.slug, {"platform": "Curated Flix"})
         show.networks = [(99, "TMDB Network")]
         show.providers = {}
@@ -295,10 +289,7 @@ async def test_a_curators_whole_show_cast_stays(standin: TmdbStandIn, db: Store)
     async with client(standin) as tmdb:
         syncer = Syncer(db, tmdb)
         await syncer.pull(show.id)
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         await edits.add_cast(catalog, CURATOR, ref.slug, "Curated Narrator", "Narrator")
         show.overview = "Changed so that the show is read again."
         await syncer.pull(show.id)
@@ -481,10 +472,7 @@ async def test_a_season_a_curator_removed_stays_removed(standin: TmdbStandIn, db
         await syncer.run("full")
         show = next(s for s in standin.world.korean() if any(x.number >= 1 for x in s.seasons))
         number = max(x.number for x in show.seasons)
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         await edits.remove_season(catalog, CURATOR, ref.slug, number)
         assert f"season.{number}" in await db.sync.curated(show_id)
         standin.world.mark_changed(show.id)
@@ -517,10 +505,7 @@ async def test_a_review_item_goes_away_once_tmdb_agrees_with_the_curator(
     async with client(standin) as tmdb:
         syncer = Syncer(db, tmdb)
         await syncer.pull(show.id)
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        _, ref = await linked(db, show.id)
         await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
         show.overview = "TMDB's new overview."
         await syncer.pull(show.id)
@@ -537,10 +522,7 @@ async def test_use_tmdbs_reply_shows_a_markdown_overview_as_text(standin: TmdbSt
         syncer = Syncer(db, tmdb)
         show = standin.world.korean()[2]
         await syncer.pull(show.id)
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        _, ref = await linked(db, show.id)
         await edits.edit_show(catalog, CURATOR, ref.slug, {"synopsis": "The curators' own synopsis."})
         show.overview = "[Watch on Netflix](https://evil.example/x) **now**"
         standin.world.mark_changed(show.id)

@@ -16,7 +16,7 @@ from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TOKEN, TmdbStandIn
 from tests.tmdbstandin.world import World
-from tests.unit.tmdb.sync_support import CURATOR, client
+from tests.unit.tmdb.sync_support import CURATOR, client, linked
 from tests.unit.tmdb.test_tmdb_sync_platform import platform_field
 
 pytestmark = pytest.mark.asyncio
@@ -158,10 +158,7 @@ async def test_undoing_a_show_removal_keeps_its_tmdb_link(standin: TmdbStandIn, 
         syncer = Syncer(db, tmdb)
         await syncer.run("full")
         show = standin.world.korean()[0]
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         await edits.edit_show(catalog, CURATOR, ref.slug, {"platform": "Curated Flix"})
         sources = await db.sync.sources(show_id)
         removed = await edits.remove_show(catalog, CURATOR, ref.slug)

@@ -10,7 +10,7 @@ from kdrama.render import to_text
 from kdrama.store import Store
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
-from tests.unit.tmdb.sync_support import CURATOR, client
+from tests.unit.tmdb.sync_support import CURATOR, client, linked
 
 pytestmark = pytest.mark.asyncio
 
@@ -34,10 +34,7 @@ async def test_a_platform_from_tmdbs_watch_providers_is_credited_to_justwatch_wh
     catalog = await Catalog.load(db)
     slugs = {}
     for show in (streamed, broadcast):
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        _, ref = await linked(db, show.id)
         slugs[show.id] = ref.slug
     slug = slugs[streamed.id]
     text = to_text(await answers.show(catalog, slug))
@@ -69,10 +66,7 @@ async def test_the_justwatch_credit_follows_where_tmdb_takes_the_platform_from(
         syncer = Syncer(db, tmdb)
         await syncer.run("full")
         catalog = await Catalog.load(db)
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         assert "JustWatch" in platform_field(to_text(await answers.show(catalog, ref.slug)))
         # TMDB loses the streaming data: the platform is its network now, TMDB's own.
         show.providers = {}

@@ -12,7 +12,7 @@ from kdrama.lookup import Catalog
 from kdrama.store import Store
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
-from tests.unit.tmdb.sync_support import CURATOR, client
+from tests.unit.tmdb.sync_support import CURATOR, client, linked
 
 pytestmark = pytest.mark.asyncio
 
@@ -25,10 +25,7 @@ async def test_an_alias_a_curator_removed_stays_removed_and_new_ones_still_come_
         syncer = Syncer(db, tmdb)
         await syncer.run("full")
         show = standin.world.korean()[0]
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         stored = await db.catalog.show(show_id)
         assert stored is not None and stored.aliases
         gone = stored.aliases[0]
@@ -71,10 +68,7 @@ async def test_a_trailer_a_curator_removed_stays_removed(standin: TmdbStandIn, d
         syncer = Syncer(db, tmdb)
         await syncer.run("full")
         show = standin.world.korean()[0]
-        show_id = await db.sync.show_id(show.id)
-        assert show_id is not None
-        ref = await db.catalog.show_ref(show_id)
-        assert ref is not None
+        show_id, ref = await linked(db, show.id)
         [trailer, *_] = await db.catalog.trailers(show_id)
         assert trailer.season_number is not None
         await edits.remove_trailer(catalog, CURATOR, ref.slug, trailer.season_number, trailer.url)
