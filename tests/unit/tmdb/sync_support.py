@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import aiosqlite
 
@@ -46,3 +47,17 @@ async def rewind_schema(conn: aiosqlite.Connection, version: int) -> None:
     if version < 15:  # 0015 added a column, which can't be added twice
         await conn.execute("ALTER TABLE sync_run DROP COLUMN held")
     await conn.execute(f"PRAGMA user_version = {version}")
+
+
+async def curated_after_upgrade(store: Store, path: Path, show_id: int, key: str, migration: int) -> set[str]:
+    """The show's curated keys once the database at `path`, its `key` left unsourced as the code
+    before `migration` recorded it, is opened again and upgraded (closes `store`)."""
+    async with store.transaction() as conn:
+        await conn.execute("DELETE FROM field_source WHERE show_id = ? AND key = ?", (show_id, key))
+        await rewind_schema(conn, migration - 1)
+    await store.close()
+    store = await Store.open(path)
+    try:
+        return await store.sync.curated(show_id)
+    finally:
+        await store.close()

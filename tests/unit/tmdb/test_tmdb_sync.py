@@ -19,7 +19,14 @@ from kdrama.tmdb.client import TmdbClient
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
 from tests.tmdbstandin.world import Credit, Person, Season, Show, Video, World
-from tests.unit.tmdb.sync_support import CURATOR, client, linked, rewind_schema, two_season_world
+from tests.unit.tmdb.sync_support import (
+    CURATOR,
+    client,
+    curated_after_upgrade,
+    linked,
+    rewind_schema,
+    two_season_world,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -380,17 +387,9 @@ async def test_a_catalog_imported_before_keeps_its_unknown_release_after_the_upg
     ref = await store.catalog.show_ref_by_slug("all-of-us-are-dead")
     assert ref is not None
     # As an import before the fix recorded it: the unknown release was nobody's.
-    async with store.transaction() as conn:
-        await conn.execute(
-            "DELETE FROM field_source WHERE show_id = ? AND key = 'season.2.release'", (ref.id,)
-        )
-        await rewind_schema(conn, UNKNOWN_RELEASE_MIGRATION - 1)
-    await store.close()
-    store = await Store.open(path)
-    try:
-        assert "season.2.release" in await store.sync.curated(ref.id)
-    finally:
-        await store.close()
+    assert "season.2.release" in await curated_after_upgrade(
+        store, path, ref.id, "season.2.release", UNKNOWN_RELEASE_MIGRATION
+    )
 
 
 async def test_the_upgrade_leaves_a_season_tmdb_listed_without_a_date_to_tmdb(

@@ -14,7 +14,12 @@ from kdrama.models import Status
 from kdrama.store import Store, load_migrations
 from kdrama.tmdb.sync import Syncer
 from tests.tmdbstandin.server import TmdbStandIn
-from tests.unit.tmdb.sync_support import CURATOR, client, rewind_schema, two_season_world
+from tests.unit.tmdb.sync_support import (
+    CURATOR,
+    client,
+    curated_after_upgrade,
+    two_season_world,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -77,14 +82,6 @@ async def test_a_catalog_imported_before_keeps_its_sourced_unconfirmed_status_af
     ref = await store.catalog.show_ref_by_slug("hand-made-drama")
     assert ref is not None
     # As an import before the fix recorded it: the unconfirmed status was nobody's.
-    async with store.transaction() as conn:
-        await conn.execute(
-            "DELETE FROM field_source WHERE show_id = ? AND key = 'season.1.status'", (ref.id,)
-        )
-        await rewind_schema(conn, UNCONFIRMED_STATUS_MIGRATION - 1)
-    await store.close()
-    store = await Store.open(path)
-    try:
-        assert "season.1.status" in await store.sync.curated(ref.id)
-    finally:
-        await store.close()
+    assert "season.1.status" in await curated_after_upgrade(
+        store, path, ref.id, "season.1.status", UNCONFIRMED_STATUS_MIGRATION
+    )
